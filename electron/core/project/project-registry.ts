@@ -1,0 +1,79 @@
+import { promises as fs } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { RpcError } from '../../../shared/rpc';
+
+/**
+ * The set of folders opened in this core. Every project-scoped request names its root, and
+ * only roots opened through `project.open` are served: a renderer cannot read arbitrary paths.
+ */
+export class ProjectRegistry {
+  private readonly roots = new Set<string>();
+
+  /** Records a root as opened (the real path). */
+  add(root: string): void {
+    this.roots.add(root);
+  }
+
+  /** Forgets a root. */
+  remove(root: string): void {
+    this.roots.delete(root);
+  }
+
+  /** All opened roots. */
+  list(): string[] {
+    return [...this.roots];
+  }
+
+  /** Returns the root if it was opened, else throws FORBIDDEN. */
+  require(root: string): string {
+    if (!this.roots.has(root)) throw new RpcError('FORBIDDEN', `The folder ${root} is not open in Plumbline. Open it first.`);
+    return root;
+  }
+
+  /**
+   * Resolves a project-relative path to an absolute one inside the root; `..`, absolute paths,
+   * NUL bytes and symlinks leading outside are refused.
+   */
+  async resolveInside(root: string, rel: string): Promise<string> {
+    this.require(root);
+    return resolveInsideRoot(root, rel);
+  }
+}
+
+/** Resolves `rel` inside `root`, refusing anything that would leave it (symlinks resolved first). */
+export async function resolveInsideRoot(root: string, rel: string): Promise<string> {
+  if (rel.includes('\0')) throw new RpcError('FORBIDDEN', 'The path contains a NUL byte.');
+  const abs = isAbsolute(rel) ? resolve(rel) : resolve(root, rel);
+  if (!isWithin(root, abs)) throw new RpcError('FORBIDDEN', `The path ${rel} is outside the project.`);
+  // Resolve symlinks on the longest existing prefix, then check again.
+  let probe = abs;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      const real = await fs.realpath(probe);
+      const full = rest.length ? join(real, ...rest.reverse()) : real;
+      const realRoot = await fs.realpath(root);
+      if (!isWithin(realRoot, full)) throw new RpcError('FORBIDDEN', `The path ${rel} leads outside the project through a symbolic link.`);
+      return abs;
+    } catch (error) {
+      if (error instanceof RpcError) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      const parent = resolve(probe, '..');
+      if (parent === probe) return abs;
+      rest.push(probe.slice(parent.length + (parent.endsWith(sep) ? 0 : 1)));
+      probe = parent;
+    }
+  }
+}
+
+/** True when `child` is `parent` or inside it. */
+export function isWithin(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** Converts an absolute path inside root to the contract's forward-slash relative form. */
+export function toRel(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join('/');
+}

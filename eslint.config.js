@@ -1,0 +1,71 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
+import tseslint from 'typescript-eslint';
+
+/** Import boundaries between the layers (see ARCHITECTURE.md); the per-folder tsconfig enforces them too. */
+const nodeBuiltins = ['node:*', 'fs', 'path', 'child_process', 'os', 'crypto', 'http', 'net', 'worker_threads'];
+const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'build/**', 'release/**', 'test-results/**', 'playwright-report/**', 'resources/example/**', 'tests/fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-empty': ['error', { allowEmptyCatch: true }],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: restrict([
+      { group: nodeBuiltins, message: 'shared/ is pure TypeScript: no Node built-ins.' },
+      { group: ['electron', 'react', 'react-dom', 'monaco-editor', '**/electron/**', '**/renderer/**'], message: 'shared/ imports only shared/.' },
+    ]),
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    rules: restrict([
+      { group: ['electron'], message: 'The core never imports electron: inject host services instead.' },
+      { group: ['**/renderer/**', '**/main/**', '**/preload/**', '**/web-host/**', 'react', 'monaco-editor'], message: 'The core imports only shared/ and its libraries.' },
+    ]),
+  },
+  {
+    files: ['electron/main/**/*.ts'],
+    rules: restrict([{ group: ['**/renderer/**', '**/web-host/**', 'react', 'monaco-editor'], message: 'main imports core, shared and electron.' }]),
+  },
+  {
+    files: ['electron/preload/**/*.ts'],
+    rules: restrict([
+      { group: ['**/core/**', '**/renderer/**', '**/web-host/**', '**/main/**'], message: 'preload imports shared and electron only.' },
+    ]),
+  },
+  {
+    files: ['electron/web-host/**/*.ts'],
+    rules: restrict([{ group: ['electron', '**/renderer/**', '**/main/**', '**/preload/**'], message: 'web-host imports core, shared, node and its HTTP/WebSocket library.' }]),
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...restrict([
+        { group: nodeBuiltins, message: 'The renderer runs sandboxed: no Node built-ins.' },
+        { group: ['electron', '**/electron/**'], message: 'The renderer talks to the core only through the contract.' },
+      ]),
+    },
+  },
+  {
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    ignores: ['renderer/src/editor/**'],
+    rules: restrict([
+      { group: nodeBuiltins, message: 'The renderer runs sandboxed: no Node built-ins.' },
+      { group: ['electron', '**/electron/**'], message: 'The renderer talks to the core only through the contract.' },
+      { group: ['monaco-editor', 'monaco-editor/*'], message: 'Only renderer/src/editor/ imports monaco-editor.' },
+    ]),
+  },
+);
