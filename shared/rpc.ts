@@ -44,10 +44,9 @@ export type RpcResponse =
   | { readonly id: number | string; readonly result: unknown }
   | { readonly id: number | string; readonly error: RpcErrorBody };
 
-/** Who is calling; handlers may use it for cancellation or per-connection state. */
+/** Who is calling; handlers may use it for per-connection state. Cancellation is its own method (for example `agent.cancel`). */
 export interface CallContext {
   readonly connectionId: string;
-  readonly signal?: AbortSignal;
 }
 
 /** A handler for one method: receives the validated request. */

@@ -1,0 +1,152 @@
+import { promises as fs, constants as fsc } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import git from 'isomorphic-git';
+import type { FileEntry, ProjectInfo } from '../../../shared/contract';
+import { RpcError, type Handlers } from '../../../shared/rpc';
+import type { CoreContext } from '../core-context';
+import type { DomainModule } from '../create-core';
+import { readFileForDisplay } from '../files/file-reader';
+import { IgnoreStack } from '../files/ignore-stack';
+import { readHeadInfo } from '../project/head-info';
+import { isWithin, toRel } from '../project/project-registry';
+import { copyExample } from '../specs/example';
+import { RecentProjects } from './recent-projects';
+
+type AppMethod =
+  | 'app.info'
+  | 'recent.list'
+  | 'recent.remove'
+  | 'project.open'
+  | 'project.close'
+  | 'project.info'
+  | 'project.initGit'
+  | 'project.openExample'
+  | 'files.list'
+  | 'files.read'
+  | 'dialog.pickFolder'
+  | 'fs.browse';
+
+/** Explains an fs error about a folder the user picked, with what to do. */
+function folderError(path: string, error: unknown): RpcError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new RpcError('NOT_FOUND', `The folder ${path} does not exist (it may have been moved or deleted). Pick another folder.`);
+  if (code === 'EACCES' || code === 'EPERM') return new RpcError('FORBIDDEN', `Plumbline may not read ${path}. Check the folder's permissions.`);
+  if (code === 'ENOTDIR') return new RpcError('INVALID_REQUEST', `${path} is a file, not a folder. Pick its folder instead.`);
+  return new RpcError('INTERNAL', `Could not open ${path}: ${(error as Error).message}`);
+}
+
+/** Project, recent-list, file-tree and folder-picking handlers. */
+export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers, AppMethod>> {
+  const recent = new RecentProjects(ctx.dataDir);
+  const ignores = new Map<string, IgnoreStack>();
+  const ignoreFor = (root: string) => {
+    let stack = ignores.get(root);
+    if (!stack) ignores.set(root, (stack = new IgnoreStack(root)));
+    return stack;
+  };
+
+  const info = async (root: string): Promise<ProjectInfo> => ({ root, name: basename(root), git: await readHeadInfo(root) });
+
+  const open = async (path: string): Promise<ProjectInfo> => {
+    let root: string;
+    try {
+      root = await fs.realpath(resolve(path));
+      const st = await fs.stat(root);
+      if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      await fs.access(root, fsc.R_OK | fsc.X_OK);
+      await fs.readdir(root);
+    } catch (error) {
+      throw folderError(path, error);
+    }
+    ctx.projects.add(root);
+    const result = await info(root);
+    await recent.touch(root, result.name);
+    return result;
+  };
+
+  const handlers: Pick<Handlers, AppMethod> = {
+    'app.info': () => ({ version: ctx.version, host: ctx.host.capabilities, dataDir: ctx.dataDir }),
+    'recent.list': async () => ({ projects: await recent.list() }),
+    'recent.remove': async ({ root }) => {
+      await recent.remove(root);
+      return { ok: true };
+    },
+    'project.open': ({ path }) => open(path),
+    'project.close': ({ root }) => {
+      ctx.projects.remove(root);
+      ignores.delete(root);
+      return { ok: true };
+    },
+    'project.info': ({ root }) => info(ctx.projects.require(root)),
+    'project.initGit': async ({ root, defaultBranch }) => {
+      ctx.projects.require(root);
+      const current = await readHeadInfo(root);
+      if (current.isRepo) throw new RpcError('CONFLICT', `${root} is already a git repository.`);
+      await git.init({ fs, dir: root, defaultBranch });
+      const result = await info(root);
+      ctx.bus.emit('project.didChange', result);
+      return result;
+    },
+    'project.openExample': async ({ targetDir }) => {
+      const target = targetDir ?? join(ctx.dataDir, 'examples', `example-${Date.now().toString(36)}`);
+      const copied = await copyExample(ctx.resourcesDir, target);
+      return open(copied);
+    },
+    'files.list': async ({ root, dir, showIgnored }) => {
+      const abs = await ctx.projects.resolveInside(root, dir);
+      let dirents;
+      try {
+        dirents = await fs.readdir(abs, { withFileTypes: true });
+      } catch (error) {
+        throw folderError(abs, error);
+      }
+      const stack = ignoreFor(root);
+      const entries: FileEntry[] = [];
+      for (const d of dirents) {
+        if (d.name === '.git') continue;
+        const rel = toRel(root, join(abs, d.name));
+        const kind = d.isSymbolicLink() ? 'symlink' : d.isDirectory() ? 'dir' : 'file';
+        const ignored = await stack.isIgnored(rel, kind === 'dir');
+        if (ignored && !showIgnored) continue;
+        entries.push({ name: d.name, path: rel, kind, ignored });
+      }
+      entries.sort((a, b) => (a.kind === 'dir') !== (b.kind === 'dir') ? (a.kind === 'dir' ? -1 : 1) : a.name.localeCompare(b.name));
+      return { entries };
+    },
+    'files.read': async ({ root, path }) => {
+      const abs = await ctx.projects.resolveInside(root, path);
+      try {
+        return await readFileForDisplay(abs, path);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') throw new RpcError('NOT_FOUND', `${path} no longer exists on disk.`);
+        if (code === 'EISDIR') throw new RpcError('INVALID_REQUEST', `${path} is a folder.`);
+        throw error;
+      }
+    },
+    'dialog.pickFolder': async ({ title }) => {
+      if (!ctx.host.pickFolder) return { path: null };
+      return { path: await ctx.host.pickFolder(title) };
+    },
+    'fs.browse': async ({ dir }) => {
+      const roots = ctx.host.browseRoots.map((r) => resolve(r));
+      if (roots.length === 0) throw new RpcError('UNAVAILABLE', 'This host has no folders to browse.');
+      const target = resolve(dir ?? roots[0]);
+      const within = roots.find((r) => isWithin(r, target));
+      if (!within) throw new RpcError('FORBIDDEN', `Browsing is limited to ${roots.join(', ')}.`);
+      let dirents;
+      try {
+        dirents = await fs.readdir(target, { withFileTypes: true });
+      } catch (error) {
+        throw folderError(target, error);
+      }
+      const entries = dirents
+        .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+        .map((d) => ({ name: d.name, path: join(target, d.name) }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      const parent = target === within ? null : dirname(target);
+      return { dir: target, parent, roots, entries };
+    },
+  };
+  return { handlers };
+}

@@ -1,0 +1,64 @@
+import type { Handlers } from '../../shared/rpc';
+import { createAppHandlers } from './app/app-handlers';
+import { createEditorModule } from './files/editor-module';
+import { createGitModule } from './git/git-module';
+import type { CoreContext, HostServices } from './core-context';
+import { EventBus } from './events';
+import { ProjectRegistry } from './project/project-registry';
+
+/** What a host passes to build the core. */
+export interface CoreConfig {
+  readonly dataDir: string;
+  readonly version: string;
+  readonly host: HostServices;
+  readonly resourcesDir: string;
+}
+
+/** The assembled core: handlers for every contract method, the event bus, and a way to stop it. */
+export interface Core {
+  readonly handlers: Handlers;
+  readonly bus: EventBus;
+  readonly ctx: CoreContext;
+  /** Stops watchers, child processes and timers. */
+  dispose(): Promise<void>;
+}
+
+/** A domain's services: its handlers and what must be stopped on dispose. */
+export interface DomainModule<H> {
+  readonly handlers: H;
+  dispose?(): Promise<void> | void;
+}
+
+/**
+ * The composition root: wires every domain's services from one config. Each domain lives in its
+ * own folder and contributes the handlers for its part of the contract.
+ */
+export function createCore(config: CoreConfig): Core {
+  const bus = new EventBus();
+  const ctx: CoreContext = {
+    dataDir: config.dataDir,
+    version: config.version,
+    bus,
+    projects: new ProjectRegistry(),
+    host: config.host,
+    resourcesDir: config.resourcesDir,
+  };
+  // One line per domain module; the Handlers type makes a method without a handler a type error.
+  const app = createAppHandlers(ctx);
+  const gitModule = createGitModule(ctx);
+  const editor = createEditorModule(ctx);
+  const modules: DomainModule<unknown>[] = [app, gitModule, editor];
+  const handlers: Handlers = {
+    ...app.handlers,
+    ...gitModule.handlers,
+    ...editor.handlers,
+  };
+  return {
+    handlers,
+    bus,
+    ctx,
+    async dispose() {
+      for (const m of modules.reverse()) await m.dispose?.();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from './app-paths';
+import { startWebHost } from './web-host';
+
+/** Where the package lives: this file is bundled to dist/node/cli.mjs. */
+const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const USAGE = `Usage: plumbline <command> [options]
+
+Commands:
+  serve [FOLDER]     Serve the workspace in a browser on 127.0.0.1
+      --port N         port to listen on (default 7420; 0 = any free port)
+      --token T        access token (default: a random one)
+      --data-dir DIR   app data folder (default: the platform's app-data folder)
+      --root DIR       folder the in-app folder picker may browse (repeatable;
+                       default: FOLDER's parent and your home folder)
+  help               Show this text
+`;
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+async function serve(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      token: { type: 'string' },
+      'data-dir': { type: 'string' },
+      root: { type: 'string', multiple: true },
+    },
+  });
+  const port = values.port === undefined ? 7420 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a number between 0 and 65535 (got ${values.port}).`);
+    return 2;
+  }
+  if (positionals.length > 1) {
+    console.error('serve takes at most one FOLDER.');
+    return 2;
+  }
+  const host = await startWebHost({
+    port,
+    token: values.token,
+    dataDir: resolve(values['data-dir'] ?? defaultDataDir()),
+    folder: positionals[0],
+    roots: values.root,
+    rendererDir: join(appRoot, 'dist', 'renderer'),
+    resourcesDir: join(appRoot, 'resources'),
+    version: version(),
+    validateResponses: process.env.PLUMBLINE_VALIDATE_RESPONSES === '1',
+  });
+  console.log(`Plumbline is serving at ${host.url}`);
+  const stop = async () => {
+    await host.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return new Promise<number>(() => undefined);
+}
+
+/** Runs the `plumbline` command line; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return 0;
+      default:
+        console.error(`Unknown command "${command}".\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    console.error(`plumbline ${command}: ${(error as Error).message}`);
+    return 1;
+  }
+}

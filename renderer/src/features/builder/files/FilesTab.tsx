@@ -1,0 +1,56 @@
+import { useShallow } from 'zustand/react/shallow';
+import { CodeEditor } from '../../../editor/CodeEditor';
+import { useAppStore } from '../../../stores/app-store';
+import { FileTree } from './FileTree';
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The file shown beside the tree: text in Monaco (read-only), or why it is not shown. */
+function FileView() {
+  const { viewing, viewingPath } = useAppStore(useShallow((s) => ({ viewing: s.viewing, viewingPath: s.viewingPath })));
+  if (!viewingPath) return <div className="empty">Select a file to view it. Files open read-only here; edit them in the Changes view or your own editor.</div>;
+  if (!viewing || viewing.path !== viewingPath) return <div className="empty">Loading {viewingPath}…</div>;
+  switch (viewing.kind) {
+    case 'binary':
+      return <div className="empty" role="note">{viewing.path} is a binary file ({formatSize(viewing.size)}); it is not shown.</div>;
+    case 'tooLarge':
+      return (
+        <div className="empty" role="note">
+          {viewing.path} is too large to show ({formatSize(viewing.size)}; the limit is {formatSize(viewing.limit)}). Open it in your own editor.
+        </div>
+      );
+    case 'text':
+      return (
+        <div className="file-view">
+          <div className="toolbar">
+            <span className="mono grow" title={viewing.path}>
+              {viewing.path}
+            </span>
+            <span className="badge">{viewing.eol === 'crlf' ? 'CRLF' : viewing.eol === 'mixed' ? 'mixed EOL' : 'LF'}</span>
+            {viewing.bom && <span className="badge">BOM</span>}
+            <span className="badge">read-only</span>
+          </div>
+          {viewing.invalidUtf8 && <div className="banner warn">⚠ This file is not valid UTF-8; undecodable bytes are shown as �.</div>}
+          <CodeEditor value={viewing.content} path={viewing.path} readOnly ariaLabel={`File ${viewing.path}`} />
+        </div>
+      );
+  }
+}
+
+/** The Files tab: tree on the left, viewer on the right. */
+export function FilesTab() {
+  return (
+    <div className="split">
+      <div className="side">
+        <FileTree />
+      </div>
+      <div className="main">
+        <FileView />
+      </div>
+    </div>
+  );
+}
