@@ -6,6 +6,8 @@ export type { HostHandle };
 
 /** Fixtures: `startHost` starts a web host process (stopped after the test). */
 export const test = base.extend<{ startHost: (opts?: { folder?: string; env?: Record<string, string>; dataDir?: string; args?: string[] }) => Promise<HostHandle> }>({
+  // Playwright requires the object pattern for fixtures that use no other fixture.
+  // eslint-disable-next-line no-empty-pattern
   startHost: async ({}, use) => {
     const hosts: HostHandle[] = [];
     await use(async (opts) => {

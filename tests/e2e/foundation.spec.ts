@@ -59,7 +59,7 @@ test('the welcome screen explains the panes, opens a folder through the picker a
   await expect(page.getByRole('region', { name: 'Builder', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Back to projects' }).click();
   const recent = page.getByRole('list', { name: 'Recent projects' });
-  await expect(recent.getByText('my-project')).toBeVisible();
+  await expect(recent.getByText('my-project', { exact: true })).toBeVisible();
   await recent.getByRole('button', { name: 'Remove my-project from recent projects' }).click();
   await expect(page.getByText('No recent projects yet.')).toBeVisible();
 });

@@ -19,7 +19,9 @@ export function CodeEditor({ value, language, path, readOnly = false, onChange, 
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const handlers = useRef({ onChange, onSave });
-  handlers.current = { onChange, onSave };
+  useEffect(() => {
+    handlers.current = { onChange, onSave };
+  });
 
   useEffect(() => {
     if (!host.current) return;
