@@ -1,4 +1,6 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useCommands, type Command } from './commands/registry';
+import { CommandPalette } from './components/CommandPalette';
 import { useShallow } from 'zustand/react/shallow';
 import { FolderBrowser } from './components/FolderBrowser';
 import { Notices } from './components/Notices';
@@ -6,14 +8,44 @@ import { useAppStore, useAppStoreApi } from './stores/app-store';
 import { WelcomeScreen } from './features/welcome/WelcomeScreen';
 import { focusPane, Workspace } from './features/workspace/Workspace';
 
-/** Global shortcuts: Ctrl/Cmd+O open folder, Ctrl/Cmd+1/2/3 focus a pane. */
-function useGlobalShortcuts() {
+const MOD = typeof navigator !== 'undefined' && navigator.platform.toLowerCase().includes('mac') ? '⌘' : 'Ctrl';
+
+/** The app-wide commands of the palette. */
+function useAppCommands() {
+  const store = useAppStoreApi();
+  const hasProject = useAppStore((s) => s.project !== null);
+  const isRepo = useAppStore((s) => s.project?.git.isRepo ?? true);
+  const list = useMemo<Command[]>(() => {
+    const s = () => store.getState();
+    const cmds: Command[] = [
+      { id: 'app.openFolder', title: 'Open folder…', keys: `${MOD}+O`, run: () => void s().pickAndOpenFolder() },
+      { id: 'app.openExample', title: 'Open the example project', run: () => void s().openExample() },
+    ];
+    if (hasProject) {
+      cmds.push(
+        { id: 'app.closeProject', title: 'Back to projects', run: () => void s().closeProject() },
+        { id: 'app.focusOrchestrator', title: 'Focus Orchestrator', keys: `${MOD}+1`, run: () => focusPane(1) },
+        { id: 'app.focusBuilder', title: 'Focus Builder', keys: `${MOD}+2`, run: () => focusPane(2) },
+        { id: 'app.focusCalibrator', title: 'Focus Calibrator', keys: `${MOD}+3`, run: () => focusPane(3) },
+      );
+      if (!isRepo) cmds.push({ id: 'app.initGit', title: 'Initialise git', run: () => void s().initGit() });
+    }
+    return cmds;
+  }, [store, hasProject, isRepo]);
+  useCommands(list);
+}
+
+/** Global shortcuts: Ctrl/Cmd+Shift+P palette, Ctrl/Cmd+O open folder, Ctrl/Cmd+1/2/3 focus a pane. */
+function useGlobalShortcuts(openPalette: () => void) {
   const store = useAppStoreApi();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
       if (!mod || e.altKey) return;
-      if (e.key.toLowerCase() === 'o' && !e.shiftKey) {
+      if (e.key.toLowerCase() === 'p' && e.shiftKey) {
+        e.preventDefault();
+        openPalette();
+      } else if (e.key.toLowerCase() === 'o' && !e.shiftKey) {
         e.preventDefault();
         void store.getState().pickAndOpenFolder();
       } else if (e.key === '1' || e.key === '2' || e.key === '3') {
@@ -24,17 +56,21 @@ function useGlobalShortcuts() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store]);
+  }, [store, openPalette]);
 }
 
 /** The app: the welcome screen, or the workspace of the open project. */
 export function App() {
   const { project, browsing } = useAppStore(useShallow((s) => ({ project: s.project, browsing: s.browsing })));
-  useGlobalShortcuts();
+  const [palette, setPalette] = useState(false);
+  const openPalette = useMemo(() => () => setPalette(true), []);
+  useAppCommands();
+  useGlobalShortcuts(openPalette);
   return (
     <>
       {project ? <Workspace /> : <WelcomeScreen />}
       {browsing && <FolderBrowser />}
+      {palette && <CommandPalette onClose={() => setPalette(false)} />}
       <Notices />
     </>
   );

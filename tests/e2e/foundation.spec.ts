@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import WebSocket from 'ws';
 import { join } from 'node:path';
 import { expect, openWorkspace, test } from './fixtures';
 import { makeRepo, makeTempDir, writeFiles } from '../helpers/temp-repo';
@@ -81,6 +82,19 @@ test('the web host refuses requests without the token, with a wrong Host, or fro
   expect(foreign.status()).toBe(403);
   const page = await request.get(`${host.origin}/`);
   expect(page.status()).toBe(401);
+  const wsStatus = (headers: Record<string, string>) =>
+    new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api/ws`, { headers });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => {
+        ws.close();
+        resolve(101);
+      });
+      ws.on('error', () => undefined);
+    });
+  expect(await wsStatus({})).toBe(401);
+  expect(await wsStatus({ Cookie: `plumbline_token=${host.token}`, Origin: 'http://evil.example' })).toBe(403);
+  expect(await wsStatus({ Cookie: `plumbline_token=${host.token}`, Origin: host.origin })).toBe(101);
 });
 
 test('an invalid contract payload or unknown method is rejected with a typed error', async ({ request, startHost }) => {
@@ -93,4 +107,16 @@ test('an invalid contract payload or unknown method is rejected with a typed err
   expect((await unknown.json()).error.code).toBe('UNKNOWN_METHOD');
   const notOpened = await request.post(`${host.origin}/api/rpc`, { data: { id: 4, method: 'files.read', params: { root: '/etc', path: 'passwd' } }, headers });
   expect((await notOpened.json()).error.code).toBe('FORBIDDEN');
+});
+
+test('the command palette reaches app actions from the keyboard', async ({ page, startHost }) => {
+  const repo = makeRepo({ 'a.txt': 'a\n' });
+  const host = await startHost({ folder: repo });
+  await openWorkspace(page, host);
+  await page.keyboard.press('Control+Shift+P');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await palette.getByRole('combobox', { name: 'Command' }).fill('back proj');
+  await expect(palette.getByRole('option').first()).toHaveText(/Back to projects/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('main', { name: 'Welcome' })).toBeVisible();
 });
