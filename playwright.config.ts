@@ -29,5 +29,9 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps'],
     },
   },
-  projects: [{ name: 'web', testIgnore: /electron\.spec\.ts/ }],
+  projects: [
+    { name: 'web', testIgnore: /electron\.spec\.ts/ },
+    // The same checks against the desktop app via _electron.launch; skipped, with the reason, without its binary.
+    { name: 'electron', testMatch: /electron\.spec\.ts/ },
+  ],
 });

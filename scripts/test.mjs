@@ -12,11 +12,17 @@ const out = join(appRoot, 'build', 'test-results');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
+// The Electron specs need a display on Linux; run the end-to-end step under xvfb-run when the
+// Electron binary is present, there is no display, and xvfb-run is installed.
+const electronPresent = existsSync(join(appRoot, 'node_modules', 'electron', 'path.txt'));
+const needsXvfb = process.platform === 'linux' && electronPresent && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && spawnSync('sh', ['-c', 'command -v xvfb-run']).status === 0;
+const e2e = needsXvfb ? { cmd: 'xvfb-run', args: ['-a', bin('playwright'), 'test'] } : { cmd: bin('playwright'), args: ['test'] };
+
 const steps = [
   { name: 'typecheck', cmd: bin('tsc'), args: ['-b'] },
   { name: 'lint', cmd: bin('eslint'), args: ['.', '--max-warnings', '0'] },
   { name: 'unit', cmd: bin('vitest'), args: ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(out, 'unit.json')}`] },
-  { name: 'e2e', cmd: bin('playwright'), args: ['test'], env: { PLAYWRIGHT_JSON_OUTPUT_NAME: join(out, 'e2e.json') } },
+  { name: 'e2e', ...e2e, env: { PLAYWRIGHT_JSON_OUTPUT_NAME: join(out, 'e2e.json') } },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 
 const results = [];
@@ -37,9 +43,9 @@ if (existsSync(unit)) {
   failed += j.numFailedTests ?? 0;
   skipped += (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
 }
-const e2e = join(out, 'e2e.json');
-if (existsSync(e2e)) {
-  const s = JSON.parse(readFileSync(e2e, 'utf8')).stats ?? {};
+const e2eJson = join(out, 'e2e.json');
+if (existsSync(e2eJson)) {
+  const s = JSON.parse(readFileSync(e2eJson, 'utf8')).stats ?? {};
   passed += (s.expected ?? 0) + (s.flaky ?? 0);
   failed += s.unexpected ?? 0;
   skipped += s.skipped ?? 0;

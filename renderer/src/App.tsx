@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { useApi } from './api/api-context';
 import { useCommands, type Command } from './commands/registry';
 import { CommandPalette } from './components/CommandPalette';
 import { useShallow } from 'zustand/react/shallow';
@@ -66,6 +67,9 @@ export function App() {
   const openPalette = useMemo(() => () => setPalette(true), []);
   useAppCommands();
   useGlobalShortcuts(openPalette);
+  const api = useApi();
+  // The desktop menu's "Command Palette…" item.
+  useEffect(() => api.onEvent('menu.didInvoke', (e) => e.command === 'palette' && openPalette()), [api, openPalette]);
   return (
     <>
       {project ? <Workspace /> : <WelcomeScreen />}
