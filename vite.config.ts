@@ -12,6 +12,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 8000,
     sourcemap: false,
     target: 'es2022',
+    // Timing hints are noise on a shared 2-core machine; real build warnings still show.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   worker: { format: 'es' },
 });

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 const argv = process.argv.slice(2);
 try {
   await buildNode();
-  if (argv[0] === 'serve' || argv[0] === 'export') await buildRenderer();
+  if (argv[0] === 'serve') await buildRenderer();
 } catch (error) {
   console.error(`plumbline: could not build the app: ${error.message}`);
   process.exit(1);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runExportCommand } from '../core/export/export-command';
 import { defaultDataDir } from './app-paths';
 import { startWebHost } from './web-host';
 
@@ -17,6 +18,11 @@ Commands:
       --data-dir DIR   app data folder (default: the platform's app-data folder)
       --root DIR       folder the in-app folder picker may browse (repeatable;
                        default: FOLDER's parent and your home folder)
+  export [FOLDER]    Export the spec and decision log as one document
+      --format md|html|pdf   (required)
+      --out FILE             write here instead of standard output / a default name
+      --with-tasks           include the task list
+      --with-evidence        include the evidence ledger and calibration
   help               Show this text
 `;
 
@@ -76,6 +82,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'serve':
         return await serve(rest);
+      case 'export':
+        return await runExportCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -1,4 +1,103 @@
-/** The Orchestrator pane: the spec, the decision log and the task list. */
+import { useEffect, useMemo, useState } from 'react';
+import { useApi } from '../../api/api-context';
+import { useCommands } from '../../commands/registry';
+import { useAppStore } from '../../stores/app-store';
+import type { OrchestratorTab } from '../../stores/orchestrator-slice';
+import { DecisionsView } from './DecisionsView';
+import { ExportDialog } from './ExportDialog';
+import { ImportOffer } from './ImportOffer';
+import './orchestrator.css';
+import { SpecView } from './SpecView';
+import { TasksView } from './TasksView';
+
+const TABS: ReadonlyArray<readonly [OrchestratorTab, string]> = [
+  ['spec', 'Spec'],
+  ['decisions', 'Decisions'],
+  ['tasks', 'Tasks'],
+];
+
+/** The Orchestrator pane: the spec, the decision log and the task list of `.plumbline/`. */
 export function OrchestratorPane() {
-  return <div className="empty">The spec, decisions and tasks of this project live in <code>.plumbline/</code>.</div>;
+  const tab = useAppStore((s) => s.orchestratorTab);
+  const setTab = useAppStore((s) => s.setOrchestratorTab);
+  const loading = useAppStore((s) => s.planLoading && !s.plan);
+  const error = useAppStore((s) => s.planError);
+  const hasPlan = useAppStore((s) => s.plan !== null);
+  const openQuestions = useAppStore((s) => s.plan?.spec.clarifications.filter((c) => !c.resolved).length ?? 0);
+  const findings = useAppStore((s) => s.plan?.analysis.findings.filter((f) => f.severity !== 'info').length ?? 0);
+  const [exporting, setExporting] = useState(false);
+  const api = useApi();
+  // The desktop menu's File → Export… and the command palette open the same dialog.
+  useEffect(() => api.onEvent('menu.didInvoke', (e) => e.command === 'export' && hasPlan && setExporting(true)), [api, hasPlan]);
+  useCommands(
+    useMemo(
+      () => [
+        { id: 'orchestrator.export', title: 'Export spec and decision log…', run: () => setExporting(true) },
+        { id: 'orchestrator.spec', title: 'Show spec', run: () => setTab('spec') },
+        { id: 'orchestrator.decisions', title: 'Show decisions', run: () => setTab('decisions') },
+        { id: 'orchestrator.tasks', title: 'Show tasks', run: () => setTab('tasks') },
+      ],
+      [setTab],
+    ),
+  );
+
+  return (
+    <div className="orchestrator">
+      <div className="tabs orch-tabs">
+        <div role="tablist" aria-label="Orchestrator" className="tablist">
+          {TABS.map(([id, label]) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              className="tab"
+              id={`orch-tab-${id}`}
+              aria-selected={tab === id}
+              aria-controls={`orch-panel-${id}`}
+              tabIndex={tab === id ? 0 : -1}
+              onClick={() => setTab(id)}
+              onKeyDown={(e) => {
+                const i = TABS.findIndex(([t]) => t === id);
+                const next = e.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : e.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : undefined;
+                if (next) {
+                  e.preventDefault();
+                  setTab(next[0]);
+                  document.getElementById(`orch-tab-${next[0]}`)?.focus();
+                }
+              }}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+        <span className="spacer" />
+        {openQuestions > 0 && (
+          <button type="button" className="btn btn-ghost btn-small warn" onClick={() => setTab('spec')} title="Open questions in the spec">
+            ? {openQuestions}
+          </button>
+        )}
+        {findings > 0 && (
+          <span className="badge warn" title="Analysis findings (warnings and errors)">
+            ⚠ {findings}
+          </span>
+        )}
+        <button type="button" className="btn btn-small" aria-label="Export" title="Export the spec and decision log" disabled={!hasPlan} onClick={() => setExporting(true)}>
+          Export…
+        </button>
+      </div>
+      <ImportOffer />
+      {error && (
+        <div className="banner warn" role="alert">
+          ⚠ {error}
+        </div>
+      )}
+      <div className="orch-body" role="tabpanel" id={`orch-panel-${tab}`} aria-labelledby={`orch-tab-${tab}`}>
+        {loading && <p className="empty">Reading the plan…</p>}
+        {tab === 'spec' && <SpecView />}
+        {tab === 'decisions' && <DecisionsView />}
+        {tab === 'tasks' && <TasksView />}
+      </div>
+      {exporting && <ExportDialog onClose={() => setExporting(false)} />}
+    </div>
+  );
 }

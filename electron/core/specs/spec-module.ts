@@ -1,0 +1,115 @@
+import type { Handlers } from '../../../shared/rpc';
+import type { CoreContext } from '../core-context';
+import type { DomainModule } from '../create-core';
+import { renderExport } from '../export/export-render';
+import { PlanService } from './plan-service';
+import { PlanWatchers } from './plan-watcher';
+
+type SpecHandlerNames =
+  | 'spec.snapshot'
+  | 'spec.create'
+  | 'spec.saveRaw'
+  | 'spec.addItem'
+  | 'spec.updateItem'
+  | 'spec.deleteItem'
+  | 'spec.moveItem'
+  | 'spec.answerQuestion'
+  | 'decisions.create'
+  | 'decisions.update'
+  | 'decisions.supersede'
+  | 'tasks.create'
+  | 'tasks.update'
+  | 'tasks.delete'
+  | 'tasks.saveRaw'
+  | 'import.run'
+  | 'export.render';
+
+/**
+ * The Orchestrator's core: spec, decisions, tasks, import and export. Every mutation answers with
+ * a fresh snapshot so the renderer never patches its cache by guesswork. Edits made on disk reach
+ * the renderer as `spec.didChange` from a watcher of the plan files.
+ */
+export function createSpecModule(ctx: CoreContext): DomainModule<Pick<Handlers, SpecHandlerNames>> {
+  const plans = new PlanService((root, files) => ctx.bus.emit('spec.didChange', { root, files }));
+  // Hand edits reach the renderer through our own watcher of `.plumbline/` (started when a
+  // project's plan is first read), which also covers folders that are not git repositories.
+  const watchers = new PlanWatchers((root, files) => {
+    watchers.retain(ctx.projects.list());
+    if (ctx.projects.list().includes(root)) ctx.bus.emit('spec.didChange', { root, files });
+  });
+  const snap = (root: string) => {
+    watchers.retain(ctx.projects.list());
+    watchers.ensure(root);
+    return plans.snapshot(root);
+  };
+  return {
+    dispose: () => watchers.dispose(),
+    handlers: {
+      'spec.snapshot': async ({ root }) => snap(ctx.projects.require(root)),
+      'spec.create': async ({ root }) => {
+        await plans.createSpec(ctx.projects.require(root));
+        return snap(root);
+      },
+      'spec.saveRaw': async ({ root, content, baseHash }) => {
+        await plans.saveRaw(ctx.projects.require(root), content, baseHash);
+        return snap(root);
+      },
+      'spec.addItem': async ({ root, section, text }) => {
+        const id = await plans.addItem(ctx.projects.require(root), section, text);
+        return { id, snapshot: await snap(root) };
+      },
+      'spec.updateItem': async ({ root, id, text }) => {
+        await plans.updateItem(ctx.projects.require(root), id, text);
+        return snap(root);
+      },
+      'spec.deleteItem': async ({ root, id }) => {
+        const r = await plans.deleteItem(ctx.projects.require(root), id);
+        return { ...r, snapshot: await snap(root) };
+      },
+      'spec.moveItem': async ({ root, id, direction }) => {
+        await plans.moveItem(ctx.projects.require(root), id, direction);
+        return snap(root);
+      },
+      'spec.answerQuestion': async ({ root, index, question, answer, settlesDecision, decisionTitle }) => {
+        const decision = await plans.answerQuestion(ctx.projects.require(root), index, question, answer, settlesDecision, decisionTitle);
+        return { decision, snapshot: await snap(root) };
+      },
+      'decisions.create': async ({ root, ...fields }) => {
+        const number = await plans.createDecision(ctx.projects.require(root), fields);
+        return { number, snapshot: await snap(root) };
+      },
+      'decisions.update': async ({ root, number, patch }) => {
+        await plans.updateDecision(ctx.projects.require(root), number, patch);
+        return snap(root);
+      },
+      'decisions.supersede': async ({ root, number, by, title }) => {
+        const target = await plans.supersede(ctx.projects.require(root), number, by, title);
+        return { by: target, snapshot: await snap(root) };
+      },
+      'tasks.create': async ({ root, ...fields }) => {
+        const id = await plans.createTask(ctx.projects.require(root), fields);
+        return { id, snapshot: await snap(root) };
+      },
+      'tasks.update': async ({ root, id, patch }) => {
+        await plans.updateTask(ctx.projects.require(root), id, patch);
+        return snap(root);
+      },
+      'tasks.delete': async ({ root, id }) => {
+        const previousContent = await plans.deleteTask(ctx.projects.require(root), id);
+        return { previousContent, snapshot: await snap(root) };
+      },
+      'tasks.saveRaw': async ({ root, content }) => {
+        await plans.saveRawTasks(ctx.projects.require(root), content);
+        return snap(root);
+      },
+      'import.run': async ({ root, paths }) => {
+        const summary = await plans.importSources(ctx.projects.require(root), paths);
+        return { summary, snapshot: await snap(root) };
+      },
+      'export.render': async ({ root, format, withTasks, withEvidence }) => {
+        const r = await renderExport(ctx.projects.require(root), format, { withTasks, withEvidence }, ctx.host.printToPdf);
+        return { fileName: r.fileName, mimeType: r.mimeType, base64: Buffer.from(r.bytes).toString('base64') };
+      },
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import { useMemo, useState } from 'react';
+import type { SpecSection, SpecSectionKind } from '../../../../shared/contract';
+import { CodeEditor } from '../../editor/CodeEditor';
+import { useAppStore } from '../../stores/app-store';
+import { AddItemForm } from './AddItemForm';
+import { FindingsList } from './FindingsList';
+import { Prose } from './InlineText';
+import { OpenQuestions } from './OpenQuestions';
+import { findingsByItem } from './plan-helpers';
+import { SpecItemRow } from './SpecItemRow';
+
+const ITEM_SECTIONS: Readonly<Partial<Record<SpecSectionKind, string>>> = {
+  architecture: 'A choice and why',
+  security: 'What must never happen',
+  functional: 'What the system must do',
+  failure: 'Trigger → required behaviour',
+  nonreq: 'What is out of scope',
+  acceptance: 'Statement — `command that proves it`',
+  questions: 'A question to settle',
+};
+
+const CANONICAL: ReadonlyArray<readonly [SpecSectionKind, string]> = [
+  ['purpose', 'Purpose'],
+  ['architecture', 'Architecture decisions'],
+  ['security', 'Security requirements'],
+  ['api', 'API contract'],
+  ['failure', 'Failure modes'],
+  ['nonreq', 'Non-requirements'],
+  ['acceptance', 'Acceptance checks'],
+  ['questions', 'Open questions'],
+];
+
+function Section({ section }: { readonly section: SpecSection }) {
+  const plan = useAppStore((s) => s.plan);
+  const byItem = useMemo(() => findingsByItem(plan), [plan]);
+  const items = useMemo(() => section.itemIds.map((id) => plan?.spec.items.find((i) => i.id === id)).filter((x) => x !== undefined), [plan, section.itemIds]);
+  const placeholder = section.kind ? ITEM_SECTIONS[section.kind] : undefined;
+  return (
+    <section className="spec-section" aria-label={section.title}>
+      <div className="section-head">
+        <h3>{section.title}</h3>
+        {items.length > 0 && <span className="badge">{items.length}</span>}
+        {section.kind === null && <span className="muted small">not a spec section — kept as written</span>}
+      </div>
+      {section.hint && items.length === 0 && !section.prose.trim() && <p className="hint muted">{section.hint.replace(/`/g, '')}</p>}
+      {section.prose.trim() && section.kind !== 'questions' && <Prose text={section.prose} />}
+      {section.kind === 'questions' ? (
+        <OpenQuestions />
+      ) : (
+        items.length > 0 && (
+          <ul className="list">
+            {items.map((item, i) => (
+              <SpecItemRow key={item.id} item={item} findings={byItem.get(item.id)} first={i === 0} last={i === items.length - 1} />
+            ))}
+          </ul>
+        )
+      )}
+      {placeholder && section.kind && <AddItemForm section={section.kind} title={section.title} placeholder={placeholder} />}
+    </section>
+  );
+}
+
+function RawSpec() {
+  const spec = useAppStore((s) => s.plan?.spec);
+  const save = useAppStore((s) => s.saveSpecRaw);
+  const [draft, setDraft] = useState<{ base: string; text: string } | null>(null);
+  if (!spec) return null;
+  const dirty = draft !== null && draft.text !== spec.content;
+  const doSave = async (text: string) => {
+    if (await save(text, draft?.base ?? spec.hash)) setDraft(null);
+  };
+  return (
+    <div className="raw-spec">
+      <div className="toolbar">
+        <span className="muted small">{spec.path}</span>
+        {draft && draft.base !== spec.hash && <span className="warn small">⚠ changed on disk since you started editing</span>}
+        <span className="spacer" />
+        <button type="button" className="btn btn-small" disabled={!dirty} onClick={() => setDraft(null)}>
+          Revert
+        </button>
+        <button type="button" className="btn btn-primary btn-small" disabled={!dirty} onClick={() => void doSave(draft?.text ?? spec.content)}>
+          Save
+        </button>
+      </div>
+      <CodeEditor
+        value={draft?.text ?? spec.content}
+        language="markdown"
+        path={spec.path}
+        ariaLabel="Spec Markdown"
+        onChange={(text) => setDraft((d) => ({ base: d?.base ?? spec.hash, text }))}
+        onSave={(text) => void doSave(text)}
+      />
+    </div>
+  );
+}
+
+/** The Spec tab: structured sections with items, or the raw Markdown; both read the same file. */
+export function SpecView() {
+  const plan = useAppStore((s) => s.plan);
+  const createSpec = useAppStore((s) => s.createSpec);
+  const [mode, setMode] = useState<'structured' | 'markdown'>('structured');
+  if (!plan) return null;
+  if (!plan.spec.exists) {
+    return (
+      <div className="empty">
+        <p>This project has no spec yet.</p>
+        <p>A spec holds the purpose, security requirements, failure modes, non-requirements, acceptance checks and open questions, each item with a stable ID.</p>
+        <button type="button" className="btn btn-primary" onClick={() => void createSpec()}>
+          Create spec
+        </button>
+        <p className="muted small">Writes .plumbline/spec.md with a short hint under each section.</p>
+      </div>
+    );
+  }
+  const missing = CANONICAL.filter(([kind]) => !plan.spec.sections.some((s) => s.kind === kind));
+  return (
+    <div className="spec-view">
+      <div className="toolbar">
+        <div role="radiogroup" aria-label="Spec view" className="segmented">
+          <button type="button" role="radio" aria-checked={mode === 'structured'} className="btn btn-small" onClick={() => setMode('structured')}>
+            Structured
+          </button>
+          <button type="button" role="radio" aria-checked={mode === 'markdown'} className="btn btn-small" onClick={() => setMode('markdown')}>
+            Markdown
+          </button>
+        </div>
+        <span className="spacer" />
+        <span className="muted small">{plan.spec.items.length} items</span>
+      </div>
+      {mode === 'markdown' ? (
+        <RawSpec />
+      ) : (
+        <div className="scroll">
+          {plan.spec.sections.map((s, i) => (
+            <Section key={`${s.title}-${i}`} section={s} />
+          ))}
+          {missing.map(([kind, title]) => (
+            <section key={kind} className="spec-section missing" aria-label={title}>
+              <div className="section-head">
+                <h3>{title}</h3>
+                <span className="warn small">⚠ missing</span>
+              </div>
+              {ITEM_SECTIONS[kind] && <AddItemForm section={kind} title={title} placeholder={ITEM_SECTIONS[kind]!} />}
+            </section>
+          ))}
+          <FindingsList />
+          {plan.memory.map((m) => (
+            <details key={m.path} className="spec-section memory">
+              <summary>
+                Project memory: <span className="mono">{m.path}</span> <span className="muted small">(read-only, for agents)</span>
+              </summary>
+              <pre className="memory-text">{m.content}</pre>
+            </details>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

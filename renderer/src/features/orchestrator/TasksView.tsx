@@ -1,0 +1,217 @@
+import { useMemo, useState, type KeyboardEvent } from 'react';
+import type { TaskItem, TaskStatus } from '../../../../shared/contract';
+import { useAppStore } from '../../stores/app-store';
+import { FindingBadge } from './FindingBadge';
+import { findingsByItem, focusItem, itemDomId, statusLabel, TASK_STATUSES } from './plan-helpers';
+import { EMPTY_TASK, TaskEditor, taskDraft } from './TaskEditor';
+
+function TaskCard({ task, next }: { readonly task: TaskItem; readonly next: boolean }) {
+  const plan = useAppStore((s) => s.plan);
+  const byItem = useMemo(() => findingsByItem(plan), [plan]);
+  const selected = useAppStore((s) => s.selection.taskId === task.id);
+  const highlighted = useAppStore((s) => !!s.selection.requirementId && task.serves.includes(s.selection.requirementId));
+  const select = useAppStore((s) => s.select);
+  const update = useAppStore((s) => s.updateTask);
+  const move = (status: TaskStatus) => void update(task.id, { status }).then(() => focusItem(task.id));
+  const onKey = (e: KeyboardEvent<HTMLLIElement>) => {
+    if (e.target !== e.currentTarget) return;
+    const i = TASK_STATUSES.indexOf(task.status);
+    if (e.altKey && e.key === 'ArrowRight' && i < TASK_STATUSES.length - 1) {
+      e.preventDefault();
+      move(TASK_STATUSES[i + 1]!);
+    } else if (e.altKey && e.key === 'ArrowLeft' && i > 0) {
+      e.preventDefault();
+      move(TASK_STATUSES[i - 1]!);
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      select({ taskId: task.id });
+    }
+  };
+  return (
+    <li
+      id={itemDomId(task.id)}
+      className={`task-card${selected || highlighted ? ' selected' : ''}`}
+      tabIndex={0}
+      aria-label={`${task.id}: ${task.title}`}
+      aria-selected={selected}
+      onClick={() => select({ taskId: task.id })}
+      onKeyDown={onKey}
+    >
+      <div className="card-top">
+        <span className="mono item-id">{task.id}</span>
+        {next && <span className="badge next">▸ next</span>}
+        <FindingBadge findings={byItem.get(task.id)} />
+      </div>
+      <div className="card-title">{task.title}</div>
+      {task.serves.length > 0 && <div className="muted small mono">{task.serves.join(' ')}</div>}
+      {task.depends.length > 0 && <div className="muted small">after {task.depends.join(', ')}</div>}
+      <select
+        className="card-status"
+        aria-label={`Status of ${task.id}`}
+        value={task.status}
+        onClick={(e) => e.stopPropagation()}
+        onChange={(e) => move(e.target.value as TaskStatus)}
+      >
+        {TASK_STATUSES.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </select>
+    </li>
+  );
+}
+
+/** Tasks by status in columns; Alt+←/→ or the status menu moves a card. */
+function Board({ tasks, next }: { readonly tasks: readonly TaskItem[]; readonly next: string | null }) {
+  return (
+    <div className="board" role="region" aria-label="Tasks">
+      {TASK_STATUSES.map((status) => {
+        const column = tasks.filter((t) => t.status === status);
+        return (
+          <section key={status} className={`board-column col-${status.replace(' ', '-')}`} aria-label={status}>
+            <h3>
+              {statusLabel(status)} <span className="badge">{column.length}</span>
+            </h3>
+            <ul className="list">
+              {column.map((t) => (
+                <TaskCard key={t.id} task={t} next={t.id === next} />
+              ))}
+            </ul>
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
+function TaskList({ tasks, next }: { readonly tasks: readonly TaskItem[]; readonly next: string | null }) {
+  const select = useAppStore((s) => s.select);
+  const selectedId = useAppStore((s) => s.selection.taskId);
+  return (
+    <table className="task-table" aria-label="Task list">
+      <thead>
+        <tr>
+          <th>ID</th>
+          <th>Title</th>
+          <th>Status</th>
+          <th>Serves</th>
+          <th>Depends</th>
+        </tr>
+      </thead>
+      <tbody>
+        {tasks.map((t) => (
+          <tr key={t.id} id={itemDomId(t.id)} tabIndex={0} aria-selected={selectedId === t.id} className={selectedId === t.id ? 'selected' : undefined} onClick={() => select({ taskId: t.id })} onKeyDown={(e) => e.key === 'Enter' && select({ taskId: t.id })}>
+            <td className="mono">{t.id}</td>
+            <td>
+              {t.title} {t.id === next && <span className="badge next">▸ next</span>}
+            </td>
+            <td>{statusLabel(t.status)}</td>
+            <td className="mono">{t.serves.join(', ')}</td>
+            <td className="mono">{t.depends.join(', ')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function TaskDetail({ task }: { readonly task: TaskItem }) {
+  const [editing, setEditing] = useState(false);
+  const update = useAppStore((s) => s.updateTask);
+  const remove = useAppStore((s) => s.deleteTask);
+  if (editing) {
+    return <TaskEditor key={task.id} initial={taskDraft(task)} submitLabel={`Save ${task.id}`} onCancel={() => setEditing(false)} onSubmit={(d) => void update(task.id, d).then((ok) => ok && setEditing(false))} />;
+  }
+  return (
+    <div className="task-detail" role="group" aria-label={`Task ${task.id}`}>
+      <div className="section-head">
+        <h3>
+          {task.id}: {task.title}
+        </h3>
+        <span className="spacer" />
+        <button type="button" className="btn btn-small" onClick={() => setEditing(true)}>
+          Edit
+        </button>
+        <button type="button" className="btn btn-small btn-danger" aria-label={`Delete ${task.id}`} onClick={() => void remove(task.id)}>
+          Delete
+        </button>
+      </div>
+      {task.description && <div className="prose">{task.description}</div>}
+      <dl className="fields">
+        <dt>Status</dt>
+        <dd>{statusLabel(task.status)}</dd>
+        <dt>Serves</dt>
+        <dd className="mono">{task.serves.join(', ') || '—'}</dd>
+        <dt>Scope</dt>
+        <dd className="mono">{task.scope.join(', ') || '—'}</dd>
+        <dt>Checks</dt>
+        <dd>{task.checks.length ? task.checks.map((c) => <code key={c}>{c}</code>) : '—'}</dd>
+        <dt>Depends on</dt>
+        <dd className="mono">{task.depends.join(', ') || '—'}</dd>
+      </dl>
+    </div>
+  );
+}
+
+/** The Tasks tab: board (accessible name "Tasks") or list, the next task, create and edit. */
+export function TasksView() {
+  const tasks = useAppStore((s) => s.plan?.tasks);
+  const selectedId = useAppStore((s) => s.selection.taskId);
+  const select = useAppStore((s) => s.select);
+  const create = useAppStore((s) => s.createTask);
+  const [view, setView] = useState<'board' | 'list'>('board');
+  const [creating, setCreating] = useState(false);
+  if (!tasks) return null;
+  const selected = tasks.tasks.find((t) => t.id === selectedId) ?? null;
+  return (
+    <div className="tasks-view">
+      <div className="toolbar">
+        <div role="radiogroup" aria-label="Task view" className="segmented">
+          <button type="button" role="radio" aria-checked={view === 'board'} className="btn btn-small" onClick={() => setView('board')}>
+            Board
+          </button>
+          <button type="button" role="radio" aria-checked={view === 'list'} className="btn btn-small" onClick={() => setView('list')}>
+            List
+          </button>
+        </div>
+        {tasks.next ? (
+          <button type="button" className="btn btn-ghost btn-small" onClick={() => { select({ taskId: tasks.next! }); focusItem(tasks.next!); }}>
+            Next: <span className="mono">{tasks.next}</span>
+          </button>
+        ) : (
+          <span className="muted small">No task is ready.</span>
+        )}
+        <span className="spacer" />
+        <button type="button" className="btn btn-small" onClick={() => setCreating(true)}>
+          New task
+        </button>
+      </div>
+      <div className="scroll">
+        {creating && (
+          <TaskEditor
+            initial={EMPTY_TASK}
+            submitLabel="Create task"
+            onCancel={() => setCreating(false)}
+            onSubmit={(d) =>
+              void create(d).then((id) => {
+                if (id) {
+                  setCreating(false);
+                  select({ taskId: id });
+                }
+              })
+            }
+          />
+        )}
+        {tasks.tasks.length === 0 && !creating ? (
+          <p className="empty">No tasks yet. Break the spec into small tasks an agent can finish in one run, each serving requirement IDs.</p>
+        ) : view === 'board' ? (
+          <Board tasks={tasks.tasks} next={tasks.next} />
+        ) : (
+          <TaskList tasks={tasks.tasks} next={tasks.next} />
+        )}
+        {selected && !creating && <TaskDetail key={selected.id} task={selected} />}
+      </div>
+    </div>
+  );
+}

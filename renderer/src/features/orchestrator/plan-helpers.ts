@@ -1,0 +1,58 @@
+import type { Finding, PlanSnapshot, TaskStatus } from '../../../../shared/contract';
+
+/** Task statuses in board order. */
+export const TASK_STATUSES: readonly TaskStatus[] = ['todo', 'in progress', 'in review', 'verified', 'refuted', 'done'];
+
+/** A status as a word with a shape, so it reads without colour. */
+export function statusLabel(status: TaskStatus): string {
+  switch (status) {
+    case 'todo':
+      return '○ todo';
+    case 'in progress':
+      return '◐ in progress';
+    case 'in review':
+      return '◑ in review';
+    case 'verified':
+      return '✔ verified';
+    case 'refuted':
+      return '✘ refuted';
+    case 'done':
+      return '● done';
+  }
+}
+
+/** Findings grouped by the item they are about. */
+export function findingsByItem(plan: PlanSnapshot | null): ReadonlyMap<string, readonly Finding[]> {
+  const map = new Map<string, Finding[]>();
+  for (const f of plan?.analysis.findings ?? []) {
+    if (!f.itemId) continue;
+    const list = map.get(f.itemId) ?? [];
+    list.push(f);
+    map.set(f.itemId, list);
+  }
+  return map;
+}
+
+/** DOM id of an item's row, for jumps from findings. */
+export function itemDomId(id: string): string {
+  return `plan-item-${id.replace(/[^A-Za-z0-9-]/g, '_')}`;
+}
+
+/** Focuses an item's row once it is rendered. */
+export function focusItem(id: string): void {
+  requestAnimationFrame(() => {
+    const el = document.getElementById(itemDomId(id));
+    if (el) {
+      el.scrollIntoView({ block: 'nearest' });
+      el.focus();
+    }
+  });
+}
+
+/** Splits a comma-separated field typed by the user. */
+export function splitField(text: string): string[] {
+  return text
+    .split(/\s*,\s*/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

@@ -1,0 +1,313 @@
+import { z } from 'zod';
+import { method, projectRoot } from './define';
+
+/** The fixed sections of a spec (plus the optional functional requirements an import may bring). */
+export const specSectionKind = z.enum(['purpose', 'architecture', 'security', 'api', 'failure', 'nonreq', 'acceptance', 'questions', 'functional']);
+export type SpecSectionKind = z.infer<typeof specSectionKind>;
+
+/** One `- ID: text` item of the spec. */
+export const specItem = z.object({
+  id: z.string(),
+  prefix: z.string(),
+  number: z.number(),
+  /** The item's text after `ID:`, without provenance comments. */
+  text: z.string(),
+  /** The first inline code of the item: the command of an acceptance check. */
+  command: z.string().nullable(),
+  /** Where an imported item came from (`<!-- from: … -->`). */
+  source: z.string().nullable(),
+  section: specSectionKind.nullable(),
+  line: z.number(),
+});
+export type SpecItem = z.infer<typeof specItem>;
+
+/** A heading-2 section of the spec, known or foreign. */
+export const specSection = z.object({
+  kind: specSectionKind.nullable(),
+  title: z.string(),
+  line: z.number(),
+  /** IDs of the items in this section, in file order. */
+  itemIds: z.array(z.string()),
+  /** The section's Markdown without its items and hint comments (prose, tables, code). */
+  prose: z.string(),
+  /** The hint comment of a skeleton section, if still there. */
+  hint: z.string().nullable(),
+});
+export type SpecSection = z.infer<typeof specSection>;
+
+/** A `[NEEDS CLARIFICATION: …]` marker, or one already answered (`[RESOLVED: …]`). */
+export const clarification = z.object({
+  index: z.number(),
+  question: z.string(),
+  resolved: z.boolean(),
+  answer: z.string().nullable(),
+  line: z.number(),
+  itemId: z.string().nullable(),
+});
+export type Clarification = z.infer<typeof clarification>;
+
+/** The spec file as read: its text and the structure found in it. */
+export const specState = z.object({
+  path: z.string(),
+  exists: z.boolean(),
+  /** The text without BOM; line endings as on disk. */
+  content: z.string(),
+  hash: z.string(),
+  bom: z.boolean(),
+  eol: z.enum(['lf', 'crlf']),
+  title: z.string().nullable(),
+  sections: z.array(specSection),
+  items: z.array(specItem),
+  clarifications: z.array(clarification),
+});
+export type SpecState = z.infer<typeof specState>;
+
+/** Status of a decision record (MADR-compatible). */
+export const decisionStatus = z.enum(['proposed', 'accepted', 'rejected', 'deprecated', 'superseded']);
+export type DecisionStatus = z.infer<typeof decisionStatus>;
+
+/** One record of the decision log. */
+export const decisionRecord = z.object({
+  number: z.number(),
+  /** Zero-padded number as in the file name, e.g. `0003`. */
+  id: z.string(),
+  file: z.string(),
+  title: z.string(),
+  status: decisionStatus,
+  date: z.string().nullable(),
+  supersededBy: z.number().nullable(),
+  supersedes: z.number().nullable(),
+  context: z.string(),
+  options: z.string(),
+  decision: z.string(),
+  consequences: z.string(),
+  /** Command in inline code under Confirmation. */
+  confirmation: z.string().nullable(),
+  /** Spec item IDs this decision is linked to. */
+  links: z.array(z.string()),
+  source: z.string().nullable(),
+});
+export type DecisionRecord = z.infer<typeof decisionRecord>;
+
+/** Status of a task. */
+export const taskStatus = z.enum(['todo', 'in progress', 'in review', 'verified', 'refuted', 'done']);
+export type TaskStatus = z.infer<typeof taskStatus>;
+
+/** One task of `.plumbline/tasks.md`. */
+export const taskItem = z.object({
+  id: z.string(),
+  number: z.number(),
+  title: z.string(),
+  description: z.string(),
+  serves: z.array(z.string()),
+  scope: z.array(z.string()),
+  checks: z.array(z.string()),
+  depends: z.array(z.string()),
+  status: taskStatus,
+  source: z.string().nullable(),
+  line: z.number(),
+});
+export type TaskItem = z.infer<typeof taskItem>;
+
+/** The task file as read. */
+export const tasksState = z.object({
+  path: z.string(),
+  exists: z.boolean(),
+  hash: z.string(),
+  tasks: z.array(taskItem),
+  /** The first todo whose dependencies are all done (or verified). */
+  next: z.string().nullable(),
+});
+export type TasksState = z.infer<typeof tasksState>;
+
+/** A deterministic analysis finding; file/line/itemId let the UI jump to it. */
+export const finding = z.object({
+  code: z.enum([
+    'missing-section',
+    'duplicate-id',
+    'dangling-id',
+    'unserved-requirement',
+    'task-serves-nothing',
+    'manual-check',
+    'open-question',
+    'decision-without-reason',
+    'non-requirement-conflict',
+  ]),
+  severity: z.enum(['error', 'warning', 'info']),
+  message: z.string(),
+  file: z.string(),
+  line: z.number().nullable(),
+  itemId: z.string().nullable(),
+});
+export type Finding = z.infer<typeof finding>;
+
+/** Latest evidence for one requirement (filled from the Calibrator's evidence log when present). */
+export const coverageEvidence = z.object({
+  verdict: z.enum(['verified', 'refuted', 'unverifiable']),
+  at: z.string().nullable(),
+});
+export type CoverageEvidence = z.infer<typeof coverageEvidence>;
+
+/** One row of the coverage matrix: a requirement and the tasks serving it. */
+export const coverageRow = z.object({
+  id: z.string(),
+  section: specSectionKind.nullable(),
+  text: z.string(),
+  tasks: z.array(z.object({ id: z.string(), status: taskStatus })),
+  evidence: coverageEvidence.nullable(),
+});
+export type CoverageRow = z.infer<typeof coverageRow>;
+
+/** Findings plus the coverage matrix. */
+export const analysisResult = z.object({ findings: z.array(finding), coverage: z.array(coverageRow) });
+export type AnalysisResult = z.infer<typeof analysisResult>;
+
+/** A spec tool found in the project that can be imported. */
+export const importSource = z.object({
+  kind: z.enum(['spec-kit', 'kiro', 'adr']),
+  /** Folder or file it was found at, relative to the root. */
+  path: z.string(),
+  label: z.string(),
+  /** Files that would be read. */
+  files: z.array(z.string()),
+  /** True when everything it holds is already in Plumbline's files. */
+  imported: z.boolean(),
+});
+export type ImportSource = z.infer<typeof importSource>;
+
+/** A project-memory file shown read-only (AGENTS.md, CLAUDE.md). */
+export const memoryFile = z.object({ path: z.string(), content: z.string() });
+export type MemoryFile = z.infer<typeof memoryFile>;
+
+/** Everything the Orchestrator shows, in one read. */
+export const planSnapshot = z.object({
+  root: z.string(),
+  spec: specState,
+  decisions: z.array(decisionRecord),
+  tasks: tasksState,
+  analysis: analysisResult,
+  memory: z.array(memoryFile),
+  importSources: z.array(importSource),
+});
+export type PlanSnapshot = z.infer<typeof planSnapshot>;
+
+const idText = z.string().min(1).max(4000);
+const stringList = z.array(z.string().max(500)).max(200);
+
+/** Editable fields of a decision, as a patch (no defaults: an absent field is left alone). */
+export const decisionPatch = z.object({
+  title: z.string().min(1).max(300),
+  status: decisionStatus,
+  context: z.string().max(20000),
+  options: z.string().max(20000),
+  decision: z.string().max(20000),
+  consequences: z.string().max(20000),
+  confirmation: z.string().max(2000).nullable(),
+  links: stringList,
+}).partial();
+
+/** Fields of a new decision (defaults for what is not given). */
+export const decisionFields = z.object({
+  title: z.string().min(1).max(300),
+  status: decisionStatus.default('proposed'),
+  context: z.string().max(20000).default(''),
+  options: z.string().max(20000).default(''),
+  decision: z.string().max(20000).default(''),
+  consequences: z.string().max(20000).default(''),
+  confirmation: z.string().max(2000).nullable().default(null),
+  links: stringList.default([]),
+});
+
+/** Editable fields of a task, as a patch (no defaults: an absent field is left alone). */
+export const taskPatch = z.object({
+  title: z.string().min(1).max(300),
+  description: z.string().max(20000),
+  serves: stringList,
+  scope: stringList,
+  checks: stringList,
+  depends: stringList,
+  status: taskStatus,
+}).partial();
+
+/** Fields of a new task (defaults for what is not given). */
+export const taskFields = z.object({
+  title: z.string().min(1).max(300),
+  description: z.string().max(20000).default(''),
+  serves: stringList.default([]),
+  scope: stringList.default([]),
+  checks: stringList.default([]),
+  depends: stringList.default([]),
+  status: taskStatus.default('todo'),
+});
+
+const withSnapshot = <T extends z.ZodRawShape>(shape: T) => z.object({ snapshot: planSnapshot, ...shape });
+
+export const specMethods = {
+  /** Spec, decisions, tasks, analysis, memory files and import offers of a project. */
+  'spec.snapshot': method(z.object({ root: projectRoot }), planSnapshot),
+  /** Writes the spec skeleton (one hint per section); refuses when a spec exists. */
+  'spec.create': method(z.object({ root: projectRoot }), planSnapshot),
+  /** Saves the spec's raw Markdown; `baseHash` guards against overwriting an external edit. */
+  'spec.saveRaw': method(z.object({ root: projectRoot, content: z.string().max(5_000_000), baseHash: z.string().optional() }), planSnapshot),
+  /** Adds an item to a section; the ID is assigned (never reused). */
+  'spec.addItem': method(
+    z.object({ root: projectRoot, section: specSectionKind, text: idText }),
+    withSnapshot({ id: z.string() }),
+  ),
+  /** Replaces an item's text (ID kept). */
+  'spec.updateItem': method(z.object({ root: projectRoot, id: z.string().min(1), text: idText }), planSnapshot),
+  /** Deletes an item; the previous content is returned for undo (`spec.saveRaw` with it). */
+  'spec.deleteItem': method(
+    z.object({ root: projectRoot, id: z.string().min(1) }),
+    withSnapshot({ previousContent: z.string(), previousHash: z.string() }),
+  ),
+  /** Moves an item one place up or down within its list. */
+  'spec.moveItem': method(z.object({ root: projectRoot, id: z.string().min(1), direction: z.enum(['up', 'down']) }), planSnapshot),
+  /** Answers an open question; optionally records the answer as a decision. */
+  'spec.answerQuestion': method(
+    z.object({
+      root: projectRoot,
+      index: z.number().int().min(0),
+      question: z.string(),
+      answer: z.string().min(1).max(4000),
+      settlesDecision: z.boolean().default(false),
+      decisionTitle: z.string().max(300).optional(),
+    }),
+    withSnapshot({ decision: z.number().nullable() }),
+  ),
+  /** Creates a decision record `.plumbline/decisions/NNNN-slug.md`. */
+  'decisions.create': method(decisionFields.extend({ root: projectRoot }), withSnapshot({ number: z.number() })),
+  /** Edits fields of a decision record in place. */
+  'decisions.update': method(
+    z.object({ root: projectRoot, number: z.number().int(), patch: decisionPatch }),
+    planSnapshot,
+  ),
+  /** Marks a decision superseded by another (an existing one, or a new one created with `title`); links both ways. */
+  'decisions.supersede': method(
+    z.object({ root: projectRoot, number: z.number().int(), by: z.number().int().optional(), title: z.string().max(300).optional() }),
+    withSnapshot({ by: z.number() }),
+  ),
+  /** Adds a task; the ID is assigned. */
+  'tasks.create': method(taskFields.extend({ root: projectRoot }), withSnapshot({ id: z.string() })),
+  /** Edits fields of a task in place. */
+  'tasks.update': method(z.object({ root: projectRoot, id: z.string().min(1), patch: taskPatch }), planSnapshot),
+  /** Deletes a task; the previous file content is returned for undo. */
+  'tasks.delete': method(z.object({ root: projectRoot, id: z.string().min(1) }), withSnapshot({ previousContent: z.string() })),
+  /** Restores the tasks file to a previous content (undo). */
+  'tasks.saveRaw': method(z.object({ root: projectRoot, content: z.string().max(5_000_000) }), planSnapshot),
+  /** Imports from another spec tool into Plumbline's files; originals are never modified. */
+  'import.run': method(
+    z.object({ root: projectRoot, paths: z.array(z.string()).min(1).max(50) }),
+    withSnapshot({ summary: z.array(z.string()) }),
+  ),
+  /** Renders the spec and decision log as one Markdown, HTML or PDF document (bytes as base64). */
+  'export.render': method(
+    z.object({ root: projectRoot, format: z.enum(['md', 'html', 'pdf']), withTasks: z.boolean().default(false), withEvidence: z.boolean().default(false) }),
+    z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() }),
+  ),
+} as const;
+
+export const specEvents = {
+  /** Plumbline's planning files changed (written by the app or edited on disk). */
+  'spec.didChange': z.object({ root: z.string(), files: z.array(z.string()) }),
+} as const;
