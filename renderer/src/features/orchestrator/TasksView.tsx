@@ -1,6 +1,7 @@
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { TaskItem, TaskStatus } from '../../../../shared/contract';
 import { useAppStore } from '../../stores/app-store';
+import { useAgentBlocker } from '../agent/AgentTab';
 import { FindingBadge } from './FindingBadge';
 import { findingsByItem, focusItem, itemDomId, statusLabel, TASK_STATUSES } from './plan-helpers';
 import { EMPTY_TASK, TaskEditor, taskDraft } from './TaskEditor';
@@ -120,6 +121,8 @@ function TaskDetail({ task }: { readonly task: TaskItem }) {
   const [editing, setEditing] = useState(false);
   const update = useAppStore((s) => s.updateTask);
   const remove = useAppStore((s) => s.deleteTask);
+  const runTask = useAppStore((s) => s.runTask);
+  const blocker = useAgentBlocker('builder');
   if (editing) {
     return <TaskEditor key={task.id} initial={taskDraft(task)} submitLabel={`Save ${task.id}`} onCancel={() => setEditing(false)} onSubmit={(d) => void update(task.id, d).then((ok) => ok && setEditing(false))} />;
   }
@@ -130,6 +133,9 @@ function TaskDetail({ task }: { readonly task: TaskItem }) {
           {task.id}: {task.title}
         </h3>
         <span className="spacer" />
+        <button type="button" className="btn btn-small btn-primary" disabled={!!blocker} title={blocker ?? 'Run the building agent on this task'} onClick={() => void runTask(task.id)}>
+          Run task
+        </button>
         <button type="button" className="btn btn-small" onClick={() => setEditing(true)}>
           Edit
         </button>

@@ -1,9 +1,12 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { SettingsDialog } from '../agent/SettingsDialog';
 import { useAppStore } from '../../stores/app-store';
 
 /** The workspace header: project, branch (or why there is none), and the way back to the project list. */
 export function Header() {
   const { project, closeProject, initGit } = useAppStore(useShallow((s) => ({ project: s.project, closeProject: s.closeProject, initGit: s.initGit })));
+  const [settings, setSettings] = useState(false);
   if (!project) return null;
   const g = project.git;
   let branch: string;
@@ -30,6 +33,10 @@ export function Header() {
         </button>
       )}
       <span className="spacer" />
+      <button className="btn btn-small btn-ghost" aria-label="Settings" title="Models, endpoints, keys, prices and approvals" onClick={() => setSettings(true)}>
+        ⚙
+      </button>
+      {settings && <SettingsDialog onClose={() => setSettings(false)} />}
     </header>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchScore } from '../../../../renderer/src/commands/registry';
+import { matchScore } from '../../../../../renderer/src/commands/registry';
 
 describe('matchScore', () => {
   it('matches characters in order and prefers contiguous matches', () => {

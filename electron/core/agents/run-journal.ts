@@ -1,0 +1,36 @@
+/** One write of a run: by the edit tool or a file a command changed. Hashes are git blob SHA-1s; null = absent. */
+export interface JournalWrite {
+  readonly path: string;
+  readonly hashBefore: string | null;
+  readonly hashAfter: string | null;
+  readonly source: 'edit' | 'command';
+  readonly flags: readonly string[];
+}
+
+/** The per-run journal: every write, and which files the run created (the only ones a restore may delete). */
+export class RunJournal {
+  private readonly list: JournalWrite[] = [];
+  private readonly createdPaths = new Set<string>();
+
+  /** Records a write. A file absent before its first write in this run counts as created by the run. */
+  record(entry: JournalWrite): void {
+    const seen = this.list.some((e) => e.path === entry.path);
+    if (!seen && entry.hashBefore === null && entry.hashAfter !== null) this.createdPaths.add(entry.path);
+    this.list.push(entry);
+  }
+
+  /** Every write in order. */
+  entries(): readonly JournalWrite[] {
+    return this.list;
+  }
+
+  /** Files the run created. */
+  created(): ReadonlySet<string> {
+    return this.createdPaths;
+  }
+
+  /** Every path the run touched. */
+  paths(): string[] {
+    return [...new Set(this.list.map((e) => e.path))];
+  }
+}

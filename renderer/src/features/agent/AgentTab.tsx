@@ -1,0 +1,92 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useCommands } from '../../commands/registry';
+import { useShallow } from 'zustand/react/shallow';
+import { useAppStore } from '../../stores/app-store';
+import './agent.css';
+import { formatCost, statusLabel } from './format';
+import { RunView } from './RunView';
+import { SettingsDialog } from './SettingsDialog';
+import { ThinkerActions } from './ThinkerActions';
+
+/** Why an agent button is disabled, in words (no key → what to set). */
+export function useAgentBlocker(role: 'thinker' | 'builder' | 'utility'): string | null {
+  const settings = useAppStore((s) => s.agentSettings);
+  if (!settings) return null;
+  return settings.roles[role].keySet ? null : `No API key for the ${role} role: open Agent settings and set one, or start Plumbline with ANTHROPIC_API_KEY.`;
+}
+
+/** The Builder's "Agent" tab: run a task, list runs, show the selected run. */
+export function AgentTab() {
+  const { root, tasks, runs, shown, selection, busy } = useAppStore(
+    useShallow((s) => ({ root: s.project?.root ?? null, tasks: s.agentTasks, runs: s.agentRuns, shown: s.shownRun?.runId ?? null, selection: s.selection.taskId, busy: s.agentBusy })),
+  );
+  const { load, showRun, runTask } = useAppStore(useShallow((s) => ({ load: s.loadAgent, showRun: s.showRun, runTask: s.runTask })));
+  const blocker = useAgentBlocker('builder');
+  const [taskId, setTaskId] = useState<string>('');
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  useEffect(() => {
+    void load();
+  }, [root, load]);
+  const chosen = taskId || selection || tasks.find((t) => t.status === 'todo')?.id || tasks[0]?.id || '';
+  const commands = useMemo(
+    () => [
+      { id: 'agent.runTask', title: 'Agent: Run task', keys: 'Ctrl+Enter', run: () => void (chosen && !blocker && runTask(chosen)) },
+      { id: 'agent.settings', title: 'Agent: Settings', run: () => setSettingsOpen(true) },
+    ],
+    [chosen, blocker, runTask],
+  );
+  useCommands(commands);
+  const visible = runs.filter((r) => !selection || r.taskId === selection || r.kind !== 'task');
+  return (
+    <div
+      className="agent-tab"
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && chosen && !blocker && !busy) {
+          e.preventDefault();
+          void runTask(chosen);
+        }
+      }}
+    >
+      <div className="toolbar">
+        <label htmlFor="agent-task" className="muted">Task</label>
+        <select id="agent-task" value={chosen} onChange={(e) => setTaskId(e.target.value)} disabled={!tasks.length}>
+          {!tasks.length && <option value="">No tasks in .plumbline/tasks.md</option>}
+          {tasks.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.id} {t.title} ({t.status})
+            </option>
+          ))}
+        </select>
+        <button className="btn btn-primary" disabled={!chosen || !!blocker || busy} title={blocker ?? 'Run the building agent on this task (Ctrl+Enter)'} onClick={() => void runTask(chosen)}>
+          Run task
+        </button>
+        {blocker && <span className="warn" role="note">⚠ {blocker}</span>}
+        <span className="spacer" />
+        <button className="btn" onClick={() => setSettingsOpen(true)}>Agent settings…</button>
+      </div>
+      <ThinkerActions />
+      <div className="agent-split">
+        <nav className="agent-runs" aria-label="Runs">
+          {!visible.length && <div className="empty">No runs yet.</div>}
+          <ul className="list">
+            {visible.map((r) => {
+              const st = statusLabel(r.status);
+              return (
+                <li key={r.runId} className="row" aria-selected={r.runId === shown} tabIndex={0} onClick={() => void showRun(r.runId)} onKeyDown={(e) => e.key === 'Enter' && void showRun(r.runId)}>
+                  <span className="grow">{r.title}</span>
+                  <span className="meta">
+                    <span className={st.cls}>{st.text}</span>
+                    {r.review !== 'none' && <span>{r.review}</span>}
+                    <span className="num">{formatCost(r.costUsd)}</span>
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <RunView />
+      </div>
+      {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { DiffEditor } from '../../editor/DiffEditor';
+import { useAppStore } from '../../stores/app-store';
+import { formatCost, formatTokens, statusLabel, totalTokens } from './format';
+import { TranscriptView } from './TranscriptView';
+
+function Countdown({ at }: { readonly at: number }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(t);
+  }, []);
+  return <span className="warn">retrying in {Math.max(0, Math.ceil((at - now) / 1000))} s</span>;
+}
+
+function SteerBox() {
+  const [text, setText] = useState('');
+  const steer = useAppStore((s) => s.steerRun);
+  const stop = useAppStore((s) => s.stopRun);
+  const send = (): void => {
+    if (!text.trim()) return;
+    void steer(text);
+    setText('');
+  };
+  return (
+    <div className="steer">
+      <input
+        aria-label="Steer the agent"
+        placeholder="Type to queue a message for the next turn…"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') send();
+          if (e.key === 'Escape' && window.confirm('Stop this run?')) void stop();
+        }}
+      />
+      <button className="btn" onClick={send} disabled={!text.trim()}>Send</button>
+      <button className="btn btn-danger" onClick={() => void stop()}>Stop</button>
+    </div>
+  );
+}
+
+function Review() {
+  const { diff, summary, busy, canUndo } = useAppStore(useShallow((s) => ({ diff: s.runDiff, summary: s.shownRun?.summary ?? null, busy: s.agentBusy, canUndo: s.canUndoReject })));
+  const { accept, reject, undo } = useAppStore(useShallow((s) => ({ accept: s.acceptRun, reject: s.rejectRun, undo: s.undoRejectRun })));
+  const [selected, setSelected] = useState<string | null>(null);
+  if (!summary || summary.kind !== 'task' || !summary.endedAt) return null;
+  const file = diff?.find((f) => f.path === selected) ?? diff?.[0] ?? null;
+  return (
+    <section className="review" aria-label="Run diff">
+      <div className="toolbar">
+        <strong>Review</strong>
+        <span className="muted">
+          {summary.review === 'accepted' ? '✔ accepted' : summary.review === 'rejected' ? '↩ rejected' : diff ? `${diff.length} file(s) changed` : 'loading diff…'}
+        </span>
+        <span className="spacer" />
+        {summary.review === 'pending' && diff && diff.length > 0 && (
+          <>
+            <button className="btn" disabled={busy} onClick={() => void reject()}>Reject</button>
+            <button className="btn btn-primary" disabled={busy} onClick={() => void accept()}>Accept</button>
+          </>
+        )}
+        {summary.review === 'rejected' && canUndo && (
+          <button className="btn" disabled={busy} onClick={() => void undo()}>Undo reject</button>
+        )}
+      </div>
+      {diff && diff.length > 0 && summary.review === 'pending' && (
+        <>
+          <div className="files" role="tablist" aria-label="Changed files">
+            {diff.map((f) => (
+              <button key={f.path} role="tab" aria-selected={f.path === file?.path} className="tab" onClick={() => setSelected(f.path)}>
+                {f.status === 'added' ? '+' : f.status === 'deleted' ? '−' : '~'} {f.path}
+              </button>
+            ))}
+          </div>
+          <div className="diff-host">
+            {file && (file.binary ? <div className="empty">Binary file — not shown.</div> : <DiffEditor key={file.path} original={file.before ?? ''} modified={file.after ?? ''} path={file.path} ariaLabel={`Diff of ${file.path}`} />)}
+          </div>
+        </>
+      )}
+      {diff && diff.length === 0 && summary.review === 'pending' && <div className="empty">The run changed no files.</div>}
+    </section>
+  );
+}
+
+/** The "Agent run" view: header with model, tokens and cost, the transcript, approvals, steering, and the review. */
+export function RunView() {
+  const run = useAppStore((s) => s.shownRun);
+  const { resume, discard } = useAppStore(useShallow((s) => ({ resume: s.resumeRun, discard: s.discardRun })));
+  if (!run) return <section className="agent-run" aria-label="Agent run"><div className="empty">Pick a task and press “Run task”, or choose a run on the left.</div></section>;
+  const s = run.summary;
+  const start = run.events.find((e) => e.type === 'start');
+  const title = s?.title ?? (start?.type === 'start' ? start.title : run.runId);
+  const live = s ? ['running', 'waiting', 'retrying'].includes(s.status) : true;
+  const label = s ? statusLabel(s.status) : { text: '● starting', cls: '' };
+  return (
+    <section className="agent-run" aria-label="Agent run">
+      <div className="run-head">
+        <span className="title">{title}</span>
+        {s && <span className="muted">{s.role}: <span className="mono">{s.model}</span></span>}
+        <span className={label.cls}>{label.text}</span>
+        {run.retryAt && <Countdown at={run.retryAt} />}
+        {s && (
+          <span className="meter" aria-label="Cost meter">
+            <span className="num">{formatTokens(totalTokens(s.usage))} tok</span>
+            <span className="num" title="Estimated from the price table in Settings">≈ {formatCost(s.costUsd)} estimated</span>
+          </span>
+        )}
+      </div>
+      <TranscriptView />
+      {s?.status === 'interrupted' && (
+        <div className="toolbar">
+          <span className="warn">⚠ {s.reason}</span>
+          <span className="spacer" />
+          <button className="btn" onClick={() => void discard()}>Discard</button>
+          <button className="btn btn-primary" onClick={() => void resume()}>Resume</button>
+        </div>
+      )}
+      {live && <SteerBox />}
+      <Review />
+    </section>
+  );
+}

@@ -1,0 +1,245 @@
+import type { StateCreator } from 'zustand';
+import type { AgentRole, AgentSettingsView, EventOf, RequestOf, RunFileDiff, RunSummary, StreamDelta, TaskItem, TranscriptEvent } from '../../../shared/contract';
+import type { ApiClient } from '../api/client';
+import { messageOf } from './app-slice';
+import type { AppState } from './app-store';
+import { useUiPrefs } from './ui-prefs';
+
+/** Text streaming into the current turn of a run, by content block. */
+export interface LiveBlock {
+  readonly block: number;
+  readonly kind: StreamDelta['kind'];
+  readonly text: string;
+  readonly toolName?: string;
+}
+
+/** The transcript shown in the "Agent run" view. */
+export interface ShownRun {
+  readonly runId: string;
+  readonly summary: RunSummary | null;
+  readonly events: readonly TranscriptEvent[];
+  readonly live: readonly LiveBlock[];
+  readonly retryAt: number | null;
+}
+
+/** Agent runs, the shown transcript, its review, and the agent settings. */
+export interface AgentSlice {
+  readonly agentRuns: readonly RunSummary[];
+  readonly agentTasks: readonly TaskItem[];
+  readonly shownRun: ShownRun | null;
+  readonly runDiff: readonly RunFileDiff[] | null;
+  readonly agentSettings: AgentSettingsView | null;
+  readonly agentBusy: boolean;
+  /** The last reject of the shown run can be undone. */
+  readonly canUndoReject: boolean;
+  loadAgent(): Promise<void>;
+  loadAgentSettings(): Promise<void>;
+  showRun(runId: string | null): Promise<void>;
+  runTask(taskId: string): Promise<void>;
+  stopRun(): Promise<void>;
+  steerRun(text: string): Promise<void>;
+  answerApproval(approvalId: string, approved: boolean): Promise<void>;
+  loadRunDiff(): Promise<void>;
+  acceptRun(): Promise<void>;
+  rejectRun(): Promise<void>;
+  undoRejectRun(): Promise<void>;
+  resumeRun(): Promise<void>;
+  discardRun(): Promise<void>;
+  updateAgentSettings(patch: RequestOf<'settings.update'>): Promise<void>;
+  setAgentKey(role: AgentRole | 'all', key: string | null): Promise<void>;
+  onAgentStream(e: EventOf<'agent.didStream'>): void;
+  onAgentAppend(e: EventOf<'agent.didAppend'>): void;
+  onAgentUpdate(e: EventOf<'agent.didUpdate'>): void;
+}
+
+function upsert(runs: readonly RunSummary[], s: RunSummary): RunSummary[] {
+  const i = runs.findIndex((r) => r.runId === s.runId);
+  if (i === -1) return [s, ...runs];
+  const next = [...runs];
+  next[i] = s;
+  return next;
+}
+
+/** Creates the agent slice over the API client. */
+export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [], AgentSlice> {
+  return (set, get) => {
+    const root = (): string | null => get().project?.root ?? null;
+    const guard = async (fn: () => Promise<void>): Promise<void> => {
+      set({ agentBusy: true });
+      try {
+        await fn();
+      } catch (error) {
+        get().notify('error', messageOf(error));
+      } finally {
+        set({ agentBusy: false });
+      }
+    };
+    return {
+      agentRuns: [],
+      agentTasks: [],
+      shownRun: null,
+      runDiff: null,
+      agentSettings: null,
+      agentBusy: false,
+      canUndoReject: false,
+      async loadAgent() {
+        const r = root();
+        if (!r) return set({ agentRuns: [], agentTasks: [], shownRun: null, runDiff: null });
+        try {
+          const [{ runs }, plan] = await Promise.all([api.request('agent.runs', { root: r }), api.request('spec.snapshot', { root: r }).catch(() => null)]);
+          set({ agentRuns: runs, agentTasks: plan?.tasks.tasks ?? [] });
+        } catch (error) {
+          get().notify('error', messageOf(error));
+        }
+        if (!get().agentSettings) await get().loadAgentSettings();
+      },
+      async loadAgentSettings() {
+        try {
+          set({ agentSettings: await api.request('settings.get', {}) });
+        } catch (error) {
+          get().notify('error', messageOf(error));
+        }
+      },
+      async showRun(runId) {
+        const r = root();
+        if (!r || !runId) return set({ shownRun: null, runDiff: null });
+        try {
+          const { summary, events } = await api.request('agent.transcript', { root: r, runId });
+          const last = [...events].reverse().find((e) => e.type === 'review');
+          set({ shownRun: { runId, summary, events, live: [], retryAt: null }, runDiff: null, canUndoReject: last?.type === 'review' && last.action === 'rejected' });
+          if (summary.kind === 'task' && summary.endedAt) await get().loadRunDiff();
+        } catch (error) {
+          get().notify('error', messageOf(error));
+        }
+      },
+      async runTask(taskId) {
+        const r = root();
+        if (!r) return;
+        await guard(async () => {
+          const { runId } = await api.request('agent.start', { root: r, taskId });
+          get().select({ taskId });
+          // Whoever starts a run (Orchestrator task list, palette, this tab) sees it stream in the Builder.
+          useUiPrefs.getState().setBuilderTab('agent');
+          if (get().shownRun?.runId !== runId) await get().showRun(runId);
+        });
+      },
+      async stopRun() {
+        const run = get().shownRun;
+        if (run) await guard(() => api.request('agent.cancel', { runId: run.runId }).then(() => undefined));
+      },
+      async steerRun(text) {
+        const run = get().shownRun;
+        if (run && text.trim()) await guard(() => api.request('agent.steer', { runId: run.runId, text }).then(() => undefined));
+      },
+      async answerApproval(approvalId, approved) {
+        const run = get().shownRun;
+        if (run) await guard(() => api.request('agent.approve', { runId: run.runId, approvalId, approved }).then(() => undefined));
+      },
+      async loadRunDiff() {
+        const r = root();
+        const run = get().shownRun;
+        if (!r || !run) return;
+        try {
+          const { files } = await api.request('agent.diff', { root: r, runId: run.runId });
+          set({ runDiff: files });
+        } catch (error) {
+          get().notify('error', messageOf(error));
+        }
+      },
+      async acceptRun() {
+        const r = root();
+        const run = get().shownRun;
+        if (!r || !run) return;
+        await guard(async () => {
+          const res = await api.request('agent.accept', { root: r, runId: run.runId });
+          get().notify('info', `Committed ${res.files.length} file(s) as ${res.commit.slice(0, 7)}.`);
+          await get().loadAgent();
+          await get().showRun(run.runId);
+        });
+      },
+      async rejectRun() {
+        const r = root();
+        const run = get().shownRun;
+        if (!r || !run) return;
+        await guard(async () => {
+          const res = await api.request('agent.reject', { root: r, runId: run.runId });
+          get().notify('info', `Restored ${res.restored.length} file(s), removed ${res.deleted.length} the agent created. Untracked and ignored files were kept.`, {
+            label: 'Undo',
+            run: () => void get().undoRejectRun(),
+          });
+          await get().loadAgent();
+          await get().showRun(run.runId);
+        });
+      },
+      async undoRejectRun() {
+        const r = root();
+        const run = get().shownRun;
+        if (!r || !run) return;
+        await guard(async () => {
+          await api.request('agent.undoReject', { root: r, runId: run.runId });
+          await get().loadAgent();
+          await get().showRun(run.runId);
+        });
+      },
+      async resumeRun() {
+        const r = root();
+        const run = get().shownRun;
+        if (!r || !run) return;
+        await guard(async () => {
+          const { runId } = await api.request('agent.resume', { root: r, runId: run.runId });
+          await get().loadAgent();
+          await get().showRun(runId);
+        });
+      },
+      async discardRun() {
+        const r = root();
+        const run = get().shownRun;
+        if (!r || !run) return;
+        await guard(async () => {
+          await api.request('agent.discard', { root: r, runId: run.runId });
+          await get().loadAgent();
+          await get().showRun(run.runId);
+        });
+      },
+      async updateAgentSettings(patch) {
+        await guard(async () => set({ agentSettings: await api.request('settings.update', patch) }));
+      },
+      async setAgentKey(role, key) {
+        await guard(async () => set({ agentSettings: await api.request('settings.setKey', { role, key }) }));
+      },
+      onAgentStream(e) {
+        const run = get().shownRun;
+        if (!run || run.runId !== e.runId) return;
+        const live = [...run.live];
+        for (const d of e.deltas) {
+          const i = live.findIndex((b) => b.block === d.block && b.kind === d.kind);
+          if (i === -1) live.push({ block: d.block, kind: d.kind, text: d.text, toolName: d.toolName });
+          else live[i] = { ...live[i], text: live[i].text + d.text };
+        }
+        set({ shownRun: { ...run, live } });
+      },
+      onAgentAppend(e) {
+        const run = get().shownRun;
+        if (!run && e.event.type === 'start' && e.root === root()) {
+          // A run started elsewhere (for example "Run task" in the Orchestrator) is shown at once.
+          set({ shownRun: { runId: e.runId, summary: null, events: [e.event], live: [], retryAt: null }, runDiff: null });
+          return;
+        }
+        if (!run || run.runId !== e.runId) {
+          if (e.event.type === 'start' && e.root === root()) set({ shownRun: { runId: e.runId, summary: null, events: [e.event], live: [], retryAt: null }, runDiff: null });
+          return;
+        }
+        // A complete turn (or a retry) replaces the streamed text of the turn.
+        const live = e.event.type === 'assistant' || e.event.type === 'retry' ? [] : run.live;
+        set({ shownRun: { ...run, events: [...run.events, e.event], live } });
+        if (e.event.type === 'end' && run.summary?.kind !== 'ask') void get().loadRunDiff();
+      },
+      onAgentUpdate(e) {
+        if (e.root !== root()) return;
+        set({ agentRuns: upsert(get().agentRuns, e.summary) });
+        const run = get().shownRun;
+        if (run && run.runId === e.summary.runId) set({ shownRun: { ...run, summary: e.summary, retryAt: e.retryAt } });
+      },
+    };
+  };
+}

@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import { method, ok, projectRoot, relPath } from './define';
+import { agentRole } from './settings';
+
+/** Token usage of one or more model calls, each kind counted separately. */
+export const usageTotals = z.object({
+  input: z.number(),
+  output: z.number(),
+  cacheWrite5m: z.number(),
+  cacheWrite1h: z.number(),
+  cacheRead: z.number(),
+});
+export type UsageTotals = z.infer<typeof usageTotals>;
+
+/** Kinds of claim a building run may make in report_outcome. */
+export const claimKind = z.enum(['file_changed', 'file_created', 'file_deleted', 'command_passes', 'requirement_met', 'other']);
+
+/** One claim of report_outcome; the Calibrator checks it, the model's word is never evidence. */
+export const agentClaim = z.object({
+  kind: claimKind,
+  statement: z.string(),
+  confidence: z.number().min(0).max(1),
+  path: z.string().optional(),
+  command: z.string().optional(),
+  requirement: z.string().optional(),
+});
+export type AgentClaim = z.infer<typeof agentClaim>;
+
+/** A content block of an assistant turn as kept in the transcript. */
+export const transcriptBlock = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string() }),
+  z.object({ type: z.literal('thinking'), thinking: z.string() }),
+  z.object({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.record(z.string(), z.unknown()) }),
+]);
+export type TranscriptBlock = z.infer<typeof transcriptBlock>;
+
+/** Final states of a run. */
+export const runEndStatus = z.enum(['completed', 'cancelled', 'failed', 'stopped']);
+export type RunEndStatus = z.infer<typeof runEndStatus>;
+
+/** One record of a run's transcript (JSON Lines in the app data folder); also pushed live. */
+export const transcriptEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    at: z.string(),
+    runId: z.string(),
+    kind: z.enum(['task', 'ask', 'critique', 'breakdown']),
+    taskId: z.string().nullable(),
+    title: z.string(),
+    role: agentRole,
+    model: z.string(),
+    checkpoint: z.string().nullable(),
+    resumedFrom: z.string().nullable(),
+  }),
+  z.object({ type: z.literal('user'), at: z.string(), text: z.string(), steer: z.boolean() }),
+  z.object({
+    type: z.literal('assistant'),
+    at: z.string(),
+    turn: z.number(),
+    content: z.array(transcriptBlock),
+    stopReason: z.string().nullable(),
+    usage: usageTotals,
+    costUsd: z.number(),
+  }),
+  z.object({ type: z.literal('tool_result'), at: z.string(), toolUseId: z.string(), name: z.string(), isError: z.boolean(), output: z.string() }),
+  z.object({
+    type: z.literal('approval'),
+    at: z.string(),
+    approvalId: z.string(),
+    toolUseId: z.string(),
+    action: z.enum(['edit', 'command']),
+    path: z.string().nullable(),
+    before: z.string().nullable(),
+    after: z.string().nullable(),
+    command: z.string().nullable(),
+  }),
+  z.object({ type: z.literal('decision'), at: z.string(), approvalId: z.string(), approved: z.boolean(), auto: z.boolean() }),
+  z.object({ type: z.literal('retry'), at: z.string(), attempt: z.number(), delayMs: z.number(), reason: z.string() }),
+  z.object({ type: z.literal('notice'), at: z.string(), level: z.enum(['info', 'warn', 'error']), text: z.string() }),
+  z.object({ type: z.literal('checkpoint'), at: z.string(), ref: z.string(), reason: z.string() }),
+  z.object({ type: z.literal('write'), at: z.string(), path: z.string(), hashBefore: z.string().nullable(), hashAfter: z.string().nullable(), by: z.enum(['edit', 'command']), flags: z.array(z.string()) }),
+  z.object({ type: z.literal('command'), at: z.string(), toolUseId: z.string(), command: z.string(), exitCode: z.number().nullable(), timedOut: z.boolean(), durationMs: z.number() }),
+  z.object({ type: z.literal('outcome'), at: z.string(), summary: z.string(), claims: z.array(agentClaim) }),
+  z.object({ type: z.literal('compaction'), at: z.string(), trimmed: z.number(), summarised: z.boolean() }),
+  z.object({ type: z.literal('end'), at: z.string(), status: runEndStatus, reason: z.string(), usage: usageTotals, costUsd: z.number() }),
+  z.object({ type: z.literal('review'), at: z.string(), action: z.enum(['accepted', 'rejected', 'restore_undone', 'discarded']), commit: z.string().nullable(), restoreRef: z.string().nullable() }),
+]);
+export type TranscriptEvent = z.infer<typeof transcriptEvent>;
+
+/** Where a run stands. */
+export const runStatus = z.enum(['running', 'waiting', 'retrying', 'completed', 'cancelled', 'failed', 'stopped', 'interrupted']);
+export type RunStatus = z.infer<typeof runStatus>;
+
+/** A run as listed per task. */
+export const runSummary = z.object({
+  runId: z.string(),
+  kind: z.enum(['task', 'ask', 'critique', 'breakdown']),
+  taskId: z.string().nullable(),
+  title: z.string(),
+  role: agentRole,
+  model: z.string(),
+  status: runStatus,
+  review: z.enum(['pending', 'accepted', 'rejected', 'none']),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  steps: z.number(),
+  usage: usageTotals,
+  /** Estimated from the editable price table. */
+  costUsd: z.number(),
+  /** Why the run ended (or what it waits for). */
+  reason: z.string().nullable(),
+});
+export type RunSummary = z.infer<typeof runSummary>;
+
+/** One file of a run's diff (checkpoint → working tree). */
+export const runFileDiff = z.object({
+  path: z.string(),
+  status: z.enum(['added', 'modified', 'deleted']),
+  binary: z.boolean(),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+});
+export type RunFileDiff = z.infer<typeof runFileDiff>;
+
+/** One batch of streamed text, thinking or partial tool input. */
+export const streamDelta = z.object({ block: z.number(), kind: z.enum(['text', 'thinking', 'tool_input']), text: z.string(), toolName: z.string().optional() });
+export type StreamDelta = z.infer<typeof streamDelta>;
+
+/** A finding of the spec critique. */
+export const critiqueFinding = z.object({ kind: z.string(), item: z.string().nullable(), text: z.string() });
+/** A clarifying question with the recommended answer. */
+export const clarifyingQuestion = z.object({ question: z.string(), recommended: z.string(), item: z.string().nullable() });
+
+/** A task proposed by "Break into tasks", editable before it is written. */
+export const draftTask = z.object({
+  title: z.string().min(1).max(300),
+  description: z.string().max(5000),
+  requirements: z.array(z.string().max(50)).max(50),
+  scope: z.array(z.string().max(500)).max(50),
+  checks: z.array(z.string().max(1000)).max(50),
+  dependsOn: z.array(z.string().max(50)).max(50),
+});
+export type DraftTask = z.infer<typeof draftTask>;
+
+export const agentMethods = {
+  /** Starts a building run on a task (needs a key for the builder role). */
+  'agent.start': method(z.object({ root: projectRoot, taskId: z.string().min(1).max(100), note: z.string().max(20_000).optional() }), z.object({ runId: z.string() })),
+  /** Stops a run: aborts the stream, kills its commands, answers open tool calls as cancelled. */
+  'agent.cancel': method(z.object({ runId: z.string() }), ok),
+  /** Queues a user message for the next turn without stopping the run. */
+  'agent.steer': method(z.object({ runId: z.string(), text: z.string().min(1).max(20_000) }), ok),
+  /** Answers a pending approval of an edit or a command. */
+  'agent.approve': method(z.object({ runId: z.string(), approvalId: z.string(), approved: z.boolean() }), ok),
+  /** Runs of a project, newest first; optionally those of one task. */
+  'agent.runs': method(z.object({ root: projectRoot, taskId: z.string().optional() }), z.object({ runs: z.array(runSummary) })),
+  /** The whole transcript of a run. */
+  'agent.transcript': method(z.object({ root: projectRoot, runId: z.string() }), z.object({ summary: runSummary, events: z.array(transcriptEvent) })),
+  /** The run's diff, checkpoint → working tree, limited to files the run touched. */
+  'agent.diff': method(z.object({ root: projectRoot, runId: z.string() }), z.object({ files: z.array(runFileDiff) })),
+  /** Commits the run's changes to the user's repository with a message naming the task. */
+  'agent.accept': method(z.object({ root: projectRoot, runId: z.string(), message: z.string().max(5000).optional() }), z.object({ commit: z.string(), files: z.array(relPath) })),
+  /** Restores the checkpoint taken before the run; untracked and ignored user files are kept. */
+  'agent.reject': method(z.object({ root: projectRoot, runId: z.string() }), z.object({ restored: z.array(z.string()), deleted: z.array(z.string()), undoRef: z.string() })),
+  /** Undoes a reject, putting back the files as they were just before it. */
+  'agent.undoReject': method(z.object({ root: projectRoot, runId: z.string() }), z.object({ restored: z.array(z.string()), deleted: z.array(z.string()) })),
+  /** Continues an interrupted run from its transcript as a new run. */
+  'agent.resume': method(z.object({ root: projectRoot, runId: z.string() }), z.object({ runId: z.string() })),
+  /** Marks an interrupted run as discarded. */
+  'agent.discard': method(z.object({ root: projectRoot, runId: z.string() }), ok),
+  /** Thinker: findings on gaps in the spec and at most five clarifying questions with recommended answers. */
+  'agent.critique': method(
+    z.object({ root: projectRoot }),
+    z.object({ runId: z.string(), findings: z.array(critiqueFinding), questions: z.array(clarifyingQuestion).max(5) }),
+  ),
+  /** Thinker: a draft breakdown of the spec into tasks; nothing is written. */
+  'agent.breakdown': method(z.object({ root: projectRoot }), z.object({ runId: z.string(), tasks: z.array(draftTask) })),
+  /** Routes a question (fuzzy → thinker, concrete → builder with read-only tools) and starts answering it. */
+  'agent.ask': method(
+    z.object({ root: projectRoot, question: z.string().min(1).max(20_000), role: z.enum(['thinker', 'builder']).optional() }),
+    z.object({ runId: z.string(), role: agentRole, model: z.string(), reason: z.string() }),
+  ),
+  /** Writes the hand-off note (task, state, discoveries, next steps, files touched). */
+  'agent.saveState': method(
+    z.object({ root: projectRoot, taskId: z.string().optional(), note: z.string().max(20_000).optional() }),
+    z.object({ path: z.string(), note: z.string() }),
+  ),
+  /** The last hand-off note, if any. */
+  'agent.handoff': method(z.object({ root: projectRoot }), z.object({ path: z.string(), note: z.string().nullable() })),
+} as const;
+
+export const agentEvents = {
+  /** Batched stream deltas of a run (about every 30 ms). */
+  'agent.didStream': z.object({ runId: z.string(), deltas: z.array(streamDelta) }),
+  /** A transcript record was appended. */
+  'agent.didAppend': z.object({ runId: z.string(), root: z.string(), event: transcriptEvent }),
+  /** Status, usage or cost of a run changed. */
+  'agent.didUpdate': z.object({ root: z.string(), summary: runSummary, retryAt: z.number().nullable() }),
+} as const;
