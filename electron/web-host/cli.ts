@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runExportCommand } from '../core/export/export-command';
+import { runVerifyCommand } from '../core/verification/verify-command';
 import { defaultDataDir } from './app-paths';
 import { startWebHost } from './web-host';
 
@@ -23,6 +24,13 @@ Commands:
       --out FILE             write here instead of standard output / a default name
       --with-tasks           include the task list
       --with-evidence        include the evidence ledger and calibration
+  verify [FOLDER]    Run every acceptance check, decision confirmation and the test
+                     command; append evidence; exit 1 when anything fails
+      --task T-n             only that task's checks
+      --json                 machine-readable result
+      --no-tests             skip the project's test command
+      --timeout SECONDS      per check
+      --data-dir DIR         where full outputs go
   help               Show this text
 `;
 
@@ -84,6 +92,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serve(rest);
       case 'export':
         return await runExportCommand(rest);
+      case 'verify':
+        return await runVerifyCommand(rest);
       case undefined:
       case 'help':
       case '--help':

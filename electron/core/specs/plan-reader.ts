@@ -112,10 +112,13 @@ export async function readEvidenceIndex(root: string): Promise<Map<string, Cover
       if (typeof v === 'string') ids.push(v);
       else if (Array.isArray(v)) ids.push(...v.filter((x): x is string => typeof x === 'string'));
     }
+    // The Calibrator's records name what they are about as { subject: { kind, id } }.
+    const subject = r.subject as { kind?: unknown; id?: unknown } | undefined;
+    if (subject && subject.kind === 'requirement' && typeof subject.id === 'string') ids.push(subject.id);
     return ids;
   };
   const visit = (r: Record<string, unknown>, parentAt: string | null): void => {
-    const raw = String(r.verdict ?? r.status ?? r.outcome ?? '').toLowerCase();
+    const raw = String(r.verdict ?? r.result ?? r.status ?? r.outcome ?? '').toLowerCase();
     const verdict = VERDICTS[raw];
     const atRaw = r.at ?? r.time ?? r.timestamp ?? r.finishedAt ?? r.createdAt;
     const at = typeof atRaw === 'string' ? atRaw : parentAt;

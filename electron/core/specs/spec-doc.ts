@@ -135,7 +135,7 @@ function collectItems(text: string, list: List, kind: SpecSectionKind | null): P
       prefix,
       number,
       text: body.replace(FROM_COMMENT, '').replace(/\s*\r?\n\s*/g, ' ').trim(),
-      command: firstInlineCode(para),
+      command: lastInlineCode(para),
       source: from ? (from[1] ?? null) : null,
       section: kind,
       line: lineOf(li),
@@ -151,18 +151,15 @@ function collectItems(text: string, list: List, kind: SpecSectionKind | null): P
   return out;
 }
 
-function firstInlineCode(node: Paragraph): string | null {
-  const walk = (n: Nodes): string | null => {
-    if (n.type === 'inlineCode') return n.value;
-    if ('children' in n) {
-      for (const c of n.children as Nodes[]) {
-        const r = walk(c);
-        if (r !== null) return r;
-      }
-    }
-    return null;
+/** An acceptance check's command is the last inline code of its item (the statement may quote code too). */
+function lastInlineCode(node: Paragraph): string | null {
+  let last: string | null = null;
+  const walk = (n: Nodes): void => {
+    if (n.type === 'inlineCode') last = n.value;
+    else if ('children' in n) for (const c of n.children as Nodes[]) walk(c);
   };
-  return walk(node);
+  walk(node);
+  return last;
 }
 
 function findClarifications(text: string, root: Root, items: readonly ParsedItem[], sections: readonly ParsedSection[]): ParsedClarification[] {

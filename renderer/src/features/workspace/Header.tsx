@@ -7,6 +7,8 @@ import { useAppStore } from '../../stores/app-store';
 export function Header() {
   const { project, closeProject, initGit } = useAppStore(useShallow((s) => ({ project: s.project, closeProject: s.closeProject, initGit: s.initGit })));
   const [settings, setSettings] = useState(false);
+  const startVerify = useAppStore((s) => s.startVerify);
+  const verifying = useAppStore((s) => s.verifyJob !== null && !s.verifyJob.finished);
   if (!project) return null;
   const g = project.git;
   let branch: string;
@@ -33,6 +35,9 @@ export function Header() {
         </button>
       )}
       <span className="spacer" />
+      <button className="btn btn-small" onClick={() => void startVerify()} disabled={verifying} title="Run every acceptance check, decision confirmation and the test command">
+        {verifying ? 'Verifying…' : 'Verify'}
+      </button>
       <button className="btn btn-small btn-ghost" aria-label="Settings" title="Models, endpoints, keys, prices and approvals" onClick={() => setSettings(true)}>
         ⚙
       </button>

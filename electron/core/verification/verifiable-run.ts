@@ -1,0 +1,68 @@
+import type { Claim, RunVerification } from '../../../shared/contract/verify';
+
+export type { Claim, ClaimKind, ClaimVerdict, RunVerification, RunFinding } from '../../../shared/contract/verify';
+
+/**
+ * One write the run made, from the agent's per-run journal: an edit tool write or a file a command
+ * changed (snapshot before/after the command). Hashes are git blob SHA-1s of the bytes; null = absent.
+ */
+export interface JournalEntry {
+  /** Project-relative path, forward slashes. */
+  readonly path: string;
+  readonly hashBefore: string | null;
+  readonly hashAfter: string | null;
+  readonly source: 'edit' | 'command';
+  /** Warnings the file writer raised (emptied, shrank, placeholder text). */
+  readonly flags?: readonly string[];
+}
+
+/** A command the run executed itself (bash tool), as it finished. */
+export interface RunCommand {
+  readonly command: string;
+  /** null when it was killed, timed out or never started. */
+  readonly exitCode: number | null;
+  /** Head and tail of the output, as the agent saw it. */
+  readonly outputExcerpt: string;
+}
+
+/**
+ * Everything the Calibrator needs about a finished building run. The agent loop produces this
+ * after `report_outcome` and calls `verifyRun` before offering the diff for acceptance.
+ */
+export interface VerifiableRun {
+  readonly runId: string;
+  readonly taskId?: string;
+  /** 'builder' for building runs; calibration is kept per model and role. */
+  readonly role: string;
+  readonly model: string;
+  readonly summary: string;
+  readonly claims: readonly Claim[];
+  /** Absolute project root (must be open in the core when verified through the contract). */
+  readonly projectRoot: string;
+  /** Commit in the shadow repository taken before the run started (the checkpoint). */
+  readonly checkpointCommit: string;
+  /** gitdir of the shadow repository (isomorphic-git `gitdir`, with `dir` = projectRoot). */
+  readonly shadowGitdir: string;
+  readonly journal: readonly JournalEntry[];
+  readonly commands: readonly RunCommand[];
+  /** Project-relative files/folders the task allows the run to touch; empty or absent = no scope known. */
+  readonly scope?: readonly string[];
+  /** ISO time the run ended. */
+  readonly endedAt: string;
+}
+
+/** Decides whether a command may run without asking (the agent settings' allowlist + configured checks). */
+export type CommandApproval = (command: string, root: string) => boolean | Promise<boolean>;
+
+/** Options of verifyRun. */
+export interface VerifyRunOptions {
+  /** Commands not approved here get verdict 'pending' and wait for the user's "Run now". Default: none approved. */
+  readonly approve?: CommandApproval;
+  /** Per command timeout in ms (default 10 minutes). */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Signature of the verifier, implemented in claim-verifier.ts (re-exported here for the agent engineer). */
+export type VerifyRunFn = (ctx: import('../core-context').CoreContext, run: VerifiableRun, opts?: VerifyRunOptions) => Promise<RunVerification>;
+export { verifyRun, runClaimNow, ruleOnClaim } from './claim-verifier';

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import type { Handlers } from '../../../shared/rpc';
+import { RpcError } from '../../../shared/rpc';
+import type { DomainModule } from '../create-core';
+import type { CoreContext } from '../core-context';
+import { acceptFinding, cancelReviews, listReviews, startReview } from './breaker';
+import { calibrationByModel } from './calibration';
+import { runChecks } from './checks-runner';
+import { ruleOnClaim, runClaimNow } from './claim-verifier';
+import { currentRecords, EvidenceLedger, supersededIds } from './evidence';
+import { planChecks, readPlanFacts } from './plan-facts';
+import { listRuns } from './run-store';
+import { taskStates } from './task-state';
+import { readChecksConfig, resolveTestCommand, writeTestCommand } from './test-command';
+
+type VerifyHandlers = Pick<
+  Handlers,
+  | 'verify.evidence'
+  | 'verify.output'
+  | 'verify.plan'
+  | 'verify.setTestCommand'
+  | 'verify.run'
+  | 'verify.cancel'
+  | 'verify.runs'
+  | 'verify.runClaim'
+  | 'verify.rule'
+  | 'verify.calibration'
+  | 'verify.taskStates'
+  | 'verify.review'
+  | 'verify.reviews'
+  | 'verify.acceptFinding'
+>;
+
+/** The Calibrator's part of the core: evidence, checks, run verification, calibration, reviews. */
+export function createVerifyModule(ctx: CoreContext): DomainModule<VerifyHandlers> {
+  const jobs = new Map<string, AbortController>();
+  /** Roots with a running job: checks share the working tree, so one job per project at a time. */
+  const busyRoots = new Set<string>();
+  const ledgerFor = (root: string) => new EvidenceLedger(ctx.projects.require(root), ctx.dataDir);
+
+  const handlers: VerifyHandlers = {
+    'verify.evidence': async ({ root, taskId, requirementId, limit }) => {
+      const all = await ledgerFor(root).readAll();
+      const matches = all.filter(
+        (r) =>
+          (!taskId || r.taskId === taskId || (r.subject.kind === 'task' && r.subject.id === taskId)) &&
+          (!requirementId || r.requirementIds?.includes(requirementId) || (r.subject.kind === 'requirement' && r.subject.id === requirementId)),
+      );
+      return { records: matches.reverse().slice(0, limit), supersededIds: supersededIds(all) };
+    },
+    'verify.output': async ({ root, id }) => {
+      const text = await ledgerFor(root).readOutput(id);
+      return { id, text: text ?? '', found: text !== null };
+    },
+    'verify.plan': async ({ root, taskId }) => {
+      ctx.projects.require(root);
+      const [facts, testCommand, config] = await Promise.all([readPlanFacts(root), resolveTestCommand(root), readChecksConfig(root)]);
+      return { checks: planChecks(facts, testCommand, taskId), testCommand, configuredTestCommand: config.testCommand ?? null };
+    },
+    'verify.setTestCommand': async ({ root, command }) => {
+      ctx.projects.require(root);
+      await writeTestCommand(root, command);
+      return { ok: true };
+    },
+    'verify.run': async ({ root, taskId, include, timeoutMs }) => {
+      const ledger = ledgerFor(root);
+      if (busyRoots.has(root)) throw new RpcError('CONFLICT', 'A verification of this project is already running. Wait for it or cancel it first.');
+      const facts = await readPlanFacts(root);
+      if (taskId && !facts.tasks.some((t) => t.id === taskId)) throw new RpcError('NOT_FOUND', `There is no task ${taskId} in .plumbline/tasks.md.`);
+      const checks = planChecks(facts, await resolveTestCommand(root), taskId, include);
+      const jobId = `job-${randomBytes(6).toString('hex')}`;
+      const controller = new AbortController();
+      jobs.set(jobId, controller);
+      busyRoots.add(root);
+      void runChecks(ledger, checks, {
+        root,
+        timeoutMs,
+        signal: controller.signal,
+        onProgress: (done, total, current) => ctx.bus.emit('verify.didProgress', { jobId, root, done, total, current: current?.label ?? null }),
+        onOutput: (check, chunk) => ctx.bus.emit('verify.didOutput', { jobId, checkId: check.id, chunk }),
+        onRecord: (id) => ctx.bus.emit('evidence.didAppend', { root, ids: [id] }),
+      })
+        .then((results) => ctx.bus.emit('verify.didFinish', { jobId, root, results, cancelled: controller.signal.aborted }))
+        .catch((error: unknown) => {
+          ctx.bus.emit('verify.didOutput', { jobId, checkId: '', chunk: `Verification stopped: ${error instanceof Error ? error.message : String(error)}\n` });
+          ctx.bus.emit('verify.didFinish', { jobId, root, results: [], cancelled: controller.signal.aborted });
+        })
+        .finally(() => {
+          jobs.delete(jobId);
+          busyRoots.delete(root);
+        });
+      return { jobId, total: checks.length };
+    },
+    'verify.cancel': ({ jobId }) => {
+      jobs.get(jobId)?.abort();
+      return { ok: true };
+    },
+    'verify.runs': async ({ root, taskId }) => {
+      ctx.projects.require(root);
+      const runs = await listRuns(ctx.dataDir, root);
+      return { runs: runs.filter((r) => !taskId || r.run.taskId === taskId).map((r) => r.verification) };
+    },
+    'verify.runClaim': ({ root, runId, index }) => runClaimNow(ctx, ctx.projects.require(root), runId, index),
+    'verify.rule': ({ root, runId, index, holds, note }) => ruleOnClaim(ctx, ctx.projects.require(root), runId, index, holds, note),
+    'verify.calibration': async ({ root }) => ({ groups: calibrationByModel(currentRecords(await ledgerFor(root).readAll())) }),
+    'verify.taskStates': async ({ root }) => {
+      const ledger = ledgerFor(root);
+      const [facts, testCommand, records, runs, tree] = await Promise.all([readPlanFacts(root), resolveTestCommand(root), ledger.readAll(), listRuns(ctx.dataDir, root), ledger.state()]);
+      return { tasks: await taskStates(root, facts, testCommand, records, runs.map((r) => r.verification), tree) };
+    },
+    'verify.review': ({ root, taskId }) => startReview(ctx, ctx.projects.require(root), taskId),
+    'verify.reviews': async ({ root, taskId }) => {
+      ctx.projects.require(root);
+      return { reviews: (await listReviews(ctx.dataDir, root)).filter((r) => !taskId || r.taskId === taskId) };
+    },
+    'verify.acceptFinding': async ({ root, reviewId, index }) => ({ taskId: await acceptFinding(ctx, ctx.projects.require(root), reviewId, index) }),
+  };
+  return {
+    handlers,
+    dispose() {
+      for (const c of jobs.values()) c.abort();
+      cancelReviews();
+    },
+  };
+}

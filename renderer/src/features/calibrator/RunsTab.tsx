@@ -1,0 +1,177 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ClaimResult, Review, RunVerification } from '../../../../shared/contract';
+import { useAppStore } from '../../stores/app-store';
+import { markOf, pct, shortTime } from './verdict-marks';
+
+function ClaimRow({ run, c }: { run: RunVerification; c: ClaimResult }) {
+  const m = markOf(c.verdict);
+  const { runClaimNow, ruleClaim } = useAppStore(useShallow((s) => ({ runClaimNow: s.runClaimNow, ruleClaim: s.ruleClaim })));
+  const busy = useAppStore((s) => s.claimBusy.includes(`${run.runId}#${c.index}`));
+  const [note, setNote] = useState('');
+  const target = c.claim.path ?? c.claim.command ?? c.claim.requirement;
+  const rulable = c.claim.kind === 'other' && c.verdict === 'unverifiable';
+  return (
+    <li className={`cal-claim ${m.tone}${run.overconfident && c.verdict === 'refuted' ? ' loud' : ''}`} aria-label={`${m.word}: ${c.claim.statement}`}>
+      <div className="cal-claim-head">
+        <span className="cal-mark" aria-hidden="true">
+          {m.symbol}
+        </span>
+        <span className="cal-verdict">{m.word}</span>
+        <span className="grow cal-statement">“{c.claim.statement}”</span>
+        <span className="num muted" title="stated confidence">
+          {pct(c.claim.confidence)}
+        </span>
+      </div>
+      <div className="cal-claim-body muted">
+        <span className="badge">{c.claim.kind.replace('_', ' ')}</span> {target && <code>{target}</code>} — {c.reason}
+      </div>
+      {c.verdict === 'pending' && c.claim.kind === 'command_passes' && (
+        <div className="cal-claim-actions">
+          <button type="button" className="btn btn-small" disabled={busy} onClick={() => void runClaimNow(run.runId, c.index)}>
+            {busy ? 'Running…' : 'Run now'}
+          </button>
+          <span className="muted">runs the claimed command in the project folder</span>
+        </div>
+      )}
+      {rulable && (
+        <div className="cal-claim-actions">
+          <input type="text" placeholder="Note (why)" aria-label={`Note on “${c.claim.statement}”`} value={note} onChange={(e) => setNote(e.target.value)} />
+          <button type="button" className="btn btn-small" onClick={() => void ruleClaim(run.runId, c.index, true, note)}>
+            ✔ Holds
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => void ruleClaim(run.runId, c.index, false, note)}>
+            ✘ Does not hold
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+function RunCard({ run, open, onToggle }: { run: RunVerification; open: boolean; onToggle: () => void }) {
+  return (
+    <section className="cal-run" aria-label={`Run ${run.runId}`}>
+      <button type="button" className="row cal-run-head" aria-expanded={open} onClick={onToggle}>
+        <span aria-hidden="true">{open ? '▾' : '▸'}</span>
+        <span className="grow">
+          {run.taskId ? <strong>{run.taskId}</strong> : null} <span className="muted">{run.model} · {run.role}</span>
+        </span>
+        {run.overconfident && (
+          <span className="badge warn" title="This model's stated confidence runs higher than its accuracy: check its claims closely">
+            ⚠ overconfident
+          </span>
+        )}
+        <span className="danger num" title="refuted">✘ {run.counts.refuted}</span>
+        <span className="ok num" title="verified">✔ {run.counts.verified}</span>
+        <span className="muted num" title="unverifiable or waiting">? {run.counts.unverifiable + run.counts.pending}</span>
+        <span className="muted num">{shortTime(run.verifiedAt)}</span>
+      </button>
+      {open && (
+        <div className="cal-run-body">
+          {run.summary && <p className="muted cal-summary">{run.summary}</p>}
+          <h3>Claims</h3>
+          {run.claims.length === 0 ? <p className="muted">The run made no claims.</p> : (
+            <ul className="list" aria-label="Claims">
+              {run.claims.map((c) => (
+                <ClaimRow key={c.index} run={run} c={c} />
+              ))}
+            </ul>
+          )}
+          <h3>Findings</h3>
+          {run.findings.length === 0 ? <p className="muted">No findings beyond the claims.</p> : (
+            <ul className="list" aria-label="Findings">
+              {run.findings.map((f, i) => (
+                <li key={i} className={`cal-finding ${f.severity === 'error' ? 'danger' : 'warn'}`}>
+                  <span aria-hidden="true">{f.severity === 'error' ? '✘' : '⚠'}</span> <span className="badge">{f.kind.replace(/_/g, ' ')}</span> {f.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ReviewCard({ review }: { review: Review }) {
+  const accept = useAppStore((s) => s.acceptReviewFinding);
+  return (
+    <section className="cal-run" aria-label={`Review of ${review.taskId}`}>
+      <div className="row">
+        <span className="grow">
+          <strong>Review of {review.taskId}</strong> <span className="muted">{review.model}</span>
+        </span>
+        <span className={review.status === 'failed' ? 'danger' : 'muted'}>{review.status === 'running' ? 'reviewing…' : review.status}</span>
+        <span className="muted num">{shortTime(review.time)}</span>
+      </div>
+      {review.error && <p className="danger cal-summary">{review.error}</p>}
+      {review.status === 'done' && review.findings.length === 0 && <p className="muted cal-summary">No findings.</p>}
+      <ul className="list">
+        {review.findings.map((f, i) => {
+          const created = review.accepted[String(i)];
+          return (
+            <li key={i} className="cal-claim">
+              <div className="cal-claim-head">
+                <span className={`badge ${f.severity === 'high' || f.severity === 'critical' ? 'danger' : 'warn'}`}>{f.severity}</span>
+                {f.requirementId && <code>{f.requirementId}</code>}
+                <span className="grow">{f.title}</span>
+                {created ? (
+                  <span className="muted">→ {created}</span>
+                ) : (
+                  <button type="button" className="btn btn-small" onClick={() => void accept(review.id, i)}>
+                    Create task
+                  </button>
+                )}
+              </div>
+              <div className="cal-claim-body muted">{f.evidence}</div>
+              <div className="cal-claim-body">Fix: {f.suggestedFix}</div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+/** Verified agent runs (verdicts first, refuted on top, then findings) and breaker reviews. */
+export function RunsTab() {
+  const { runs, reviews, selection, startReview, states } = useAppStore(
+    useShallow((s) => ({ runs: s.verifiedRuns, reviews: s.reviews, selection: s.selection, startReview: s.startReview, states: s.taskStates })),
+  );
+  const [openId, setOpenId] = useState<string | null>(null);
+  const taskId = selection.taskId;
+  const shownRuns = taskId ? runs.filter((r) => r.taskId === taskId) : runs;
+  const shownReviews = taskId ? reviews.filter((r) => r.taskId === taskId) : reviews;
+  const state = taskId ? states.find((t) => t.taskId === taskId) : undefined;
+  return (
+    <div className="scroll cal-runs">
+      {taskId && (
+        <div className="toolbar">
+          <strong>{taskId}</strong>
+          {state && (
+            <span className={state.state === 'verified' ? 'ok' : state.state === 'refuted' || state.state === 'failing' ? 'danger' : 'warn'} title={state.reason}>
+              {state.state === 'verified' ? '✔' : state.state === 'refuted' || state.state === 'failing' ? '✘' : '⚠'} {state.state}
+            </span>
+          )}
+          <span className="spacer" />
+          <button type="button" className="btn btn-small" onClick={() => void startReview(taskId)} title="Adversarial review by the breaker model, in a fresh context">
+            Review
+          </button>
+        </div>
+      )}
+      {shownRuns.length === 0 && shownReviews.length === 0 && (
+        <div className="empty">
+          <p>No verified runs{taskId ? ` for ${taskId}` : ''} yet.</p>
+          <p>When a building run ends, each of its claims is checked against the disk, the checkpoint and fresh command runs, and lands here.</p>
+        </div>
+      )}
+      {shownRuns.map((run, i) => (
+        <RunCard key={run.runId} run={run} open={openId === null ? i === 0 : openId === run.runId} onToggle={() => setOpenId(openId === run.runId ? '' : run.runId)} />
+      ))}
+      {shownReviews.map((r) => (
+        <ReviewCard key={r.id} review={r} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import type { ClaimVerdict, EvidenceResult } from '../../../../shared/contract';
+
+/** Shape + word + colour class for a result, so status reads without colour too. */
+export interface Mark {
+  readonly symbol: string;
+  readonly word: string;
+  readonly tone: 'ok' | 'danger' | 'warn' | 'muted';
+}
+
+/** The mark of an evidence result or claim verdict. */
+export function markOf(result: EvidenceResult | ClaimVerdict): Mark {
+  switch (result) {
+    case 'passed':
+      return { symbol: '✔', word: 'passed', tone: 'ok' };
+    case 'verified':
+      return { symbol: '✔', word: 'verified', tone: 'ok' };
+    case 'failed':
+      return { symbol: '✘', word: 'failed', tone: 'danger' };
+    case 'refuted':
+      return { symbol: '✘', word: 'refuted', tone: 'danger' };
+    case 'timeout':
+      return { symbol: '✘', word: 'timed out', tone: 'danger' };
+    case 'error':
+      return { symbol: '✘', word: 'error', tone: 'danger' };
+    case 'no_tests':
+      return { symbol: '⚠', word: 'no tests ran', tone: 'warn' };
+    case 'flagged':
+      return { symbol: '⚠', word: 'flagged', tone: 'warn' };
+    case 'cancelled':
+      return { symbol: '?', word: 'cancelled', tone: 'muted' };
+    case 'unverifiable':
+      return { symbol: '?', word: 'unverifiable', tone: 'muted' };
+    case 'pending':
+      return { symbol: '…', word: 'waiting for you', tone: 'warn' };
+  }
+}
+
+/** Short relative-free time for dense rows: "16:45" today, else "Nov 21 16:45". */
+export function shortTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const hm = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return new Date().toDateString() === d.toDateString() ? hm : `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${hm}`;
+}
+
+/** Formats a 0..1 number as a whole percentage. */
+export function pct(n: number): string {
+  return `${Math.round(n * 100)}%`;
+}
