@@ -1,6 +1,6 @@
 // Build steps shared by `npm run build`, `npm start` and the `plumbline` bin: each output is
 // rebuilt only when a source it depends on is newer, so commands work right after `npm install`.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,11 +24,26 @@ export function newestMtime(paths) {
   return newest;
 }
 
-/** True when `output` is missing or older than any of `inputs`. */
+/**
+ * True when `output` is missing or a source changed since the build that made it. The build
+ * records the newest source time it saw *before* it started (a stamp beside the output), so an
+ * edit made while a build runs still counts as a change.
+ */
 export function isStale(output, inputs) {
   const out = resolve(appRoot, output);
   if (!existsSync(out)) return true;
-  return statSync(out).mtimeMs < newestMtime(inputs);
+  let built = statSync(out).mtimeMs;
+  try {
+    built = Number(readFileSync(`${out}.stamp`, 'utf8'));
+  } catch {}
+  return newestMtime(inputs) > built;
+}
+
+/** Records the source time a build started from (see isStale). */
+function stamp(output, sourceTime) {
+  const out = resolve(appRoot, output);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(`${out}.stamp`, String(sourceTime));
 }
 
 const nodeInputs = ['shared', 'electron/core', 'electron/web-host', 'package.json'];
@@ -38,6 +53,7 @@ const rendererInputs = ['shared', 'renderer', 'vite.config.ts', 'package.json'];
 export async function buildNode({ force = false } = {}) {
   const outfile = join(appRoot, 'dist/node/cli.mjs');
   if (!force && !isStale(outfile, nodeInputs)) return false;
+  const sourceTime = newestMtime(nodeInputs);
   const esbuild = await import('esbuild');
   await esbuild.build({
     entryPoints: [join(appRoot, 'electron/web-host/cli.ts')],
@@ -50,6 +66,7 @@ export async function buildNode({ force = false } = {}) {
     sourcemap: true,
     logLevel: 'warning',
   });
+  stamp(outfile, sourceTime);
   return true;
 }
 
@@ -58,8 +75,10 @@ export async function buildRenderer({ force = false, quiet = false } = {}) {
   const index = join(appRoot, 'dist/renderer/index.html');
   if (!force && !isStale(index, rendererInputs)) return false;
   if (!quiet) process.stderr.write('Building the Plumbline renderer (first run or sources changed)…\n');
+  const sourceTime = newestMtime(rendererInputs);
   const vite = await import('vite');
   await vite.build({ configFile: join(appRoot, 'vite.config.ts'), logLevel: quiet ? 'silent' : 'warn' });
+  stamp(index, sourceTime);
   return true;
 }
 

@@ -2,6 +2,10 @@ import type { Handlers } from '../../shared/rpc';
 import { createAppHandlers } from './app/app-handlers';
 import { createEditorModule } from './files/editor-module';
 import { createGitModule } from './git/git-module';
+import { createSpecModule } from './specs/spec-module';
+import { createVerifyModule } from './verification/verify-module';
+import { createAgentModule } from './agents/agent-module';
+import { createSettingsModule } from './agents/settings-module';
 import type { CoreContext, HostServices } from './core-context';
 import { EventBus } from './events';
 import { ProjectRegistry } from './project/project-registry';
@@ -47,11 +51,21 @@ export function createCore(config: CoreConfig): Core {
   const app = createAppHandlers(ctx);
   const gitModule = createGitModule(ctx);
   const editor = createEditorModule(ctx);
-  const modules: DomainModule<unknown>[] = [app, gitModule, editor];
+  const spec = createSpecModule(ctx);
+  const verify = createVerifyModule(ctx);
+  const agent = createAgentModule(ctx);
+  const settings = createSettingsModule(agent.service);
+  const modules: DomainModule<unknown>[] = [app, gitModule, editor, spec, verify, agent, settings];
+  // A closed project releases its watcher and status engine.
+  ctx.projects.onRemove((root) => void gitModule.repos.release(root));
   const handlers: Handlers = {
     ...app.handlers,
     ...gitModule.handlers,
     ...editor.handlers,
+    ...spec.handlers,
+    ...verify.handlers,
+    ...agent.handlers,
+    ...settings.handlers,
   };
   return {
     handlers,

@@ -1,9 +1,23 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
+import { specEvents, specMethods } from './spec';
+import { hostEvents } from './host';
+import { agentEvents, agentMethods } from './agent';
+import { settingsMethods } from './settings';
 import type { MethodSpec } from './define';
+import { gitEvents, gitMethods } from './git';
+import { editorMethods } from './editor';
+import { verifyEvents, verifyMethods } from './verify';
 
 export * from './define';
 export * from './app';
+export * from './spec';
+export * from './host';
+export * from './git';
+export * from './editor';
+export * from './agent';
+export * from './settings';
+export * from './verify';
 
 /**
  * Every request the renderer may make. Each domain owns one file under shared/contract/ and
@@ -11,11 +25,22 @@ export * from './app';
  */
 export const contract = {
   ...appMethods,
+  ...specMethods,
+  ...gitMethods,
+  ...editorMethods,
+  ...agentMethods,
+  ...settingsMethods,
+  ...verifyMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 /** Every event the core may push; names are `noun.didVerb`. */
 export const events = {
   ...appEvents,
+  ...specEvents,
+  ...hostEvents,
+  ...gitEvents,
+  ...agentEvents,
+  ...verifyEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Contract = typeof contract;

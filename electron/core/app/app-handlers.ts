@@ -35,6 +35,14 @@ function folderError(path: string, error: unknown): RpcError {
   return new RpcError('INTERNAL', `Could not open ${path}: ${(error as Error).message}`);
 }
 
+/** The first of `<parent>/quota-service`, `quota-service-2`, … that does not exist yet. */
+async function freeExampleFolder(parent: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = join(parent, n === 1 ? 'quota-service' : `quota-service-${n}`);
+    if (!(await fs.stat(candidate).then(() => true, () => false))) return candidate;
+  }
+}
+
 /** Project, recent-list, file-tree and folder-picking handlers. */
 export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers, AppMethod>> {
   const recent = new RecentProjects(ctx.dataDir);
@@ -88,8 +96,7 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
       return result;
     },
     'project.openExample': async ({ targetDir }) => {
-      const target = targetDir ?? join(ctx.dataDir, 'examples', `example-${Date.now().toString(36)}`);
-      const copied = await copyExample(ctx.resourcesDir, target);
+      const copied = await copyExample(ctx.resourcesDir, targetDir ?? (await freeExampleFolder(join(ctx.dataDir, 'examples'))));
       return open(copied);
     },
     'files.list': async ({ root, dir, showIgnored }) => {

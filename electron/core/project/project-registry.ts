@@ -8,15 +8,23 @@ import { RpcError } from '../../../shared/rpc';
  */
 export class ProjectRegistry {
   private readonly roots = new Set<string>();
+  private readonly removeListeners = new Set<(root: string) => void>();
 
   /** Records a root as opened (the real path). */
   add(root: string): void {
     this.roots.add(root);
   }
 
-  /** Forgets a root. */
+  /** Forgets a root and tells the services that hold resources for it (watchers, caches). */
   remove(root: string): void {
-    this.roots.delete(root);
+    if (!this.roots.delete(root)) return;
+    for (const listener of this.removeListeners) listener(root);
+  }
+
+  /** Calls `listener` whenever a root is closed; returns the unsubscribe function. */
+  onRemove(listener: (root: string) => void): () => void {
+    this.removeListeners.add(listener);
+    return () => this.removeListeners.delete(listener);
   }
 
   /** All opened roots. */

@@ -3,15 +3,25 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import type { ApiClient } from '../api/client';
 import { createAppSlice, type AppSlice } from './app-slice';
 import { createFilesSlice, type FilesSlice } from './files-slice';
+import { createGitSlice, type GitSlice } from './git-slice';
+import { createEditorSlice, type EditorSlice } from './editor-slice';
+import { createAgentSlice, type AgentSlice } from './agent-slice';
+import { createOrchestratorSlice, type OrchestratorSlice } from './orchestrator-slice';
+import { createCalibratorSlice, type CalibratorSlice } from './calibrator-slice';
 
 /** The whole renderer state: one store made of slices (add a feature's slice type here). */
-export type AppState = AppSlice & FilesSlice;
+export type AppState = AppSlice & FilesSlice & GitSlice & EditorSlice & AgentSlice & OrchestratorSlice & CalibratorSlice;
 
 /** Creates the store over an API client (tests pass a fake). */
 export function createAppStore(api: ApiClient): StoreApi<AppState> {
   return createStore<AppState>()((...a) => ({
     ...createAppSlice(api)(...a),
     ...createFilesSlice(api)(...a),
+    ...createGitSlice(api)(...a),
+    ...createEditorSlice(api)(...a),
+    ...createAgentSlice(api)(...a),
+    ...createOrchestratorSlice(api)(...a),
+    ...createCalibratorSlice(api)(...a),
   }));
 }
 

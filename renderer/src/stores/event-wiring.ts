@@ -6,12 +6,57 @@ import type { AppState } from './app-store';
 export function wireEvents(api: ApiClient, store: StoreApi<AppState>): () => void {
   const offs = [
     api.onEvent('project.didChange', (info) => store.getState().setProject(info)),
+    // Desktop host: a folder given to a second launch, and the native menu's commands
+    // ('palette' and 'export' open UI owned by App.tsx and are handled there).
+    api.onEvent('host.didRequestOpen', (e) => void store.getState().openFolder(e.path)),
+    api.onEvent('menu.didInvoke', ({ command }) => {
+      const state = store.getState();
+      if (command === 'openFolder') void state.pickAndOpenFolder();
+      else if (command === 'openExample') void state.openExample();
+      // The project list (recent projects) is the welcome screen, shown once no project is open.
+      else if (command === 'closeProject' || command === 'openRecent') void state.closeProject();
+    }),
     api.onEvent('repo.didChange', (e) => {
       const state = store.getState();
       if (state.project?.root !== e.root) return;
       void state.refreshFiles(e.paths.length ? e.paths : undefined);
       if (e.git) void state.refreshProject();
+      if (state.gitRoot === e.root) void state.refreshGit();
+      void state.checkDisk(e.git ? [] : e.paths);
+    }),
+    api.onEvent('agent.didStream', (e) => store.getState().onAgentStream(e)),
+    api.onEvent('agent.didAppend', (e) => store.getState().onAgentAppend(e)),
+    api.onEvent('agent.didUpdate', (e) => store.getState().onAgentUpdate(e)),
+    api.onEvent('spec.didChange', (e) => {
+      if (store.getState().planRoot === e.root) void store.getState().refreshPlan();
+    }),
+    api.onEvent('verify.didProgress', (e) => store.getState().onVerifyProgress(e)),
+    api.onEvent('verify.didOutput', (e) => store.getState().onVerifyOutput(e)),
+    api.onEvent('verify.didFinish', (e) => store.getState().onVerifyFinish(e)),
+    api.onEvent('verify.didVerifyRun', (e) => store.getState().onRunVerified(e)),
+    api.onEvent('verify.didReview', (e) => store.getState().onReview(e)),
+    api.onEvent('evidence.didAppend', (e) => {
+      // A verify job refreshes once at its end; other appends (runs, reviews) refresh now.
+      const state = store.getState();
+      if (state.calRoot === e.root && !(state.verifyJob && !state.verifyJob.finished)) void state.refreshCalibrator();
+    }),
+    api.onEvent('git.didDiscard', (e) => {
+      if (store.getState().gitRoot === e.root) store.setState({ discarded: e.entries });
+    }),
+    // The git workbench and the editor follow the open project (and a git init in it).
+    store.subscribe((state, prev) => {
+      const r = state.project?.root ?? null;
+      if (r !== (prev.project?.root ?? null)) {
+        void state.loadPlan(r);
+        void state.loadCalibrator(r);
+        state.resetEditor();
+        void state.openGit(r);
+      } else if (r && state.project?.git.isRepo !== prev.project?.git.isRepo) void state.refreshGit();
     }),
   ];
+  const initial = store.getState().project?.root ?? null;
+  if (initial) void store.getState().openGit(initial);
+  if (initial) void store.getState().loadPlan(initial);
+  if (initial) void store.getState().loadCalibrator(initial);
   return () => offs.forEach((off) => off());
 }

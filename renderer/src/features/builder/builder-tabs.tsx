@@ -1,5 +1,10 @@
 import type { ReactNode } from 'react';
+import { BranchesTab } from './branches/BranchesTab';
+import { ChangesTab } from './changes/ChangesTab';
+import { EditorTab } from './editor/EditorTab';
 import { FilesTab } from './files/FilesTab';
+import { HistoryTab } from './history/HistoryTab';
+import { AgentTab } from '../agent/AgentTab';
 
 /** One tab of the Builder pane. */
 export interface BuilderTab {
@@ -11,4 +16,9 @@ export interface BuilderTab {
 /** The Builder's tabs, in order; a feature adds its tab with one entry here. */
 export const builderTabs: readonly BuilderTab[] = [
   { id: 'files', label: 'Files', render: () => <FilesTab /> },
+  { id: 'changes', label: 'Changes', render: () => <ChangesTab /> },
+  { id: 'editor', label: 'Editor', render: () => <EditorTab /> },
+  { id: 'history', label: 'History', render: () => <HistoryTab /> },
+  { id: 'branches', label: 'Branches', render: () => <BranchesTab /> },
+  { id: 'agent', label: 'Agent', render: () => <AgentTab /> },
 ];

@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { CodeEditor } from '../../../editor/CodeEditor';
 import { useAppStore } from '../../../stores/app-store';
+import { useUiPrefs } from '../../../stores/ui-prefs';
 import { FileTree } from './FileTree';
 
 function formatSize(bytes: number): string {
@@ -11,8 +12,9 @@ function formatSize(bytes: number): string {
 
 /** The file shown beside the tree: text in Monaco (read-only), or why it is not shown. */
 function FileView() {
-  const { viewing, viewingPath } = useAppStore(useShallow((s) => ({ viewing: s.viewing, viewingPath: s.viewingPath })));
-  if (!viewingPath) return <div className="empty">Select a file to view it. Files open read-only here; edit them in the Changes view or your own editor.</div>;
+  const { viewing, viewingPath, openEditor } = useAppStore(useShallow((s) => ({ viewing: s.viewing, viewingPath: s.viewingPath, openEditor: s.openEditor })));
+  const setTab = useUiPrefs((s) => s.setBuilderTab);
+  if (!viewingPath) return <div className="empty">Select a file to view it. Files open read-only here; press Edit to change one in the Editor tab.</div>;
   if (!viewing || viewing.path !== viewingPath) return <div className="empty">Loading {viewingPath}…</div>;
   switch (viewing.kind) {
     case 'binary':
@@ -33,6 +35,15 @@ function FileView() {
             <span className="badge">{viewing.eol === 'crlf' ? 'CRLF' : viewing.eol === 'mixed' ? 'mixed EOL' : 'LF'}</span>
             {viewing.bom && <span className="badge">BOM</span>}
             <span className="badge">read-only</span>
+            <button
+              className="btn btn-small"
+              onClick={() => {
+                void openEditor(viewing.path);
+                setTab('editor');
+              }}
+            >
+              Edit
+            </button>
           </div>
           {viewing.invalidUtf8 && <div className="banner warn">⚠ This file is not valid UTF-8; undecodable bytes are shown as �.</div>}
           <CodeEditor value={viewing.content} path={viewing.path} readOnly ariaLabel={`File ${viewing.path}`} />

@@ -1,0 +1,206 @@
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import git from 'isomorphic-git';
+import type { GitChange, GitStatus } from '../../../shared/contract';
+import { RpcError } from '../../../shared/rpc';
+import { looksBinary } from '../files/file-reader';
+import { applyHunk, computeHunks, joinLines, revertHunk, splitLines, type LineHunk } from './hunks';
+import { diffCommits, readCommitSide, readIndexEntry, readIndexSide, readWorktreeSide, resolveHead } from './object-reads';
+
+/** A status entry as the status engine reports it (see status-engine.ts). */
+export type LocalEntry =
+  | { readonly kind: 'tracked'; readonly path: string; readonly index: string; readonly worktree: string }
+  | { readonly kind: 'untracked'; readonly path: string }
+  | { readonly kind: 'ignored'; readonly path: string };
+
+/** A status snapshot as the status engine reports it. */
+export interface LocalStatus {
+  readonly entries: readonly LocalEntry[];
+  readonly headOid: string | null;
+  readonly branch: string | null;
+  readonly detached: boolean;
+  readonly unborn: boolean;
+}
+
+const KIND_OF: Record<string, GitChange['kind'] | undefined> = { M: 'modified', A: 'added', D: 'deleted', T: 'typechange', U: 'conflicted' };
+
+/** Turns the engine's entries into the Changes list's three groups. */
+export function toChangesView(status: LocalStatus): GitStatus {
+  const staged: GitChange[] = [];
+  const unstaged: GitChange[] = [];
+  const untracked: string[] = [];
+  for (const e of status.entries) {
+    if (e.kind === 'untracked') untracked.push(e.path);
+    else if (e.kind === 'tracked') {
+      const conflicted = e.index === 'U' || e.worktree === 'U';
+      if (conflicted) {
+        unstaged.push({ path: e.path, kind: 'conflicted' });
+        continue;
+      }
+      const s = KIND_OF[e.index];
+      if (s) staged.push({ path: e.path, kind: s });
+      const w = KIND_OF[e.worktree];
+      if (w) unstaged.push({ path: e.path, kind: w });
+    }
+  }
+  return { branch: status.branch, detached: status.detached, unborn: status.unborn, headOid: status.headOid, staged, unstaged, untracked };
+}
+
+/** Stages paths: present files are added (content and mode), missing ones staged as deletions. */
+export async function stagePaths(dir: string, paths: readonly string[]): Promise<void> {
+  const files: string[] = [];
+  const folders: string[] = [];
+  for (const p of paths) {
+    const st = await fs.promises.lstat(join(dir, p)).catch(() => null);
+    if (st?.isDirectory()) folders.push(p.replace(/\/$/, ''));
+    else if (st) files.push(p);
+    else if (await readIndexEntry(dir, p)) await git.remove({ fs, dir, filepath: p });
+  }
+  // Files come from the Changes list, so a tracked file matching .gitignore still stages (force);
+  // an untracked folder is added like `git add dir/`, leaving the ignored files inside it alone.
+  if (files.length) await git.add({ fs, dir, filepath: files, force: true });
+  if (folders.length) await git.add({ fs, dir, filepath: folders, force: false });
+}
+
+/** Unstages paths: their index entries go back to HEAD (or away, when HEAD does not have them). */
+export async function unstagePaths(dir: string, paths: readonly string[]): Promise<void> {
+  const head = await resolveHead(dir);
+  for (const p of paths) {
+    if (head) await git.resetIndex({ fs, dir, filepath: p, ref: head });
+    else if (await readIndexEntry(dir, p)) await git.remove({ fs, dir, filepath: p });
+  }
+}
+
+function requireText(path: string, ...sides: Array<Uint8Array | null>): void {
+  if (sides.some((b) => b && looksBinary(b))) throw new RpcError('CONFLICT', `${path} is binary; stage or unstage the whole file instead of a hunk.`);
+}
+
+function findHunk(hunks: readonly LineHunk[], index: number, header: string, path: string): LineHunk {
+  const hunk = hunks[index];
+  if (!hunk || hunk.header !== header) {
+    throw new RpcError('CONFLICT', `The diff of ${path} changed since it was shown; look at the refreshed diff and try again.`);
+  }
+  return hunk;
+}
+
+function modeOfWorktree(mode: number | null): number {
+  return mode === 0o100755 ? 0o100755 : 0o100644;
+}
+
+/** Stages one hunk of the work tree ↔ index diff, leaving the rest of the file unstaged. */
+export async function stageHunk(dir: string, path: string, index: number, header: string): Promise<void> {
+  const [staged, work] = await Promise.all([readIndexSide(dir, path), readWorktreeSide(join(dir, path))]);
+  if (work.mode === 0o120000 || staged.mode === 0o120000) throw new RpcError('CONFLICT', `${path} is a symbolic link; stage the whole file.`);
+  requireText(path, staged.bytes, work.bytes);
+  const oldLines = splitLines(staged.bytes ?? new Uint8Array());
+  const newLines = splitLines(work.bytes ?? new Uint8Array());
+  const hunk = findHunk(computeHunks(oldLines, newLines), index, header, path);
+  const blob = joinLines(applyHunk(oldLines, newLines, hunk));
+  const oid = await git.writeBlob({ fs, dir, blob });
+  const mode = staged.mode ?? modeOfWorktree(work.mode);
+  await git.updateIndex({ fs, dir, filepath: path, oid, mode, add: true });
+}
+
+/** Unstages one hunk of the index ↔ HEAD diff, leaving the rest staged. */
+export async function unstageHunk(dir: string, path: string, index: number, header: string): Promise<void> {
+  const [head, staged] = await Promise.all([readCommitSide(dir, null, path), readIndexSide(dir, path)]);
+  if (head.mode === 0o120000 || staged.mode === 0o120000) throw new RpcError('CONFLICT', `${path} is a symbolic link; unstage the whole file.`);
+  requireText(path, head.bytes, staged.bytes);
+  const oldLines = splitLines(head.bytes ?? new Uint8Array());
+  const newLines = splitLines(staged.bytes ?? new Uint8Array());
+  const hunk = findHunk(computeHunks(oldLines, newLines), index, header, path);
+  const blob = joinLines(revertHunk(oldLines, newLines, hunk));
+  const oid = await git.writeBlob({ fs, dir, blob });
+  await git.updateIndex({ fs, dir, filepath: path, oid, mode: staged.mode ?? head.mode ?? 0o100644, add: true });
+}
+
+/** Commits what is staged (or amends HEAD); refuses an empty message or nothing staged, saying why. */
+export async function commitStaged(
+  dir: string,
+  status: LocalStatus,
+  options: { readonly message: string; readonly amend: boolean; readonly author: { readonly name: string; readonly email: string } },
+): Promise<string> {
+  const message = options.message.trim();
+  if (options.amend && status.unborn) throw new RpcError('CONFLICT', 'There is no commit to amend yet. Make a first commit instead.');
+  if (!message && !options.amend) throw new RpcError('INVALID_REQUEST', 'Write a commit message first.');
+  const staged = status.entries.some((e) => e.kind === 'tracked' && e.index !== ' ');
+  if (!staged && !options.amend) throw new RpcError('CONFLICT', 'Nothing is staged. Stage the changes to commit first.');
+  if (status.entries.some((e) => e.kind === 'tracked' && (e.index === 'U' || e.worktree === 'U'))) {
+    throw new RpcError('CONFLICT', 'Some files have unresolved conflicts. Resolve and stage them before committing.');
+  }
+  const author = { name: options.author.name, email: options.author.email };
+  const full = message ? `${message}\n` : undefined;
+  return git.commit({ fs, dir, message: full, author, committer: author, amend: options.amend });
+}
+
+/** Local branches with their tips. */
+export async function listBranches(dir: string): Promise<Array<{ name: string; oid: string | null }>> {
+  const names = await git.listBranches({ fs, dir });
+  return Promise.all(
+    names.sort().map(async (name) => {
+      try {
+        return { name, oid: await git.resolveRef({ fs, dir, ref: `refs/heads/${name}` }) };
+      } catch {
+        return { name, oid: null };
+      }
+    }),
+  );
+}
+
+async function branchOid(dir: string, name: string): Promise<string | null> {
+  try {
+    return await git.resolveRef({ fs, dir, ref: `refs/heads/${name}` });
+  } catch {
+    return null;
+  }
+}
+
+/** Creates a branch at HEAD (on an unborn branch, only HEAD can move to the new name). */
+export async function createBranch(dir: string, name: string, checkout: boolean): Promise<void> {
+  const valid = /^(?!\/|.*([/.]\.|\/\/|@\{|\\))[^\0-\x20\x7f~^:?*[]+(?<![/.])$/.test(name) && !name.endsWith('.lock') && name !== '@';
+  if (!valid) throw new RpcError('INVALID_REQUEST', `"${name}" is not a valid branch name. Use letters, digits, "-", "_" and "/" (no spaces, "..", "~", "^", ":").`);
+  if (await branchOid(dir, name)) throw new RpcError('CONFLICT', `A branch named ${name} already exists. Switch to it or choose another name.`);
+  const head = await resolveHead(dir);
+  if (!head) {
+    if (!checkout) throw new RpcError('CONFLICT', 'The current branch has no commits yet, so there is nothing to branch from. Commit first.');
+    await git.writeRef({ fs, dir, ref: 'HEAD', value: `refs/heads/${name}`, symbolic: true, force: true });
+    return;
+  }
+  await git.branch({ fs, dir, ref: name, checkout: false });
+  if (checkout) await git.writeRef({ fs, dir, ref: 'HEAD', value: `refs/heads/${name}`, symbolic: true, force: true });
+}
+
+/**
+ * Switches to a branch. Files that differ between the two commits and also have local changes (or
+ * exist untracked where the target has a file) would be overwritten: the switch is refused, naming them.
+ */
+export async function switchBranch(dir: string, name: string, status: LocalStatus): Promise<void> {
+  const target = await branchOid(dir, name);
+  if (!target) throw new RpcError('NOT_FOUND', `There is no branch named ${name}. Refresh the branch list.`);
+  if (!status.detached && status.branch === name) return;
+  const changed = await diffCommits(dir, status.headOid, target);
+  const local = new Set<string>();
+  const untrackedDirs: string[] = [];
+  for (const e of status.entries) {
+    if (e.kind === 'tracked' && (e.index !== ' ' || e.worktree !== ' ')) local.add(e.path);
+    else if (e.kind === 'untracked') {
+      if (e.path.endsWith('/')) untrackedDirs.push(e.path);
+      else local.add(e.path);
+    }
+  }
+  const conflicts = changed.map((c) => c.path).filter((p) => local.has(p) || untrackedDirs.some((d) => p.startsWith(d)));
+  if (conflicts.length) {
+    const shown = conflicts.slice(0, 10).join(', ') + (conflicts.length > 10 ? ` and ${conflicts.length - 10} more` : '');
+    throw new RpcError('CONFLICT', `Cannot switch to ${name}: your local changes to ${shown} would be overwritten. Commit, stash or discard them first.`, { files: conflicts });
+  }
+  try {
+    await git.checkout({ fs, dir, ref: name });
+  } catch (error) {
+    const data = (error as { code?: string; data?: { filepaths?: string[] } }).data;
+    if ((error as { code?: string }).code === 'CheckoutConflictError') {
+      const files = data?.filepaths ?? [];
+      throw new RpcError('CONFLICT', `Cannot switch to ${name}: your local changes to ${files.join(', ')} would be overwritten. Commit, stash or discard them first.`, { files });
+    }
+    throw error;
+  }
+}

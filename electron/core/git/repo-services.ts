@@ -1,0 +1,110 @@
+import { basename } from 'node:path';
+import type { ProjectInfo } from '../../../shared/contract';
+import { RpcError } from '../../../shared/rpc';
+import type { EventBus } from '../events';
+import { readHeadInfo } from '../project/head-info';
+import { StatusEngine, type StatusResult } from './status-engine';
+import { watchRepository } from './watcher';
+
+/** The live git services of one opened repository: its status engine and its file watcher. */
+export class RepoService {
+  private watcher: { close(): Promise<void> } | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly root: string,
+    private readonly engine: StatusEngine,
+    private readonly bus: EventBus,
+  ) {}
+
+  /** Starts watching; every change feeds the engine and reaches the renderer as `repo.didChange`. */
+  startWatching(): void {
+    if (this.watcher) return;
+    try {
+      this.watcher = watchRepository(this.root, ({ paths, git }) => {
+        if (git) this.engine.invalidateAll();
+        else this.engine.notifyChanged(paths);
+        this.bus.emit('repo.didChange', { root: this.root, paths: [...paths], git });
+        // HEAD or refs moved outside the app (a terminal `git checkout`): the header must follow.
+        if (git) void this.emitProjectInfo();
+      });
+    } catch {
+      // Without a watcher the engine cannot trust its cache: every status re-scans.
+      this.watcher = null;
+    }
+  }
+
+  /** The current status (cached by the engine, re-scanned when nothing watches). */
+  async status(signal?: AbortSignal): Promise<StatusResult> {
+    if (!this.watcher) this.engine.invalidateAll();
+    return this.engine.status({ signal });
+  }
+
+  /**
+   * Runs one write operation at a time for this repository (two quick clicks must not race on the
+   * index), then drops the engine's caches and tells the renderer right away, not after the watcher.
+   */
+  async write<T>(paths: readonly string[], gitChanged: boolean, op: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(op, op);
+    this.queue = run.catch(() => undefined);
+    try {
+      return await run;
+    } finally {
+      this.engine.invalidateAll();
+      this.bus.emit('repo.didChange', { root: this.root, paths: [...paths], git: gitChanged });
+    }
+  }
+
+  /** Pushes a fresh ProjectInfo so the header shows the current branch. */
+  async emitProjectInfo(): Promise<ProjectInfo> {
+    const info: ProjectInfo = { root: this.root, name: basename(this.root), git: await readHeadInfo(this.root) };
+    this.bus.emit('project.didChange', info);
+    return info;
+  }
+
+  /** Stops watching and frees the engine. */
+  async dispose(): Promise<void> {
+    const w = this.watcher;
+    this.watcher = null;
+    await w?.close();
+    this.engine.dispose();
+  }
+}
+
+/** Per-root RepoService instances, created on first use and disposed with the core or the project. */
+export class RepoServices {
+  private readonly services = new Map<string, RepoService>();
+
+  constructor(private readonly bus: EventBus) {}
+
+  /** The service of an opened root; UNAVAILABLE with what to do when it is not a git repository. */
+  get(root: string): RepoService {
+    let svc = this.services.get(root);
+    if (!svc) {
+      let engine: StatusEngine;
+      try {
+        engine = new StatusEngine({ dir: root });
+      } catch (error) {
+        throw new RpcError('UNAVAILABLE', (error as Error).message);
+      }
+      svc = new RepoService(root, engine, this.bus);
+      svc.startWatching();
+      this.services.set(root, svc);
+    }
+    return svc;
+  }
+
+  /** Forgets a root (project closed, or git initialised so the engine must be rebuilt). */
+  async release(root: string): Promise<void> {
+    const svc = this.services.get(root);
+    this.services.delete(root);
+    await svc?.dispose();
+  }
+
+  /** Stops every watcher. */
+  async dispose(): Promise<void> {
+    const all = [...this.services.values()];
+    this.services.clear();
+    await Promise.all(all.map((s) => s.dispose()));
+  }
+}
