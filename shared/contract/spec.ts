@@ -240,6 +240,11 @@ export const taskFields = z.object({
   status: taskStatus.default('todo'),
 });
 
+/** A new decision's fields, defaults applied. */
+export type DecisionFields = z.output<typeof decisionFields>;
+/** A new task's fields, defaults applied. */
+export type TaskFields = z.output<typeof taskFields>;
+
 const withSnapshot = <T extends z.ZodRawShape>(shape: T) => z.object({ snapshot: planSnapshot, ...shape });
 
 export const specMethods = {

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { DecisionStatus, PlanSnapshot, SpecSectionKind, TaskStatus } from '../../../shared/contract/spec';
+import type { DecisionFields, PlanSnapshot, SpecSectionKind, TaskFields } from '../../../shared/contract/spec';
 import { RpcError } from '../../../shared/rpc';
 import { patchDecision, renderDecision, setSupersedes, type DecisionPatch } from '../decisions/decisions-edit';
 import { pad4, parseDecision, slugify } from '../decisions/decisions-doc';
@@ -14,28 +14,11 @@ import { appendProse, deleteItem, insertItem, moveItem, oneLine, resolveClarific
 import { sectionInfo, specSkeleton } from './spec-sections';
 import { readTextDoc, withFileLock, writeTextDoc } from './text-file';
 
-/** Fields of a new decision. */
-export interface NewDecision {
-  readonly title: string;
-  readonly status: DecisionStatus;
-  readonly context: string;
-  readonly options: string;
-  readonly decision: string;
-  readonly consequences: string;
-  readonly confirmation: string | null;
-  readonly links: readonly string[];
-}
+/** Fields of a new decision (the contract's, defaults applied). */
+export type NewDecision = Readonly<DecisionFields>;
 
-/** Fields of a new task. */
-export interface NewTask {
-  readonly title: string;
-  readonly description: string;
-  readonly serves: readonly string[];
-  readonly scope: readonly string[];
-  readonly checks: readonly string[];
-  readonly depends: readonly string[];
-  readonly status: TaskStatus;
-}
+/** Fields of a new task (the contract's, defaults applied). */
+export type NewTask = Readonly<TaskFields>;
 
 const today = (): string => new Date().toISOString().slice(0, 10);
 
@@ -299,7 +282,7 @@ export class PlanService {
       const tasksText = (await readTextDoc(join(root, TASKS_PATH))).text;
       for (const t of plan.tasks) {
         if (tasksText.includes(`from: ${t.from}`)) continue;
-        await this.createTask(root, { title: t.title || 'Imported task', description: t.description, serves: [...new Set(t.servesKeys.flatMap(resolveKey))], scope: t.scope, checks: [], depends: [], status: t.status }, t.from);
+        await this.createTask(root, { title: t.title || 'Imported task', description: t.description, serves: [...new Set(t.servesKeys.flatMap(resolveKey))], scope: [...t.scope], checks: [], depends: [], status: t.status }, t.from);
         tasksAdded++;
       }
       // Decisions, renumbered after the existing ones; supersede links remapped.

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { DecisionStatus, PlanSnapshot, ResponseOf, SpecSectionKind, TaskStatus } from '../../../shared/contract';
+import type { DecisionFields, PlanSnapshot, ResponseOf, SpecSectionKind, TaskFields } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
 import { messageOf } from './app-slice';
 import type { AppState } from './app-store';
@@ -8,27 +8,10 @@ import type { AppState } from './app-store';
 export type OrchestratorTab = 'spec' | 'decisions' | 'tasks';
 
 /** Fields of a decision as the forms edit them. */
-export interface DecisionDraft {
-  readonly title: string;
-  readonly status: DecisionStatus;
-  readonly context: string;
-  readonly options: string;
-  readonly decision: string;
-  readonly consequences: string;
-  readonly confirmation: string | null;
-  readonly links: readonly string[];
-}
+export type DecisionDraft = Readonly<DecisionFields>;
 
 /** Fields of a task as the forms edit them. */
-export interface TaskDraft {
-  readonly title: string;
-  readonly description: string;
-  readonly serves: readonly string[];
-  readonly scope: readonly string[];
-  readonly checks: readonly string[];
-  readonly depends: readonly string[];
-  readonly status: TaskStatus;
-}
+export type TaskDraft = Readonly<TaskFields>;
 
 /** The Orchestrator slice: the plan snapshot of the open project and the actions that edit it. */
 export interface OrchestratorSlice {
