@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import type { DecisionRecord, TaskItem } from '../../../shared/contract/spec';
-import { readJsonLines } from '../util/atomic-write';
 import { parseMarkdown, splitFrontMatter, startOf } from '../specs/markdown-source';
-import { EVIDENCE_PATH, SPEC_PATH } from '../specs/plan-files';
+import { SPEC_PATH } from '../specs/plan-files';
 import { projectName, readDecisions, readTasksState } from '../specs/plan-reader';
 import { parseSpec } from '../specs/spec-doc';
 import { readTextDoc } from '../specs/text-file';
+import { evidenceSections, type ExportFigure } from './export-evidence';
 
 /** What to put in an export. */
 export interface ExportOptions {
@@ -13,10 +13,14 @@ export interface ExportOptions {
   readonly withEvidence: boolean;
 }
 
-/** The assembled export: one Markdown document plus what the HTML needs for its index. */
+/** The assembled export: one Markdown document plus what the HTML needs for its index and plots. */
 export interface ExportDocument {
   readonly title: string;
+  /** The Markdown export: every figure given as its table. */
   readonly markdown: string;
+  /** The same document with a placeholder paragraph per figure, for the HTML (which draws them as SVG). */
+  readonly source: string;
+  readonly figures: readonly ExportFigure[];
   readonly decisions: readonly DecisionRecord[];
   readonly date: string;
 }
@@ -99,22 +103,6 @@ function tasksMarkdown(tasks: readonly TaskItem[]): string {
   return parts.join('\n');
 }
 
-/** Evidence records read leniently (the Calibrator owns the format): one table row each. */
-async function evidenceMarkdown(root: string): Promise<string | null> {
-  const records = await readJsonLines<Record<string, unknown>>(join(root, EVIDENCE_PATH));
-  if (!records.length) return null;
-  const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
-  const parts = ['## Evidence', '', '| When | What | Verdict | Bears on |', '|---|---|---|---|'];
-  for (const r of records.slice(-500)) {
-    if (!r || typeof r !== 'object') continue;
-    const what = str(r.command) || str(r.check) || str(r.claim) || str(r.title) || str(r.kind);
-    const ids = ['requirementIds', 'requirements', 'itemIds', 'serves'].flatMap((k) => (Array.isArray(r[k]) ? (r[k] as unknown[]).map(str) : [])).concat(str(r.requirementId) || str(r.taskId) || []);
-    parts.push(`| ${cell(str(r.at) || str(r.time) || str(r.timestamp))} | ${cell(what)} | ${cell(str(r.verdict) || str(r.status) || str(r.outcome))} | ${cell(ids.filter(Boolean).join(', '))} |`);
-  }
-  parts.push('');
-  return parts.join('\n');
-}
-
 /** Assembles the spec, the decision log and optionally tasks and evidence into one Markdown document. */
 export async function buildExportDocument(root: string, options: ExportOptions): Promise<ExportDocument> {
   const specDoc = await readTextDoc(join(root, SPEC_PATH));
@@ -137,9 +125,14 @@ export async function buildExportDocument(root: string, options: ExportOptions):
   }
   parts.push(decisionsMarkdown(decisions, texts));
   if (options.withTasks) parts.push(tasksMarkdown((await readTasksState(root)).tasks));
+  let figures: readonly ExportFigure[] = [];
   if (options.withEvidence) {
-    const ev = await evidenceMarkdown(root);
-    parts.push(ev ?? '## Evidence\n\nNo evidence recorded yet.\n');
+    const sections = await evidenceSections(root);
+    parts.push(sections.source);
+    figures = sections.figures;
   }
-  return { title, markdown: `${parts.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`, decisions, date };
+  const tidy = (text: string): string => `${text.replace(/\n{3,}/g, '\n\n').trim()}\n`;
+  const source = tidy(parts.join('\n'));
+  const markdown = figures.reduce((text, f) => text.replace(f.token, () => f.markdown), source);
+  return { title, markdown: tidy(markdown), source, figures, decisions, date };
 }

@@ -6,6 +6,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { ExportDocument } from './export-document';
+import { inlineSvg, type ExportFigure } from './export-evidence';
 
 /** A heading for the table of contents. */
 interface TocEntry {
@@ -85,11 +86,25 @@ code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-s
 pre{background:rgba(127,127,127,.1);padding:.7rem;overflow:auto;border-radius:4px}
 table{border-collapse:collapse;margin:.8rem 0;width:100%}th,td{border:1px solid var(--border);padding:.3rem .5rem;text-align:left;vertical-align:top}
 nav.toc{border:1px solid var(--border);padding:.6rem 1rem;margin:1rem 0 2rem}nav.toc ol{margin:.2rem 0;padding-left:1.2rem}nav.toc a{color:var(--accent);text-decoration:none}
+td,th{font-variant-numeric:tabular-nums}td[align=right],th[align=right]{text-align:right}
+.plots{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start;margin:.8rem 0}.plots svg{max-width:100%;height:auto}
 .meta{color:var(--muted)}.external{border-bottom:1px dotted var(--muted)}
 .status{font-weight:600}.status-accepted{color:var(--ok)}.status-rejected{color:var(--danger)}.status-superseded,.status-deprecated{color:var(--muted)}.status-proposed{color:var(--warn)}
 @media print{body{max-width:none;margin:0;font-size:11pt}nav.toc{page-break-after:always;border:none}h2{page-break-before:always;border:none}h2:first-of-type{page-break-before:auto}
-h2,h3,h4{page-break-after:avoid}table,pre,li{page-break-inside:avoid}a{color:inherit;text-decoration:none}.external{border:none}}
+h2,h3,h4{page-break-after:avoid}table,pre,li,.plots{page-break-inside:avoid}a{color:inherit;text-decoration:none}.external{border:none}}
 `;
+
+/**
+ * Puts each generated plot where its placeholder paragraph is. This runs after sanitising on
+ * purpose: the SVG is our own markup (checked by `inlineSvg`), and the sanitiser would strip it.
+ */
+function withFigures(body: string, figures: readonly ExportFigure[]): string {
+  return figures.reduce((html, f) => {
+    const at = html.indexOf(`<p>${f.token}</p>`);
+    if (at === -1) throw new Error(`The export lost the place of a calibration plot (${f.token}).`);
+    return `${html.slice(0, at)}<figure class="plots">${inlineSvg(f.svg)}</figure>${html.slice(at + f.token.length + 7)}`;
+  }, body);
+}
 
 /** Puts the table of contents right after the document's title. */
 function withToc(body: string, nav: string): string {
@@ -107,8 +122,8 @@ export async function renderExportHtml(doc: ExportDocument): Promise<string> {
     .use(rehypeSanitize, defaultSchema)
     .use(selfContained(toc))
     .use(rehypeStringify)
-    .process(doc.markdown);
-  const body = String(file);
+    .process(doc.source);
+  const body = withFigures(String(file), doc.figures);
   const tocHtml = toc.map((t) => `<li class="toc-${t.depth}"><a href="#${t.id}">${escapeHtml(t.text)}</a></li>`);
   const index = doc.decisions.length
     ? `<p class="meta">Decisions: ${doc.decisions
