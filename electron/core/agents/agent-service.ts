@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import git from 'isomorphic-git';
 import type { ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { AgentClaim, AgentRole, RunFileDiff, RunSummary, StreamDelta, TranscriptEvent } from '../../../shared/contract';
 import { RpcError } from '../../../shared/rpc';
@@ -15,6 +14,7 @@ import { isAllowlisted, type CommandResult } from './command-runner';
 import { FileWriter } from './file-writer';
 import { makeClient } from './model-stream';
 import { type BackoffOptions, type Sleeper } from './retry-policy';
+import { commitRunChanges } from './run-commit';
 import { RunJournal } from './run-journal';
 import { missingKeyMessage, SettingsStore, type RoleConnection } from './settings-store';
 import { ShadowRepo } from './shadow-repo';
@@ -416,21 +416,18 @@ export class AgentService {
     return out;
   }
 
-  /** Commits the run's changes to the user's repository. */
+  /** Commits exactly the run's changes (see commitRunChanges) to the user's repository. */
   async accept(root: string, runId: string, message?: string): Promise<{ commit: string; files: string[] }> {
-    const { summary } = await this.finished(root, runId);
+    const { summary, checkpoint } = await this.finished(root, runId);
     const files = await this.diff(root, runId);
     if (!files.length) throw new RpcError('CONFLICT', 'The run changed no files, so there is nothing to commit.');
     if (!fs.existsSync(join(root, '.git'))) throw new RpcError('CONFLICT', 'This folder is not a git repository yet. Initialise git (Builder ▸ Changes) and accept again.');
     const author = await readAuthor(root);
     if (!author.name || !author.email) throw new RpcError('CONFLICT', 'Set your commit name and email (git config user.name and user.email) and accept again.');
-    for (const f of files) {
-      if (f.status === 'deleted') await git.remove({ fs, dir: root, filepath: f.path });
-      else await git.add({ fs, dir: root, filepath: f.path });
-    }
+    const before = await this.shadow(root).readSnapshot(checkpoint);
     const who = { name: author.name, email: author.email };
     const text = message?.trim() || `${summary.taskId ? `${summary.title}` : summary.title}\n\nAccepted agent run ${runId} (${summary.model}).`;
-    const commit = await git.commit({ fs, dir: root, message: text, author: who, committer: who });
+    const commit = await commitRunChanges(root, files, (path) => before.get(path)?.oid ?? null, { message: text, author: who });
     await this.transcripts.append(root, runId, { type: 'review', at: now(), action: 'accepted', commit, restoreRef: null });
     this.ctx.bus.emit('repo.didChange', { root, paths: files.map((f) => f.path), git: true });
     return { commit, files: files.map((f) => f.path) };

@@ -2,9 +2,14 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { dirname, join } from 'node:path';
 import git from 'isomorphic-git';
-import { IgnoreStack } from '../files/ignore-stack';
+import { IgnoreRules } from '../git/ignore-rules';
+import { hashObject, MODE_EXEC, MODE_FILE, MODE_TREE, parseCommit, parseTree } from '../git/object-parse';
+import { ObjectStore } from '../git/object-store';
+import { readConfig } from '../git/repo-layout';
 import { atomicWrite } from '../util/atomic-write';
+import { layoutOf, loadIndexSeed } from './index-seed';
 import { blobHash, looksBinary } from './text-format';
+import { TimeSlicer } from './time-slicer';
 
 /** One file of a snapshot. */
 export interface SnapshotEntry {
@@ -25,6 +30,8 @@ export interface RestoreResult {
 /** Files skipped by policy: larger than this, or binary and larger than BINARY_LIMIT. */
 export const SIZE_LIMIT = 5 * 1024 * 1024;
 const BINARY_LIMIT = 1024 * 1024;
+/** Longest stretch of synchronous work in a checkpoint before it yields to the event loop. */
+const SLICE_MS = 8;
 
 interface StatKey {
   readonly size: number;
@@ -47,6 +54,9 @@ export class ShadowRepo {
   readonly gitdir: string;
   private readonly statCache = new Map<string, StatKey>();
   private ready: Promise<void> | null = null;
+  private store: ObjectStore | null = null;
+  /** The last checkpoint this instance took, to find what the next one replaces without reading it back. */
+  private last: { readonly commit: string; readonly files: ReadonlyMap<string, SnapshotEntry> } | null = null;
   private get cacheFile(): string {
     return join(this.gitdir, 'plumbline-stat-cache.json');
   }
@@ -62,6 +72,7 @@ export class ShadowRepo {
     this.ready ??= (async () => {
       await fs.promises.mkdir(this.gitdir, { recursive: true });
       if (!fs.existsSync(join(this.gitdir, 'HEAD'))) await git.init({ fs, gitdir: this.gitdir, bare: true, defaultBranch: 'checkpoints' });
+      await this.linkUserObjects();
       // The stat cache survives restarts, so the first checkpoint after a restart hashes only changed files.
       try {
         const saved = JSON.parse(await fs.promises.readFile(this.cacheFile, 'utf8')) as Record<string, StatKey>;
@@ -73,66 +84,120 @@ export class ShadowRepo {
     return this.ready;
   }
 
-  /** Walks the working tree and returns path → blob, writing new blobs into the shadow repository. */
+  /**
+   * Points objects/info/alternates at the user's object store, so a checkpoint can name blobs the user's
+   * repository already holds without copying them (native git follows it; ObjectStore here does too).
+   */
+  private async linkUserObjects(): Promise<void> {
+    const { layout, isRepo } = layoutOf(this.root);
+    if (!isRepo) return;
+    const file = join(this.gitdir, 'objects', 'info', 'alternates');
+    const line = `${join(layout.commondir, 'objects')}\n`;
+    const current = await fs.promises.readFile(file, 'utf8').catch(() => null);
+    if (current === line) return;
+    await fs.promises.mkdir(dirname(file), { recursive: true });
+    await atomicWrite(file, line);
+    this.store?.dispose();
+    this.store = null;
+  }
+
+  /**
+   * Walks the working tree and returns path → blob, writing new blobs into the shadow repository.
+   * Fast on big repositories: a file whose stat data matches the user's git index reuses the blob id git
+   * computed (readable here through objects/info/alternates), a file seen by an earlier checkpoint with the
+   * same stat data reuses that id, and only the rest is read and hashed. The walk yields to the event loop
+   * every few milliseconds so that a big tree never blocks the process for long.
+   */
   async scan(): Promise<Map<string, SnapshotEntry>> {
     await this.init();
-    const ignore = new IgnoreStack(this.root);
+    const seed = loadIndexSeed(this.root);
+    const layout = seed?.layout ?? layoutOf(this.root).layout;
+    const hasGitignore = new Map<string, boolean>();
+    const rules = new IgnoreRules(layout, seed?.config ?? readConfig(layout), (dir) => hasGitignore.get(dir));
     const out = new Map<string, SnapshotEntry>();
-    const walk = async (rel: string): Promise<void> => {
-      const abs = rel ? join(this.root, rel) : this.root;
+    const toHash: Array<{ readonly path: string; readonly st: fs.Stats }> = [];
+    const slicer = new TimeSlicer(SLICE_MS);
+    // [folder, inside an ignored folder]: in there only tracked files count, as in git.
+    const stack: Array<[string, boolean]> = [['', false]];
+    while (stack.length) {
+      const [rel, ignoredDir] = stack.pop()!;
       let entries: fs.Dirent[];
       try {
-        entries = await fs.promises.readdir(abs, { withFileTypes: true });
+        entries = fs.readdirSync(rel ? join(this.root, rel) : this.root, { withFileTypes: true });
       } catch {
-        return;
+        continue;
       }
-      const files: string[] = [];
+      hasGitignore.set(rel, entries.some((e) => e.name === '.gitignore'));
       for (const e of entries) {
         if (e.name === '.git') continue;
         const path = rel ? `${rel}/${e.name}` : e.name;
         if (e.isDirectory()) {
-          if (await ignore.isIgnored(path, true)) continue;
-          await walk(path);
+          const ignored = ignoredDir || rules.isIgnored(path, true);
+          if (!ignored || seed?.trackedDirs.has(path)) stack.push([path, ignored]);
         } else if (e.isFile()) {
-          if (!(await ignore.isIgnored(path, false))) files.push(path);
+          const tracked = seed?.isTracked(path) ?? false;
+          if (!tracked && (ignoredDir || rules.isIgnored(path, false))) continue;
+          let st: fs.Stats;
+          try {
+            st = fs.lstatSync(join(this.root, path));
+          } catch {
+            continue;
+          }
+          if (!st.isFile() || st.size > SIZE_LIMIT) continue;
+          const mode = st.mode & 0o111 ? '100755' : '100644';
+          const oid = this.cachedOid(path, st) ?? (st.size > BINARY_LIMIT ? null : (seed?.reusableOid(path, st) ?? null));
+          if (oid) out.set(path, { oid, mode });
+          else toHash.push({ path, st });
         }
         // Symlinks and special files are not snapshotted: restoring them could point outside the project.
+        await slicer.tick();
       }
-      // A few files at a time: the disk works while hashing, without opening thousands of handles.
-      for (let i = 0; i < files.length; i += 16) {
-        const batch = files.slice(i, i + 16);
-        const blobs = await Promise.all(batch.map((p) => this.blobFor(p)));
-        batch.forEach((p, j) => {
-          const entry = blobs[j];
-          if (entry) out.set(p, entry);
-        });
-      }
-    };
-    await walk('');
+    }
+    // A few files at a time: the disk works while hashing, without opening thousands of handles.
+    for (let i = 0; i < toHash.length; i += 16) {
+      const batch = toHash.slice(i, i + 16);
+      const blobs = await Promise.all(batch.map((x) => this.blobFor(x.path, x.st)));
+      batch.forEach((x, j) => {
+        const entry = blobs[j];
+        if (entry) out.set(x.path, entry);
+      });
+    }
     return out;
   }
 
-  private async blobFor(path: string): Promise<SnapshotEntry | null> {
-    const abs = join(this.root, path);
-    let st: fs.Stats;
-    try {
-      st = await fs.promises.stat(abs);
-    } catch {
-      return null;
-    }
-    if (st.size > SIZE_LIMIT) return null;
-    const mode = st.mode & 0o111 ? '100755' : '100644';
+  /** The blob id an earlier checkpoint computed for a file whose stat data has not changed since. */
+  private cachedOid(path: string, st: fs.Stats): string | null {
     const cached = this.statCache.get(path);
     // A file modified in the last two seconds is re-read even when its stat matches (same-tick edits).
     const settled = Date.now() - st.mtimeMs > 2000;
-    if (settled && cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs && cached.ino === st.ino) return { oid: cached.oid, mode };
-    const bytes = new Uint8Array(await fs.promises.readFile(abs));
-    if (bytes.byteLength > BINARY_LIMIT && looksBinary(bytes)) return null;
+    return settled && cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs && cached.ino === st.ino ? cached.oid : null;
+  }
+
+  private async blobFor(path: string, st: fs.Stats): Promise<SnapshotEntry | null> {
+    const abs = join(this.root, path);
+    const mode = st.mode & 0o111 ? '100755' : '100644';
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await fs.promises.readFile(abs));
+    } catch {
+      return null;
+    }
+    if (bytes.byteLength > SIZE_LIMIT || (bytes.byteLength > BINARY_LIMIT && looksBinary(bytes))) return null;
     // Hash first: an object the shadow repository already holds is not compressed and written again.
     let oid = blobHash(bytes);
-    if (!fs.existsSync(join(this.gitdir, 'objects', oid.slice(0, 2), oid.slice(2)))) oid = await git.writeBlob({ fs, gitdir: this.gitdir, blob: bytes });
+    if (!this.hasOwnObject(oid)) oid = await git.writeBlob({ fs, gitdir: this.gitdir, blob: bytes });
     this.statCache.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, oid });
     return { oid, mode };
+  }
+
+  /** Whether the shadow repository itself (not its alternates) holds an object. */
+  private hasOwnObject(oid: string): boolean {
+    return fs.existsSync(join(this.gitdir, 'objects', oid.slice(0, 2), oid.slice(2)));
+  }
+
+  /** Reads objects of the shadow repository and, through its alternates, of the user's repository. */
+  private objects(): ObjectStore {
+    return (this.store ??= new ObjectStore({ dir: this.root, gitdir: this.gitdir, commondir: this.gitdir }));
   }
 
   /** Takes a checkpoint: a commit of the current working tree; returns its id. */
@@ -147,12 +212,31 @@ export class ShadowRepo {
     } catch {
       parent = [];
     }
+    if (parent.length) await this.pinReplaced(parent[0], files);
     const commit = await git.writeCommit({ fs, gitdir: this.gitdir, commit: { message: `${reason}\n`, tree, parent, author: who, committer: who } });
     await git.writeRef({ fs, gitdir: this.gitdir, ref: 'refs/heads/checkpoints', value: commit, force: true });
+    this.last = { commit, files };
     await atomicWrite(this.cacheFile, JSON.stringify(Object.fromEntries(this.statCache))).catch(() => {});
     return commit;
   }
 
+  /**
+   * Copies into the shadow repository the blobs of the previous checkpoint that the new one replaces or
+   * drops. Unchanged files are only referenced from the user's object store; once a file changes, its old
+   * content may be needed for a diff or a restore after git has let go of it (and readers that do not
+   * follow alternates, such as isomorphic-git, find it). Only changed files are copied: a handful per run.
+   */
+  private async pinReplaced(previous: string, files: ReadonlyMap<string, SnapshotEntry>): Promise<void> {
+    const before = this.last?.commit === previous ? this.last.files : await this.readSnapshot(previous).catch(() => null);
+    if (!before) return;
+    for (const [path, entry] of before) {
+      if (files.get(path)?.oid === entry.oid || this.hasOwnObject(entry.oid)) continue;
+      const obj = this.objects().tryRead(entry.oid);
+      if (obj?.type === 'blob') await git.writeBlob({ fs, gitdir: this.gitdir, blob: new Uint8Array(obj.data) });
+    }
+  }
+
+  /** Writes the tree objects of a snapshot (hashed here first, so trees the shadow already holds are not rewritten). */
   private async writeTree(files: ReadonlyMap<string, SnapshotEntry>): Promise<string> {
     interface Dir {
       files: Map<string, SnapshotEntry>;
@@ -169,36 +253,44 @@ export class ShadowRepo {
       }
       d.files.set(parts[parts.length - 1], entry);
     }
+    const slicer = new TimeSlicer(SLICE_MS);
     const write = async (d: Dir): Promise<string> => {
-      const tree: Array<{ mode: string; path: string; oid: string; type: 'blob' | 'tree' }> = [];
-      for (const [name, e] of d.files) tree.push({ mode: e.mode, path: name, oid: e.oid, type: 'blob' });
-      for (const [name, sub] of d.dirs) tree.push({ mode: '040000', path: name, oid: await write(sub), type: 'tree' });
-      return git.writeTree({ fs, gitdir: this.gitdir, tree });
+      const items: Array<{ name: string; key: string; mode: string; oid: string }> = [];
+      for (const [name, e] of d.files) items.push({ name, key: name, mode: e.mode, oid: e.oid });
+      for (const [name, sub] of d.dirs) items.push({ name, key: `${name}/`, mode: '40000', oid: await write(sub) });
+      // Git orders tree entries by name bytes, a folder's name compared as if it ended in "/".
+      items.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+      const object = Buffer.concat(items.flatMap((i) => [Buffer.from(`${i.mode} ${i.name}\0`), Buffer.from(i.oid, 'hex')]));
+      const oid = hashObject('tree', object);
+      if (!this.hasOwnObject(oid)) await git.writeObject({ fs, gitdir: this.gitdir, type: 'tree', object, format: 'content' });
+      await slicer.tick();
+      return oid;
     };
     return write(top);
   }
 
-  /** The files of a checkpoint. */
+  /** The files of a checkpoint (read straight from the object files: a big tree takes milliseconds). */
   async readSnapshot(commit: string): Promise<Map<string, SnapshotEntry>> {
     await this.init();
     const out = new Map<string, SnapshotEntry>();
-    const { commit: c } = await git.readCommit({ fs, gitdir: this.gitdir, oid: commit });
-    const walk = async (oid: string, prefix: string): Promise<void> => {
-      const { tree } = await git.readTree({ fs, gitdir: this.gitdir, oid });
-      for (const e of tree) {
-        const path = prefix ? `${prefix}/${e.path}` : e.path;
-        if (e.type === 'tree') await walk(e.oid, path);
-        else if (e.type === 'blob') out.set(path, { oid: e.oid, mode: e.mode === '100755' ? '100755' : '100644' });
+    const store = this.objects();
+    const walk = (oid: string, prefix: string): void => {
+      for (const e of parseTree(store.read(oid).data)) {
+        const path = prefix ? `${prefix}/${e.name}` : e.name;
+        if (e.mode === MODE_TREE) walk(e.oid, path);
+        else if (e.mode === MODE_FILE || e.mode === MODE_EXEC) out.set(path, { oid: e.oid, mode: e.mode === MODE_EXEC ? '100755' : '100644' });
       }
     };
-    await walk(c.tree, '');
+    walk(parseCommit(store.read(commit).data).tree, '');
     return out;
   }
 
-  /** Bytes of a blob. */
+  /** Bytes of a blob, from the shadow repository or (for files unchanged since the user's index) the user's. */
   async readBlob(oid: string): Promise<Uint8Array> {
-    const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid });
-    return blob;
+    await this.init();
+    const obj = this.objects().tryRead(oid);
+    if (!obj || obj.type !== 'blob') throw new Error(`The checkpoint content ${oid.slice(0, 10)} is missing from the checkpoint store and the repository; it cannot be shown or restored.`);
+    return new Uint8Array(obj.data);
   }
 
   /**
