@@ -22,8 +22,10 @@ export async function buildElectron({ force = false, quiet = true, outDir = join
   const built = [];
   if (force || isStale(join(outDir, 'main.cjs'), mainInputs)) {
     await esbuild.build({
-      entryPoints: [join(appRoot, 'electron/main/main.ts')],
-      outfile: join(outDir, 'main.cjs'),
+      // The status worker is its own bundle: walking and hashing run off the main process's thread.
+      entryPoints: { main: join(appRoot, 'electron/main/main.ts'), 'status-worker': join(appRoot, 'electron/core/git/status-worker-entry.ts') },
+      outdir: outDir,
+      outExtension: { '.js': '.cjs' },
       bundle: true,
       platform: 'node',
       format: 'cjs',

@@ -56,8 +56,9 @@ export async function buildNode({ force = false } = {}) {
   const sourceTime = newestMtime(nodeInputs);
   const esbuild = await import('esbuild');
   await esbuild.build({
-    entryPoints: [join(appRoot, 'electron/web-host/cli.ts')],
-    outfile,
+    entryPoints: { cli: join(appRoot, 'electron/web-host/cli.ts'), 'status-worker': join(appRoot, 'electron/core/git/status-worker-entry.ts') },
+    outdir: dirname(outfile),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',

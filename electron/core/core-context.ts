@@ -30,4 +30,6 @@ export interface CoreContext {
   readonly host: HostServices;
   /** Folder of files packaged with the app (the example project, icons). */
   readonly resourcesDir: string;
+  /** The bundled status worker (`status-worker-entry.ts`); absent → status runs on the calling thread (tests). */
+  readonly statusWorkerPath?: string;
 }

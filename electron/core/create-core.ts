@@ -16,6 +16,8 @@ export interface CoreConfig {
   readonly version: string;
   readonly host: HostServices;
   readonly resourcesDir: string;
+  /** The bundled status worker; hosts pass it so walking and hashing never block their thread. */
+  readonly statusWorkerPath?: string;
 }
 
 /** The assembled core: handlers for every contract method, the event bus, and a way to stop it. */
@@ -46,6 +48,7 @@ export function createCore(config: CoreConfig): Core {
     projects: new ProjectRegistry(),
     host: config.host,
     resourcesDir: config.resourcesDir,
+    statusWorkerPath: config.statusWorkerPath,
   };
   // One line per domain module; the Handlers type makes a method without a handler a type error.
   const app = createAppHandlers(ctx);

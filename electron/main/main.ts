@@ -1,6 +1,6 @@
 import { app, dialog, Menu, type BrowserWindow } from 'electron';
 import { promises as fs } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { EventName, EventOf, ProjectInfo } from '../../shared/contract';
 import { dispatch } from '../../shared/rpc';
 import { createCore, type Core } from '../core/create-core';
@@ -116,6 +116,8 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     host: createDesktopHost({ dataDir, getWindow }),
     resourcesDir: app.isPackaged ? process.resourcesPath : join(appRoot, 'resources'),
+    // Worker threads cannot load a script from inside the asar archive; it is unpacked beside it.
+    statusWorkerPath: join(bundleDir, 'status-worker.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`),
   });
   attachIpcTransport({
     core,

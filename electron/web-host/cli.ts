@@ -70,6 +70,7 @@ async function serve(argv: string[]): Promise<number> {
     roots: values.root,
     rendererDir: join(appRoot, 'dist', 'renderer'),
     resourcesDir: join(appRoot, 'resources'),
+    statusWorkerPath: join(appRoot, 'dist', 'node', 'status-worker.mjs'),
     version: version(),
     validateResponses: process.env.PLUMBLINE_VALIDATE_RESPONSES === '1',
   });

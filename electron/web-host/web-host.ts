@@ -21,6 +21,8 @@ export interface WebHostOptions {
   readonly roots?: readonly string[];
   readonly rendererDir: string;
   readonly resourcesDir: string;
+  /** The bundled status worker (dist/node/status-worker.mjs). */
+  readonly statusWorkerPath?: string;
   readonly version: string;
   /** Validate every response against the contract (tests and development). */
   readonly validateResponses?: boolean;
@@ -65,6 +67,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     dataDir: options.dataDir,
     version: options.version,
     resourcesDir: options.resourcesDir,
+    statusWorkerPath: options.statusWorkerPath,
     host: {
       capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: platform() },
       browseRoots: roots,

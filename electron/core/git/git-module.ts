@@ -46,7 +46,7 @@ async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
 
 /** The git workbench: Changes, diffs, staging (files and hunks), discard with bring-back, commit, branches, history. */
 export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, GitMethod>> & { readonly repos: RepoServices } {
-  const repos = new RepoServices(ctx.bus);
+  const repos = new RepoServices(ctx.bus, ctx.statusWorkerPath);
   const discards = new DiscardStore(ctx.dataDir);
 
   const open = (root: string) => repos.get(ctx.projects.require(root));

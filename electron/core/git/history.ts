@@ -123,15 +123,28 @@ class LogWalk {
 
 const walks = new WeakMap<OpenRepo, Map<string, LogWalk>>();
 
+/** Follows annotated tags to the commit they name. */
+function peelToCommit(repo: OpenRepo, oid: string): string {
+  for (let depth = 0; depth < 10; depth++) {
+    const o = repo.store.read(oid);
+    if (o.type !== 'tag') return oid;
+    const m = /^object ([0-9a-f]{40})$/m.exec(o.data.toString('utf8'));
+    if (!m) throw new Error(`Tag object ${oid} is corrupt (it names no object). Repair the repository with git.`);
+    oid = m[1];
+  }
+  throw new Error(`Tag ${oid} is part of a chain of tags too long to follow.`);
+}
+
 /** A page of history from `ref` (default HEAD), in `git log` order. */
 export async function readLog(dir: string, opts: { ref?: string; skip?: number; limit: number; gitdir?: string }): Promise<CommitSummary[]> {
   const repo = openRepo(dir, opts.gitdir);
   const ref = opts.ref ?? 'HEAD';
-  const start = resolveRef(repo.layout, ref);
+  let start = resolveRef(repo.layout, ref);
   if (start === null) {
     if (ref === 'HEAD') return [];
     throw new Error(`There is no branch, tag or commit named "${ref}".`);
   }
+  start = peelToCommit(repo, start);
   let byStart = walks.get(repo);
   if (!byStart) {
     byStart = new Map();

@@ -4,7 +4,11 @@ import { RpcError } from '../../../shared/rpc';
 import type { EventBus } from '../events';
 import { readHeadInfo } from '../project/head-info';
 import { StatusEngine, type StatusResult } from './status-engine';
+import { StatusWorkerClient } from './status-worker';
 import { watchRepository } from './watcher';
+
+/** What RepoService needs of a status engine: the engine itself, or its worker-thread client. */
+export type StatusSource = Pick<StatusEngine, 'status' | 'notifyChanged' | 'invalidateAll' | 'dispose'>;
 
 /** The live git services of one opened repository: its status engine and its file watcher. */
 export class RepoService {
@@ -13,7 +17,7 @@ export class RepoService {
 
   constructor(
     readonly root: string,
-    private readonly engine: StatusEngine,
+    private readonly engine: StatusSource,
     private readonly bus: EventBus,
   ) {}
 
@@ -75,15 +79,19 @@ export class RepoService {
 export class RepoServices {
   private readonly services = new Map<string, RepoService>();
 
-  constructor(private readonly bus: EventBus) {}
+  /** `statusWorkerPath`: the bundled worker entry; without it status runs on this thread. */
+  constructor(
+    private readonly bus: EventBus,
+    private readonly statusWorkerPath?: string,
+  ) {}
 
   /** The service of an opened root; UNAVAILABLE with what to do when it is not a git repository. */
   get(root: string): RepoService {
     let svc = this.services.get(root);
     if (!svc) {
-      let engine: StatusEngine;
+      let engine: StatusSource;
       try {
-        engine = new StatusEngine({ dir: root });
+        engine = this.statusWorkerPath ? new StatusWorkerClient({ dir: root, workerUrl: this.statusWorkerPath }) : new StatusEngine({ dir: root });
       } catch (error) {
         throw new RpcError('UNAVAILABLE', (error as Error).message);
       }

@@ -163,6 +163,7 @@ export class StatusEngine {
   /** Hinted paths not yet applied to the per-entry verdicts. */
   private readonly pending = new Set<string>();
   private last: { result: StatusResult; includeIgnored: boolean } | null = null;
+  private running: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private pool: StatPool | null = null;
   private readonly statWorkers: number;
@@ -170,24 +171,30 @@ export class StatusEngine {
   private readonly parallelFrom: number;
 
   /**
-   * `statWorkers`: worker threads that share the lstat work of a full scan, started with the first status()
-   * call. Default 2 on machines with 4+ cores, else 0: on 2 busy cores a worker costs more than it saves.
+   * `statWorkers`: worker threads that share the lstat work of later full scans (after invalidateAll());
+   * they start once the first scan is done. Default: 2 with 4+ cores, 1 with 2–3, none on one core.
    * `parallelFrom`: scans of fewer files than this stay on the calling thread (default 4,000).
    */
   constructor(opts: { dir: string; gitdir?: string; statWorkers?: number; parallelFrom?: number }) {
     this.layout = resolveLayout(opts.dir, opts.gitdir);
     this.store = new ObjectStore(this.layout);
-    this.statWorkers = opts.statWorkers ?? (availableParallelism() >= 4 ? 2 : 0);
+    const cores = availableParallelism();
+    this.statWorkers = opts.statWorkers ?? (cores >= 4 ? 2 : cores >= 2 ? 1 : 0);
     this.parallelFrom = opts.parallelFrom ?? 4000;
   }
 
   /** Work tree status; cached between calls and updated from notifyChanged() hints. */
-  async status(opts: StatusOptions = {}): Promise<StatusResult> {
+  status(opts: StatusOptions = {}): Promise<StatusResult> {
+    // One scan at a time: a burst of watcher events and a UI request share one scan instead of racing.
+    const run = this.running.then(() => this.scan(opts));
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  private async scan(opts: StatusOptions): Promise<StatusResult> {
     if (this.disposed) throw new Error('This status engine was disposed; create a new one.');
     opts.signal?.throwIfAborted();
     const includeIgnored = opts.includeIgnored === true;
-    // Start the workers first so that they boot while the index is read.
-    if (!this.pool && this.statWorkers > 0) this.pool = new StatPool(this.statWorkers);
     const state = this.loadState();
     if (this.last && this.last.includeIgnored === includeIgnored && this.pending.size === 0) return this.last.result;
     this.applyPending(state);
@@ -203,6 +210,9 @@ export class StatusEngine {
       unborn: state.head.unborn,
     };
     this.last = { result, includeIgnored };
+    // Workers only for later full scans: booting one costs more than it saves on the first scan of a
+    // freshly opened repository, so the pool starts afterwards, idle, while the watcher takes over.
+    if (!this.pool && this.statWorkers > 0) this.pool = new StatPool(this.statWorkers);
     return result;
   }
 
@@ -410,12 +420,13 @@ export class StatusEngine {
     const ino = rows[o + 5];
     if (kind === 'file' && config.fileMode && ((mode & 0o100) !== 0) !== ((stMode & 0o100) !== 0)) return 'M';
     const filtered = config.autocrlf !== 'false' && kind === 'file';
+    // The index keeps sizes (and inode numbers) modulo 2^32.
     const size = e.size;
-    if (!filtered && stSize !== size) return 'M';
+    if (!filtered && stSize % 4294967296 !== size) return 'M';
     const mtimeS = Math.floor(mtimeMs / 1000);
     const ctimeS = Math.floor(ctimeMs / 1000);
     const statSame =
-      stSize === size &&
+      stSize % 4294967296 === size &&
       mtimeS === e.mtimeS &&
       Math.abs(Math.round((mtimeMs - mtimeS * 1000) * 1e6) - e.mtimeNs) < 2000 &&
       (!config.trustCtime || (ctimeS === e.ctimeS && Math.abs(Math.round((ctimeMs - ctimeS * 1000) * 1e6) - e.ctimeNs) < 2000)) &&
@@ -512,9 +523,16 @@ export class StatusEngine {
             anyUntracked = true;
             continue;
           }
-          const sub = probe(rel, ignoredInside);
-          anyUntracked ||= sub.anyUntracked;
-          anyIgnored ||= sub.anyIgnored;
+          const subInside: string[] | null = ignoredInside ? [] : null;
+          const sub = probe(rel, subInside);
+          if (sub.anyUntracked) {
+            anyUntracked = true;
+            if (subInside) ignoredInside?.push(...subInside);
+          } else if (sub.anyIgnored) {
+            // A folder holding only ignored content is named once, as git does.
+            anyIgnored = true;
+            ignoredInside?.push(`${rel}/`);
+          }
         } else anyUntracked = true;
         if (anyUntracked && !ignoredInside) break;
       }

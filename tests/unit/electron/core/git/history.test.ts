@@ -55,6 +55,9 @@ describe.each([
     expect(all.map((c) => c.oid)).toEqual(native);
     const pages = [...(await readLog(dir, { limit: 5 })), ...(await readLog(dir, { skip: 5, limit: 5 })), ...(await readLog(dir, { skip: 10, limit: 100 }))];
     expect(pages.map((c) => c.oid)).toEqual(native);
+    git(dir, 'tag', '-a', '-m', 'annotated', 'v1', 'HEAD~2');
+    const tagged = git(dir, 'log', '--format=%H', 'v1').trim().split('\n');
+    expect((await readLog(dir, { ref: 'v1', limit: 100 })).map((c) => c.oid)).toEqual(tagged);
     const feature = git(dir, 'log', '--format=%H', '-n', '3', 'feature').trim().split('\n');
     expect((await readLog(dir, { ref: 'feature', limit: 3 })).map((c) => c.oid)).toEqual(feature);
   });

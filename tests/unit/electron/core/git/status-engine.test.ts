@@ -10,7 +10,13 @@ async function engineStatus(dir: string, includeIgnored = false, parallel = fals
   // parallel: share the lstat work with a worker even on a tiny repository, to cover that path.
   const engine = new StatusEngine(parallel ? { dir, statWorkers: 1, parallelFrom: 1 } : { dir, statWorkers: 0 });
   try {
-    return renderEntries((await engine.status({ includeIgnored })).entries);
+    const first = renderEntries((await engine.status({ includeIgnored })).entries);
+    if (!parallel) return first;
+    // The worker pool serves full scans after the first one.
+    engine.invalidateAll();
+    const second = renderEntries((await engine.status({ includeIgnored })).entries);
+    expect(second).toEqual(first);
+    return second;
   } finally {
     engine.dispose();
   }
@@ -94,6 +100,29 @@ describe('StatusEngine conformance with git status --porcelain=v1', () => {
       'allignored/two.log': 'x\n',
       'tracked-but-ignored.log': 'tracked anyway, edited\n',
     });
+    await expectSame(dir);
+  });
+
+  it('matches git on folder edge cases: ignored content in untracked folders, nested repositories, linked folders', async () => {
+    const dir = initRepo();
+    write(dir, { '.gitignore': '*.log\nvendor/\n', 'keep.txt': 'k\n', 'vendor/tracked.txt': 'forced\n' });
+    git(dir, 'add', '.gitignore', 'keep.txt');
+    git(dir, 'add', '-f', 'vendor/tracked.txt');
+    git(dir, 'commit', '-q', '-m', 'base');
+    write(dir, {
+      'fresh/ok.txt': 'x\n',
+      'fresh/logs/a.log': 'x\n',
+      'fresh/logs/deeper/b.log': 'x\n',
+      'onlylogs/sub/c.log': 'x\n',
+      'vendor/untracked-in-ignored.txt': 'x\n',
+      'vendor/sub/more.txt': 'x\n',
+      'nested/inner.txt': 'x\n',
+    });
+    git(join(dir, 'nested'), 'init', '-q');
+    mkdirSync(join(dir, 'real-dir'));
+    write(dir, { 'real-dir/f.txt': 'x\n' });
+    symlinkSync('real-dir', join(dir, 'link-to-dir'));
+    mkdirSync(join(dir, 'empty/also-empty'), { recursive: true });
     await expectSame(dir);
   });
 
@@ -267,7 +296,9 @@ describe('StatusEngine incremental updates', () => {
     git(dir, 'add', '-A');
     git(dir, 'commit', '-q', '-m', 'init');
     const engine = new StatusEngine({ dir });
-    const first = await engine.status();
+    // Calls made together share one scan.
+    const [first, second] = await Promise.all([engine.status(), engine.status()]);
+    expect(second).toBe(first);
     expect(await engine.status()).toBe(first);
     write(dir, { 'a.txt': 'changed\n' });
     engine.invalidateAll();
