@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
 
@@ -10,7 +10,7 @@ function exampleCopy(dataDir: string): string {
   return join(base, first);
 }
 
-test('the Orchestrator edits the example: add SEC item, answer a question into a decision, move a task, export HTML', async ({ page, startHost }) => {
+test('the Orchestrator edits the example: add SEC item, answer a question into a decision, move a task, export HTML', async ({ page, startHost }, testInfo) => {
   const host = await startHost();
   await page.goto(host.url);
   await page.getByRole('button', { name: /Open the example/ }).click();
@@ -78,11 +78,10 @@ test('the Orchestrator edits the example: add SEC item, answer a question into a
   expect(html).not.toMatch(/\bsrc=/i);
   await expect(dialog).toHaveCount(0);
 
-  mkdirSync('docs/screenshots', { recursive: true });
-  await pane.screenshot({ path: 'test-results/orchestrator-board.png' });
+  await pane.screenshot({ path: testInfo.outputPath('orchestrator-board.png') });
   await pane.getByRole('tab', { name: 'Spec' }).click();
   await expect(pane.getByRole('listitem', { name: /^SEC-4: / })).toBeVisible();
-  await pane.screenshot({ path: 'docs/screenshots/orchestrator.png' });
+  await pane.screenshot({ path: testInfo.outputPath('orchestrator.png') });
 });
 
 test('hand edits to .plumbline files appear live; delete has undo; items move by keyboard', async ({ page, startHost }) => {

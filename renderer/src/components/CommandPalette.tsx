@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { matchScore, useCommandList } from '../commands/registry';
+import { useModalFocus } from './use-modal-focus';
 
 /** The command palette: type to filter, arrows to choose, Enter to run, Escape to close. */
 export function CommandPalette({ onClose }: { readonly onClose: () => void }) {
@@ -7,6 +8,8 @@ export function CommandPalette({ onClose }: { readonly onClose: () => void }) {
   const [query, setQuery] = useState('');
   const [index, setIndex] = useState(0);
   const input = useRef<HTMLInputElement>(null);
+  const dialog = useRef<HTMLDivElement>(null);
+  useModalFocus(dialog);
   const shown = useMemo(
     () =>
       all
@@ -25,7 +28,7 @@ export function CommandPalette({ onClose }: { readonly onClose: () => void }) {
   };
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog palette" role="dialog" aria-modal="true" aria-label="Command palette">
+      <div ref={dialog} className="dialog palette" role="dialog" aria-modal="true" aria-label="Command palette">
         <input
           ref={input}
           aria-label="Command"

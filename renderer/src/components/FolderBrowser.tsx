@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import { useAppStore } from '../stores/app-store';
 import { messageOf } from '../stores/app-slice';
+import { useModalFocus } from './use-modal-focus';
 
 interface Listing {
   readonly dir: string;
@@ -18,6 +19,8 @@ export function FolderBrowser() {
   const [listing, setListing] = useState<Listing | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [typed, setTyped] = useState('');
+  const dialog = useRef<HTMLDivElement>(null);
+  useModalFocus(dialog);
 
   const browse = useCallback(
     async (dir?: string) => {
@@ -45,7 +48,7 @@ export function FolderBrowser() {
 
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && setBrowsing(false)}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label="Open folder">
+      <div ref={dialog} className="dialog" role="dialog" aria-modal="true" aria-label="Open folder">
         <header>
           <h2>Open folder</h2>
           <span className="spacer" />
@@ -63,7 +66,7 @@ export function FolderBrowser() {
               void browse(typed);
             }}
           >
-            <input aria-label="Folder path" style={{ flex: 1 }} value={typed} onChange={(e) => setTyped(e.target.value)} />
+            <input aria-label="Folder path" autoFocus style={{ flex: 1 }} value={typed} onChange={(e) => setTyped(e.target.value)} />
             <button className="btn btn-small" type="submit">
               Go
             </button>
@@ -77,7 +80,7 @@ export function FolderBrowser() {
             )}
             {listing?.entries.map((entry) => (
               <li key={entry.path} className="row" role="button" tabIndex={0} onClick={() => void browse(entry.path)} onKeyDown={(e) => e.key === 'Enter' && void browse(entry.path)}>
-                <span aria-hidden="true">📁</span> {entry.name}
+                <span className="muted" aria-hidden="true">▸</span> {entry.name}
               </li>
             ))}
             {listing && listing.entries.length === 0 && <li className="empty">No folders here.</li>}

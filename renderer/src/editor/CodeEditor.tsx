@@ -25,9 +25,12 @@ export function CodeEditor({ value, language, path, readOnly = false, onChange, 
 
   useEffect(() => {
     if (!host.current) return;
+    const lang = language ?? (path ? languageForPath(path) : 'plaintext');
     const editor = monaco.editor.create(host.current, {
       value,
-      language: language ?? (path ? languageForPath(path) : 'plaintext'),
+      language: lang,
+      // Prose is written in long lines; wrapping keeps it readable in a narrow pane.
+      wordWrap: lang === 'markdown' || lang === 'plaintext' ? 'on' : 'off',
       readOnly,
       theme: currentTheme(),
       automaticLayout: true,

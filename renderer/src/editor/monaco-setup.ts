@@ -19,10 +19,25 @@ self.MonacoEnvironment = {
   },
 };
 
+// Monaco's own themes with the app's surface colours, so the editor sits flush in its pane
+// (the stock dark theme is a lighter grey than the app's dark background).
+monaco.editor.defineTheme('plumbline-light', {
+  base: 'vs',
+  inherit: true,
+  rules: [],
+  colors: { 'editor.background': '#ffffff', 'editorGutter.background': '#ffffff', 'editor.lineHighlightBorder': '#eceef2', 'editorLineNumber.foreground': '#8a94a3' },
+});
+monaco.editor.defineTheme('plumbline-dark', {
+  base: 'vs-dark',
+  inherit: true,
+  rules: [],
+  colors: { 'editor.background': '#17191d', 'editorGutter.background': '#17191d', 'editor.lineHighlightBorder': '#272b31', 'editorLineNumber.foreground': '#6b7480', 'editorWidget.background': '#1e2126' },
+});
+
 const dark = window.matchMedia('(prefers-color-scheme: dark)');
 /** The Monaco theme that matches the OS theme. */
 export function currentTheme(): string {
-  return dark.matches ? 'vs-dark' : 'vs';
+  return dark.matches ? 'plumbline-dark' : 'plumbline-light';
 }
 dark.addEventListener('change', () => monaco.editor.setTheme(currentTheme()));
 

@@ -47,7 +47,7 @@ export function AgentTab() {
         }
       }}
     >
-      <div className="toolbar">
+      <div className="toolbar agent-toolbar">
         <label htmlFor="agent-task" className="muted">Task</label>
         <select id="agent-task" value={chosen} onChange={(e) => setTaskId(e.target.value)} disabled={!tasks.length}>
           {!tasks.length && <option value="">No tasks in .plumbline/tasks.md</option>}
@@ -60,10 +60,11 @@ export function AgentTab() {
         <button className="btn btn-primary" disabled={!chosen || !!blocker || busy} title={blocker ?? 'Run the building agent on this task (Ctrl+Enter)'} onClick={() => void runTask(chosen)}>
           Run task
         </button>
-        {blocker && <span className="warn" role="note">⚠ {blocker}</span>}
         <span className="spacer" />
         <button className="btn" onClick={() => setSettingsOpen(true)}>Agent settings…</button>
       </div>
+      {/* On its own line: beside the buttons it squeezed them out of a narrow pane. */}
+      {blocker && <div className="banner warn" role="note">⚠ {blocker}</div>}
       <ThinkerActions />
       <div className="agent-split">
         <nav className="agent-runs" aria-label="Runs">

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { AgentRole, ListedModel, ModelPrice } from '../../../../shared/contract';
 import { useApi } from '../../api/api-context';
+import { useModalFocus } from '../../components/use-modal-focus';
 import { useAppStore } from '../../stores/app-store';
 import { messageOf } from '../../stores/app-slice';
 
@@ -24,8 +25,15 @@ export function SettingsDialog({ onClose }: { readonly onClose: () => void }) {
   const [keys, setKeys] = useState<Record<string, string>>({});
   const [tests, setTests] = useState<Record<string, { ok: boolean; message: string; models: readonly ListedModel[] }>>({});
   const first = useRef<HTMLInputElement>(null);
+  const loadSettings = useAppStore((s) => s.loadAgentSettings);
   useEffect(() => setDraft(settings), [settings]);
+  // Opened from the header before anything loaded the settings: fetch them rather than show nothing.
+  useEffect(() => {
+    if (!settings) void loadSettings();
+  }, [settings, loadSettings]);
   useEffect(() => first.current?.focus(), []);
+  const dialog = useRef<HTMLDivElement>(null);
+  useModalFocus(dialog, draft !== null);
   if (!draft) return null;
   const save = async (): Promise<void> => {
     await update({
@@ -55,7 +63,7 @@ export function SettingsDialog({ onClose }: { readonly onClose: () => void }) {
   // Portalled to the body: the panes clip and transform their content, which would cut a fixed dialog.
   return createPortal(
     <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label="Agent settings">
+      <div ref={dialog} className="dialog settings-dialog" role="dialog" aria-modal="true" aria-label="Agent settings">
         <h2>Agent settings</h2>
         <p className="muted">Keys are stored by the app (never shown again, never sent to this window). ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL from the environment are used when a role has none.</p>
         <table>

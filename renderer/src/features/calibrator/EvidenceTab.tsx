@@ -64,11 +64,11 @@ function EvidenceRow({ r, old, open, onOpen }: { r: EvidenceRecord; old: boolean
         )}
         <span className={m.tone}>{m.word}</span>
         {old && <span className="badge">superseded</span>}
-        <span className="num muted mono" title={r.commit ? `commit ${r.commit}${r.dirty ? ' with uncommitted changes' : ''}` : 'no commit'}>
+        <span className="num muted mono ev-commit" title={r.commit ? `commit ${r.commit}${r.dirty ? ' with uncommitted changes' : ''}` : 'no commit'}>
           {r.commit ? r.commit.slice(0, 7) : '—'}
           {r.dirty ? '*' : ''}
         </span>
-        <span className="num muted">{shortTime(r.time)}</span>
+        <span className="num muted ev-time" title={new Date(r.time).toLocaleString()}>{shortTime(r.time)}</span>
       </button>
     </li>
   );
@@ -118,6 +118,14 @@ export function EvidenceTab() {
           <div className="empty">
             <p>No evidence yet.</p>
             <p>Press Verify to run the acceptance checks, decision confirmations and tests, or finish an agent run: each claim it makes is checked here.</p>
+          </div>
+        ) : shown.length === 0 && filter.followSelection && hasSelection ? (
+          // Checks of the whole project carry no task: say where the evidence went instead of showing nothing.
+          <div className="empty">
+            <p>No evidence for {selection.taskId ?? selection.requirementId} yet.</p>
+            <button type="button" className="btn btn-small" onClick={() => setFilter({ followSelection: false })}>
+              Show all evidence
+            </button>
           </div>
         ) : shown.length === 0 ? (
           <p className="empty">No evidence matches the filter.</p>

@@ -3,6 +3,7 @@ import type { DecisionRecord, DecisionStatus } from '../../../../shared/contract
 import { useAppStore } from '../../stores/app-store';
 import type { DecisionDraft } from '../../stores/orchestrator-slice';
 import { FindingBadge } from './FindingBadge';
+import { Prose } from './InlineText';
 import { findingsByItem, itemDomId, splitField } from './plan-helpers';
 
 const STATUSES: readonly DecisionStatus[] = ['proposed', 'accepted', 'rejected', 'deprecated', 'superseded'];
@@ -94,7 +95,7 @@ function DecisionDetail({ d, all }: { readonly d: DecisionRecord; readonly all: 
     text.trim() ? (
       <div className="detail-block">
         <h4>{label}</h4>
-        <div className="prose">{text.replace(/<!--[\s\S]*?-->/g, '').trim() || '—'}</div>
+        <Prose text={text.replace(/<!--[\s\S]*?-->/g, '').trim() || '—'} />
       </div>
     ) : null;
   return (

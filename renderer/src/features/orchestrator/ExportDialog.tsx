@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useModalFocus } from '../../components/use-modal-focus';
 import { useAppStore } from '../../stores/app-store';
 
 /** Saves bytes through the browser's download (works in both hosts; the desktop shows its save dialog). */
@@ -26,6 +27,8 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
+  const dialog = useRef<HTMLDivElement>(null);
+  useModalFocus(dialog);
   const save = async () => {
     setBusy(true);
     const r = await exportPlan(format, withTasks, withEvidence);
@@ -37,7 +40,7 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }) {
   };
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog export-dialog" role="dialog" aria-modal="true" aria-label="Export spec and decision log" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <div ref={dialog} className="dialog export-dialog" role="dialog" aria-modal="true" aria-label="Export spec and decision log" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
         <header>
           <h2>Export spec and decision log</h2>
         </header>
@@ -50,9 +53,9 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }) {
                 ['html', 'HTML', 'one self-contained file, prints well'],
                 ['pdf', 'PDF', 'printed from the HTML'],
               ] as const
-            ).map(([value, label, note], i) => (
+            ).map(([value, label, note]) => (
               <label key={value} className="check">
-                <input ref={i === 0 ? first : undefined} type="radio" name="export-format" value={value} checked={format === value} onChange={() => setFormat(value)} /> {label}{' '}
+                <input ref={value === format ? first : undefined} type="radio" name="export-format" value={value} checked={format === value} onChange={() => setFormat(value)} /> {label}{' '}
                 <span className="muted small">— {note}</span>
               </label>
             ))}

@@ -7,7 +7,7 @@ export function FindingBadge({ findings }: { readonly findings: readonly Finding
   const text = findings.map((f) => f.message).join('\n');
   return (
     <span className={`finding-badge ${worst}`} title={text} aria-label={`Findings: ${text}`} role="img">
-      {worst === 'muted' ? 'ⓘ' : '⚠'}
+      {worst === 'muted' ? 'ℹ' : '⚠'}
     </span>
   );
 }

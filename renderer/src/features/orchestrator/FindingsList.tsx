@@ -3,7 +3,7 @@ import type { Finding } from '../../../../shared/contract';
 import { useAppStore } from '../../stores/app-store';
 import { focusItem } from './plan-helpers';
 
-const SEVERITY_MARK: Readonly<Record<Finding['severity'], string>> = { error: '✘', warning: '⚠', info: 'ⓘ' };
+const SEVERITY_MARK: Readonly<Record<Finding['severity'], string>> = { error: '✘', warning: '⚠', info: 'ℹ' };
 
 /** The analysis findings; choosing one jumps to its item. Plus the requirement × tasks coverage matrix. */
 export function FindingsList() {

@@ -10,9 +10,21 @@ export function InlineText({ text }: { readonly text: string }) {
   );
 }
 
-/** A section's prose: tables and code stay monospaced as written; paragraphs flow. */
+const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+/;
+
+/** The items of a Markdown list block, each with its wrapped continuation lines joined. */
+function listItems(block: string): string[] {
+  const items: string[] = [];
+  for (const line of block.split('\n')) {
+    if (LIST_ITEM.test(line) || items.length === 0) items.push(line.replace(LIST_ITEM, ''));
+    else items[items.length - 1] += ` ${line.trim()}`;
+  }
+  return items;
+}
+
+/** A section's prose: tables and code stay monospaced as written; lists stay lists; paragraphs flow. */
 export function Prose({ text }: { readonly text: string }) {
-  const blocks = text.split(/\n\s*\n/);
+  const blocks = text.split(/\n\s*\n/).filter((b) => b.trim());
   return (
     <div className="prose">
       {blocks.map((b, i) =>
@@ -20,6 +32,14 @@ export function Prose({ text }: { readonly text: string }) {
           <pre key={i} className="prose-pre">
             {b}
           </pre>
+        ) : LIST_ITEM.test(b) ? (
+          <ul key={i} className="prose-list">
+            {listItems(b.trim()).map((item, j) => (
+              <li key={j}>
+                <InlineText text={item} />
+              </li>
+            ))}
+          </ul>
         ) : (
           <p key={i}>
             <InlineText text={b.replace(/\s*\n\s*/g, ' ')} />

@@ -44,7 +44,7 @@ export function OpenQuestions() {
   const open = questions.filter((q) => !q.resolved);
   const resolved = questions.filter((q) => q.resolved);
   return (
-    <section className="spec-section" aria-label="Open questions list">
+    <section className="open-questions" aria-label="Open questions list">
       <div className="section-head">
         <h3>Open questions</h3>
         <span className="badge">{open.length} open</span>

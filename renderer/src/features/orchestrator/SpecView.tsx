@@ -37,11 +37,14 @@ function Section({ section }: { readonly section: SpecSection }) {
   const placeholder = section.kind ? ITEM_SECTIONS[section.kind] : undefined;
   return (
     <section className="spec-section" aria-label={section.title}>
+      {/* Open questions draw their own heading (with the open count and the answered toggle). */}
+      {section.kind !== 'questions' && (
       <div className="section-head">
         <h3>{section.title}</h3>
         {items.length > 0 && <span className="badge">{items.length}</span>}
         {section.kind === null && <span className="muted small">not a spec section — kept as written</span>}
       </div>
+      )}
       {section.hint && items.length === 0 && !section.prose.trim() && <p className="hint muted">{section.hint.replace(/`/g, '')}</p>}
       {section.prose.trim() && section.kind !== 'questions' && <Prose text={section.prose} />}
       {section.kind === 'questions' ? (

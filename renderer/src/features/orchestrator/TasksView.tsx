@@ -103,11 +103,11 @@ function TaskList({ tasks, next }: { readonly tasks: readonly TaskItem[]; readon
       <tbody>
         {tasks.map((t) => (
           <tr key={t.id} id={itemDomId(t.id)} tabIndex={0} aria-selected={selectedId === t.id} className={selectedId === t.id ? 'selected' : undefined} onClick={() => select({ taskId: t.id })} onKeyDown={(e) => e.key === 'Enter' && select({ taskId: t.id })}>
-            <td className="mono">{t.id}</td>
+            <td className="mono nowrap">{t.id}</td>
             <td>
               {t.title} {t.id === next && <span className="badge next">▸ next</span>}
             </td>
-            <td>{statusLabel(t.status)}</td>
+            <td className="nowrap">{statusLabel(t.status)}</td>
             <td className="mono">{t.serves.join(', ')}</td>
             <td className="mono">{t.depends.join(', ')}</td>
           </tr>

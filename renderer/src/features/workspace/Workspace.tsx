@@ -89,5 +89,6 @@ export function Workspace() {
 export function focusPane(index: 1 | 2 | 3): void {
   const el = document.getElementById(`pane-${PANES[index - 1]}`);
   const target = el?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"], button, [tabindex="0"], input, textarea') ?? el;
-  target?.focus();
+  // A keyboard shortcut moved focus: show where it went even if the last input was a click.
+  target?.focus({ focusVisible: true });
 }

@@ -82,7 +82,7 @@ function HistoryList() {
             >
               <span className="mono muted">{c.oid.slice(0, 7)}</span>
               <span className="subject">{c.subject}</span>
-              <span className="muted">{c.author.name}</span>
+              <span className="muted author">{c.author.name}</span>
               <time className="muted num" dateTime={new Date(c.author.timestamp * 1000).toISOString()}>
                 {new Date(c.author.timestamp * 1000).toLocaleDateString()}
               </time>
@@ -132,12 +132,13 @@ function CommitView() {
                 <span className={`change-letter kind-${f.kind}`} aria-hidden="true">
                   {f.kind[0].toUpperCase()}
                 </span>
-                <span className="change-name">{f.path}</span>
+                <span className="change-name" title={f.path}>{f.path}</span>
               </button>
             </li>
           ))}
         </ul>
       </section>
+      {!file && commit.files.length > 0 && <div className="empty">Select a changed file to see its diff.</div>}
       {file && (file.diff ? <DiffView diff={file.diff} sides={[commit.parents[0]?.slice(0, 7) ?? 'nothing', commit.oid.slice(0, 7)]} /> : <div className="empty">Loading {file.path}…</div>)}
     </>
   );
