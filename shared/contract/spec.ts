@@ -155,6 +155,8 @@ export const coverageRow = z.object({
   text: z.string(),
   tasks: z.array(z.object({ id: z.string(), status: taskStatus })),
   evidence: coverageEvidence.nullable(),
+  /** The spec file holding the requirement (projects may hold more than one spec). */
+  file: z.string(),
 });
 export type CoverageRow = z.infer<typeof coverageRow>;
 
@@ -182,7 +184,10 @@ export type MemoryFile = z.infer<typeof memoryFile>;
 /** Everything the Orchestrator shows, in one read. */
 export const planSnapshot = z.object({
   root: z.string(),
+  /** The main spec, `.plumbline/spec.md`. */
   spec: specState,
+  /** Every spec of the project: the main one first, then `.plumbline/specs/*.md` by name. */
+  specs: z.array(specState),
   decisions: z.array(decisionRecord),
   tasks: tasksState,
   analysis: analysisResult,
@@ -192,6 +197,8 @@ export const planSnapshot = z.object({
 export type PlanSnapshot = z.infer<typeof planSnapshot>;
 
 const idText = z.string().min(1).max(4000);
+/** Which spec a request is about (project-relative); absent means the main spec, `.plumbline/spec.md`. */
+const specPath = z.string().min(1).max(500).optional();
 const stringList = z.array(z.string().max(500)).max(200);
 
 /** Editable fields of a decision, as a patch (no defaults: an absent field is left alone). */
@@ -253,21 +260,23 @@ export const specMethods = {
   /** Writes the spec skeleton (one hint per section); refuses when a spec exists. */
   'spec.create': method(z.object({ root: projectRoot }), planSnapshot),
   /** Saves the spec's raw Markdown; `baseHash` guards against overwriting an external edit. */
-  'spec.saveRaw': method(z.object({ root: projectRoot, content: z.string().max(5_000_000), baseHash: z.string().optional() }), planSnapshot),
+  'spec.saveRaw': method(z.object({ root: projectRoot, content: z.string().max(5_000_000), baseHash: z.string().optional(), spec: specPath }), planSnapshot),
+  /** Creates a further spec `.plumbline/specs/<slug>.md` from the skeleton; refuses when that file exists. */
+  'spec.createNamed': method(z.object({ root: projectRoot, name: z.string().min(1).max(200) }), withSnapshot({ path: z.string() })),
   /** Adds an item to a section; the ID is assigned (never reused). */
   'spec.addItem': method(
-    z.object({ root: projectRoot, section: specSectionKind, text: idText }),
+    z.object({ root: projectRoot, section: specSectionKind, text: idText, spec: specPath }),
     withSnapshot({ id: z.string() }),
   ),
-  /** Replaces an item's text (ID kept). */
-  'spec.updateItem': method(z.object({ root: projectRoot, id: z.string().min(1), text: idText }), planSnapshot),
+  /** Replaces an item's text (ID kept). Without `spec`, the spec holding the ID is edited. */
+  'spec.updateItem': method(z.object({ root: projectRoot, id: z.string().min(1), text: idText, spec: specPath }), planSnapshot),
   /** Deletes an item; the previous content is returned for undo (`spec.saveRaw` with it). */
   'spec.deleteItem': method(
-    z.object({ root: projectRoot, id: z.string().min(1) }),
-    withSnapshot({ previousContent: z.string(), previousHash: z.string() }),
+    z.object({ root: projectRoot, id: z.string().min(1), spec: specPath }),
+    withSnapshot({ previousContent: z.string(), previousHash: z.string(), spec: z.string() }),
   ),
   /** Moves an item one place up or down within its list. */
-  'spec.moveItem': method(z.object({ root: projectRoot, id: z.string().min(1), direction: z.enum(['up', 'down']) }), planSnapshot),
+  'spec.moveItem': method(z.object({ root: projectRoot, id: z.string().min(1), direction: z.enum(['up', 'down']), spec: specPath }), planSnapshot),
   /** Answers an open question; optionally records the answer as a decision. */
   'spec.answerQuestion': method(
     z.object({
@@ -277,6 +286,7 @@ export const specMethods = {
       answer: z.string().min(1).max(4000),
       settlesDecision: z.boolean().default(false),
       decisionTitle: z.string().max(300).optional(),
+      spec: specPath,
     }),
     withSnapshot({ decision: z.number().nullable() }),
   ),

@@ -108,3 +108,84 @@ test('hand edits to .plumbline files appear live; delete has undo; items move by
   await page.keyboard.press('Alt+ArrowUp');
   await expect.poll(() => readFileSync(join(root, '.plumbline/spec.md'), 'utf8')).toContain('- AC-3: The whole suite passes — `npm test`\n- AC-2:');
 });
+
+test('more specs, decision ↔ spec links both ways, and coverage with the latest evidence after Verify', async ({ page, startHost }, testInfo) => {
+  const host = await startHost();
+  await page.goto(host.url);
+  await page.getByRole('button', { name: /Open the example/ }).click();
+  const pane = page.getByRole('region', { name: 'Orchestrator', exact: true });
+  await expect(pane.getByRole('listitem', { name: /^SEC-3: / })).toBeVisible();
+  const root = exampleCopy(host.dataDir);
+
+  // "New spec…": a skeleton under .plumbline/specs/, named by the slug, shown at once.
+  await pane.getByRole('button', { name: 'New spec…' }).click();
+  await pane.getByRole('textbox', { name: 'Name of the new spec' }).fill('Billing & Invoices');
+  await pane.getByRole('form', { name: 'New spec' }).getByRole('button', { name: 'Create' }).click();
+  const switcher = pane.getByRole('combobox', { name: 'Spec' });
+  await expect(switcher).toHaveValue('.plumbline/specs/billing-invoices.md');
+  await expect(pane.getByRole('listitem', { name: /^SEC-3: / })).toHaveCount(0);
+  // IDs are unique across specs: the main spec holds SEC-1..3, so this one gets SEC-4.
+  await pane.getByRole('textbox', { name: 'New item for Security requirements' }).fill('Invoices are signed');
+  await pane.getByRole('button', { name: 'Add to Security requirements' }).click();
+  await expect(pane.getByRole('listitem', { name: 'SEC-4: Invoices are signed' })).toBeVisible();
+  const billing = readFileSync(join(root, '.plumbline/specs/billing-invoices.md'), 'utf8');
+  expect(billing.startsWith('# Spec: Billing & Invoices\n')).toBe(true);
+  expect(billing).toContain('## Security requirements\n\n<!-- hint:');
+  expect(billing).toContain('\n\n- SEC-4: Invoices are signed\n');
+  expect(readFileSync(join(root, '.plumbline/spec.md'), 'utf8')).not.toContain('SEC-4');
+
+  // Back to the main spec (listed first): its items carry "decided in" chips from the decisions' links.
+  await expect(switcher.getByRole('option')).toHaveText(['quota-service (main)', 'Billing & Invoices']);
+  await switcher.selectOption({ label: 'quota-service (main)' });
+  const ac1 = pane.getByRole('listitem', { name: /^AC-1: / });
+  await ac1.getByRole('button', { name: /^Decided in 0003: / }).click();
+  await expect(pane.getByRole('tab', { name: 'Decisions' })).toHaveAttribute('aria-selected', 'true');
+  const detail = pane.getByRole('group', { name: 'Decision 0003' });
+  await expect(detail.getByRole('button', { name: 'Show AC-1 in the spec' })).toBeVisible();
+
+  // Edit the links with the picker: add an item of the other spec, remove one.
+  await detail.getByRole('button', { name: 'Edit' }).click();
+  const form = pane.getByRole('form', { name: 'Save decision 0003' });
+  await form.getByRole('combobox', { name: 'Link a spec item' }).selectOption('SEC-4');
+  await form.getByRole('button', { name: 'Remove link AD-2' }).click();
+  await pane.screenshot({ path: testInfo.outputPath('orchestrator-decision-links.png') });
+  await form.getByRole('button', { name: 'Save decision 0003' }).click();
+  await expect(form).toHaveCount(0);
+  const file = readdirSync(join(root, '.plumbline/decisions')).find((f) => f.startsWith('0003-'))!;
+  expect(readFileSync(join(root, '.plumbline/decisions', file), 'utf8')).toContain('links: [AC-1, SEC-4]');
+  await expect(detail.getByRole('button', { name: /^Show AD-2/ })).toHaveCount(0);
+  // The link jumps to the item in the spec that holds it.
+  await detail.getByRole('button', { name: 'Show SEC-4 in the spec' }).click();
+  await expect(switcher).toHaveValue('.plumbline/specs/billing-invoices.md');
+  const sec4 = pane.getByRole('listitem', { name: 'SEC-4: Invoices are signed' });
+  await expect(sec4).toBeFocused();
+  await expect(sec4.getByRole('button', { name: /^Decided in 0003: / })).toBeVisible();
+  await pane.screenshot({ path: testInfo.outputPath('orchestrator-more-specs.png') });
+
+  // Coverage: requirement × tasks × latest evidence, across both specs.
+  await pane.getByRole('radio', { name: 'Coverage' }).click();
+  const matrix = pane.getByRole('table', { name: 'Coverage' });
+  await expect(matrix.getByRole('row', { name: 'AC-1' })).toContainText('– no evidence');
+  await expect(matrix.getByRole('row', { name: 'SEC-4' })).toContainText('⚠ no task');
+  await expect(matrix.getByRole('row', { name: 'SEC-4' })).toContainText('billing-invoices.md');
+  await expect(matrix.getByRole('row', { name: 'AC-1' })).toContainText(/T-\d/);
+
+  // Verify in the Calibrator; the matrix follows with the verdicts.
+  const cal = page.getByRole('region', { name: 'Calibrator', exact: true });
+  await cal.getByRole('button', { name: 'Verify', exact: true }).click();
+  await expect(matrix.getByRole('row', { name: 'AC-1' })).toContainText('✔ verified', { timeout: 60_000 });
+  await expect(matrix.getByRole('row', { name: 'AC-3' })).toContainText('✔ verified');
+  // A manual check has no command to run: still no evidence.
+  await expect(matrix.getByRole('row', { name: 'AC-4' })).toContainText('– no evidence');
+  await pane.screenshot({ path: testInfo.outputPath('orchestrator-coverage.png') });
+
+  // Export: every spec, each under its own heading.
+  await pane.getByRole('button', { name: 'Export' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export spec and decision log' });
+  await dialog.getByRole('radio', { name: /^Markdown/ }).check();
+  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Save' }).click()]);
+  const md = readFileSync((await download.path())!, 'utf8');
+  expect(md).toContain('## Spec: Billing & Invoices\n');
+  expect(md).toContain('- SEC-4: Invoices are signed');
+  expect(md.indexOf('## Spec: Billing & Invoices')).toBeGreaterThan(md.indexOf('SEC-3: Keys longer'));
+});

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { DecisionRecord, TaskItem } from '../../../shared/contract/spec';
 import { parseMarkdown, splitFrontMatter, startOf } from '../specs/markdown-source';
-import { SPEC_PATH } from '../specs/plan-files';
+import { listSpecFiles, SPEC_PATH } from '../specs/plan-files';
 import { projectName, readDecisions, readTasksState } from '../specs/plan-reader';
 import { parseSpec } from '../specs/spec-doc';
 import { readTextDoc } from '../specs/text-file';
@@ -122,6 +122,14 @@ export async function buildExportDocument(root: string, options: ExportOptions):
     parts.push('## Spec', '', demoteHeadings(body.trim(), spec.depth === 1 ? 2 : 1), '');
   } else {
     parts.push('## Spec', '', 'This project has no spec yet.', '');
+  }
+  // Further specs under .plumbline/specs/, each under its own heading, named by its title or file.
+  for (const rel of (await listSpecFiles(root)).filter((r) => r !== SPEC_PATH)) {
+    const doc = await readTextDoc(join(root, rel));
+    const more = parseSpec(doc.text);
+    const name = more.title?.replace(/^spec:\s*/i, '').trim() || rel.slice(rel.lastIndexOf('/') + 1, -3);
+    const body = stripComments(lf(doc.text)).replace(/^\s*#\s+.*(\n|$)/, '');
+    parts.push(`## Spec: ${name}`, '', `From \`${rel}\`.`, '', demoteHeadings(body.trim(), more.depth === 1 ? 2 : 1), '');
   }
   parts.push(decisionsMarkdown(decisions, texts));
   if (options.withTasks) parts.push(tasksMarkdown((await readTasksState(root)).tasks));

@@ -2,15 +2,21 @@ import type { AnalysisResult, CoverageEvidence, CoverageRow, DecisionRecord, Fin
 import { lacksReason } from '../decisions/decisions-doc';
 import { SECTIONS } from './spec-sections';
 
+/** One spec file as the analysis sees it. */
+export interface AnalysedSpec {
+  readonly exists: boolean;
+  readonly path: string;
+  readonly sections: ReadonlyArray<{ readonly kind: string | null; readonly title: string }>;
+  readonly items: readonly SpecItem[];
+  readonly clarifications: ReadonlyArray<{ readonly question: string; readonly resolved: boolean; readonly line: number; readonly itemId: string | null }>;
+}
+
 /** What the analysis looks at; all plain data, so it is a pure function of its input. */
 export interface AnalysisInput {
-  readonly spec: {
-    readonly exists: boolean;
-    readonly path: string;
-    readonly sections: ReadonlyArray<{ readonly kind: string | null; readonly title: string }>;
-    readonly items: readonly SpecItem[];
-    readonly clarifications: ReadonlyArray<{ readonly question: string; readonly resolved: boolean; readonly line: number; readonly itemId: string | null }>;
-  };
+  /** The main spec. */
+  readonly spec: AnalysedSpec;
+  /** The further specs under `.plumbline/specs/`; their IDs share one namespace with the main spec's. */
+  readonly moreSpecs?: readonly AnalysedSpec[];
   readonly tasks: readonly TaskItem[];
   readonly tasksPath: string;
   readonly decisions: readonly DecisionRecord[];
@@ -48,6 +54,8 @@ export function analyse(input: AnalysisInput): AnalysisResult {
   const add = (f: Finding): void => {
     findings.push(f);
   };
+  const specs = [input.spec, ...(input.moreSpecs ?? [])];
+  const items = specs.flatMap((s) => s.items.map((item) => ({ item, file: s.path })));
 
   if (!input.spec.exists) {
     add({ code: 'missing-section', severity: 'info', message: 'There is no spec yet. Create one to start planning.', file: specFile, line: null, itemId: null });
@@ -58,12 +66,21 @@ export function analyse(input: AnalysisInput): AnalysisResult {
       }
     }
   }
+  // A further spec often covers one feature, so a section it lacks is worth a note, not a warning.
+  for (const more of input.moreSpecs ?? []) {
+    const missing = SECTIONS.filter((s) => s.required && !more.sections.some((x) => x.kind === s.kind)).map((s) => s.title);
+    if (missing.length) {
+      add({ code: 'missing-section', severity: 'info', message: `${more.path} has no ${missing.map((t) => `"${t}"`).join(', ')} section${missing.length > 1 ? 's' : ''}.`, file: more.path, line: null, itemId: null });
+    }
+  }
 
-  const seen = new Map<string, number>();
-  for (const item of input.spec.items) {
-    if (seen.has(item.id)) {
-      add({ code: 'duplicate-id', severity: 'error', message: `${item.id} is used twice in the spec (also on line ${seen.get(item.id)}). Give one of them a new ID.`, file: specFile, line: item.line, itemId: item.id });
-    } else seen.set(item.id, item.line);
+  const seen = new Map<string, { line: number; file: string }>();
+  for (const { item, file } of items) {
+    const first = seen.get(item.id);
+    if (first) {
+      const where = first.file === file ? `line ${first.line}` : `${first.file} line ${first.line}`;
+      add({ code: 'duplicate-id', severity: 'error', message: `${item.id} is used twice in the specs (also on ${where}). Give one of them a new ID.`, file, line: item.line, itemId: item.id });
+    } else seen.set(item.id, { line: item.line, file });
   }
   const taskSeen = new Map<string, number>();
   for (const t of input.tasks) {
@@ -107,26 +124,28 @@ export function analyse(input: AnalysisInput): AnalysisResult {
   }
 
   const rows: CoverageRow[] = [];
-  for (const item of input.spec.items) {
+  for (const { item, file } of items) {
     if (!SERVED_PREFIXES.includes(item.prefix)) continue;
     const serving = servedBy.get(item.id) ?? [];
     if (serving.length === 0 && item.prefix !== 'FR') {
-      add({ code: 'unserved-requirement', severity: 'warning', message: `No task serves ${item.id}.`, file: specFile, line: item.line, itemId: item.id });
+      add({ code: 'unserved-requirement', severity: 'warning', message: `No task serves ${item.id}.`, file, line: item.line, itemId: item.id });
     }
     if (item.prefix === 'AC' && !item.command) {
-      add({ code: 'manual-check', severity: 'info', message: `${item.id} has no command; it is a manual check.`, file: specFile, line: item.line, itemId: item.id });
+      add({ code: 'manual-check', severity: 'info', message: `${item.id} has no command; it is a manual check.`, file, line: item.line, itemId: item.id });
     }
     if (!rows.some((r) => r.id === item.id)) {
-      rows.push({ id: item.id, section: item.section, text: item.text, tasks: serving.map((t) => ({ id: t.id, status: t.status })), evidence: input.evidence?.get(item.id) ?? null });
+      rows.push({ id: item.id, section: item.section, text: item.text, tasks: serving.map((t) => ({ id: t.id, status: t.status })), evidence: input.evidence?.get(item.id) ?? null, file });
     }
   }
 
-  for (const c of input.spec.clarifications) {
-    if (c.resolved) continue;
-    add({ code: 'open-question', severity: 'warning', message: `Open question: ${c.question}`, file: specFile, line: c.line, itemId: c.itemId });
+  for (const s of specs) {
+    for (const c of s.clarifications) {
+      if (c.resolved) continue;
+      add({ code: 'open-question', severity: 'warning', message: `Open question: ${c.question}`, file: s.path, line: c.line, itemId: c.itemId });
+    }
   }
 
-  for (const nr of input.spec.items.filter((i) => i.prefix === 'NR')) {
+  for (const nr of items.map((x) => x.item).filter((i) => i.prefix === 'NR')) {
     const k = keywords(nr.text);
     if (k.size === 0) continue;
     const need = Math.min(2, k.size);

@@ -1,10 +1,13 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { RpcError } from '../../../shared/rpc';
 import { atomicWrite } from '../util/atomic-write';
 
 /** Where Plumbline keeps its planning files, relative to the project root. */
 export const PLAN_DIR = '.plumbline';
 export const SPEC_PATH = '.plumbline/spec.md';
+/** Folder of the project's further specs (each `*.md` in it is a spec like the main one). */
+export const SPECS_DIR = '.plumbline/specs';
 export const TASKS_PATH = '.plumbline/tasks.md';
 export const DECISIONS_DIR = '.plumbline/decisions';
 export const IDS_PATH = '.plumbline/ids.json';
@@ -57,4 +60,32 @@ export function nextNumber(marks: IdMarks, prefix: string, inUse: Iterable<numbe
   let max = marks.highWater[prefix] ?? 0;
   for (const n of inUse) if (n > max) max = n;
   return max + 1;
+}
+
+/** A further spec's file name: one plain `*.md` directly in `.plumbline/specs/` (no dot files, no folders). */
+const MORE_SPEC_NAME = /^[^./\\][^/\\]*\.md$/i;
+
+/** Every spec file of a project, project-relative: the main spec first, then `.plumbline/specs/*.md` by name. */
+export async function listSpecFiles(root: string): Promise<string[]> {
+  let names: string[] = [];
+  try {
+    const entries = await fs.readdir(join(root, SPECS_DIR), { withFileTypes: true });
+    names = entries.filter((e) => e.isFile() && MORE_SPEC_NAME.test(e.name)).map((e) => e.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+  }
+  return [SPEC_PATH, ...names.sort((a, b) => a.localeCompare(b)).map((n) => `${SPECS_DIR}/${n}`)];
+}
+
+/**
+ * Checks a spec path given by a caller: the main spec or one `*.md` directly under `.plumbline/specs/`.
+ * Anything else is refused, so a request can never point a spec edit at another file.
+ */
+export function checkSpecPath(rel: string | undefined): string {
+  if (rel === undefined || rel === SPEC_PATH) return SPEC_PATH;
+  const name = rel.startsWith(`${SPECS_DIR}/`) ? rel.slice(SPECS_DIR.length + 1) : '';
+  if (!MORE_SPEC_NAME.test(name)) {
+    throw new RpcError('INVALID_REQUEST', `"${rel}" is not a spec. Specs are ${SPEC_PATH} and the .md files directly in ${SPECS_DIR}/.`);
+  }
+  return rel;
 }

@@ -5,16 +5,16 @@ import { readJsonLines } from '../util/atomic-write';
 import { pad4, parseDecision } from '../decisions/decisions-doc';
 import { nextTask, parseTasks } from '../tasks/tasks-doc';
 import { analyse } from './analysis';
-import { DECISIONS_DIR, EVIDENCE_PATH, SPEC_PATH, TASKS_PATH } from './plan-files';
+import { DECISIONS_DIR, EVIDENCE_PATH, listSpecFiles, SPEC_PATH, TASKS_PATH } from './plan-files';
 import { parseSpec, publicClarification, publicItem, publicSection } from './spec-doc';
 import { readTextDoc } from './text-file';
 
-/** Reads and parses `.plumbline/spec.md`. */
-export async function readSpecState(root: string): Promise<SpecState> {
-  const doc = await readTextDoc(join(root, SPEC_PATH));
+/** Reads and parses one spec file (by default the main spec, `.plumbline/spec.md`). */
+export async function readSpecState(root: string, rel: string = SPEC_PATH): Promise<SpecState> {
+  const doc = await readTextDoc(join(root, rel));
   const parsed = parseSpec(doc.text);
   return {
-    path: SPEC_PATH,
+    path: rel,
     exists: doc.exists,
     content: doc.text,
     hash: doc.hash,
@@ -25,6 +25,11 @@ export async function readSpecState(root: string): Promise<SpecState> {
     items: parsed.items.map(publicItem),
     clarifications: parsed.clarifications.map(publicClarification),
   };
+}
+
+/** Every spec of the project, the main one first (present even when its file does not exist yet). */
+export async function readAllSpecs(root: string): Promise<SpecState[]> {
+  return Promise.all((await listSpecFiles(root)).map((rel) => readSpecState(root, rel)));
 }
 
 /** Reads and parses `.plumbline/tasks.md`. */
@@ -96,6 +101,10 @@ const VERDICTS: Readonly<Record<string, CoverageEvidence['verdict']>> = {
   fail: 'refuted',
   failed: 'refuted',
   unverifiable: 'unverifiable',
+  // A check that ran out of time did not hold; one that could not run or found no tests proves nothing.
+  timeout: 'refuted',
+  error: 'unverifiable',
+  no_tests: 'unverifiable',
 };
 
 /**
@@ -134,16 +143,17 @@ export async function readEvidenceIndex(root: string): Promise<Map<string, Cover
 
 /** Reads everything the Orchestrator shows and runs the analysis. */
 export async function readSnapshot(root: string, detectImports: (root: string) => Promise<ImportSource[]>): Promise<PlanSnapshot> {
-  const [spec, tasks, decisions, memory, importSources, evidence] = await Promise.all([
-    readSpecState(root),
+  const [specs, tasks, decisions, memory, importSources, evidence] = await Promise.all([
+    readAllSpecs(root),
     readTasksState(root),
     readDecisions(root),
     readMemory(root),
     detectImports(root),
     readEvidenceIndex(root),
   ]);
-  const analysis = analyse({ spec, tasks: tasks.tasks, tasksPath: tasks.path, decisions, evidence });
-  return { root, spec, decisions, tasks, analysis, memory, importSources };
+  const [spec, ...moreSpecs] = specs as [SpecState, ...SpecState[]];
+  const analysis = analyse({ spec, moreSpecs, tasks: tasks.tasks, tasksPath: tasks.path, decisions, evidence });
+  return { root, spec, specs, decisions, tasks, analysis, memory, importSources };
 }
 
 /** A project's display name (its folder name). */

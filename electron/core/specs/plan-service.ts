@@ -7,7 +7,7 @@ import { pad4, parseDecision, slugify } from '../decisions/decisions-doc';
 import { detectImports, readSource, resolveSources } from '../import/import-service';
 import { parseTasks } from '../tasks/tasks-doc';
 import { appendTask, deleteTask, patchTask, type TaskPatch } from '../tasks/tasks-edit';
-import { DECISIONS_DIR, nextNumber, raiseIdMarks, readIdMarks, SPEC_PATH, TASKS_PATH } from './plan-files';
+import { checkSpecPath, DECISIONS_DIR, listSpecFiles, nextNumber, raiseIdMarks, readIdMarks, SPEC_PATH, SPECS_DIR, TASKS_PATH } from './plan-files';
 import { listDecisionFiles, projectName, readDecisions, readSnapshot } from './plan-reader';
 import { parseSpec } from './spec-doc';
 import { appendProse, deleteItem, insertItem, moveItem, oneLine, resolveClarification, updateItemText } from './spec-edit';
@@ -42,8 +42,8 @@ export class PlanService {
     return readSnapshot(root, detectImports);
   }
 
-  private async editSpec(root: string, edit: (text: string, exists: boolean) => Promise<string> | string): Promise<{ before: string; after: string; hash: string }> {
-    const path = join(root, SPEC_PATH);
+  private async editSpec(root: string, edit: (text: string, exists: boolean) => Promise<string> | string, rel: string = SPEC_PATH): Promise<{ before: string; after: string; hash: string }> {
+    const path = join(root, rel);
     return withFileLock(path, async () => {
       const doc = await readTextDoc(path);
       const after = await edit(doc.text, doc.exists);
@@ -51,9 +51,39 @@ export class PlanService {
       await raiseIdMarks(root, maxIds(doc.text, ''));
       if (after === doc.text && doc.exists) return { before: doc.text, after, hash: doc.hash };
       const hash = await writeTextDoc(path, after, doc.bom);
-      this.onChange(root, [SPEC_PATH]);
+      this.onChange(root, [rel]);
       return { before: doc.text, after, hash };
     });
+  }
+
+  /**
+   * The spec file an item edit goes to: the one named (checked), else the first spec holding the ID
+   * (main spec first), else the main spec (whose edit then reports the ID as not found).
+   */
+  private async specOf(root: string, id: string, spec: string | undefined): Promise<string> {
+    if (spec !== undefined) return checkSpecPath(spec);
+    for (const rel of await listSpecFiles(root)) {
+      const doc = await readTextDoc(join(root, rel));
+      if (parseSpec(doc.text).items.some((i) => i.id === id)) return rel;
+    }
+    return SPEC_PATH;
+  }
+
+  /** Creates `.plumbline/specs/<slug>.md` from the skeleton; returns its project-relative path. */
+  async createNamedSpec(root: string, name: string): Promise<string> {
+    // slugify falls back to a generic word for names without letters; a spec needs a real name.
+    const slug = /[a-z0-9]/i.test(name.normalize('NFKD')) ? slugify(name) : '';
+    if (!slug) throw new RpcError('INVALID_REQUEST', `"${name}" has no letters or digits to name a file after. Give the spec a name such as "billing".`);
+    const rel = `${SPECS_DIR}/${slug}.md`;
+    await this.editSpec(
+      root,
+      (_text, exists) => {
+        if (exists) throw new RpcError('CONFLICT', `There is already a spec ${rel}. Pick another name, or open that one.`);
+        return specSkeleton(oneLine(name));
+      },
+      rel,
+    );
+    return rel;
   }
 
   private async editTasks(root: string, edit: (text: string) => Promise<string> | string): Promise<{ before: string; after: string }> {
@@ -77,9 +107,10 @@ export class PlanService {
     });
   }
 
-  /** Saves raw Markdown, refusing when the file changed since `baseHash`. */
-  async saveRaw(root: string, content: string, baseHash?: string): Promise<void> {
-    const path = join(root, SPEC_PATH);
+  /** Saves raw Markdown of a spec (the main one by default), refusing when the file changed since `baseHash`. */
+  async saveRaw(root: string, content: string, baseHash?: string, spec?: string): Promise<void> {
+    const rel = checkSpecPath(spec);
+    const path = join(root, rel);
     await withFileLock(path, async () => {
       const doc = await readTextDoc(path);
       if (baseHash !== undefined && doc.exists && doc.hash !== baseHash) {
@@ -87,21 +118,30 @@ export class PlanService {
       }
       await raiseIdMarks(root, maxIds(doc.text, ''));
       await writeTextDoc(path, content.startsWith('\uFEFF') ? content.slice(1) : content, doc.bom);
-      this.onChange(root, [SPEC_PATH]);
+      this.onChange(root, [rel]);
     });
   }
 
-  private async nextId(root: string, prefix: string, specText: string, tasksText: string): Promise<string> {
+  /**
+   * The next ID of a prefix. `specText` is the (possibly unsaved) text of the spec being edited,
+   * `specRel` its file; the other spec files are read from disk, because IDs are unique across all specs.
+   */
+  private async nextId(root: string, prefix: string, specText: string, tasksText: string, specRel: string = SPEC_PATH): Promise<string> {
     const marks = await readIdMarks(root);
-    const inUse = prefix === 'T' ? parseTasks(tasksText).map((t) => t.number) : parseSpec(specText).items.filter((i) => i.prefix === prefix).map((i) => i.number);
+    const texts = [specText];
+    if (prefix !== 'T') for (const rel of await listSpecFiles(root)) if (rel !== specRel) texts.push((await readTextDoc(join(root, rel))).text);
+    const inUse = prefix === 'T' ? parseTasks(tasksText).map((t) => t.number) : texts.flatMap((t) => parseSpec(t).items.filter((i) => i.prefix === prefix).map((i) => i.number));
     const n = nextNumber(marks, prefix, inUse);
     await raiseIdMarks(root, { [prefix]: n });
     return `${prefix}-${n}`;
   }
 
   /** Adds an item (or an open question, or prose for sections without IDs); returns the new ID ('' when none). */
-  async addItem(root: string, section: SpecSectionKind, text: string): Promise<string> {
+  async addItem(root: string, section: SpecSectionKind, text: string, spec?: string): Promise<string> {
     let id = '';
+    const rel = checkSpecPath(spec);
+    // A further spec must exist (it is made with "New spec…"); only the main spec is created on demand.
+    if (rel !== SPEC_PATH && !(await readTextDoc(join(root, rel))).exists) throw new RpcError('NOT_FOUND', `There is no spec ${rel}. It may have been deleted; reload the Orchestrator.`);
     await this.editSpec(root, async (current, exists) => {
       const base = exists ? current : specSkeleton(projectName(root));
       const info = sectionInfo(section);
@@ -110,30 +150,32 @@ export class PlanService {
         return insertItem(base, section, /\[NEEDS CLARIFICATION:/.test(q) ? q : `[NEEDS CLARIFICATION: ${q.replace(/\]/g, ')')}]`);
       }
       if (!info.prefix) return appendProse(base, section, text);
-      id = await this.nextId(root, info.prefix, base, '');
+      id = await this.nextId(root, info.prefix, base, '', rel);
       return insertItem(base, section, `${id}: ${oneLine(text)}`);
-    });
+    }, rel);
     return id;
   }
 
-  /** Replaces an item's text. */
-  async updateItem(root: string, id: string, text: string): Promise<void> {
-    await this.editSpec(root, (current) => updateItemText(current, id, text));
+  /** Replaces an item's text (in the given spec, or the one holding the ID). */
+  async updateItem(root: string, id: string, text: string, spec?: string): Promise<void> {
+    await this.editSpec(root, (current) => updateItemText(current, id, text), await this.specOf(root, id, spec));
   }
 
-  /** Deletes an item; returns the previous content and the hash of the new file (for undo). */
-  async deleteItem(root: string, id: string): Promise<{ previousContent: string; previousHash: string }> {
-    const r = await this.editSpec(root, (current) => deleteItem(current, id));
-    return { previousContent: r.before, previousHash: r.hash };
+  /** Deletes an item; returns the previous content, the hash of the new file and the spec edited (for undo). */
+  async deleteItem(root: string, id: string, spec?: string): Promise<{ previousContent: string; previousHash: string; spec: string }> {
+    const rel = await this.specOf(root, id, spec);
+    const r = await this.editSpec(root, (current) => deleteItem(current, id), rel);
+    return { previousContent: r.before, previousHash: r.hash, spec: rel };
   }
 
   /** Moves an item up or down. */
-  async moveItem(root: string, id: string, direction: 'up' | 'down'): Promise<void> {
-    await this.editSpec(root, (current) => moveItem(current, id, direction));
+  async moveItem(root: string, id: string, direction: 'up' | 'down', spec?: string): Promise<void> {
+    await this.editSpec(root, (current) => moveItem(current, id, direction), await this.specOf(root, id, spec));
   }
 
-  /** Answers an open question; when it settles a decision, records one and notes it in the spec. */
-  async answerQuestion(root: string, index: number, question: string, answer: string, settles: boolean, title?: string): Promise<number | null> {
+  /** Answers an open question of a spec; when it settles a decision, records one and notes it in the spec. */
+  async answerQuestion(root: string, index: number, question: string, answer: string, settles: boolean, title?: string, spec?: string): Promise<number | null> {
+    const rel = checkSpecPath(spec);
     let decision: number | null = null;
     await this.editSpec(root, async (current) => {
       const c = parseSpec(current).clarifications[index];
@@ -153,7 +195,7 @@ export class PlanService {
         });
       }
       return resolveClarification(current, index, question, answer, decision !== null ? `decision ${pad4(decision)}` : null);
-    });
+    }, rel);
     return decision;
   }
 

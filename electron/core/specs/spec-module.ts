@@ -9,6 +9,7 @@ type SpecHandlerNames =
   | 'spec.snapshot'
   | 'spec.create'
   | 'spec.saveRaw'
+  | 'spec.createNamed'
   | 'spec.addItem'
   | 'spec.updateItem'
   | 'spec.deleteItem'
@@ -50,28 +51,32 @@ export function createSpecModule(ctx: CoreContext): DomainModule<Pick<Handlers, 
         await plans.createSpec(ctx.projects.require(root));
         return snap(root);
       },
-      'spec.saveRaw': async ({ root, content, baseHash }) => {
-        await plans.saveRaw(ctx.projects.require(root), content, baseHash);
+      'spec.saveRaw': async ({ root, content, baseHash, spec }) => {
+        await plans.saveRaw(ctx.projects.require(root), content, baseHash, spec);
         return snap(root);
       },
-      'spec.addItem': async ({ root, section, text }) => {
-        const id = await plans.addItem(ctx.projects.require(root), section, text);
+      'spec.createNamed': async ({ root, name }) => {
+        const path = await plans.createNamedSpec(ctx.projects.require(root), name);
+        return { path, snapshot: await snap(root) };
+      },
+      'spec.addItem': async ({ root, section, text, spec }) => {
+        const id = await plans.addItem(ctx.projects.require(root), section, text, spec);
         return { id, snapshot: await snap(root) };
       },
-      'spec.updateItem': async ({ root, id, text }) => {
-        await plans.updateItem(ctx.projects.require(root), id, text);
+      'spec.updateItem': async ({ root, id, text, spec }) => {
+        await plans.updateItem(ctx.projects.require(root), id, text, spec);
         return snap(root);
       },
-      'spec.deleteItem': async ({ root, id }) => {
-        const r = await plans.deleteItem(ctx.projects.require(root), id);
+      'spec.deleteItem': async ({ root, id, spec }) => {
+        const r = await plans.deleteItem(ctx.projects.require(root), id, spec);
         return { ...r, snapshot: await snap(root) };
       },
-      'spec.moveItem': async ({ root, id, direction }) => {
-        await plans.moveItem(ctx.projects.require(root), id, direction);
+      'spec.moveItem': async ({ root, id, direction, spec }) => {
+        await plans.moveItem(ctx.projects.require(root), id, direction, spec);
         return snap(root);
       },
-      'spec.answerQuestion': async ({ root, index, question, answer, settlesDecision, decisionTitle }) => {
-        const decision = await plans.answerQuestion(ctx.projects.require(root), index, question, answer, settlesDecision, decisionTitle);
+      'spec.answerQuestion': async ({ root, index, question, answer, settlesDecision, decisionTitle, spec }) => {
+        const decision = await plans.answerQuestion(ctx.projects.require(root), index, question, answer, settlesDecision, decisionTitle, spec);
         return { decision, snapshot: await snap(root) };
       },
       'decisions.create': async ({ root, ...fields }) => {

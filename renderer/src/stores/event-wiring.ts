@@ -33,6 +33,8 @@ export function wireEvents(api: ApiClient, store: StoreApi<AppState>): () => voi
     api.onEvent('verify.didProgress', (e) => store.getState().onVerifyProgress(e)),
     api.onEvent('verify.didOutput', (e) => store.getState().onVerifyOutput(e)),
     api.onEvent('verify.didFinish', (e) => store.getState().onVerifyFinish(e)),
+    // The coverage matrix shows the latest evidence per requirement: re-read the plan after a Verify.
+    api.onEvent('verify.didFinish', (e) => void (store.getState().planRoot === e.root && store.getState().refreshPlan())),
     api.onEvent('verify.didVerifyRun', (e) => store.getState().onRunVerified(e)),
     api.onEvent('verify.didReview', (e) => store.getState().onReview(e)),
     api.onEvent('evidence.didAppend', (e) => {

@@ -7,6 +7,9 @@ import type { AppState } from './app-store';
 /** The Orchestrator's tabs. */
 export type OrchestratorTab = 'spec' | 'decisions' | 'tasks';
 
+/** How the Spec tab shows the chosen spec: its sections, its Markdown, or the coverage matrix. */
+export type SpecMode = 'structured' | 'markdown' | 'coverage';
+
 /** Fields of a decision as the forms edit them. */
 export type DecisionDraft = Readonly<DecisionFields>;
 
@@ -20,12 +23,23 @@ export interface OrchestratorSlice {
   readonly planLoading: boolean;
   readonly planError: string | null;
   readonly orchestratorTab: OrchestratorTab;
+  /** The spec shown in the Spec tab (project-relative); null is the main spec. */
+  readonly specPath: string | null;
+  readonly specMode: SpecMode;
+  /** The decision open in the Decisions tab. */
+  readonly selectedDecision: number | null;
   /** Import offers the user dismissed in this session (by path). */
   readonly importDismissed: readonly string[];
   loadPlan(root: string | null): Promise<void>;
   refreshPlan(): Promise<void>;
   setOrchestratorTab(tab: OrchestratorTab): void;
+  setSpecPath(path: string | null): void;
+  setSpecMode(mode: SpecMode): void;
+  /** Opens a decision in the Decisions tab. */
+  showDecision(number: number | null): void;
   createSpec(): Promise<void>;
+  /** Creates `.plumbline/specs/<slug>.md` and shows it; returns its path. */
+  createNamedSpec(name: string): Promise<string | null>;
   saveSpecRaw(content: string, baseHash?: string): Promise<boolean>;
   addSpecItem(section: SpecSectionKind, text: string): Promise<string | null>;
   updateSpecItem(id: string, text: string): Promise<boolean>;
@@ -63,6 +77,11 @@ export function createOrchestratorSlice(api: ApiClient): StateCreator<AppState, 
       }
     }
     const same = (s: PlanSnapshot): PlanSnapshot => s;
+    /** The spec the Spec tab shows, as a request's `spec`; undefined (the main spec) when that file is gone. */
+    const shownSpec = (): string | undefined => {
+      const path = get().specPath;
+      return path !== null && get().plan?.specs.some((x) => x.path === path) ? path : undefined;
+    };
 
     return {
       plan: null,
@@ -70,9 +89,12 @@ export function createOrchestratorSlice(api: ApiClient): StateCreator<AppState, 
       planLoading: false,
       planError: null,
       orchestratorTab: 'spec',
+      specPath: null,
+      specMode: 'structured',
+      selectedDecision: null,
       importDismissed: [],
       async loadPlan(root) {
-        set({ planRoot: root, plan: null, planError: null, planLoading: root !== null, importDismissed: [] });
+        set({ planRoot: root, plan: null, planError: null, planLoading: root !== null, importDismissed: [], specPath: null, selectedDecision: null });
         if (root) await get().refreshPlan();
       },
       refreshPlan() {
@@ -103,32 +125,53 @@ export function createOrchestratorSlice(api: ApiClient): StateCreator<AppState, 
       setOrchestratorTab(tab) {
         set({ orchestratorTab: tab });
       },
+      setSpecPath(path) {
+        set({ specPath: path });
+      },
+      setSpecMode(mode) {
+        set({ specMode: mode });
+      },
+      showDecision(number) {
+        set({ selectedDecision: number, orchestratorTab: number === null ? get().orchestratorTab : 'decisions' });
+      },
       async createSpec() {
         await mutate((root) => api.request('spec.create', { root }), same);
       },
+      async createNamedSpec(name) {
+        const r = await mutate((root) => api.request('spec.createNamed', { root, name }), (x) => x.snapshot);
+        if (!r) return null;
+        set({ specPath: r.path, specMode: 'structured' });
+        return r.path;
+      },
       async saveSpecRaw(content, baseHash) {
-        return (await mutate((root) => api.request('spec.saveRaw', { root, content, baseHash }), same)) !== null;
+        const spec = shownSpec();
+        return (await mutate((root) => api.request('spec.saveRaw', { root, content, baseHash, spec }), same)) !== null;
       },
       async addSpecItem(section, text) {
-        const r = await mutate((root) => api.request('spec.addItem', { root, section, text }), (x) => x.snapshot);
+        const spec = shownSpec();
+        const r = await mutate((root) => api.request('spec.addItem', { root, section, text, spec }), (x) => x.snapshot);
         return r ? r.id : null;
       },
       async updateSpecItem(id, text) {
-        return (await mutate((root) => api.request('spec.updateItem', { root, id, text }), same)) !== null;
+        const spec = shownSpec();
+        return (await mutate((root) => api.request('spec.updateItem', { root, id, text, spec }), same)) !== null;
       },
       async deleteSpecItem(id) {
-        const r = await mutate((root) => api.request('spec.deleteItem', { root, id }), (x) => x.snapshot);
+        const r = await mutate((root) => api.request('spec.deleteItem', { root, id, spec: shownSpec() }), (x) => x.snapshot);
         if (!r) return;
         get().notify('info', `Deleted ${id}.`, {
           label: 'Undo',
-          run: () => void get().saveSpecRaw(r.previousContent, r.previousHash),
+          // Undo writes the spec the item was deleted from, whichever spec is shown by then.
+          run: () => void mutate((root) => api.request('spec.saveRaw', { root, content: r.previousContent, baseHash: r.previousHash, spec: r.spec }), same),
         });
       },
       async moveSpecItem(id, direction) {
-        await mutate((root) => api.request('spec.moveItem', { root, id, direction }), same);
+        const spec = shownSpec();
+        await mutate((root) => api.request('spec.moveItem', { root, id, direction, spec }), same);
       },
       async answerQuestion(index, question, answer, settlesDecision, decisionTitle) {
-        const r = await mutate((root) => api.request('spec.answerQuestion', { root, index, question, answer, settlesDecision, decisionTitle }), (x) => x.snapshot);
+        const spec = shownSpec();
+        const r = await mutate((root) => api.request('spec.answerQuestion', { root, index, question, answer, settlesDecision, decisionTitle, spec }), (x) => x.snapshot);
         if (r?.decision != null) get().notify('info', `Answer recorded as decision ${String(r.decision).padStart(4, '0')}.`);
         return r !== null;
       },

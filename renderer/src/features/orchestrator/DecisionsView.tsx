@@ -1,18 +1,65 @@
 import { useMemo, useState } from 'react';
-import type { DecisionRecord, DecisionStatus } from '../../../../shared/contract';
+import type { DecisionRecord, DecisionStatus, PlanSnapshot } from '../../../../shared/contract';
 import { useAppStore } from '../../stores/app-store';
 import type { DecisionDraft } from '../../stores/orchestrator-slice';
 import { FindingBadge } from './FindingBadge';
 import { Prose } from './InlineText';
-import { findingsByItem, itemDomId, splitField } from './plan-helpers';
+import { findingsByItem, itemDomId, specLabel } from './plan-helpers';
+import { useJumpToItem } from './use-jump';
 
 const STATUSES: readonly DecisionStatus[] = ['proposed', 'accepted', 'rejected', 'deprecated', 'superseded'];
 const MARK: Readonly<Record<DecisionStatus, string>> = { proposed: '?', accepted: '✔', rejected: '✘', deprecated: '⌀', superseded: '↷' };
 
 const EMPTY: DecisionDraft = { title: '', status: 'proposed', context: '', options: '', decision: '', consequences: '', confirmation: null, links: [] };
 
+/** Linked spec items as removable chips, plus a picker of the items of every spec (IDs not typed by hand). */
+function LinkPicker({ links, onChange, plan }: { readonly links: readonly string[]; readonly onChange: (links: string[]) => void; readonly plan: PlanSnapshot | null }) {
+  const specs = plan?.specs ?? [];
+  const known = new Set(specs.flatMap((s) => s.items.map((i) => i.id)));
+  return (
+    <div className="field">
+      <span id="decision-links-label">Linked spec items</span>
+      <div className="link-picker" role="group" aria-labelledby="decision-links-label">
+        {links.length === 0 && <span className="muted small">none</span>}
+        {links.map((l) => (
+          <span key={l} className={`chip mono${known.has(l) ? '' : ' dangling'}`} title={known.has(l) ? undefined : `${l} is not in any spec`}>
+            {known.has(l) ? '' : '⚠ '}
+            {l}
+            <button type="button" className="chip-x" aria-label={`Remove link ${l}`} onClick={() => onChange(links.filter((x) => x !== l))}>
+              ✕
+            </button>
+          </span>
+        ))}
+        <select
+          aria-label="Link a spec item"
+          value=""
+          onChange={(e) => {
+            if (e.target.value && !links.includes(e.target.value)) onChange([...links, e.target.value]);
+          }}
+        >
+          <option value="">Link an item…</option>
+          {specs.map((s, i) => {
+            const free = s.items.filter((it) => !links.includes(it.id));
+            if (!free.length) return null;
+            return (
+              <optgroup key={s.path} label={specLabel(s, i === 0)}>
+                {free.map((it) => (
+                  <option key={`${s.path}-${it.id}-${it.line}`} value={it.id}>
+                    {it.id}: {it.text.length > 60 ? `${it.text.slice(0, 60)}…` : it.text}
+                  </option>
+                ))}
+              </optgroup>
+            );
+          })}
+        </select>
+      </div>
+    </div>
+  );
+}
+
 function DecisionForm({ initial, onSubmit, onCancel, submitLabel }: { readonly initial: DecisionDraft; readonly onSubmit: (d: DecisionDraft) => void; readonly onCancel: () => void; readonly submitLabel: string }) {
   const [d, setD] = useState(initial);
+  const plan = useAppStore((s) => s.plan);
   const field = (key: 'context' | 'options' | 'decision' | 'consequences', label: string, rows = 3) => (
     <label className="field">
       <span>{label}</span>
@@ -50,10 +97,7 @@ function DecisionForm({ initial, onSubmit, onCancel, submitLabel }: { readonly i
         <span>Confirmation command</span>
         <input className="mono" value={d.confirmation ?? ''} placeholder="npm test" onChange={(e) => setD({ ...d, confirmation: e.target.value || null })} />
       </label>
-      <label className="field">
-        <span>Linked spec items</span>
-        <input value={d.links.join(', ')} placeholder="SEC-1, AC-2" onChange={(e) => setD({ ...d, links: splitField(e.target.value) })} />
-      </label>
+      <LinkPicker links={d.links} plan={plan} onChange={(links) => setD({ ...d, links })} />
       <div className="form-actions">
         <button type="submit" className="btn btn-primary btn-small" disabled={!d.title.trim()}>
           {submitLabel}
@@ -74,7 +118,8 @@ function DecisionDetail({ d, all }: { readonly d: DecisionRecord; readonly all: 
   const [editing, setEditing] = useState(false);
   const update = useAppStore((s) => s.updateDecision);
   const supersede = useAppStore((s) => s.supersedeDecision);
-  const select = useAppStore((s) => s.select);
+  const plan = useAppStore((s) => s.plan);
+  const jump = useJumpToItem();
   const [open, setOpen] = useState<number | null>(null);
   if (editing) {
     return (
@@ -132,13 +177,20 @@ function DecisionDetail({ d, all }: { readonly d: DecisionRecord; readonly all: 
         {d.source && <span className="muted"> · imported from {d.source}</span>}
       </p>
       {d.links.length > 0 && (
-        <p className="meta">
-          Linked:{' '}
-          {d.links.map((l) => (
-            <button key={l} type="button" className="btn btn-ghost btn-small mono" onClick={() => select({ requirementId: l })}>
-              {l}
-            </button>
-          ))}
+        <p className="meta decision-links" aria-label={`Spec items linked to ${d.id}`}>
+          <span className="muted">Linked:</span>
+          {d.links.map((l) => {
+            const item = plan?.specs.flatMap((s) => s.items).find((i) => i.id === l);
+            return item ? (
+              <button key={l} type="button" className="chip mono" title={`${l}: ${item.text}`} aria-label={`Show ${l} in the spec`} onClick={() => jump(l)}>
+                {l}
+              </button>
+            ) : (
+              <span key={l} className="chip mono dangling" title={`${l} is not in any spec: edit the decision to remove the link, or add the item`}>
+                ⚠ {l} not in the spec
+              </span>
+            );
+          })}
         </p>
       )}
       {block('Context', d.context)}
@@ -162,7 +214,8 @@ export function DecisionsView() {
   const plan = useAppStore((s) => s.plan);
   const create = useAppStore((s) => s.createDecision);
   const [filter, setFilter] = useState<DecisionStatus | 'all'>('all');
-  const [selected, setSelected] = useState<number | null>(null);
+  const selected = useAppStore((s) => s.selectedDecision);
+  const setSelected = useAppStore((s) => s.showDecision);
   const [creating, setCreating] = useState(false);
   const byItem = useMemo(() => findingsByItem(plan), [plan]);
   if (!plan) return null;

@@ -1,20 +1,29 @@
-import { useState } from 'react';
 import type { Finding } from '../../../../shared/contract';
 import { useAppStore } from '../../stores/app-store';
 import { focusItem } from './plan-helpers';
 
 const SEVERITY_MARK: Readonly<Record<Finding['severity'], string>> = { error: '✘', warning: '⚠', info: 'ℹ' };
 
-/** The analysis findings; choosing one jumps to its item. Plus the requirement × tasks coverage matrix. */
+/** The analysis findings; choosing one jumps to its item (in whichever spec holds it). */
 export function FindingsList() {
-  const analysis = useAppStore((s) => s.plan?.analysis);
+  const plan = useAppStore((s) => s.plan);
   const setTab = useAppStore((s) => s.setOrchestratorTab);
-  const [showCoverage, setShowCoverage] = useState(false);
-  if (!analysis) return null;
+  const setSpecPath = useAppStore((s) => s.setSpecPath);
+  const setSpecMode = useAppStore((s) => s.setSpecMode);
+  const showDecision = useAppStore((s) => s.showDecision);
+  if (!plan) return null;
+  const analysis = plan.analysis;
   const jump = (f: Finding) => {
     if (!f.itemId) return;
-    const tab = f.file.includes('/decisions/') ? 'decisions' : f.file.endsWith('tasks.md') ? 'tasks' : 'spec';
-    setTab(tab);
+    const decision = f.file.includes('/decisions/') ? plan.decisions.find((d) => d.file === f.file) : undefined;
+    if (decision) showDecision(decision.number);
+    else if (f.file.endsWith('tasks.md')) setTab('tasks');
+    else {
+      const spec = plan.specs.find((s) => s.path === f.file);
+      if (spec) setSpecPath(spec.path === plan.spec.path ? null : spec.path);
+      setSpecMode('structured');
+      setTab('spec');
+    }
     focusItem(f.itemId);
   };
   return (
@@ -23,8 +32,8 @@ export function FindingsList() {
         <h3>Analysis</h3>
         <span className="badge">{analysis.findings.length} findings</span>
         <span className="spacer" />
-        <button type="button" className="btn btn-ghost btn-small" aria-expanded={showCoverage} onClick={() => setShowCoverage(!showCoverage)}>
-          {showCoverage ? 'Hide' : 'Show'} coverage
+        <button type="button" className="btn btn-ghost btn-small" onClick={() => setSpecMode('coverage')}>
+          Coverage matrix
         </button>
       </div>
       {analysis.findings.length === 0 && <p className="empty-line muted">✔ No findings.</p>}
@@ -37,32 +46,11 @@ export function FindingsList() {
               </span>
               <span className="grow wrap">{f.message}</span>
               {f.itemId && <span className="mono muted">{f.itemId}</span>}
+              {plan.specs.length > 1 && f.file.startsWith('.plumbline/spec') && <span className="muted small">{f.file.slice(f.file.lastIndexOf('/') + 1)}</span>}
             </button>
           </li>
         ))}
       </ul>
-      {showCoverage && (
-        <table className="coverage" aria-label="Coverage">
-          <thead>
-            <tr>
-              <th>Requirement</th>
-              <th>Tasks</th>
-              <th>Evidence</th>
-            </tr>
-          </thead>
-          <tbody>
-            {analysis.coverage.map((r) => (
-              <tr key={r.id}>
-                <td className="mono" title={r.text}>
-                  {r.id}
-                </td>
-                <td>{r.tasks.length ? r.tasks.map((t) => `${t.id} (${t.status})`).join(', ') : <span className="warn">⚠ none</span>}</td>
-                <td>{r.evidence ? `${r.evidence.verdict === 'verified' ? '✔' : r.evidence.verdict === 'refuted' ? '✘' : '?'} ${r.evidence.verdict}` : <span className="muted">—</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
     </section>
   );
 }

@@ -35,12 +35,10 @@ function AnswerForm({ q, onDone }: { readonly q: Clarification; readonly onDone:
   );
 }
 
-/** Every clarification marker in the spec: open ones first with an Answer action, then answered ones. */
-export function OpenQuestions() {
-  const questions = useAppStore((s) => s.plan?.spec.clarifications);
+/** Every clarification marker of the shown spec: open ones first with an Answer action, then answered ones. */
+export function OpenQuestions({ questions }: { readonly questions: readonly Clarification[] }) {
   const [answering, setAnswering] = useState<number | null>(null);
   const [showResolved, setShowResolved] = useState(false);
-  if (!questions) return null;
   const open = questions.filter((q) => !q.resolved);
   const resolved = questions.filter((q) => q.resolved);
   return (

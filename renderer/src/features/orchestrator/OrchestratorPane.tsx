@@ -23,7 +23,7 @@ export function OrchestratorPane() {
   const loading = useAppStore((s) => s.planLoading && !s.plan);
   const error = useAppStore((s) => s.planError);
   const hasPlan = useAppStore((s) => s.plan !== null);
-  const openQuestions = useAppStore((s) => s.plan?.spec.clarifications.filter((c) => !c.resolved).length ?? 0);
+  const openQuestions = useAppStore((s) => s.plan?.specs.reduce((n, spec) => n + spec.clarifications.filter((c) => !c.resolved).length, 0) ?? 0);
   const findings = useAppStore((s) => s.plan?.analysis.findings.filter((f) => f.severity !== 'info').length ?? 0);
   const [exporting, setExporting] = useState(false);
   const api = useApi();

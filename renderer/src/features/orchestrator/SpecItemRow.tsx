@@ -1,9 +1,9 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { Finding, SpecItem } from '../../../../shared/contract';
 import { useAppStore } from '../../stores/app-store';
 import { FindingBadge } from './FindingBadge';
 import { InlineText } from './InlineText';
-import { itemDomId } from './plan-helpers';
+import { focusItem, itemDomId } from './plan-helpers';
 
 /** One spec item: ID, text (edit in place), findings, move and delete. Alt+↑/↓ moves, Enter edits, Delete deletes. */
 export function SpecItemRow({ item, findings, first, last }: { readonly item: SpecItem; readonly findings: readonly Finding[] | undefined; readonly first: boolean; readonly last: boolean }) {
@@ -14,6 +14,10 @@ export function SpecItemRow({ item, findings, first, last }: { readonly item: Sp
   const remove = useAppStore((s) => s.deleteSpecItem);
   const select = useAppStore((s) => s.select);
   const selected = useAppStore((s) => s.selection.requirementId === item.id);
+  const decisions = useAppStore((s) => s.plan?.decisions);
+  const showDecision = useAppStore((s) => s.showDecision);
+  // Decisions linking this item ("decided in 0003"): the reverse of a decision's links.
+  const decidedIn = useMemo(() => (decisions ?? []).filter((d) => d.links.includes(item.id)), [decisions, item.id]);
   const servingTask = useAppStore((s) => {
     const t = s.selection.taskId ? s.plan?.tasks.tasks.find((x) => x.id === s.selection.taskId) : undefined;
     return t ? t.serves.includes(item.id) : false;
@@ -81,6 +85,23 @@ export function SpecItemRow({ item, findings, first, last }: { readonly item: Sp
           {!item.command && item.prefix === 'AC' && <span className="badge">manual</span>}
         </span>
       )}
+      {!editing &&
+        decidedIn.map((d) => (
+          <button
+            key={d.number}
+            type="button"
+            className="chip decided"
+            aria-label={`Decided in ${d.id}: ${d.title}`}
+            title={`${d.id}: ${d.title} (${d.status})`}
+            onClick={(e) => {
+              e.stopPropagation();
+              showDecision(d.number);
+              focusItem(d.id);
+            }}
+          >
+            decided in {d.id}
+          </button>
+        ))}
       <FindingBadge findings={findings} />
       <span className="row-actions">
         <button type="button" className="btn btn-ghost btn-small" aria-label={`Edit ${item.id}`} onClick={(e) => { e.stopPropagation(); setDraft(item.text); setEditing(true); }}>

@@ -1,12 +1,13 @@
 import { useMemo, useState } from 'react';
-import type { SpecSection, SpecSectionKind } from '../../../../shared/contract';
+import type { SpecSection, SpecSectionKind, SpecState } from '../../../../shared/contract';
 import { CodeEditor } from '../../editor/CodeEditor';
 import { useAppStore } from '../../stores/app-store';
 import { AddItemForm } from './AddItemForm';
+import { CoverageMatrix } from './CoverageMatrix';
 import { FindingsList } from './FindingsList';
 import { Prose } from './InlineText';
 import { OpenQuestions } from './OpenQuestions';
-import { findingsByItem } from './plan-helpers';
+import { findingsByItem, shownSpec, specLabel } from './plan-helpers';
 import { SpecItemRow } from './SpecItemRow';
 
 const ITEM_SECTIONS: Readonly<Partial<Record<SpecSectionKind, string>>> = {
@@ -30,10 +31,10 @@ const CANONICAL: ReadonlyArray<readonly [SpecSectionKind, string]> = [
   ['questions', 'Open questions'],
 ];
 
-function Section({ section }: { readonly section: SpecSection }) {
+function Section({ section, spec }: { readonly section: SpecSection; readonly spec: SpecState }) {
   const plan = useAppStore((s) => s.plan);
   const byItem = useMemo(() => findingsByItem(plan), [plan]);
-  const items = useMemo(() => section.itemIds.map((id) => plan?.spec.items.find((i) => i.id === id)).filter((x) => x !== undefined), [plan, section.itemIds]);
+  const items = useMemo(() => section.itemIds.map((id) => spec.items.find((i) => i.id === id)).filter((x) => x !== undefined), [spec, section.itemIds]);
   const placeholder = section.kind ? ITEM_SECTIONS[section.kind] : undefined;
   return (
     <section className="spec-section" aria-label={section.title}>
@@ -48,7 +49,7 @@ function Section({ section }: { readonly section: SpecSection }) {
       {section.hint && items.length === 0 && !section.prose.trim() && <p className="hint muted">{section.hint.replace(/`/g, '')}</p>}
       {section.prose.trim() && section.kind !== 'questions' && <Prose text={section.prose} />}
       {section.kind === 'questions' ? (
-        <OpenQuestions />
+        <OpenQuestions questions={spec.clarifications} />
       ) : (
         items.length > 0 && (
           <ul className="list">
@@ -63,11 +64,9 @@ function Section({ section }: { readonly section: SpecSection }) {
   );
 }
 
-function RawSpec() {
-  const spec = useAppStore((s) => s.plan?.spec);
+function RawSpec({ spec }: { readonly spec: SpecState }) {
   const save = useAppStore((s) => s.saveSpecRaw);
   const [draft, setDraft] = useState<{ base: string; text: string } | null>(null);
-  if (!spec) return null;
   const dirty = draft !== null && draft.text !== spec.content;
   const doSave = async (text: string) => {
     if (await save(text, draft?.base ?? spec.hash)) setDraft(null);
@@ -97,13 +96,81 @@ function RawSpec() {
   );
 }
 
-/** The Spec tab: structured sections with items, or the raw Markdown; both read the same file. */
+/** Chooses which of the project's specs the tab shows, and makes a new one ("New spec…"). */
+function SpecSwitcher({ current }: { readonly current: SpecState }) {
+  const plan = useAppStore((s) => s.plan);
+  const setSpecPath = useAppStore((s) => s.setSpecPath);
+  const createNamed = useAppStore((s) => s.createNamedSpec);
+  const [naming, setNaming] = useState(false);
+  const [name, setName] = useState('');
+  if (!plan) return null;
+  const submit = () => {
+    if (!name.trim()) return;
+    void createNamed(name).then((path) => {
+      if (path === null) return;
+      setName('');
+      setNaming(false);
+    });
+  };
+  return (
+    <>
+      {plan.specs.length > 1 && (
+        <select className="spec-switcher" aria-label="Spec" value={current.path} onChange={(e) => setSpecPath(e.target.value === plan.spec.path ? null : e.target.value)}>
+          {plan.specs.map((s, i) => (
+            <option key={s.path} value={s.path}>
+              {specLabel(s, i === 0)}
+            </option>
+          ))}
+        </select>
+      )}
+      {naming ? (
+        <form
+          className="inline-form new-spec"
+          aria-label="New spec"
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit();
+          }}
+        >
+          <input
+            autoFocus
+            aria-label="Name of the new spec"
+            placeholder="e.g. Billing"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                e.preventDefault();
+                setNaming(false);
+              }
+            }}
+          />
+          <button type="submit" className="btn btn-primary btn-small" disabled={!name.trim()}>
+            Create
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => setNaming(false)}>
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <button type="button" className="btn btn-small" title="Add a spec under .plumbline/specs/" onClick={() => setNaming(true)}>
+          New spec…
+        </button>
+      )}
+    </>
+  );
+}
+
+/** The Spec tab: structured sections with items, the raw Markdown, or the coverage matrix; one spec at a time. */
 export function SpecView() {
   const plan = useAppStore((s) => s.plan);
+  const specPath = useAppStore((s) => s.specPath);
   const createSpec = useAppStore((s) => s.createSpec);
-  const [mode, setMode] = useState<'structured' | 'markdown'>('structured');
+  const mode = useAppStore((s) => s.specMode);
+  const setMode = useAppStore((s) => s.setSpecMode);
   if (!plan) return null;
-  if (!plan.spec.exists) {
+  const spec = shownSpec(plan, specPath);
+  if (!spec.exists) {
     return (
       <div className="empty">
         <p>This project has no spec yet.</p>
@@ -112,10 +179,15 @@ export function SpecView() {
           Create spec
         </button>
         <p className="muted small">Writes .plumbline/spec.md with a short hint under each section.</p>
+        {plan.specs.length > 1 && (
+          <div className="toolbar">
+            <SpecSwitcher current={spec} />
+          </div>
+        )}
       </div>
     );
   }
-  const missing = CANONICAL.filter(([kind]) => !plan.spec.sections.some((s) => s.kind === kind));
+  const missing = CANONICAL.filter(([kind]) => !spec.sections.some((s) => s.kind === kind));
   return (
     <div className="spec-view">
       <div className="toolbar">
@@ -126,19 +198,27 @@ export function SpecView() {
           <button type="button" role="radio" aria-checked={mode === 'markdown'} className="btn btn-small" onClick={() => setMode('markdown')}>
             Markdown
           </button>
+          <button type="button" role="radio" aria-checked={mode === 'coverage'} className="btn btn-small" onClick={() => setMode('coverage')}>
+            Coverage
+          </button>
         </div>
+        <SpecSwitcher current={spec} />
         <span className="spacer" />
-        <span className="muted small">{plan.spec.items.length} items</span>
+        <span className="muted small">{spec.items.length} items</span>
       </div>
       {mode === 'markdown' ? (
-        <RawSpec />
+        <RawSpec key={spec.path} spec={spec} />
+      ) : mode === 'coverage' ? (
+        <div className="scroll">
+          <CoverageMatrix />
+        </div>
       ) : (
         <div className="scroll">
-          {plan.spec.sections.map((s, i) => (
-            <Section key={`${s.title}-${i}`} section={s} />
+          {spec.sections.map((s, i) => (
+            <Section key={`${spec.path}-${s.title}-${i}`} section={s} spec={spec} />
           ))}
           {missing.map(([kind, title]) => (
-            <section key={kind} className="spec-section missing" aria-label={title}>
+            <section key={`${spec.path}-${kind}`} className="spec-section missing" aria-label={title}>
               <div className="section-head">
                 <h3>{title}</h3>
                 <span className="warn small">⚠ missing</span>

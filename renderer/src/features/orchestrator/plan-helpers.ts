@@ -1,4 +1,4 @@
-import type { Finding, PlanSnapshot, TaskStatus } from '../../../../shared/contract';
+import type { Finding, PlanSnapshot, SpecState, TaskStatus } from '../../../../shared/contract';
 
 /** Task statuses in board order. */
 export const TASK_STATUSES: readonly TaskStatus[] = ['todo', 'in progress', 'in review', 'verified', 'refuted', 'done'];
@@ -55,4 +55,33 @@ export function splitField(text: string): string[] {
     .split(/\s*,\s*/)
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** The spec the Spec tab shows: the chosen one, or the main spec when none is chosen or it is gone. */
+export function shownSpec(plan: PlanSnapshot, specPath: string | null): SpecState {
+  return (specPath !== null ? plan.specs.find((s) => s.path === specPath) : undefined) ?? plan.spec;
+}
+
+/** A spec's name for the switcher: its title without "Spec:", else its file name. */
+export function specLabel(spec: SpecState, main: boolean): string {
+  const title = spec.title?.replace(/^spec:\s*/i, '').trim();
+  const name = title || spec.path.slice(spec.path.lastIndexOf('/') + 1).replace(/\.md$/i, '');
+  return main ? `${name} (main)` : name;
+}
+
+/** The spec file holding an item, if any. */
+export function specOfItem(plan: PlanSnapshot, id: string): SpecState | undefined {
+  return plan.specs.find((s) => s.items.some((i) => i.id === id));
+}
+
+/** Evidence verdict as a shape and a word, so it reads without colour. */
+export function verdictLabel(verdict: 'verified' | 'refuted' | 'unverifiable'): string {
+  switch (verdict) {
+    case 'verified':
+      return '✔ verified';
+    case 'refuted':
+      return '✘ refuted';
+    case 'unverifiable':
+      return '? unverifiable';
+  }
 }

@@ -24,8 +24,8 @@ describe('analyse', () => {
     const r = run([item('SEC-1', 'a'), item('AC-1', 'b', { command: 'npm test' })], [task('T-1', { serves: ['SEC-1', 'AC-1'], status: 'done' })]);
     expect(r.findings).toEqual([]);
     expect(r.coverage).toEqual([
-      { id: 'SEC-1', section: 'security', text: 'a', tasks: [{ id: 'T-1', status: 'done' }], evidence: null },
-      { id: 'AC-1', section: 'acceptance', text: 'b', tasks: [{ id: 'T-1', status: 'done' }], evidence: null },
+      { id: 'SEC-1', section: 'security', text: 'a', tasks: [{ id: 'T-1', status: 'done' }], evidence: null, file: '.plumbline/spec.md' },
+      { id: 'AC-1', section: 'acceptance', text: 'b', tasks: [{ id: 'T-1', status: 'done' }], evidence: null, file: '.plumbline/spec.md' },
     ]);
   });
 

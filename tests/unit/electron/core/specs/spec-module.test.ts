@@ -49,6 +49,19 @@ describe('spec module over dispatch', () => {
     expect(events.some((e) => e.event === 'spec.didChange')).toBe(true);
   });
 
+  it('creates a further spec and edits it through the contract; a path that is not a spec is refused', async () => {
+    const created = await call('spec.createNamed', { root, name: 'Admin console' });
+    const { path, snapshot } = (created as { result: { path: string; snapshot: { specs: Array<{ path: string }> } } }).result;
+    expect(path).toBe('.plumbline/specs/admin-console.md');
+    expect(snapshot.specs.map((s) => s.path)).toEqual(['.plumbline/spec.md', path]);
+    const added = await call('spec.addItem', { root, section: 'failure', text: 'admin store down → read-only mode', spec: path });
+    expect((added as { result: { id: string } }).result.id).toBe('FM-4');
+    expect(events.some((e) => e.event === 'spec.didChange' && (e.payload as { files: string[] }).files.includes(path))).toBe(true);
+    const escape = await call('spec.saveRaw', { root, content: 'x', spec: '.plumbline/specs/../../package.json' });
+    expect(escape).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    expect(await fs.readFile(join(root, 'package.json'), 'utf8')).toContain('"quota-service"');
+  });
+
   it('a partial decision patch changes only the given field', async () => {
     const r = await call('decisions.update', { root, number: 4, patch: { status: 'accepted' } });
     const d4 = (r as { result: { decisions: Array<{ number: number; status: string; context: string; links: string[] }> } }).result.decisions.find((d) => d.number === 4);
