@@ -34,6 +34,10 @@ export const transcriptBlock = z.discriminatedUnion('type', [
 ]);
 export type TranscriptBlock = z.infer<typeof transcriptBlock>;
 
+/** What a run is for: building a task, answering a question, or a thinker action (replan = a task handed back after failures). */
+export const runKind = z.enum(['task', 'ask', 'critique', 'breakdown', 'replan']);
+export type RunKind = z.infer<typeof runKind>;
+
 /** Final states of a run. */
 export const runEndStatus = z.enum(['completed', 'cancelled', 'failed', 'stopped']);
 export type RunEndStatus = z.infer<typeof runEndStatus>;
@@ -44,7 +48,7 @@ export const transcriptEvent = z.discriminatedUnion('type', [
     type: z.literal('start'),
     at: z.string(),
     runId: z.string(),
-    kind: z.enum(['task', 'ask', 'critique', 'breakdown']),
+    kind: runKind,
     taskId: z.string().nullable(),
     title: z.string(),
     role: agentRole,
@@ -94,7 +98,7 @@ export type RunStatus = z.infer<typeof runStatus>;
 /** A run as listed per task. */
 export const runSummary = z.object({
   runId: z.string(),
-  kind: z.enum(['task', 'ask', 'critique', 'breakdown']),
+  kind: runKind,
   taskId: z.string().nullable(),
   title: z.string(),
   role: agentRole,
@@ -142,9 +146,46 @@ export const draftTask = z.object({
 });
 export type DraftTask = z.infer<typeof draftTask>;
 
+/** A building run of a task that failed its checks, as the thinker and the user see it. */
+export const failedRun = z.object({
+  runId: z.string(),
+  startedAt: z.string(),
+  /** The run's own outcome summary, or why it ended. */
+  summary: z.string(),
+  /** Each failing check (with the tail of its output), refuted claim and error finding. */
+  failures: z.array(z.string()),
+});
+export type FailedRun = z.infer<typeof failedRun>;
+
+/** Whether the next "Run task" should offer handing the task back to the thinker. */
+export const handbackState = z.object({
+  taskId: z.string(),
+  /** True after this many building runs in a row failed their checks (see runs). */
+  offer: z.boolean(),
+  threshold: z.number(),
+  /** The latest consecutive failing runs, newest first. */
+  runs: z.array(failedRun),
+});
+export type HandbackState = z.infer<typeof handbackState>;
+
+/** The thinker's answer to a handed-back task: a revised plan for it, or a split into smaller tasks. */
+export const replanDraft = z.object({
+  /** Why the runs kept failing, in the thinker's words. */
+  diagnosis: z.string().max(10_000),
+  choice: z.enum(['revise', 'split']),
+  /** The task rewritten (choice "revise"). */
+  revised: draftTask.nullable(),
+  /** Smaller tasks replacing it (choice "split"). */
+  tasks: z.array(draftTask).max(20),
+});
+export type ReplanDraft = z.infer<typeof replanDraft>;
+
 export const agentMethods = {
   /** Starts a building run on a task (needs a key for the builder role). */
-  'agent.start': method(z.object({ root: projectRoot, taskId: z.string().min(1).max(100), note: z.string().max(20_000).optional() }), z.object({ runId: z.string() })),
+  'agent.start': method(
+    z.object({ root: projectRoot, taskId: z.string().min(1).max(100), note: z.string().max(20_000).optional(), runAnyway: z.boolean().optional() }),
+    z.object({ runId: z.string() }),
+  ),
   /** Stops a run: aborts the stream, kills its commands, answers open tool calls as cancelled. */
   'agent.cancel': method(z.object({ runId: z.string() }), ok),
   /** Queues a user message for the next turn without stopping the run. */
@@ -183,6 +224,15 @@ export const agentMethods = {
   'agent.saveState': method(
     z.object({ root: projectRoot, taskId: z.string().optional(), note: z.string().max(20_000).optional() }),
     z.object({ path: z.string(), note: z.string() }),
+  ),
+  /** Whether the task failed its checks often enough in a row to be handed back to the thinker. */
+  'agent.handback': method(z.object({ root: projectRoot, taskId: z.string().min(1).max(100) }), handbackState),
+  /** Thinker: a revised plan or a split of a task whose runs kept failing; a draft, nothing is written. */
+  'agent.replan': method(z.object({ root: projectRoot, taskId: z.string().min(1).max(100) }), z.object({ runId: z.string(), draft: replanDraft })),
+  /** Writes an accepted replan draft to the tasks file (revised task, or new tasks the original then depends on). */
+  'agent.acceptReplan': method(
+    z.object({ root: projectRoot, runId: z.string(), taskId: z.string().min(1).max(100), draft: replanDraft }),
+    z.object({ taskIds: z.array(z.string()) }),
   ),
   /** The last hand-off note, if any. */
   'agent.handoff': method(z.object({ root: projectRoot }), z.object({ path: z.string(), note: z.string().nullable() })),

@@ -4,6 +4,8 @@ import type { DomainModule } from '../create-core';
 import type { CoreContext } from '../core-context';
 import { AgentService, type AgentServiceOptions } from './agent-service';
 import { readHandoff, renderHandoff, writeHandoff, HANDOFF_PATH } from './handoff-note';
+import { PlanService } from '../specs/plan-service';
+import { acceptReplan, replanTask, taskHandback } from './replan';
 import { breakIntoTasks, critiqueSpec, routeQuestion } from './thinker-actions';
 
 const ok = { ok: true as const };
@@ -27,14 +29,29 @@ type AgentHandlers = Pick<
   | 'agent.ask'
   | 'agent.saveState'
   | 'agent.handoff'
+  | 'agent.handback'
+  | 'agent.replan'
+  | 'agent.acceptReplan'
 >;
 
 /** The agent domain: building runs, review, questions, thinker actions and the hand-off note. */
 export function createAgentModule(ctx: CoreContext, options: AgentServiceOptions = {}, service = new AgentService(ctx, options)): DomainModule<AgentHandlers> & { readonly service: AgentService } {
+  // Accepted replans go through the Orchestrator's writer: same file locks, same change events.
+  const plans = new PlanService((root, files) => ctx.bus.emit('spec.didChange', { root, files }));
   return {
     service,
     handlers: {
-      'agent.start': async ({ root, taskId, note }) => ({ runId: await service.startTask(ctx.projects.require(root), taskId, note) }),
+      'agent.start': async ({ root, taskId, note, runAnyway }) => {
+        const project = ctx.projects.require(root);
+        if (!runAnyway) {
+          // Repeated failures go back to the thinker, offered rather than done silently: the renderer asks first.
+          const state = await taskHandback(service, ctx.dataDir, project, taskId);
+          if (state.offer) {
+            throw new RpcError('CONFLICT', `${taskId} failed its checks in the last ${state.runs.length} runs. Ask the thinker for a revised plan or a split, or choose "Run anyway".`);
+          }
+        }
+        return { runId: await service.startTask(project, taskId, note) };
+      },
       'agent.cancel': ({ runId }) => {
         service.cancel(runId);
         return ok;
@@ -74,6 +91,9 @@ export function createAgentModule(ctx: CoreContext, options: AgentServiceOptions
         return { path, note: text };
       },
       'agent.handoff': async ({ root }) => ({ path: HANDOFF_PATH, note: await readHandoff(ctx.projects.require(root)) }),
+      'agent.handback': ({ root, taskId }) => taskHandback(service, ctx.dataDir, ctx.projects.require(root), taskId),
+      'agent.replan': ({ root, taskId }) => replanTask(service, ctx.dataDir, ctx.projects.require(root), taskId),
+      'agent.acceptReplan': async ({ root, runId, taskId, draft }) => ({ taskIds: await acceptReplan(service, plans, ctx.projects.require(root), runId, taskId, draft) }),
     },
     dispose: async () => {
       await service.dispose();

@@ -518,7 +518,15 @@ export class AgentService {
   }
 
   /** Runs a thinker action with one structured-output tool and returns what the tool received. */
-  async thinkerAction<T>(root: string, kind: 'critique' | 'breakdown', title: string, prompt: string, system: string, tool: LoopTool & { parse: (input: Record<string, unknown>) => T }): Promise<{ runId: string; value: T }> {
+  async thinkerAction<T>(
+    root: string,
+    kind: 'critique' | 'breakdown' | 'replan',
+    title: string,
+    prompt: string,
+    system: string,
+    tool: LoopTool & { parse: (input: Record<string, unknown>) => T },
+    taskId: string | null = null,
+  ): Promise<{ runId: string; value: T }> {
     this.ctx.projects.require(root);
     const conn = await this.requireConnection('thinker');
     const settings = await this.settings.load();
@@ -536,7 +544,7 @@ export class AgentService {
         return { text: 'Received.', isError: false, final: true };
       },
     };
-    this.record(run, { type: 'start', at: now(), runId: run.runId, kind, taskId: null, title, role: 'thinker', model: conn.model, checkpoint: null, resumedFrom: null });
+    this.record(run, { type: 'start', at: now(), runId: run.runId, kind, taskId, title, role: 'thinker', model: conn.model, checkpoint: null, resumedFrom: null });
     this.record(run, { type: 'user', at: now(), text: prompt, steer: false });
     run.done = this.drive(run, conn, { checkpoint: null, taskId: null, scope: [], memory: null, messages: [{ role: 'user', content: prompt }], readOnly: true, system, taskText: prompt, settings: { ...settings, stepLimit: Math.min(settings.stepLimit, 4) }, tools: [submit] });
     await run.done;
@@ -545,6 +553,13 @@ export class AgentService {
       throw new RpcError('UNAVAILABLE', `The thinker did not return a result (${summary.reason ?? 'no answer'}). Try again, or check the thinker's model and endpoint in Settings.`);
     }
     return { runId: run.runId, value };
+  }
+
+  /** Records that the user accepted a replan draft (it ends the task's failing streak). */
+  async markReplanAccepted(root: string, runId: string): Promise<void> {
+    await this.transcripts.append(root, runId, { type: 'review', at: now(), action: 'accepted', commit: null, restoreRef: null });
+    const summary = summarise(await this.transcripts.read(root, runId), false);
+    if (summary) this.ctx.bus.emit('agent.didUpdate', { root, summary, retryAt: null });
   }
 
   /** Text of a finished run's final answer. */

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { TaskItem } from '../../../shared/contract/spec';
 import { RpcError } from '../../../shared/rpc';
-import { readDecisions, readMemory, readSpecState, readTasksState } from '../specs/plan-reader';
+import { readAllSpecs, readDecisions, readMemory, readTasksState } from '../specs/plan-reader';
 import { readHandoff } from './handoff-note';
 
 /** What a building run is given instead of the whole spec. */
@@ -19,10 +19,11 @@ export async function buildTaskContext(root: string, taskId: string, note?: stri
   const tasks = await readTasksState(root);
   const task = tasks.tasks.find((t) => t.id === taskId);
   if (!task) throw new RpcError('NOT_FOUND', `Task ${taskId} is not in .plumbline/tasks.md. Reload the task list or pick another task.`);
-  const spec = await readSpecState(root);
+  // Items of every spec of the project (.plumbline/spec.md and .plumbline/specs/*.md).
+  const items = (await readAllSpecs(root)).flatMap((s) => s.items);
   const served = new Set(task.serves);
-  const requirements = spec.items.filter((i) => served.has(i.id));
-  const nonReqs = spec.items.filter((i) => i.prefix === 'NR');
+  const requirements = items.filter((i) => served.has(i.id));
+  const nonReqs = items.filter((i) => i.prefix === 'NR');
   const decisions = (await readDecisions(root)).filter((d) => d.status === 'accepted' && (d.links.some((l) => served.has(l)) || d.links.length === 0));
   const memory = (await readMemory(root)).map((m) => `# ${m.path}\n\n${m.content}`).join('\n\n') || null;
   const handoff = await readHandoff(root);
@@ -51,11 +52,12 @@ function oneLine(text: string): string {
   return t.length > 400 ? `${t.slice(0, 400)}…` : t;
 }
 
-/** The spec text for thinker actions (critique, breakdown), capped. */
+/** The spec text for thinker actions (critique, breakdown): every spec of the project, each under its path, capped. */
 export async function readSpecText(root: string): Promise<string> {
-  const spec = await readSpecState(root);
-  if (!spec.exists) throw new RpcError('NOT_FOUND', 'This project has no spec yet (.plumbline/spec.md). Create one in the Orchestrator first.');
-  return spec.content.length > 200_000 ? spec.content.slice(0, 200_000) : spec.content;
+  const specs = (await readAllSpecs(root)).filter((s) => s.exists);
+  if (specs.length === 0) throw new RpcError('NOT_FOUND', 'This project has no spec yet (.plumbline/spec.md). Create one in the Orchestrator first.');
+  const text = specs.length === 1 ? specs[0]!.content : specs.map((s) => `<!-- ${s.path} -->\n${s.content}`).join('\n\n');
+  return text.length > 200_000 ? text.slice(0, 200_000) : text;
 }
 
 /** Reads a project file if present (for tests and prompts). */

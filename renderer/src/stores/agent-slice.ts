@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { AgentRole, AgentSettingsView, EventOf, RequestOf, RunFileDiff, RunSummary, StreamDelta, TaskItem, TranscriptEvent } from '../../../shared/contract';
+import type { AgentRole, AgentSettingsView, EventOf, HandbackState, ReplanDraft, RequestOf, RunFileDiff, RunSummary, StreamDelta, TaskItem, TranscriptEvent } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
 import { messageOf } from './app-slice';
 import type { AppState } from './app-store';
@@ -22,6 +22,14 @@ export interface ShownRun {
   readonly retryAt: number | null;
 }
 
+/** A task offered back to the thinker after repeated failures, and the thinker's draft once asked. */
+export interface HandbackView {
+  /** The project it belongs to (an offer never outlives a project switch). */
+  readonly root: string;
+  readonly state: HandbackState;
+  readonly replan: { readonly runId: string; readonly draft: ReplanDraft } | null;
+}
+
 /** Agent runs, the shown transcript, its review, and the agent settings. */
 export interface AgentSlice {
   readonly agentRuns: readonly RunSummary[];
@@ -32,10 +40,18 @@ export interface AgentSlice {
   readonly agentBusy: boolean;
   /** The last reject of the shown run can be undone. */
   readonly canUndoReject: boolean;
+  /** Set when "Run task" found the task failing its checks run after run: the offer to replan. */
+  readonly handback: HandbackView | null;
   loadAgent(): Promise<void>;
   loadAgentSettings(): Promise<void>;
   showRun(runId: string | null): Promise<void>;
-  runTask(taskId: string): Promise<void>;
+  /** Starts a building run, or first offers the thinker when the task keeps failing its checks. */
+  runTask(taskId: string, options?: { readonly runAnyway?: boolean }): Promise<void>;
+  /** Asks the thinker for a revised plan or a split of the offered task (a draft). */
+  replanTask(): Promise<void>;
+  /** Writes the (edited) replan draft to the tasks file. */
+  acceptReplan(draft: ReplanDraft): Promise<void>;
+  closeHandback(): void;
   stopRun(): Promise<void>;
   steerRun(text: string): Promise<void>;
   answerApproval(approvalId: string, approved: boolean): Promise<void>;
@@ -82,12 +98,18 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
       agentSettings: null,
       agentBusy: false,
       canUndoReject: false,
+      handback: null,
       async loadAgent() {
         const r = root();
-        if (!r) return set({ agentRuns: [], agentTasks: [], shownRun: null, runDiff: null });
+        if (!r) return set({ agentRuns: [], agentTasks: [], shownRun: null, runDiff: null, handback: null });
         try {
+          const before = get().agentRuns;
           const [{ runs }, plan] = await Promise.all([api.request('agent.runs', { root: r }), api.request('spec.snapshot', { root: r }).catch(() => null)]);
-          set({ agentRuns: runs, agentTasks: plan?.tasks.tasks ?? [] });
+          if (root() !== r) return;
+          // Runs that started or changed while the list was loading came by event and are newer than the list.
+          const fresh = get().agentRuns.filter((x) => !before.includes(x));
+          const merged = fresh.reduce<RunSummary[]>((acc, x) => upsert(acc, x), [...runs]);
+          set({ agentRuns: merged.sort((a, b) => b.startedAt.localeCompare(a.startedAt)), agentTasks: plan?.tasks.tasks ?? [] });
         } catch (error) {
           get().notify('error', messageOf(error));
         }
@@ -112,16 +134,51 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
           get().notify('error', messageOf(error));
         }
       },
-      async runTask(taskId) {
+      async runTask(taskId, options = {}) {
         const r = root();
         if (!r) return;
         await guard(async () => {
-          const { runId } = await api.request('agent.start', { root: r, taskId });
+          if (!options.runAnyway) {
+            const state = await api.request('agent.handback', { root: r, taskId });
+            if (state.offer) {
+              // Offered, never done silently: the user picks the thinker or "Run anyway" in the Agent tab.
+              set({ handback: { root: r, state, replan: null } });
+              get().select({ taskId });
+              useUiPrefs.getState().setBuilderTab('agent');
+              return;
+            }
+          }
+          set({ handback: null });
+          const { runId } = await api.request('agent.start', { root: r, taskId, ...(options.runAnyway ? { runAnyway: true } : {}) });
           get().select({ taskId });
           // Whoever starts a run (Orchestrator task list, palette, this tab) sees it stream in the Builder.
           useUiPrefs.getState().setBuilderTab('agent');
           if (get().shownRun?.runId !== runId) await get().showRun(runId);
         });
+      },
+      async replanTask() {
+        const r = root();
+        const hb = get().handback;
+        if (!r || !hb || hb.root !== r) return;
+        await guard(async () => {
+          const replan = await api.request('agent.replan', { root: r, taskId: hb.state.taskId });
+          if (get().handback?.state.taskId === hb.state.taskId) set({ handback: { ...hb, replan } });
+        });
+      },
+      async acceptReplan(draft) {
+        const r = root();
+        const hb = get().handback;
+        if (!r || !hb?.replan) return;
+        const replan = hb.replan;
+        await guard(async () => {
+          const { taskIds } = await api.request('agent.acceptReplan', { root: r, runId: replan.runId, taskId: hb.state.taskId, draft });
+          get().notify('info', draft.choice === 'split' ? `Split ${hb.state.taskId} into ${taskIds.join(', ')}.` : `Revised ${hb.state.taskId}.`);
+          set({ handback: null });
+          await get().loadAgent();
+        });
+      },
+      closeHandback() {
+        set({ handback: null });
       },
       async stopRun() {
         const run = get().shownRun;
@@ -232,7 +289,9 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
         // A complete turn (or a retry) replaces the streamed text of the turn.
         const live = e.event.type === 'assistant' || e.event.type === 'retry' ? [] : run.live;
         set({ shownRun: { ...run, events: [...run.events, e.event], live } });
-        if (e.event.type === 'end' && run.summary?.kind !== 'ask') void get().loadRunDiff();
+        // Only building runs have a checkpoint and so a diff; questions and thinker actions have none.
+        const start = run.events.find((x) => x.type === 'start');
+        if (e.event.type === 'end' && start?.type === 'start' && start.kind === 'task') void get().loadRunDiff();
       },
       onAgentUpdate(e) {
         if (e.root !== root()) return;

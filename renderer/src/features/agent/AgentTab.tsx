@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../stores/app-store';
 import './agent.css';
 import { formatCost, statusLabel } from './format';
+import { HandbackPanel } from './HandbackPanel';
 import { RunView } from './RunView';
 import { SettingsDialog } from './SettingsDialog';
 import { ThinkerActions } from './ThinkerActions';
@@ -65,6 +66,7 @@ export function AgentTab() {
       </div>
       {/* On its own line: beside the buttons it squeezed them out of a narrow pane. */}
       {blocker && <div className="banner warn" role="note">⚠ {blocker}</div>}
+      <HandbackPanel />
       <ThinkerActions />
       <div className="agent-split">
         <nav className="agent-runs" aria-label="Runs">

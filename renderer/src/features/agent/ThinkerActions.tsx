@@ -10,7 +10,7 @@ function splitList(text: string): string[] {
   return text.split(',').map((x) => x.trim()).filter(Boolean);
 }
 
-/** Editable draft of proposed tasks; nothing is written until "Write tasks". */
+/** Editable draft of proposed tasks; nothing is written until "Accept". */
 function BreakdownDraft({ tasks, onDone }: { readonly tasks: readonly DraftTask[]; readonly onDone: () => void }) {
   const api = useApi();
   const root = useAppStore((s) => s.project?.root ?? null);
@@ -44,7 +44,7 @@ function BreakdownDraft({ tasks, onDone }: { readonly tasks: readonly DraftTask[
           <div className="muted">scope: {t.scope.join(', ') || '—'} · checks: {t.checks.join(', ') || '—'} · after: {t.dependsOn.join(', ') || '—'}</div>
         </div>
       ))}
-      <button className="btn btn-primary" onClick={() => void write()}>Write tasks</button> <button className="btn" onClick={onDone}>Discard draft</button>
+      <button className="btn btn-primary" onClick={() => void write()}>Accept</button> <button className="btn" onClick={onDone}>Discard draft</button>
     </div>
   );
 }
