@@ -12,7 +12,7 @@ export const specItem = z.object({
   number: z.number(),
   /** The item's text after `ID:`, without provenance comments. */
   text: z.string(),
-  /** The first inline code of the item: the command of an acceptance check. */
+  /** The last inline code of the item: the command of an acceptance check (the statement may quote code too). */
   command: z.string().nullable(),
   /** Where an imported item came from (`<!-- from: … -->`). */
   source: z.string().nullable(),

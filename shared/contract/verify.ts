@@ -162,6 +162,8 @@ export const taskVerifyState = z.object({
   state: z.enum(['verified', 'refuted', 'failing', 'stale', 'unverified']),
   reason: z.string(),
   commit: z.string().nullable(),
+  /** The accepted agent run the state rests on; null when the work has none (done by hand: checks only). */
+  acceptedRunId: z.string().nullable(),
 });
 export type TaskVerifyState = z.infer<typeof taskVerifyState>;
 
@@ -172,8 +174,25 @@ export const reviewFinding = z.object({
   title: z.string(),
   evidence: z.string(),
   suggestedFix: z.string(),
+  /** Evidence records of the review's own check runs that back the finding. */
+  evidenceIds: z.array(z.string()).optional(),
 });
 export type ReviewFinding = z.infer<typeof reviewFinding>;
+
+/** A check the breaker asked to run during a review: waiting for the user, running, or its outcome. */
+export const reviewCheck = z.object({
+  /** Unique within the review (`c1`, `c2`, …). */
+  id: z.string(),
+  label: z.string(),
+  command: z.string(),
+  status: z.enum(['waiting', 'running', 'denied', 'passed', 'failed', 'no_tests', 'timeout', 'cancelled', 'error']),
+  /** Ran without asking: a configured check or an allowlisted read-only command. */
+  auto: z.boolean(),
+  evidenceId: z.string().optional(),
+  /** The outcome in words (exit status, counts). */
+  note: z.string().optional(),
+});
+export type ReviewCheck = z.infer<typeof reviewCheck>;
 
 /** A breaker review of a task. */
 export const review = z.object({
@@ -186,6 +205,8 @@ export const review = z.object({
   findings: z.array(reviewFinding),
   /** Finding index → created task ID, once accepted. */
   accepted: z.record(z.string(), z.string()),
+  /** Checks the breaker ran or asked to run (absent in reviews stored before check runs existed). */
+  checks: z.array(reviewCheck).optional(),
 });
 export type Review = z.infer<typeof review>;
 
@@ -206,6 +227,8 @@ export const verifyMethods = {
       checks: z.array(plannedCheck),
       testCommand: z.object({ command: z.string(), source: z.string() }).nullable(),
       configuredTestCommand: z.string().nullable(),
+      /** What detection finds in the manifests, whether or not a command is configured. */
+      detectedTestCommand: z.object({ command: z.string(), source: z.string() }).nullable(),
     }),
   ),
   /** Sets (or clears, with null) the project's test command in `.plumbline/checks.json`. */
@@ -234,6 +257,8 @@ export const verifyMethods = {
   'verify.review': method(z.object({ root: projectRoot, taskId: z.string() }), review),
   /** Reviews of the project, newest first. */
   'verify.reviews': method(z.object({ root: projectRoot, taskId: z.string().optional() }), z.object({ reviews: z.array(review) })),
+  /** Answers a check the breaker asked to run that needs the user's approval. */
+  'verify.answerReviewCheck': method(z.object({ root: projectRoot, reviewId: z.string().max(100), checkId: z.string().max(100), approved: z.boolean() }), ok),
   /** Accepts a review finding: creates a task for it. */
   'verify.acceptFinding': method(z.object({ root: projectRoot, reviewId: z.string(), index: z.number().int().min(0) }), z.object({ taskId: z.string() })),
 } as const;

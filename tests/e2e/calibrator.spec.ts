@@ -1,8 +1,8 @@
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, openWorkspace, test } from './fixtures';
 import { git, makeTempDir } from '../helpers/temp-repo';
-import { startMockMessagesApi, streamReply, type MockMessagesApi } from '../helpers/mock-messages-api';
+import { startMockMessagesApi, streamReply, type MockMessagesApi, type RecordedRequest } from '../helpers/mock-messages-api';
 
 let api: MockMessagesApi;
 test.beforeEach(async () => {
@@ -29,6 +29,21 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
   await api.close();
 });
+
+/** A copy of the example project as a fresh git repository. */
+function exampleProject(): string {
+  const project = makeTempDir('plumbline-example-');
+  cpSync(join(process.cwd(), 'resources/example'), project, { recursive: true });
+  git(project, 'init', '-q');
+  git(project, 'add', '-A');
+  git(project, 'commit', '-q', '-m', 'Example project');
+  return project;
+}
+
+/** The tool results the breaker has seen so far, as text. */
+function toolResultText(req: RecordedRequest): string {
+  return JSON.stringify(req.body?.messages ?? []).match(/Evidence (ev-[A-Za-z0-9-]+)/)?.[1] ?? '';
+}
 
 test('verify the example, then catch a lying run: refuted claims on top and the reliability diagram', async ({ page, startHost }) => {
   const project = makeTempDir('plumbline-example-');
@@ -60,9 +75,15 @@ test('verify the example, then catch a lying run: refuted claims on top and the 
   // A run of T-6 whose claims are lies.
   await page.getByRole('region', { name: 'Builder', exact: true }).getByRole('tab', { name: 'Agent', exact: true }).click();
   await page.getByLabel('Task', { exact: true }).selectOption('T-6');
-  await page.getByRole('button', { name: 'Run task' }).click();
-
+  // Before any agent run, passing checks make T-6 verified, and the label says what that rests on.
+  const orch = page.getByRole('region', { name: 'Orchestrator', exact: true });
+  await orch.getByRole('tab', { name: 'Tasks' }).click();
+  await orch.getByRole('region', { name: 'Tasks' }).getByRole('listitem', { name: /^T-6: / }).click();
   await cal.getByRole('tab', { name: /Runs/ }).click();
+  await expect(cal.getByTestId('task-state')).toHaveText('✔ verified — checks pass; no agent run');
+  await cal.screenshot({ path: test.info().outputPath('calibrator-verified-by-checks.png') });
+  await page.getByRole('region', { name: 'Builder', exact: true }).getByRole('button', { name: 'Run task' }).click();
+
   const claims = cal.getByRole('list', { name: 'Claims' });
   await expect(claims.getByRole('listitem')).toHaveCount(4, { timeout: 60_000 });
   // Verdicts first, refuted on top.
@@ -72,6 +93,7 @@ test('verify the example, then catch a lying run: refuted claims on top and the 
   await expect(claims.getByRole('listitem', { name: 'refuted: config loader added' })).toContainText('src/config.js does not exist');
   await expect(claims.getByRole('listitem', { name: 'verified: the whole suite passes' })).toBeVisible();
   await expect(cal.getByRole('tab', { name: /Runs/ })).toContainText('✘ 2');
+  await expect(cal.getByTestId('task-state')).toHaveText('✘ refuted');
   // What no machine can check waits for a ruling; the ruling is evidence too.
   const other = claims.getByRole('listitem', { name: 'unverifiable: a missing limits.json falls back to the default' });
   await other.getByRole('textbox').fill('no fallback in src/quota.js');
@@ -88,4 +110,76 @@ test('verify the example, then catch a lying run: refuted claims on top and the 
   await expect(cal.getByRole('row', { name: /Claims with verdicts/ })).toContainText('4');
   await expect(cal.getByRole('row', { name: /Accuracy/ })).toContainText('25%');
   await cal.screenshot({ path: test.info().outputPath('calibrator-calibration-pane.png') });
+  // The plots take the theme's colours (CSS variables inside the inline SVG).
+  await expect(diagram.locator('rect.bin').first()).toHaveAttribute('fill', 'var(--accent)');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await cal.screenshot({ path: test.info().outputPath('calibrator-calibration-pane-dark.png') });
+});
+
+test('the test command is set in the Checks popover; a breaker review runs a check after approval and cites it', async ({ page, startHost }) => {
+  const project = exampleProject();
+  // The breaker asks to run a command that is neither a configured check nor allowlisted, then cites its evidence.
+  const probe = `node -e "console.log('probe', 6 * 7)"`;
+  api.respondWith((req) => {
+    if (!String(JSON.stringify(req.body?.system ?? '')).includes('breaker')) return streamReply([{ type: 'text', text: 'Nothing to do.' }]);
+    const cited = toolResultText(req);
+    if (!cited) return streamReply([{ type: 'tool_use', name: 'run_check', input: { check: probe } }]);
+    return streamReply([
+      {
+        type: 'tool_use',
+        name: 'report_findings',
+        input: { findings: [{ severity: 'medium', requirementId: 'AC-3', title: 'limits.json is never read', evidence: 'src/quota.js has no reader for limits.json', suggestedFix: 'Read limits.json at start.', evidenceIds: [cited] }] },
+      },
+    ]);
+  });
+  const home = makeTempDir('plumbline-home-');
+  const host = await startHost({ folder: project, env: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'test', HOME: home, XDG_CONFIG_HOME: join(home, '.config') } });
+  await openWorkspace(page, host);
+  const cal = page.getByRole('region', { name: 'Calibrator', exact: true });
+
+  // Checks…: the detected command is the placeholder; Save stores another; Clear goes back to detection.
+  await cal.getByRole('button', { name: 'Checks…' }).click();
+  const popover = cal.getByRole('dialog', { name: 'Checks settings' });
+  const field = popover.getByLabel('Test command');
+  await expect(field).toBeFocused();
+  await expect(field).toHaveAttribute('placeholder', 'npm test');
+  await expect(field).toHaveValue('');
+  await expect(popover.getByRole('status')).toContainText('Detected from package.json scripts.test');
+  await field.fill('node --test test/bucket.test.js');
+  await popover.getByRole('button', { name: 'Save' }).click();
+  await expect(popover).toBeHidden();
+  expect(JSON.parse(readFileSync(join(project, '.plumbline/checks.json'), 'utf8'))).toEqual({ testCommand: 'node --test test/bucket.test.js' });
+  await cal.getByRole('button', { name: 'Checks…' }).click();
+  await expect(field).toHaveValue('node --test test/bucket.test.js');
+  await expect(popover.getByRole('status')).toContainText('Configured in .plumbline/checks.json; detected: npm test');
+  await cal.screenshot({ path: test.info().outputPath('calibrator-checks-popover.png') });
+  await popover.getByRole('button', { name: 'Clear' }).click();
+  await expect(popover).toBeHidden();
+  expect(JSON.parse(readFileSync(join(project, '.plumbline/checks.json'), 'utf8'))).toEqual({ testCommand: null });
+  await cal.getByRole('button', { name: 'Checks…' }).click();
+  await expect(field).toHaveValue('');
+  await page.keyboard.press('Escape');
+  await expect(popover).toBeHidden();
+  await expect(cal.getByRole('button', { name: 'Checks…' })).toBeFocused();
+
+  // Review T-6: the breaker's command waits for approval inline, runs as evidence, and the finding cites it.
+  const orch = page.getByRole('region', { name: 'Orchestrator', exact: true });
+  await orch.getByRole('tab', { name: 'Tasks' }).click();
+  await orch.getByRole('region', { name: 'Tasks' }).getByRole('listitem', { name: /^T-6: / }).click();
+  await cal.getByRole('tab', { name: /Runs/ }).click();
+  await cal.getByRole('button', { name: 'Review', exact: true }).click();
+  const review = cal.getByRole('region', { name: 'Review of T-6' });
+  const checks = review.getByRole('list', { name: 'Checks of the review of T-6' });
+  const asking = checks.getByRole('listitem', { name: /needs your approval$/ });
+  await expect(asking).toContainText(probe);
+  await cal.screenshot({ path: test.info().outputPath('calibrator-review-approval.png') });
+  await asking.getByRole('button', { name: 'Approve' }).click();
+  await expect(checks.getByRole('listitem', { name: /: passed$/ })).toContainText('passed, exit 0');
+  const finding = review.getByRole('list', { name: 'Findings of the review of T-6' }).getByRole('listitem');
+  await expect(finding).toContainText('limits.json is never read');
+  const evidenceId = (await checks.getByRole('button', { name: /^ev-/ }).textContent())!;
+  await expect(finding.getByRole('button', { name: evidenceId })).toBeVisible();
+  await cal.screenshot({ path: test.info().outputPath('calibrator-review-done.png') });
+  await finding.getByRole('button', { name: evidenceId }).click();
+  await expect(cal.getByRole('region', { name: 'Evidence output' })).toContainText('probe 42');
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { createTwoFilesPatch } from 'diff';
 import { z } from 'zod';
-import { reviewFinding, type Review } from '../../../shared/contract/verify';
+import { reviewFinding, type PlannedCheck, type Review } from '../../../shared/contract/verify';
 import { RpcError } from '../../../shared/rpc';
 import { makeClient, streamTurn } from '../agents/model-stream';
 import { missingKeyMessage, SettingsStore } from '../agents/settings-store';
@@ -12,10 +12,12 @@ import type { CoreContext } from '../core-context';
 import { resolveInsideRoot } from '../project/project-registry';
 import { PlanService } from '../specs/plan-service';
 import { appendLine, readJsonLines } from '../util/atomic-write';
+import { describeChecks, ReviewCheckRunner, reviewableChecks, RUN_CHECK_TOOL } from './breaker-checks';
 import { readCheckpointTree } from './claim-verifier';
 import { EvidenceLedger, projectHash } from './evidence';
-import { readPlanFacts } from './plan-facts';
+import { planChecks, readPlanFacts, type PlanFacts } from './plan-facts';
 import { listRuns } from './run-store';
+import { resolveTestCommand } from './test-command';
 
 /** Most turns a review may take before it must report. */
 const MAX_TURNS = 8;
@@ -38,6 +40,7 @@ const REPORT_TOOL: Tool = {
             title: { type: 'string' },
             evidence: { type: 'string', description: 'Where in the diff or files, quoted.' },
             suggestedFix: { type: 'string' },
+            evidenceIds: { type: 'array', items: { type: 'string' }, description: 'IDs of evidence from your run_check calls that back the finding.' },
           },
           required: ['severity', 'requirementId', 'title', 'evidence', 'suggestedFix'],
         },
@@ -98,8 +101,7 @@ export async function taskDiff(dataDir: string, root: string, taskId: string): P
   return out || '(The run left no difference against its checkpoint.)';
 }
 
-async function reviewPrompt(ctx: CoreContext, root: string, taskId: string): Promise<string> {
-  const facts = await readPlanFacts(root);
+async function reviewPrompt(ctx: CoreContext, root: string, taskId: string, facts: PlanFacts, checks: readonly PlannedCheck[]): Promise<string> {
   const task = facts.tasks.find((t) => t.id === taskId);
   if (!task) throw new RpcError('NOT_FOUND', `There is no task ${taskId} in .plumbline/tasks.md.`);
   const pick = (prefix: string) => facts.items.filter((i) => i.id.startsWith(`${prefix}-`));
@@ -113,6 +115,7 @@ async function reviewPrompt(ctx: CoreContext, root: string, taskId: string): Pro
     `\nFailure modes:\n${list(pick('FM'))}`,
     `\nSecurity requirements:\n${list(pick('SEC'))}`,
     `\nNon-requirements (out of scope; building them is a finding too):\n${list(pick('NR'))}`,
+    `\nChecks you can run with run_check (any other command line needs the user's approval):\n${describeChecks(checks)}`,
     `\nThe diff:\n${await taskDiff(ctx.dataDir, root, taskId)}`,
   ].join('\n');
 }
@@ -121,22 +124,70 @@ const SYSTEM = [
   'You are the breaker: an adversarial reviewer of one finished task, in a fresh context.',
   'Find where the change fails its requirements, failure modes and security requirements, or builds what the non-requirements exclude.',
   'Every finding needs concrete evidence from the diff or the files. Do not invent problems; an empty list is a valid result.',
-  'You may read files with read_file. End by calling report_findings exactly once.',
+  'You may read files with read_file and run checks with run_check; a check result is evidence, so cite its evidence ID in the finding it backs.',
+  'End by calling report_findings exactly once.',
 ].join(' ');
 
-async function runReview(ctx: CoreContext, root: string, review: Review, signal: AbortSignal): Promise<Review> {
-  const conn = await new SettingsStore(ctx.dataDir, ctx.host.secrets).connection('breaker');
+/** A review in progress: its abort controller, the checks waiting for the user, its latest state. */
+interface ActiveReview {
+  readonly root: string;
+  readonly controller: AbortController;
+  readonly approvals: Map<string, (approved: boolean) => void>;
+  latest: Review;
+}
+
+async function runReview(ctx: CoreContext, root: string, review: Review, active: ActiveReview): Promise<Review> {
+  const signal = active.controller.signal;
+  const store = new SettingsStore(ctx.dataDir, ctx.host.secrets);
+  const conn = await store.connection('breaker');
   if (!conn.apiKey) throw new RpcError('UNAVAILABLE', missingKeyMessage('breaker'));
   const client = makeClient(conn.apiKey, conn.baseURL);
-  const messages: MessageParam[] = [{ role: 'user', content: await reviewPrompt(ctx, root, review.taskId) }];
+  const [facts, testCommand, settings] = await Promise.all([readPlanFacts(root), resolveTestCommand(root), store.load()]);
+  const checks = reviewableChecks(facts, testCommand, review.taskId);
+  const runner = new ReviewCheckRunner({
+    root,
+    taskId: review.taskId,
+    ledger: new EvidenceLedger(root, ctx.dataDir),
+    checks,
+    configuredCommands: planChecks(facts, testCommand, undefined, ['decision']),
+    allowlist: settings.autoApprove.commands,
+    signal,
+    review,
+    onEvidence: (id) => ctx.bus.emit('evidence.didAppend', { root, ids: [id] }),
+    publish: async (list) => {
+      active.latest = { ...active.latest, checks: [...list] };
+      await saveReview(ctx, root, active.latest);
+    },
+    askUser: (checkId) =>
+      new Promise<boolean>((resolve) => {
+        if (signal.aborted) return resolve(false);
+        const answer = (approved: boolean) => {
+          active.approvals.delete(checkId);
+          signal.removeEventListener('abort', onAbort);
+          resolve(approved);
+        };
+        const onAbort = () => answer(false);
+        signal.addEventListener('abort', onAbort, { once: true });
+        active.approvals.set(checkId, answer);
+      }),
+  });
+  const messages: MessageParam[] = [{ role: 'user', content: await reviewPrompt(ctx, root, review.taskId, facts, checks) }];
   for (let turn = 0; turn < MAX_TURNS; turn++) {
-    const result = await streamTurn(client, { model: conn.model, max_tokens: 8192, system: SYSTEM, tools: [READ_TOOL, REPORT_TOOL], messages }, signal, () => {}, () => {});
-    messages.push({ role: 'assistant', content: result.content as MessageParam['content'] });
-    const calls = result.content.filter((b) => b.type === 'tool_use');
+    const turnResult = await streamTurn(client, { model: conn.model, max_tokens: 8192, system: SYSTEM, tools: [READ_TOOL, RUN_CHECK_TOOL, REPORT_TOOL], messages }, signal, () => {}, () => {});
+    messages.push({ role: 'assistant', content: turnResult.content as MessageParam['content'] });
+    const calls = turnResult.content.filter((b) => b.type === 'tool_use');
     const report = calls.find((c) => c.name === 'report_findings');
     if (report) {
       const parsed = reportInput.safeParse(report.input);
-      if (parsed.success) return { ...review, status: 'done', findings: parsed.data.findings };
+      if (parsed.success) {
+        // A finding may cite only evidence this review produced; an invented ID is dropped.
+        const known = runner.evidenceIds();
+        const findings = parsed.data.findings.map(({ evidenceIds, ...f }) => {
+          const cited = (evidenceIds ?? []).filter((id) => known.has(id));
+          return cited.length ? { ...f, evidenceIds: cited } : f;
+        });
+        return { ...active.latest, status: 'done', findings };
+      }
     }
     if (calls.length === 0) break;
     const results = [];
@@ -149,6 +200,8 @@ async function runReview(ctx: CoreContext, root: string, review: Review, signal:
         } catch (error) {
           content = `Error: ${error instanceof Error ? error.message : String(error)}`;
         }
+      } else if (c.name === 'run_check') {
+        content = await runner.run(c.input);
       } else if (c.name === 'report_findings') {
         content = 'Error: the findings did not match the schema (severity, requirementId, title, evidence, suggestedFix). Call report_findings again.';
       } else {
@@ -156,12 +209,13 @@ async function runReview(ctx: CoreContext, root: string, review: Review, signal:
       }
       results.push({ type: 'tool_result' as const, tool_use_id: c.id, content });
     }
+    if (signal.aborted) throw new Error('The review was cancelled.');
     messages.push({ role: 'user', content: results });
   }
-  return { ...review, status: 'failed', error: 'The breaker ended without reporting findings. Try the review again.' };
+  return { ...active.latest, status: 'failed', error: 'The breaker ended without reporting findings. Try the review again.' };
 }
 
-const running = new Map<string, AbortController>();
+const running = new Map<string, ActiveReview>();
 
 /**
  * Starts a breaker review of a finished task in a fresh context (the breaker role's model and
@@ -176,13 +230,14 @@ export async function startReview(ctx: CoreContext, root: string, taskId: string
   const review: Review = { id: `rv-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`, taskId, model: conn.model, time: new Date().toISOString(), status: 'running', findings: [], accepted: {} };
   await saveReview(ctx, root, review);
   const controller = new AbortController();
-  running.set(review.id, controller);
+  const active: ActiveReview = { root, controller, approvals: new Map(), latest: review };
+  running.set(review.id, active);
   void (async () => {
     let done: Review;
     try {
-      done = await runReview(ctx, root, review, controller.signal);
+      done = await runReview(ctx, root, review, active);
     } catch (error) {
-      done = { ...review, status: controller.signal.aborted ? 'cancelled' : 'failed', error: error instanceof Error ? error.message : String(error) };
+      done = { ...active.latest, status: controller.signal.aborted ? 'cancelled' : 'failed', error: error instanceof Error ? error.message : String(error) };
     } finally {
       running.delete(review.id);
     }
@@ -195,7 +250,7 @@ export async function startReview(ctx: CoreContext, root: string, taskId: string
         how: `review by ${done.model} (role breaker)`,
         kind: 'review',
         result: done.status !== 'done' ? 'error' : done.findings.length > 0 ? 'flagged' : 'passed',
-        excerpt: done.error ?? (done.findings.map((f) => `[${f.severity}] ${f.requirementId ?? '—'} ${f.title}`).join('\n') || 'No findings.'),
+        excerpt: done.error ?? (done.findings.map((f) => `[${f.severity}] ${f.requirementId ?? '—'} ${f.title}${f.evidenceIds ? ` (evidence ${f.evidenceIds.join(', ')})` : ''}`).join('\n') || 'No findings.'),
         key: `review:${done.id}`,
       })
       .then((r) => ctx.bus.emit('evidence.didAppend', { root, ids: [r.id] }))
@@ -208,9 +263,26 @@ export async function startReview(ctx: CoreContext, root: string, taskId: string
   return review;
 }
 
-/** Stops running reviews (on dispose). */
+/** Stops running reviews (on dispose); checks waiting for approval are denied. */
 export function cancelReviews(): void {
-  for (const c of running.values()) c.abort();
+  for (const r of running.values()) r.controller.abort();
+}
+
+/** The user's answer to a check the breaker asked to run that needs approval. */
+export function answerReviewCheck(root: string, reviewId: string, checkId: string, approved: boolean): void {
+  const active = running.get(reviewId);
+  const answer = active && active.root === root ? active.approvals.get(checkId) : undefined;
+  if (!answer) throw new RpcError('NOT_FOUND', 'That check is no longer waiting for approval (the review ended or it was answered).');
+  answer(approved);
+}
+
+/** The check runs a finding cites, as lines for the task it becomes. */
+function citedEvidence(review: Review, ids: readonly string[] | undefined): string {
+  const lines = (ids ?? []).flatMap((id) => {
+    const c = review.checks?.find((x) => x.evidenceId === id);
+    return c ? [`${id} (\`${c.command}\` ${c.note ?? c.status})`] : [];
+  });
+  return lines.length ? `\n\nCited evidence: ${lines.join('; ')}.` : '';
 }
 
 /** Accepts a review finding: creates a task for it through the Orchestrator's plan service. */
@@ -228,7 +300,7 @@ export async function acceptFinding(ctx: CoreContext, root: string, reviewId: st
     root,
     {
       title: `Fix: ${finding.title}`,
-      description: `${finding.evidence}\n\nSuggested fix: ${finding.suggestedFix}\n\nFound by the breaker review of ${review.taskId} (${finding.severity}).`,
+      description: `${finding.evidence}\n\nSuggested fix: ${finding.suggestedFix}\n\nFound by the breaker review of ${review.taskId} (${finding.severity}).${citedEvidence(review, finding.evidenceIds)}`,
       serves: finding.requirementId ? [finding.requirementId] : (origin?.serves ?? []),
       scope: origin?.scope ?? [],
       checks: origin?.checks ?? [],

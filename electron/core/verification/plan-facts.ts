@@ -2,10 +2,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { PlannedCheck } from '../../../shared/contract/verify';
 import type { TaskItem } from '../../../shared/contract/spec';
-import { parseMarkdown } from '../specs/markdown-source';
-import { SPEC_PATH, TASKS_PATH } from '../specs/plan-files';
-import { readDecisions } from '../specs/plan-reader';
-import { parseSpec } from '../specs/spec-doc';
+import { TASKS_PATH } from '../specs/plan-files';
+import { readAllSpecs, readDecisions } from '../specs/plan-reader';
 import { parseTasks } from '../tasks/tasks-doc';
 import type { TestCommand } from './test-command';
 
@@ -44,27 +42,13 @@ async function readText(path: string): Promise<string | null> {
   }
 }
 
-/**
- * The command of an acceptance check: the LAST inline code of its text, because the spec's
- * convention is "statement — `command`" and the statement itself may quote code (`capacity`).
- */
-export function acceptanceCommand(text: string, fallback: string | null): string | null {
-  const codes: string[] = [];
-  const visit = (node: unknown): void => {
-    const n = node as { type?: string; value?: unknown; children?: unknown[] };
-    if (n.type === 'inlineCode' && typeof n.value === 'string') codes.push(n.value);
-    for (const c of n.children ?? []) visit(c);
-  };
-  visit(parseMarkdown(text));
-  return codes.length > 0 ? codes[codes.length - 1]!.trim() || fallback : fallback;
-}
-
 /** Reads spec, tasks and decisions of a project; missing files are empty, never an error. */
 export async function readPlanFacts(root: string): Promise<PlanFacts> {
-  const specText = await readText(join(root, SPEC_PATH));
-  const spec = specText ? parseSpec(specText) : null;
-  const items = spec ? spec.items.map((i) => ({ id: i.id, text: i.text })) : [];
-  const acceptance = spec ? spec.items.filter((i) => i.prefix === 'AC').map((i) => ({ id: i.id, text: i.text, command: acceptanceCommand(i.text, i.command) })) : [];
+  // Every spec of the project (.plumbline/spec.md and .plumbline/specs/*.md); an AC's command is
+  // the last inline code of its item (the spec parser's rule).
+  const specItems = (await readAllSpecs(root).catch(() => [])).flatMap((s) => s.items);
+  const items = specItems.map((i) => ({ id: i.id, text: i.text }));
+  const acceptance = specItems.filter((i) => i.prefix === 'AC').map((i) => ({ id: i.id, text: i.text, command: i.command }));
   const tasksText = await readText(join(root, TASKS_PATH));
   const tasks = tasksText ? parseTasks(tasksText) : [];
   // The Orchestrator's reader owns the decision format; a broken record must not stop verification.

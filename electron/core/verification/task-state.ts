@@ -35,65 +35,97 @@ export async function dirtyPaths(root: string): Promise<string[]> {
   }
 }
 
+/** What the agent sessions know of a verified run: the user's review of its diff and the files it wrote. */
+export interface RunFacts {
+  /** 'accepted' once its diff was committed; 'rejected' runs do not count for their task. */
+  readonly review: 'pending' | 'accepted' | 'rejected' | 'none';
+  /** Project-relative files the run wrote (its journal). */
+  readonly files: readonly string[];
+}
+
+/** Files changed after a piece of evidence: committed since its commit, or uncommitted and written after it. */
+async function changedAfter(root: string, record: EvidenceRecord, tree: TreeState, dirty: readonly string[], cache: Map<string, string[]>): Promise<string[]> {
+  const since = Date.parse(record.time);
+  const writtenAfter = (p: string) => {
+    try {
+      return fs.statSync(`${root}/${p}`).mtimeMs > since;
+    } catch {
+      return true;
+    }
+  };
+  let committed: string[] = [];
+  if (record.commit && tree.commit && record.commit !== tree.commit) {
+    const key = `${record.commit}..${tree.commit}`;
+    if (!cache.has(key)) cache.set(key, await changedBetween(root, record.commit, tree.commit).catch(() => ['(history unreadable)']));
+    committed = cache.get(key)!;
+    // Evidence taken on a dirty tree may have checked exactly the bytes committed later (a run's
+    // accepted diff): such a path counts only when written after the evidence.
+    if (record.dirty) committed = committed.filter((p) => p.startsWith('(') || writtenAfter(p));
+  }
+  return [...new Set([...committed, ...dirty.filter(writtenAfter)])];
+}
+
 /**
- * A task is verified only when every check it names passed and no claim of its latest run is
- * refuted; stale when files in its scope changed after the evidence's commit; failing when a
- * check failed; unverified when a check has no evidence yet.
+ * A task is verified only when every check it names passed and no claim of its accepted run (or
+ * its latest run not rejected) is refuted; stale when its files changed after the evidence; failing
+ * when a check failed; unverified when a check has no evidence yet. A task with no accepted agent
+ * run still becomes verified on passing checks (work done by hand counts) — `acceptedRunId: null`
+ * says so. Its files are its scope plus what its accepted run wrote; with neither, every project file.
  */
-export async function taskStates(root: string, facts: PlanFacts, testCommand: TestCommand | null, records: readonly EvidenceRecord[], runs: readonly RunVerification[], tree: TreeState): Promise<TaskVerifyState[]> {
+export async function taskStates(
+  root: string,
+  facts: PlanFacts,
+  testCommand: TestCommand | null,
+  records: readonly EvidenceRecord[],
+  runs: readonly RunVerification[],
+  tree: TreeState,
+  runFacts: ReadonlyMap<string, RunFacts> = new Map(),
+): Promise<TaskVerifyState[]> {
   const latest = new Map<string, EvidenceRecord>();
   for (const r of records) if (r.key) latest.set(r.key, r);
   const changedCache = new Map<string, string[]>();
   const dirty = tree.dirty ? await dirtyPaths(root) : [];
   const out: TaskVerifyState[] = [];
   for (const task of facts.tasks) {
-    const run = runs.find((r) => r.taskId === task.id);
-    if (run && run.counts.refuted > 0) {
-      out.push({ taskId: task.id, state: 'refuted', reason: `${run.counts.refuted} claim(s) of run ${run.runId} refuted.`, commit: run.commit });
+    // Runs newest first; a rejected run's diff never landed, so its claims say nothing of the task.
+    const taskRuns = runs.filter((r) => r.taskId === task.id && runFacts.get(r.runId)?.review !== 'rejected');
+    const accepted = taskRuns.find((r) => runFacts.get(r.runId)?.review === 'accepted') ?? null;
+    const acceptedRunId = accepted?.runId ?? null;
+    const refutedRun = [taskRuns[0], accepted].find((r) => r && r.counts.refuted > 0);
+    if (refutedRun) {
+      out.push({ taskId: task.id, state: 'refuted', reason: `${refutedRun.counts.refuted} claim(s) of run ${refutedRun.runId} refuted.`, commit: refutedRun.commit, acceptedRunId });
       continue;
     }
     const checks = planChecks(facts, testCommand, task.id);
     if (checks.length === 0) {
-      out.push({ taskId: task.id, state: 'unverified', reason: 'The task names no runnable check.', commit: null });
+      out.push({ taskId: task.id, state: 'unverified', reason: 'The task names no runnable check.', commit: null, acceptedRunId });
       continue;
     }
     const evidence = checks.map((c) => ({ check: c, record: latest.get(`check:${c.id}`) }));
     const missing = evidence.filter((e) => !e.record);
     const failed = evidence.filter((e) => e.record && e.record.result !== 'passed');
     if (failed.length > 0) {
-      out.push({ taskId: task.id, state: 'failing', reason: `${failed.map((e) => e.check.id).join(', ')}: ${failed.map((e) => e.record!.result).join(', ')}.`, commit: failed[0]!.record!.commit });
+      out.push({ taskId: task.id, state: 'failing', reason: `${failed.map((e) => e.check.id).join(', ')}: ${failed.map((e) => e.record!.result).join(', ')}.`, commit: failed[0]!.record!.commit, acceptedRunId });
       continue;
     }
     if (missing.length > 0) {
-      out.push({ taskId: task.id, state: 'unverified', reason: `No evidence yet for ${missing.map((e) => e.check.id).join(', ')}.`, commit: null });
+      out.push({ taskId: task.id, state: 'unverified', reason: `No evidence yet for ${missing.map((e) => e.check.id).join(', ')}.`, commit: null, acceptedRunId });
       continue;
     }
+    const own = [...task.scope, ...(accepted ? (runFacts.get(accepted.runId)?.files ?? []) : [])];
+    const isTasks = (p: string) => (own.length > 0 ? inScope(p, own) : !p.startsWith('.plumbline/'));
     let stale: string | null = null;
     for (const { record } of evidence) {
-      const at = record!.commit;
-      let changed: string[] = [];
-      if (at && tree.commit && at !== tree.commit) {
-        const key = `${at}..${tree.commit}`;
-        if (!changedCache.has(key)) changedCache.set(key, await changedBetween(root, at, tree.commit).catch(() => ['(history unreadable)']));
-        changed = changedCache.get(key)!;
-      }
-      // Uncommitted files count only when written after the evidence was taken.
-      const since = Date.parse(record!.time);
-      const dirtyAfter = dirty.filter((p) => {
-        try {
-          return fs.statSync(`${root}/${p}`).mtimeMs > since;
-        } catch {
-          return true;
-        }
-      });
-      const touched = [...changed, ...dirtyAfter].filter((p) => !p.startsWith('.plumbline/') && inScope(p, task.scope));
-      if (touched.length > 0 || (at !== tree.commit && task.scope.length === 0 && changed.length > 0)) {
-        stale = `Files changed since the evidence (${touched.slice(0, 3).join(', ') || 'commit moved'}); verify again.`;
+      const touched = (await changedAfter(root, record!, tree, dirty, changedCache)).filter((p) => !p.startsWith('.plumbline/') && isTasks(p));
+      if (touched.length > 0) {
+        stale = `Files changed since the evidence (${touched.slice(0, 3).join(', ')}${touched.length > 3 ? ', …' : ''}); verify again.`;
         break;
       }
     }
-    if (stale) out.push({ taskId: task.id, state: 'stale', reason: stale, commit: evidence[0]!.record!.commit });
-    else out.push({ taskId: task.id, state: 'verified', reason: `All ${checks.length} check(s) passed.`, commit: evidence[0]!.record!.commit });
+    const commit = evidence[0]!.record!.commit;
+    const basis = accepted ? `run ${accepted.runId} accepted with no refuted claim` : 'no agent run';
+    if (stale) out.push({ taskId: task.id, state: 'stale', reason: stale, commit, acceptedRunId });
+    else out.push({ taskId: task.id, state: 'verified', reason: `All ${checks.length} check(s) pass; ${basis}.`, commit, acceptedRunId });
   }
   return out;
 }

@@ -3,15 +3,16 @@ import type { Handlers } from '../../../shared/rpc';
 import { RpcError } from '../../../shared/rpc';
 import type { DomainModule } from '../create-core';
 import type { CoreContext } from '../core-context';
-import { acceptFinding, cancelReviews, listReviews, startReview } from './breaker';
+import { acceptFinding, answerReviewCheck, cancelReviews, listReviews, startReview } from './breaker';
 import { calibrationByModel } from './calibration';
 import { runChecks } from './checks-runner';
 import { ruleOnClaim, runClaimNow } from './claim-verifier';
 import { currentRecords, EvidenceLedger, supersededIds } from './evidence';
 import { planChecks, readPlanFacts } from './plan-facts';
 import { listRuns } from './run-store';
+import { taskRunFacts } from './run-facts';
 import { taskStates } from './task-state';
-import { readChecksConfig, resolveTestCommand, writeTestCommand } from './test-command';
+import { detectTestCommand, readChecksConfig, resolveTestCommand, writeTestCommand } from './test-command';
 
 type VerifyHandlers = Pick<
   Handlers,
@@ -28,6 +29,7 @@ type VerifyHandlers = Pick<
   | 'verify.taskStates'
   | 'verify.review'
   | 'verify.reviews'
+  | 'verify.answerReviewCheck'
   | 'verify.acceptFinding'
 >;
 
@@ -54,8 +56,8 @@ export function createVerifyModule(ctx: CoreContext): DomainModule<VerifyHandler
     },
     'verify.plan': async ({ root, taskId }) => {
       ctx.projects.require(root);
-      const [facts, testCommand, config] = await Promise.all([readPlanFacts(root), resolveTestCommand(root), readChecksConfig(root)]);
-      return { checks: planChecks(facts, testCommand, taskId), testCommand, configuredTestCommand: config.testCommand ?? null };
+      const [facts, testCommand, config, detected] = await Promise.all([readPlanFacts(root), resolveTestCommand(root), readChecksConfig(root), detectTestCommand(root)]);
+      return { checks: planChecks(facts, testCommand, taskId), testCommand, configuredTestCommand: config.testCommand ?? null, detectedTestCommand: detected };
     },
     'verify.setTestCommand': async ({ root, command }) => {
       ctx.projects.require(root);
@@ -106,12 +108,16 @@ export function createVerifyModule(ctx: CoreContext): DomainModule<VerifyHandler
     'verify.taskStates': async ({ root }) => {
       const ledger = ledgerFor(root);
       const [facts, testCommand, records, runs, tree] = await Promise.all([readPlanFacts(root), resolveTestCommand(root), ledger.readAll(), listRuns(ctx.dataDir, root), ledger.state()]);
-      return { tasks: await taskStates(root, facts, testCommand, records, runs.map((r) => r.verification), tree) };
+      return { tasks: await taskStates(root, facts, testCommand, records, runs.map((r) => r.verification), tree, await taskRunFacts(ctx.dataDir, root, runs)) };
     },
     'verify.review': ({ root, taskId }) => startReview(ctx, ctx.projects.require(root), taskId),
     'verify.reviews': async ({ root, taskId }) => {
       ctx.projects.require(root);
       return { reviews: (await listReviews(ctx.dataDir, root)).filter((r) => !taskId || r.taskId === taskId) };
+    },
+    'verify.answerReviewCheck': ({ root, reviewId, checkId, approved }) => {
+      answerReviewCheck(ctx.projects.require(root), reviewId, checkId, approved);
+      return { ok: true };
     },
     'verify.acceptFinding': async ({ root, reviewId, index }) => ({ taskId: await acceptFinding(ctx, ctx.projects.require(root), reviewId, index) }),
   };

@@ -40,6 +40,12 @@ export interface OpenOutput {
   readonly found: boolean;
 }
 
+/** The project's test command: what is configured (`.plumbline/checks.json`) and what detection finds. */
+export interface ChecksConfig {
+  readonly configured: string | null;
+  readonly detected: { readonly command: string; readonly source: string } | null;
+}
+
 /** The Calibrator slice: evidence, verified runs, calibration, reviews and the verify job. */
 export interface CalibratorSlice {
   readonly calRoot: string | null;
@@ -57,6 +63,8 @@ export interface CalibratorSlice {
   readonly openOutput: OpenOutput | null;
   /** Claims being re-run or ruled on, as `runId#index`. */
   readonly claimBusy: readonly string[];
+  /** Null until loaded for the open project. */
+  readonly checksConfig: ChecksConfig | null;
   loadCalibrator(root: string | null): Promise<void>;
   refreshCalibrator(): Promise<void>;
   setCalTab(tab: CalibratorTab): void;
@@ -74,6 +82,13 @@ export interface CalibratorSlice {
   ruleClaim(runId: string, index: number, holds: boolean, note: string): Promise<void>;
   startReview(taskId: string): Promise<void>;
   acceptReviewFinding(reviewId: string, index: number): Promise<void>;
+  /** Approves or denies a check the breaker asked to run. */
+  answerReviewCheck(reviewId: string, checkId: string, approved: boolean): Promise<void>;
+  /** Opens an evidence record's output in the Evidence tab. */
+  openEvidence(id: string): Promise<void>;
+  loadChecksConfig(): Promise<void>;
+  /** Saves the project's test command; null (or blank) clears it so detection applies again. */
+  saveTestCommand(command: string | null): Promise<void>;
 }
 
 /** Streamed output kept in memory per job. */
@@ -108,9 +123,10 @@ export function createCalibratorSlice(api: ApiClient): StateCreator<AppState, []
       verifyJob: null,
       openOutput: null,
       claimBusy: [],
+      checksConfig: null,
 
       async loadCalibrator(r) {
-        set({ calRoot: r, evidence: [], supersededIds: [], verifiedRuns: [], calibration: [], taskStates: [], reviews: [], verifyJob: null, openOutput: null, calError: null });
+        set({ calRoot: r, evidence: [], supersededIds: [], verifiedRuns: [], calibration: [], taskStates: [], reviews: [], verifyJob: null, openOutput: null, calError: null, checksConfig: null });
         if (r) await get().refreshCalibrator();
       },
 
@@ -214,6 +230,39 @@ export function createCalibratorSlice(api: ApiClient): StateCreator<AppState, []
           get().notify('info', `Created ${taskId} for the finding.`);
           const reviews = await api.request('verify.reviews', { root: r });
           set({ reviews: reviews.reviews });
+        }),
+      answerReviewCheck: (reviewId, checkId, approved) =>
+        guard(async (r) => {
+          await api.request('verify.answerReviewCheck', { root: r, reviewId, checkId, approved });
+        }),
+      openEvidence: (id) =>
+        guard(async (r) => {
+          let record = get().evidence.find((x) => x.id === id);
+          if (!record) {
+            const ev = await api.request('verify.evidence', { root: r });
+            if (root() !== r) return;
+            set({ evidence: ev.records, supersededIds: ev.supersededIds });
+            record = ev.records.find((x) => x.id === id);
+          }
+          if (!record) {
+            get().notify('error', `Evidence ${id} is not in this project's ledger.`);
+            return;
+          }
+          set({ calTab: 'evidence' });
+          await get().showOutput(record);
+        }),
+      loadChecksConfig: () =>
+        guard(async (r) => {
+          const plan = await api.request('verify.plan', { root: r });
+          if (root() === r) set({ checksConfig: { configured: plan.configuredTestCommand, detected: plan.detectedTestCommand } });
+        }),
+      saveTestCommand: (command) =>
+        guard(async (r) => {
+          const value = command?.trim() ? command.trim() : null;
+          await api.request('verify.setTestCommand', { root: r, command: value });
+          get().notify('info', value ? `Test command set to ${value}.` : 'Test command cleared: the detected one applies.');
+          await get().loadChecksConfig();
+          await get().refreshCalibrator();
         }),
     };
   };

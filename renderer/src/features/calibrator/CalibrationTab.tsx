@@ -1,6 +1,9 @@
-import { calibrationTrendSvg, reliabilityDiagramSvg } from '../../../../shared/calibration-plot';
+import { calibrationTrendSvg, reliabilityDiagramSvg, type PlotColours } from '../../../../shared/calibration-plot';
 import { useAppStore } from '../../stores/app-store';
 import { pct } from './verdict-marks';
+
+/** The theme's colours: inline SVG in the DOM resolves CSS variables, so the plots follow light and dark. */
+const THEME_COLOURS: PlotColours = { ink: 'currentColor', accent: 'var(--accent)', secondary: 'var(--muted)' };
 
 /** Calibration per model and role: the numbers, the reliability diagram and the trend. */
 export function CalibrationTab() {
@@ -30,8 +33,8 @@ export function CalibrationTab() {
             </tbody>
           </table>
           {/* The SVG comes from a pure function over numbers, with every text escaped. */}
-          <div className="cal-plot" dangerouslySetInnerHTML={{ __html: reliabilityDiagramSvg(g.bins, `${g.model} · ${g.role}`) }} />
-          {g.trend.length > 0 && <div className="cal-plot" dangerouslySetInnerHTML={{ __html: calibrationTrendSvg(g.trend, `${g.model} · ${g.role}`) }} />}
+          <div className="cal-plot" dangerouslySetInnerHTML={{ __html: reliabilityDiagramSvg(g.bins, `${g.model} · ${g.role}`, 240, THEME_COLOURS) }} />
+          {g.trend.length > 0 && <div className="cal-plot" dangerouslySetInnerHTML={{ __html: calibrationTrendSvg(g.trend, `${g.model} · ${g.role}`, 240, 80, THEME_COLOURS) }} />}
         </section>
       ))}
     </div>

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ClaimResult, Review, RunVerification } from '../../../../shared/contract';
+import type { ClaimResult, Review, ReviewCheck, RunVerification } from '../../../../shared/contract';
 import { useAppStore } from '../../stores/app-store';
-import { markOf, pct, shortTime } from './verdict-marks';
+import { markOf, pct, reviewCheckMark, shortTime, taskStateMark } from './verdict-marks';
 
 function ClaimRow({ run, c }: { run: RunVerification; c: ClaimResult }) {
   const m = markOf(c.verdict);
@@ -94,8 +94,53 @@ function RunCard({ run, open, onToggle }: { run: RunVerification; open: boolean;
   );
 }
 
+/** A link that opens an evidence record's output in the Evidence tab. */
+function EvidenceLink({ id }: { id: string }) {
+  const open = useAppStore((s) => s.openEvidence);
+  return (
+    <button type="button" className="cal-evidence-link mono" onClick={() => void open(id)} title="Open this evidence and its output">
+      {id}
+    </button>
+  );
+}
+
+/** A check the breaker ran, or asks to run: approvals inline, with the command in full. */
+function ReviewCheckRow({ review, check }: { review: Review; check: ReviewCheck }) {
+  const answer = useAppStore((s) => s.answerReviewCheck);
+  const m = reviewCheckMark(check.status);
+  const asking = check.status === 'waiting' && review.status === 'running';
+  return (
+    <li className={`cal-review-check${asking ? ' cal-review-ask' : ''}`} aria-label={`${check.label}: ${m.word}`}>
+      <div className="cal-claim-head">
+        <span className={`cal-mark ${m.tone}`} aria-hidden="true">
+          {m.symbol}
+        </span>
+        <span className={`cal-verdict ${m.tone}`}>{m.word}</span>
+        <code className="grow">{check.command}</code>
+      </div>
+      {(check.note || check.evidenceId) && (
+        <div className="cal-claim-body muted">
+          {check.note} {check.auto ? '' : '(approved by you)'} {check.evidenceId && <EvidenceLink id={check.evidenceId} />}
+        </div>
+      )}
+      {asking && (
+        <span className="cal-claim-actions">
+          <span className="muted">The breaker asks to run this command in the project folder.</span>
+          <button type="button" className="btn btn-small" onClick={() => void answer(review.id, check.id, true)}>
+            Approve
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => void answer(review.id, check.id, false)}>
+            Deny
+          </button>
+        </span>
+      )}
+    </li>
+  );
+}
+
 function ReviewCard({ review }: { review: Review }) {
   const accept = useAppStore((s) => s.acceptReviewFinding);
+  const checks = review.checks ?? [];
   return (
     <section className="cal-run" aria-label={`Review of ${review.taskId}`}>
       <div className="row">
@@ -106,8 +151,15 @@ function ReviewCard({ review }: { review: Review }) {
         <span className="muted num">{shortTime(review.time)}</span>
       </div>
       {review.error && <p className="danger cal-summary">{review.error}</p>}
+      {checks.length > 0 && (
+        <ul className="list cal-review-checks" aria-label={`Checks of the review of ${review.taskId}`}>
+          {checks.map((c) => (
+            <ReviewCheckRow key={c.id} review={review} check={c} />
+          ))}
+        </ul>
+      )}
       {review.status === 'done' && review.findings.length === 0 && <p className="muted cal-summary">No findings.</p>}
-      <ul className="list">
+      <ul className="list" aria-label={`Findings of the review of ${review.taskId}`}>
         {review.findings.map((f, i) => {
           const created = review.accepted[String(i)];
           return (
@@ -124,7 +176,15 @@ function ReviewCard({ review }: { review: Review }) {
                   </button>
                 )}
               </div>
-              <div className="cal-claim-body muted">{f.evidence}</div>
+              <div className="cal-claim-body muted">
+                {f.evidence}
+                {f.evidenceIds?.map((id) => (
+                  <span key={id}>
+                    {' '}
+                    <EvidenceLink id={id} />
+                  </span>
+                ))}
+              </div>
               <div className="cal-claim-body">Fix: {f.suggestedFix}</div>
             </li>
           );
@@ -144,14 +204,15 @@ export function RunsTab() {
   const shownRuns = taskId ? runs.filter((r) => r.taskId === taskId) : runs;
   const shownReviews = taskId ? reviews.filter((r) => r.taskId === taskId) : reviews;
   const state = taskId ? states.find((t) => t.taskId === taskId) : undefined;
+  const stateMark = state ? taskStateMark(state) : null;
   return (
     <div className="scroll cal-runs">
       {taskId && (
         <div className="toolbar">
           <strong>{taskId}</strong>
-          {state && (
-            <span className={state.state === 'verified' ? 'ok' : state.state === 'refuted' || state.state === 'failing' ? 'danger' : 'warn'} title={state.reason}>
-              {state.state === 'verified' ? '✔' : state.state === 'refuted' || state.state === 'failing' ? '✘' : '⚠'} {state.state}
+          {stateMark && state && (
+            <span className={`${stateMark.tone} cal-task-state`} title={state.reason} data-testid="task-state">
+              {stateMark.symbol} {stateMark.word}
             </span>
           )}
           <span className="spacer" />

@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../stores/app-store';
+import { ChecksSettings } from './ChecksSettings';
 import { markOf } from './verdict-marks';
 
 /** "Verify" with progress, cancel and the streamed output of the running check. */
@@ -36,6 +37,8 @@ export function VerifyBar() {
             {job.cancelled ? '? cancelled' : failed ? `✘ ${failed} of ${job.results.length} failed` : `✔ all ${job.results.length} passed`}
           </span>
         )}
+        <span className="spacer" />
+        <ChecksSettings />
       </div>
       {job && (running || job.output) && (
         <details className="cal-output" open={running}>

@@ -1,4 +1,4 @@
-import type { ClaimVerdict, EvidenceResult } from '../../../../shared/contract';
+import type { ClaimVerdict, EvidenceResult, ReviewCheck, TaskVerifyState } from '../../../../shared/contract';
 
 /** Shape + word + colour class for a result, so status reads without colour too. */
 export interface Mark {
@@ -32,6 +32,39 @@ export function markOf(result: EvidenceResult | ClaimVerdict): Mark {
       return { symbol: '?', word: 'unverifiable', tone: 'muted' };
     case 'pending':
       return { symbol: '…', word: 'waiting for you', tone: 'warn' };
+  }
+}
+
+/** The mark of a check the breaker ran or asked to run. */
+export function reviewCheckMark(status: ReviewCheck['status']): Mark {
+  switch (status) {
+    case 'waiting':
+      return { symbol: '…', word: 'needs your approval', tone: 'warn' };
+    case 'running':
+      return { symbol: '…', word: 'running', tone: 'muted' };
+    case 'denied':
+      return { symbol: '–', word: 'denied', tone: 'muted' };
+    default:
+      return markOf(status);
+  }
+}
+
+/**
+ * The label of a task's verification state. "verified" always says what it rests on, so passing
+ * checks on hand-made work are not mistaken for a verified agent run.
+ */
+export function taskStateMark(s: Pick<TaskVerifyState, 'state' | 'acceptedRunId'>): Mark {
+  switch (s.state) {
+    case 'verified':
+      return { symbol: '✔', word: s.acceptedRunId ? 'verified — checks pass; accepted run, no claim refuted' : 'verified — checks pass; no agent run', tone: 'ok' };
+    case 'refuted':
+      return { symbol: '✘', word: 'refuted', tone: 'danger' };
+    case 'failing':
+      return { symbol: '✘', word: 'failing', tone: 'danger' };
+    case 'stale':
+      return { symbol: '⚠', word: s.acceptedRunId ? 'stale — files changed since the evidence' : 'stale — files changed since the evidence; no agent run', tone: 'warn' };
+    case 'unverified':
+      return { symbol: '?', word: 'unverified', tone: 'muted' };
   }
 }
 

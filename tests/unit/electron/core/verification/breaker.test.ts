@@ -5,9 +5,9 @@ import type { Review } from '../../../../../shared/contract/verify';
 import type { CoreContext } from '../../../../../electron/core/core-context';
 import { EventBus } from '../../../../../electron/core/events';
 import { ProjectRegistry } from '../../../../../electron/core/project/project-registry';
-import { acceptFinding, listReviews, startReview } from '../../../../../electron/core/verification/breaker';
+import { acceptFinding, answerReviewCheck, cancelReviews, listReviews, startReview } from '../../../../../electron/core/verification/breaker';
 import { EvidenceLedger } from '../../../../../electron/core/verification/evidence';
-import { startMockMessagesApi, streamReply, type MockMessagesApi } from '../../../../helpers/mock-messages-api';
+import { startMockMessagesApi, streamReply, type MockMessagesApi, type RecordedRequest } from '../../../../helpers/mock-messages-api';
 import { makeRepo, makeTempDir } from '../../../../helpers/temp-repo';
 
 function makeCtx(dataDir: string): CoreContext {
@@ -39,6 +39,33 @@ function finished(ctx: CoreContext, id: string): Promise<Review> {
     });
   });
 }
+
+/** Answers every check of a review as it starts waiting for approval. */
+function answerChecks(ctx: CoreContext, root: string, answers: Readonly<Record<string, boolean>>): void {
+  const answered = new Set<string>();
+  ctx.bus.subscribe((e) => {
+    if (e.event !== 'verify.didReview') return;
+    const review = (e.payload as { review: Review }).review;
+    for (const c of review.checks ?? []) {
+      if (c.status !== 'waiting' || answered.has(c.id)) continue;
+      answered.add(c.id);
+      answerReviewCheck(root, review.id, c.id, answers[c.id] ?? false);
+    }
+  });
+}
+
+/** The text of every tool_result in the newest user message of a request. */
+function toolResults(req: RecordedRequest): string[] {
+  const messages = req.body?.messages as Array<{ role: string; content: unknown }>;
+  const last = messages[messages.length - 1]!;
+  return Array.isArray(last.content) ? last.content.flatMap((b: { type: string; content?: unknown }) => (b.type === 'tool_result' ? [String(b.content)] : [])) : [];
+}
+
+const CHECKED_REPO = {
+  'src/limit.js': 'export const limit = () => 0;\n',
+  '.plumbline/spec.md': '# S\n\n## Failure modes\n\n- FM-1: limit store down → allow\n\n## Acceptance checks\n\n- AC-1: the fallback exists `test -f src/fallback.js`\n',
+  '.plumbline/tasks.md': '# Tasks\n\n## T-1: Limits\n\n- Serves: FM-1\n- Scope: src/\n- Checks: AC-1\n- Status: in review\n',
+};
 
 describe('breaker review', () => {
   let api: MockMessagesApi;
@@ -92,5 +119,89 @@ describe('breaker review', () => {
     vi.stubEnv('ANTHROPIC_API_KEY', '');
     const root = makeRepo({ '.plumbline/tasks.md': '# Tasks\n\n## T-1: X\n' });
     await expect(startReview(makeCtx(makeTempDir()), root, 'T-1')).rejects.toThrow(/key/i);
+  });
+
+  it('runs a named check at once through the checks runner; the result is evidence and the finding cites it', async () => {
+    const root = makeRepo(CHECKED_REPO);
+    const ctx = makeCtx(makeTempDir('plumbline-data-'));
+    api.enqueue(streamReply([{ type: 'tool_use', name: 'run_check', input: { check: 'AC-1' } }]));
+    api.respondWith((req) => {
+      const cited = /Evidence (\S+):/.exec(toolResults(req).join('\n'))?.[1] ?? 'none';
+      return streamReply([
+        {
+          type: 'tool_use',
+          name: 'report_findings',
+          input: { findings: [{ severity: 'high', requirementId: 'FM-1', title: 'No fallback', evidence: `AC-1 fails (${cited})`, suggestedFix: 'Add src/fallback.js.', evidenceIds: [cited, 'ev-invented'] }] },
+        },
+      ]);
+    });
+    const started = await startReview(ctx, root, 'T-1');
+    const done = await finished(ctx, started.id);
+    expect(done.status).toBe('done');
+
+    // The check ran without asking (a configured check) and is an evidence record keyed like any AC-1 run.
+    const evidence = await new EvidenceLedger(root, ctx.dataDir).readAll();
+    const record = evidence.find((r) => r.key === 'check:AC-1');
+    expect(record).toMatchObject({ result: 'failed', exitCode: 1, how: 'test -f src/fallback.js', kind: 'command' });
+    expect(done.checks).toEqual([{ id: 'c1', label: 'AC-1: the fallback exists `test -f src/fallback.js`', command: 'test -f src/fallback.js', status: 'failed', auto: true, evidenceId: record!.id, note: 'failed, exit 1' }]);
+    // The model saw the result and the list of runnable checks; the finding cites the real evidence only.
+    expect(JSON.stringify(api.messageRequests()[0]!.body?.messages)).toContain('AC-1: the fallback exists');
+    expect(toolResults(api.messageRequests()[1]!)[0]).toContain(`failed, exit 1.\nEvidence ${record!.id}:`);
+    expect(done.findings[0]!.evidenceIds).toEqual([record!.id]);
+    expect(evidence.find((r) => r.kind === 'review')!.excerpt).toContain(`(evidence ${record!.id})`);
+
+    await acceptFinding(ctx, root, started.id, 0);
+    expect(readFileSync(join(root, '.plumbline/tasks.md'), 'utf8')).toContain(`Cited evidence: ${record!.id} (\`test -f src/fallback.js\` failed, exit 1).`);
+  });
+
+  it('asks before any other command: approved runs as evidence, denied never runs, allowlisted runs at once', async () => {
+    const root = makeRepo(CHECKED_REPO);
+    const ctx = makeCtx(makeTempDir('plumbline-data-'));
+    answerChecks(ctx, root, { c1: true, c2: false });
+    api.enqueue(
+      streamReply([
+        { type: 'tool_use', name: 'run_check', input: { check: 'echo approved-probe > probe.txt' } },
+        { type: 'tool_use', name: 'run_check', input: { check: 'echo denied-probe > denied.txt' } },
+        { type: 'tool_use', name: 'run_check', input: { check: 'ls src' } },
+      ]),
+      streamReply([{ type: 'tool_use', name: 'report_findings', input: { findings: [] } }]),
+    );
+    const started = await startReview(ctx, root, 'T-1');
+    const done = await finished(ctx, started.id);
+    expect(done.status).toBe('done');
+    expect(done.checks!.map((c) => [c.id, c.status, c.auto])).toEqual([
+      ['c1', 'passed', false],
+      ['c2', 'denied', false],
+      ['c3', 'passed', true],
+    ]);
+    expect(readFileSync(join(root, 'probe.txt'), 'utf8')).toBe('approved-probe\n');
+    expect(() => readFileSync(join(root, 'denied.txt'))).toThrow();
+    const results = toolResults(api.messageRequests()[1]!);
+    expect(results[0]).toContain('passed, exit 0');
+    expect(results[1]).toMatch(/denied running `echo denied-probe > denied.txt`/);
+    expect(results[2]).toContain('limit.js');
+    const evidence = await new EvidenceLedger(root, ctx.dataDir).readAll();
+    expect(evidence.filter((r) => r.kind === 'command').map((r) => [r.how, r.result, r.taskId])).toEqual([
+      ['echo approved-probe > probe.txt', 'passed', 'T-1'],
+      ['ls src', 'passed', 'T-1'],
+    ]);
+    // A check that is not waiting cannot be answered.
+    expect(() => answerReviewCheck(root, started.id, 'c2', true)).toThrow(/no longer waiting/);
+  });
+
+  it('stops a review that waits for an approval: the check is denied and never runs', async () => {
+    const root = makeRepo(CHECKED_REPO);
+    const ctx = makeCtx(makeTempDir('plumbline-data-'));
+    ctx.bus.subscribe((e) => {
+      const review = (e.payload as { review?: Review }).review;
+      if (e.event === 'verify.didReview' && review?.checks?.[0]?.status === 'waiting') cancelReviews();
+    });
+    api.enqueue(streamReply([{ type: 'tool_use', name: 'run_check', input: { check: 'touch stopped.txt' } }]));
+    const started = await startReview(ctx, root, 'T-1');
+    const done = await finished(ctx, started.id);
+    expect(done.status).toBe('cancelled');
+    expect(done.checks!.map((c) => c.status)).toEqual(['denied']);
+    expect(() => readFileSync(join(root, 'stopped.txt'))).toThrow();
+    expect(api.messageRequests()).toHaveLength(1);
   });
 });

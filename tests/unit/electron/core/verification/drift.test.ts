@@ -57,12 +57,13 @@ describe('detectTestCommand', () => {
   });
 });
 
-describe('acceptanceCommand', () => {
-  it('takes the last inline code: the statement may quote code before the command', async () => {
-    const { acceptanceCommand } = await import('../../../../../electron/core/verification/plan-facts');
-    expect(acceptanceCommand('A burst of `capacity` requests passes — `node --test test/bucket.test.js`', 'capacity')).toBe('node --test test/bucket.test.js');
-    expect(acceptanceCommand('The whole suite passes — `npm test`', 'npm test')).toBe('npm test');
-    expect(acceptanceCommand('A reviewer reads the body.', null)).toBeNull();
+describe('acceptance check commands', () => {
+  it('are the last inline code: the statement may quote code before the command', async () => {
+    const { parseSpec } = await import('../../../../../electron/core/specs/spec-doc');
+    const spec = parseSpec(
+      '# S\n\n## Acceptance checks\n\n- AC-1: A burst of `capacity` requests passes — `node --test test/bucket.test.js`\n- AC-2: The whole suite passes — `npm test`\n- AC-3: A reviewer reads the body.\n',
+    );
+    expect(spec.items.map((i) => i.command)).toEqual(['node --test test/bucket.test.js', 'npm test', null]);
   });
 });
 

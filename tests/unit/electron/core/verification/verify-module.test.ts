@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dispatch, type Handlers } from '../../../../../shared/rpc';
 import type { EventOf } from '../../../../../shared/contract';
@@ -69,7 +71,24 @@ describe('verify module through the contract', () => {
 
   it('stores a configured test command', async () => {
     const { root, call } = setup('true');
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ scripts: { test: 'vitest run' } }));
+    expect(await call('verify.plan', { root })).toMatchObject({ configuredTestCommand: null, testCommand: { command: 'npm test' }, detectedTestCommand: { command: 'npm test', source: 'package.json scripts.test' } });
     await call('verify.setTestCommand', { root, command: 'node --test' });
-    expect(await call('verify.plan', { root })).toMatchObject({ configuredTestCommand: 'node --test', testCommand: { command: 'node --test', source: 'configured' } });
+    // The detected command stays visible (the pane shows it as the placeholder) while another is configured.
+    expect(await call('verify.plan', { root })).toMatchObject({
+      configuredTestCommand: 'node --test',
+      testCommand: { command: 'node --test', source: 'configured' },
+      detectedTestCommand: { command: 'npm test', source: 'package.json scripts.test' },
+    });
+    await call('verify.setTestCommand', { root, command: null });
+    expect(await call('verify.plan', { root })).toMatchObject({ configuredTestCommand: null, testCommand: { command: 'npm test' } });
+  });
+
+  it('says a verified task has no agent run, and refuses an answer to a check nobody asked', async () => {
+    const { root, call, finished } = setup('true');
+    const { jobId } = (await call('verify.run', { root })) as { jobId: string };
+    await finished(jobId);
+    expect(await call('verify.taskStates', { root })).toEqual({ tasks: [expect.objectContaining({ taskId: 'T-1', state: 'verified', acceptedRunId: null, reason: 'All 1 check(s) pass; no agent run.' })] });
+    await expect(call('verify.answerReviewCheck', { root, reviewId: 'rv-x', checkId: 'c1', approved: true })).rejects.toThrow(/NOT_FOUND: That check is no longer waiting/);
   });
 });
