@@ -206,7 +206,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await core.dispose();
       throw new Error(opened.error.message);
     }
-    url += `&open=${encodeURIComponent((opened.result as { root: string }).root)}`;
+    const root = (opened.result as { root: string }).root;
+    url += `&open=${encodeURIComponent(root)}`;
+    // The first status scan of a big repository takes a while: start it now, while the browser loads the
+    // renderer, so the page's own request finds it done or under way. A failure (not a git repository)
+    // is left for that request to report.
+    void dispatch(core.handlers, { id: 0, method: 'git.status', params: { root } }, { connectionId: 'startup' });
   }
   return {
     url,

@@ -1,71 +1,17 @@
-import { useEffect, useRef } from 'react';
-import { currentTheme, monaco } from './monaco-setup';
-import { languageForPath } from './language';
+import { lazy, Suspense } from 'react';
+import type { CodeEditorProps } from './MonacoCodeEditor';
 
-/** Props of the code editor. */
-export interface CodeEditorProps {
-  readonly value: string;
-  readonly language?: string;
-  readonly path?: string;
-  readonly readOnly?: boolean;
-  readonly onChange?: (value: string) => void;
-  readonly onSave?: (value: string) => void;
-  /** Accessible name of the editor. */
-  readonly ariaLabel?: string;
-}
+export type { CodeEditorProps } from './MonacoCodeEditor';
 
-/** A Monaco editor for one text; the value prop replaces the content only when it differs. */
-export function CodeEditor({ value, language, path, readOnly = false, onChange, onSave, ariaLabel }: CodeEditorProps) {
-  const host = useRef<HTMLDivElement>(null);
-  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
-  const handlers = useRef({ onChange, onSave });
-  useEffect(() => {
-    handlers.current = { onChange, onSave };
-  });
+// Monaco is most of the renderer's code; loading it on first use lets the three panes show without
+// downloading and parsing it first (quality.md: start → panes with status ≤ 2 s).
+const Monaco = lazy(() => import('./MonacoCodeEditor').then((m) => ({ default: m.MonacoCodeEditor })));
 
-  useEffect(() => {
-    if (!host.current) return;
-    const lang = language ?? (path ? languageForPath(path) : 'plaintext');
-    const editor = monaco.editor.create(host.current, {
-      value,
-      language: lang,
-      // Prose is written in long lines; wrapping keeps it readable in a narrow pane.
-      wordWrap: lang === 'markdown' || lang === 'plaintext' ? 'on' : 'off',
-      readOnly,
-      theme: currentTheme(),
-      automaticLayout: true,
-      minimap: { enabled: false },
-      fontSize: 13,
-      scrollBeyondLastLine: false,
-      renderWhitespace: 'selection',
-      ariaLabel: ariaLabel ?? (path ? `Editor: ${path}` : 'Editor'),
-    });
-    editorRef.current = editor;
-    const sub = editor.onDidChangeModelContent(() => handlers.current.onChange?.(editor.getValue()));
-    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => handlers.current.onSave?.(editor.getValue()));
-    return () => {
-      sub.dispose();
-      editor.getModel()?.dispose();
-      editor.dispose();
-      editorRef.current = null;
-    };
-    // The editor is created once per mount; later prop changes are applied below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-
-  useEffect(() => {
-    const editor = editorRef.current;
-    if (editor && editor.getValue() !== value) editor.setValue(value);
-  }, [value]);
-
-  useEffect(() => {
-    editorRef.current?.updateOptions({ readOnly });
-  }, [readOnly]);
-
-  useEffect(() => {
-    const model = editorRef.current?.getModel();
-    if (model) monaco.editor.setModelLanguage(model, language ?? (path ? languageForPath(path) : 'plaintext'));
-  }, [language, path]);
-
-  return <div className="code-editor" ref={host} data-testid="code-editor" />;
+/** A Monaco editor for one text (loaded on first use); the value prop replaces the content only when it differs. */
+export function CodeEditor(props: CodeEditorProps) {
+  return (
+    <Suspense fallback={<div className="code-editor editor-loading" aria-busy="true">Loading the editor…</div>}>
+      <Monaco {...props} />
+    </Suspense>
+  );
 }
