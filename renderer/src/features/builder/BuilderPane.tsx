@@ -1,3 +1,4 @@
+import { TabList, tabPanelProps } from '../../components/TabList';
 import { useUiPrefs } from '../../stores/ui-prefs';
 import { builderTabs } from './builder-tabs';
 
@@ -8,30 +9,10 @@ export function BuilderPane() {
   const active = builderTabs.find((t) => t.id === stored) ?? builderTabs[0];
   return (
     <>
-      <div className="tabs" role="tablist" aria-label="Builder views">
-        {builderTabs.map((t) => (
-          <button
-            key={t.id}
-            className="tab"
-            role="tab"
-            id={`builder-tab-${t.id}`}
-            aria-selected={t.id === active.id}
-            aria-controls={`builder-panel-${t.id}`}
-            tabIndex={t.id === active.id ? 0 : -1}
-            onClick={() => setTab(t.id)}
-            onKeyDown={(e) => {
-              if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-              const i = builderTabs.findIndex((x) => x.id === active.id);
-              const next = builderTabs[(i + (e.key === 'ArrowRight' ? 1 : builderTabs.length - 1)) % builderTabs.length];
-              setTab(next.id);
-              document.getElementById(`builder-tab-${next.id}`)?.focus();
-            }}
-          >
-            {t.label}
-          </button>
-        ))}
+      <div className="tabs">
+        <TabList tabs={builderTabs} active={active.id} onSelect={setTab} label="Builder views" idPrefix="builder" />
       </div>
-      <div className="pane-body" role="tabpanel" id={`builder-panel-${active.id}`} aria-labelledby={`builder-tab-${active.id}`}>
+      <div className="pane-body" {...tabPanelProps('builder', active.id)}>
         {active.render()}
       </div>
     </>

@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+import { TabList, tabPanelProps } from '../../components/TabList';
 import { useAppStore } from '../../stores/app-store';
 import type { CalibratorTab } from '../../stores/calibrator-slice';
 import './calibrator.css';
@@ -21,33 +22,13 @@ export function CalibratorPane() {
   return (
     <div className="calibrator">
       <div className="tabs">
-        <div role="tablist" aria-label="Calibrator views" className="tablist">
-          {TABS.map(([id, label]) => (
-            <button
-              key={id}
-              type="button"
-              role="tab"
-              className="tab"
-              id={`cal-tab-${id}`}
-              aria-selected={tab === id}
-              aria-controls={`cal-panel-${id}`}
-              tabIndex={tab === id ? 0 : -1}
-              onClick={() => setTab(id)}
-              onKeyDown={(e) => {
-                const i = TABS.findIndex(([t]) => t === id);
-                const next = e.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : e.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : undefined;
-                if (next) {
-                  e.preventDefault();
-                  setTab(next[0]);
-                  document.getElementById(`cal-tab-${next[0]}`)?.focus();
-                }
-              }}
-            >
-              {label}
-              {id === 'runs' && refuted > 0 && <span className="badge danger-badge"> ✘ {refuted}</span>}
-            </button>
-          ))}
-        </div>
+        <TabList
+          tabs={TABS.map(([id, label]) => ({ id, label, badge: id === 'runs' && refuted > 0 ? <span className="badge danger-badge"> ✘ {refuted}</span> : undefined }))}
+          active={tab}
+          onSelect={setTab}
+          label="Calibrator views"
+          idPrefix="cal"
+        />
       </div>
       <VerifyBar />
       {error && (
@@ -55,7 +36,7 @@ export function CalibratorPane() {
           ⚠ {error}
         </div>
       )}
-      <div className="cal-body" role="tabpanel" id={`cal-panel-${tab}`} aria-labelledby={`cal-tab-${tab}`}>
+      <div className="cal-body" {...tabPanelProps('cal', tab)}>
         {tab === 'evidence' && <EvidenceTab />}
         {tab === 'runs' && <RunsTab />}
         {tab === 'calibration' && <CalibrationTab />}

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useApi } from '../../api/api-context';
+import { TabList, tabPanelProps } from '../../components/TabList';
 import { useCommands } from '../../commands/registry';
 import { useAppStore } from '../../stores/app-store';
 import type { OrchestratorTab } from '../../stores/orchestrator-slice';
@@ -44,32 +45,7 @@ export function OrchestratorPane() {
   return (
     <div className="orchestrator">
       <div className="tabs orch-tabs">
-        <div role="tablist" aria-label="Orchestrator" className="tablist">
-          {TABS.map(([id, label]) => (
-            <button
-              key={id}
-              type="button"
-              role="tab"
-              className="tab"
-              id={`orch-tab-${id}`}
-              aria-selected={tab === id}
-              aria-controls={`orch-panel-${id}`}
-              tabIndex={tab === id ? 0 : -1}
-              onClick={() => setTab(id)}
-              onKeyDown={(e) => {
-                const i = TABS.findIndex(([t]) => t === id);
-                const next = e.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : e.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : undefined;
-                if (next) {
-                  e.preventDefault();
-                  setTab(next[0]);
-                  document.getElementById(`orch-tab-${next[0]}`)?.focus();
-                }
-              }}
-            >
-              {label}
-            </button>
-          ))}
-        </div>
+        <TabList tabs={TABS.map(([id, label]) => ({ id, label }))} active={tab} onSelect={setTab} label="Orchestrator" idPrefix="orch" />
         <span className="spacer" />
         {openQuestions > 0 && (
           <button type="button" className="btn btn-ghost btn-small warn" onClick={() => setTab('spec')} title="Open questions in the spec">
@@ -91,7 +67,7 @@ export function OrchestratorPane() {
           ⚠ {error}
         </div>
       )}
-      <div className="orch-body" role="tabpanel" id={`orch-panel-${tab}`} aria-labelledby={`orch-tab-${tab}`}>
+      <div className="orch-body" {...tabPanelProps('orch', tab)}>
         {loading && <p className="empty">Reading the plan…</p>}
         {tab === 'spec' && <SpecView />}
         {tab === 'decisions' && <DecisionsView />}

@@ -83,25 +83,25 @@ export function SpecItemRow({ item, findings, first, last }: { readonly item: Sp
         <span className="grow item-text" onDoubleClick={() => { setDraft(item.text); setEditing(true); }} title={item.source ? `Imported from ${item.source}` : undefined}>
           <InlineText text={item.text} />
           {!item.command && item.prefix === 'AC' && <span className="badge">manual</span>}
+          {/* Decisions linking this item flow with its text, so they never squeeze it. */}
+          {decidedIn.map((d) => (
+            <button
+              key={d.number}
+              type="button"
+              className="chip decided"
+              aria-label={`Decided in ${d.id}: ${d.title}`}
+              title={`${d.id}: ${d.title} (${d.status})`}
+              onClick={(e) => {
+                e.stopPropagation();
+                showDecision(d.number);
+                focusItem(d.id);
+              }}
+            >
+              decided in {d.id}
+            </button>
+          ))}
         </span>
       )}
-      {!editing &&
-        decidedIn.map((d) => (
-          <button
-            key={d.number}
-            type="button"
-            className="chip decided"
-            aria-label={`Decided in ${d.id}: ${d.title}`}
-            title={`${d.id}: ${d.title} (${d.status})`}
-            onClick={(e) => {
-              e.stopPropagation();
-              showDecision(d.number);
-              focusItem(d.id);
-            }}
-          >
-            decided in {d.id}
-          </button>
-        ))}
       <FindingBadge findings={findings} />
       <span className="row-actions">
         <button type="button" className="btn btn-ghost btn-small" aria-label={`Edit ${item.id}`} onClick={(e) => { e.stopPropagation(); setDraft(item.text); setEditing(true); }}>
