@@ -24,10 +24,11 @@ describe('parseTestOutput on real runner outputs', () => {
     ['pytest-junit-fail.xml', 'junit', { passed: 1, failed: 1, skipped: 1, total: 3 }],
     ['cargo-fail.txt', 'cargo', { passed: 1, failed: 1, skipped: 1, total: 3 }],
     ['cargo-pass.txt', 'cargo', { passed: 2, failed: 0, skipped: 1, total: 3 }],
-    ['go-v-fail.handwritten.txt', 'go', { passed: 1, failed: 1, skipped: 1, total: 3 }],
-    ['go-none.handwritten.txt', 'go', { passed: 0, failed: 0, skipped: 0, total: 0 }],
-    ['jest-fail.handwritten.txt', 'jest', { passed: 1, failed: 1, skipped: 1, total: 3 }],
-    ['jest-none.handwritten.txt', 'jest', { passed: 0, failed: 0, skipped: 0, total: 0 }],
+    ['go-v-fail.txt', 'go', { passed: 1, failed: 1, skipped: 1, total: 3 }],
+    ['go-none.txt', 'go', { passed: 0, failed: 0, skipped: 0, total: 0 }],
+    ['jest-fail.txt', 'jest', { passed: 1, failed: 1, skipped: 1, total: 3 }],
+    ['jest-pass.txt', 'jest', { passed: 1, failed: 0, skipped: 0, total: 1 }],
+    ['jest-none.txt', 'jest', { passed: 0, failed: 0, skipped: 0, total: 0 }],
   ];
   for (const [file, format, counts] of cases) {
     it(`reads ${file}`, () => {
@@ -38,7 +39,7 @@ describe('parseTestOutput on real runner outputs', () => {
   }
 
   it('gives no counts for go output without -v that ran tests', () => {
-    expect(parseTestOutput(read('go-pass.handwritten.txt'))).toBeNull();
+    expect(parseTestOutput(read('go-pass.txt'))).toBeNull();
   });
 
   it('gives no counts for plain command output', () => {
