@@ -3,7 +3,14 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
 import type { GitAuthor } from '../../../shared/contract';
+import { atomicWrite } from '../util/atomic-write';
 import { parseConfig } from './repo-layout';
+
+/** The fs isomorphic-git writes the config through: every write is atomic (a crash never leaves a torn .git/config). */
+const atomicFs = {
+  ...fs,
+  promises: { ...fs.promises, writeFile: (path: fs.PathLike, data: string | Uint8Array) => atomicWrite(String(path), data) },
+};
 
 /** The global config files git reads, in order (later ones win): XDG, then ~/.gitconfig. */
 function globalConfigPaths(): string[] {
@@ -45,7 +52,7 @@ export async function readAuthor(dir: string): Promise<GitAuthor> {
 
 /** Saves the author to the repository's own config (.git/config). */
 export async function writeRepoAuthor(dir: string, name: string, email: string): Promise<GitAuthor> {
-  await git.setConfig({ fs, dir, path: 'user.name', value: name });
-  await git.setConfig({ fs, dir, path: 'user.email', value: email });
+  await git.setConfig({ fs: atomicFs, dir, path: 'user.name', value: name });
+  await git.setConfig({ fs: atomicFs, dir, path: 'user.email', value: email });
   return readAuthor(dir);
 }
