@@ -142,14 +142,24 @@ export class DiscardStore {
       if (f.restoreTo) await writeSide(abs, f.restoreTo.bytes, f.restoreTo.symlink, f.restoreTo.mode);
       else await fs.rm(abs, { force: true });
     }
+    await this.prune(root);
     return { id, at, paths: files.map((f) => f.path), restored: false };
+  }
+
+  /** Keeps the stored copies of the newest KEEP discards only (the list never shows older ones). */
+  private async prune(root: string): Promise<void> {
+    const discards = (await this.records(root)).filter((r) => r.type === 'discard');
+    for (const old of discards.slice(0, Math.max(0, discards.length - KEEP))) {
+      await fs.rm(join(this.folder(root), old.id), { recursive: true, force: true });
+    }
   }
 
   /** Brings a discard back; refused (CONFLICT naming the files) when they were changed since. */
   async restore(root: string, id: string): Promise<void> {
     const recs = await this.records(root);
     const rec = recs.find((r): r is Extract<DiscardRecord, { type: 'discard' }> => r.type === 'discard' && r.id === id);
-    if (!rec) throw new RpcError('NOT_FOUND', 'That discarded change is no longer kept. Nothing was changed.');
+    const kept = rec ? await fs.stat(join(this.folder(root), id)).then(() => true, () => false) : false;
+    if (!rec || !kept) throw new RpcError('NOT_FOUND', 'That discarded change is no longer kept. Nothing was changed.');
     if (recs.some((r) => r.type === 'restored' && r.id === id)) throw new RpcError('CONFLICT', 'That change was already brought back.');
     const changed: string[] = [];
     for (const f of rec.files) {

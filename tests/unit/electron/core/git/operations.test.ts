@@ -285,6 +285,21 @@ describe('discard and bring back', () => {
     await expect(store.restore(dir, entry.id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('a.txt') });
     expect(fs.readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('newer work\n');
   });
+
+  it('keeps the copies of the newest 50 discards only, and says so for an older one', async () => {
+    const dir = makeRepo({ 'a.txt': 'a\n' });
+    const store = new DiscardStore(join(base, `data${counter++}`));
+    const ids: string[] = [];
+    for (let i = 0; i < 52; i++) {
+      fs.writeFileSync(join(dir, 'a.txt'), `edit ${i}\n`);
+      ids.push((await store.discard(dir, ['a.txt'])).id);
+    }
+    expect((await store.list(dir)).map((e) => e.id)).toEqual(ids.slice(2).reverse());
+    await expect(store.restore(dir, ids[0]!)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(fs.readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('a\n');
+    await store.restore(dir, ids[51]!);
+    expect(fs.readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('edit 51\n');
+  });
 });
 
 describe('diffs', () => {
