@@ -179,13 +179,13 @@ export const reviewFinding = z.object({
 });
 export type ReviewFinding = z.infer<typeof reviewFinding>;
 
-/** A check the breaker asked to run during a review: waiting for the user, running, or its outcome. */
+/** A check the breaker asked to run during a review: waiting for the user or for a running Verify job ("queued"), running, or its outcome. */
 export const reviewCheck = z.object({
   /** Unique within the review (`c1`, `c2`, …). */
   id: z.string(),
   label: z.string(),
   command: z.string(),
-  status: z.enum(['waiting', 'running', 'denied', 'passed', 'failed', 'no_tests', 'timeout', 'cancelled', 'error']),
+  status: z.enum(['waiting', 'queued', 'running', 'denied', 'passed', 'failed', 'no_tests', 'timeout', 'cancelled', 'error']),
   /** Ran without asking: a configured check or an allowlisted read-only command. */
   auto: z.boolean(),
   evidenceId: z.string().optional(),
@@ -259,6 +259,8 @@ export const verifyMethods = {
   'verify.reviews': method(z.object({ root: projectRoot, taskId: z.string().optional() }), z.object({ reviews: z.array(review) })),
   /** Answers a check the breaker asked to run that needs the user's approval. */
   'verify.answerReviewCheck': method(z.object({ root: projectRoot, reviewId: z.string().max(100), checkId: z.string().max(100), approved: z.boolean() }), ok),
+  /** Stops a running review: the model stream ends, waiting checks are denied, a running check is killed; the review ends "cancelled". */
+  'verify.cancelReview': method(z.object({ root: projectRoot, reviewId: z.string().max(100) }), ok),
   /** Accepts a review finding: creates a task for it. */
   'verify.acceptFinding': method(z.object({ root: projectRoot, reviewId: z.string(), index: z.number().int().min(0) }), z.object({ taskId: z.string() })),
 } as const;

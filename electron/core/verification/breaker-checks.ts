@@ -6,6 +6,10 @@ import { describeOutcome, runChecks } from './checks-runner';
 import type { EvidenceLedger } from './evidence';
 import { planChecks, type PlanFacts } from './plan-facts';
 import type { TestCommand } from './test-command';
+import type { ReleaseLock, WorkingTreeLock } from './tree-lock';
+
+/** How a check shows while a Verify job (or another review's check) holds the working tree. */
+const QUEUED = { status: 'queued', note: 'Waits for the running verification of this project to finish.' } as const;
 
 /** Output tail handed back to the breaker per check. */
 const OUTPUT_TAIL = 8000;
@@ -57,6 +61,8 @@ export interface ReviewCheckEnv {
   /** The agent settings' allowlist of read-only commands. */
   readonly allowlist: readonly string[];
   readonly signal: AbortSignal;
+  /** The project's one-check-run-at-a-time lock, shared with Verify jobs. */
+  readonly lock: WorkingTreeLock;
   /** Publishes the review's check list after every change (saved and pushed as an event). */
   readonly publish: (checks: readonly ReviewCheck[]) => Promise<void>;
   /** Waits for the user's answer to a check that needs approval; false when the review stops. */
@@ -101,17 +107,37 @@ export class ReviewCheckRunner {
     this.list.push(entry);
     // The question is registered before the review shows it waiting, so an answer can never come too early.
     const answer = auto ? null : this.env.askUser(id);
-    await this.set(id, entry);
-    if (answer) {
-      const approved = await answer;
-      if (!approved) {
-        await this.set(id, { ...entry, status: 'denied' });
-        return this.env.signal.aborted
-          ? 'The review was stopped before the check ran.'
-          : `The user denied running \`${raw}\`. Do not ask for it again; review without it or use a listed check.`;
+    // Taken before the check shows "running", so a running check always holds the tree.
+    let release: ReleaseLock | null = auto ? this.env.lock.tryAcquire(this.env.root) : null;
+    try {
+      await this.set(id, auto && !release ? { ...entry, ...QUEUED } : entry);
+      if (answer) {
+        const approved = await answer;
+        if (!approved) {
+          await this.set(id, { ...entry, status: 'denied' });
+          return this.env.signal.aborted
+            ? 'The review was stopped before the check ran.'
+            : `The user denied running \`${raw}\`. Do not ask for it again; review without it or use a listed check.`;
+        }
+        release = this.env.lock.tryAcquire(this.env.root);
+        await this.set(id, release ? { ...entry, status: 'running' } : { ...entry, ...QUEUED });
       }
-      await this.set(id, { ...entry, status: 'running' });
+      if (!release) {
+        release = await this.env.lock.acquire(this.env.root, this.env.signal);
+        if (!release) {
+          await this.set(id, { ...entry, status: 'cancelled' });
+          return 'The review was stopped before the check ran.';
+        }
+        await this.set(id, { ...entry, status: 'running' });
+      }
+      return await this.runHolding(planned, id, entry);
+    } finally {
+      release?.();
     }
+  }
+
+  /** Runs one resolved check while this review holds the working tree. */
+  private async runHolding(planned: PlannedCheck, id: string, entry: ReviewCheck): Promise<string> {
     let output = '';
     const [result] = await runChecks(this.env.ledger, [planned], {
       root: this.env.root,

@@ -18,9 +18,12 @@ import { EvidenceLedger, projectHash } from './evidence';
 import { planChecks, readPlanFacts, type PlanFacts } from './plan-facts';
 import { listRuns } from './run-store';
 import { resolveTestCommand } from './test-command';
+import { workingTreeLock } from './tree-lock';
 
 /** Most turns a review may take before it must report. */
 const MAX_TURNS = 8;
+/** Why a stopped review has no findings. */
+const STOPPED = 'The review was stopped before the breaker reported; it has no findings. Start a new review to try again.';
 /** Diff text given to the breaker; larger diffs are cut with a note. */
 const DIFF_LIMIT = 60_000;
 
@@ -152,6 +155,7 @@ async function runReview(ctx: CoreContext, root: string, review: Review, active:
     configuredCommands: planChecks(facts, testCommand, undefined, ['decision']),
     allowlist: settings.autoApprove.commands,
     signal,
+    lock: workingTreeLock,
     review,
     onEvidence: (id) => ctx.bus.emit('evidence.didAppend', { root, ids: [id] }),
     publish: async (list) => {
@@ -189,6 +193,7 @@ async function runReview(ctx: CoreContext, root: string, review: Review, active:
         return { ...active.latest, status: 'done', findings };
       }
     }
+    if (signal.aborted) throw new Error(STOPPED);
     if (calls.length === 0) break;
     const results = [];
     for (const c of calls) {
@@ -209,9 +214,10 @@ async function runReview(ctx: CoreContext, root: string, review: Review, active:
       }
       results.push({ type: 'tool_result' as const, tool_use_id: c.id, content });
     }
-    if (signal.aborted) throw new Error('The review was cancelled.');
+    if (signal.aborted) throw new Error(STOPPED);
     messages.push({ role: 'user', content: results });
   }
+  if (signal.aborted) throw new Error(STOPPED);
   return { ...active.latest, status: 'failed', error: 'The breaker ended without reporting findings. Try the review again.' };
 }
 
@@ -237,7 +243,10 @@ export async function startReview(ctx: CoreContext, root: string, taskId: string
     try {
       done = await runReview(ctx, root, review, active);
     } catch (error) {
-      done = { ...active.latest, status: controller.signal.aborted ? 'cancelled' : 'failed', error: error instanceof Error ? error.message : String(error) };
+      // A stopped review keeps only what really happened (its checks); it never gets findings.
+      done = controller.signal.aborted
+        ? { ...active.latest, status: 'cancelled', findings: [], error: STOPPED }
+        : { ...active.latest, status: 'failed', error: error instanceof Error ? error.message : String(error) };
     } finally {
       running.delete(review.id);
     }
@@ -249,7 +258,7 @@ export async function startReview(ctx: CoreContext, root: string, taskId: string
         what: `Breaker review of ${taskId}`,
         how: `review by ${done.model} (role breaker)`,
         kind: 'review',
-        result: done.status !== 'done' ? 'error' : done.findings.length > 0 ? 'flagged' : 'passed',
+        result: done.status === 'cancelled' ? 'cancelled' : done.status !== 'done' ? 'error' : done.findings.length > 0 ? 'flagged' : 'passed',
         excerpt: done.error ?? (done.findings.map((f) => `[${f.severity}] ${f.requirementId ?? '—'} ${f.title}${f.evidenceIds ? ` (evidence ${f.evidenceIds.join(', ')})` : ''}`).join('\n') || 'No findings.'),
         key: `review:${done.id}`,
       })
@@ -266,6 +275,24 @@ export async function startReview(ctx: CoreContext, root: string, taskId: string
 /** Stops running reviews (on dispose); checks waiting for approval are denied. */
 export function cancelReviews(): void {
   for (const r of running.values()) r.controller.abort();
+}
+
+/**
+ * Stops one review: aborts its model stream, denies checks waiting for approval and kills a running
+ * check's process group (all through its abort signal). The review then ends "cancelled". A review
+ * stored as running that no longer runs here (the app quit mid-review) is marked cancelled at once.
+ */
+export async function cancelReview(ctx: Pick<CoreContext, 'dataDir' | 'bus'>, root: string, reviewId: string): Promise<void> {
+  const active = running.get(reviewId);
+  if (active && active.root === root) {
+    active.controller.abort();
+    return;
+  }
+  const stored = (await listReviews(ctx.dataDir, root)).find((r) => r.id === reviewId);
+  if (!stored) throw new RpcError('NOT_FOUND', `No review ${reviewId} in this project.`);
+  if (stored.status !== 'running') return;
+  const checks = stored.checks?.map((c) => (c.status === 'waiting' || c.status === 'queued' || c.status === 'running' ? { ...c, status: 'cancelled' as const } : c));
+  await saveReview(ctx, root, { ...stored, status: 'cancelled', findings: [], error: STOPPED, ...(checks ? { checks } : {}) });
 }
 
 /** The user's answer to a check the breaker asked to run that needs approval. */

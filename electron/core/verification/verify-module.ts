@@ -3,7 +3,7 @@ import type { Handlers } from '../../../shared/rpc';
 import { RpcError } from '../../../shared/rpc';
 import type { DomainModule } from '../create-core';
 import type { CoreContext } from '../core-context';
-import { acceptFinding, answerReviewCheck, cancelReviews, listReviews, startReview } from './breaker';
+import { acceptFinding, answerReviewCheck, cancelReview, cancelReviews, listReviews, startReview } from './breaker';
 import { calibrationByModel } from './calibration';
 import { runChecks } from './checks-runner';
 import { ruleOnClaim, runClaimNow } from './claim-verifier';
@@ -12,6 +12,7 @@ import { planChecks, readPlanFacts } from './plan-facts';
 import { listRuns } from './run-store';
 import { taskRunFacts } from './run-facts';
 import { taskStates } from './task-state';
+import { workingTreeLock } from './tree-lock';
 import { detectTestCommand, readChecksConfig, resolveTestCommand, writeTestCommand } from './test-command';
 
 type VerifyHandlers = Pick<
@@ -30,14 +31,13 @@ type VerifyHandlers = Pick<
   | 'verify.review'
   | 'verify.reviews'
   | 'verify.answerReviewCheck'
+  | 'verify.cancelReview'
   | 'verify.acceptFinding'
 >;
 
 /** The Calibrator's part of the core: evidence, checks, run verification, calibration, reviews. */
 export function createVerifyModule(ctx: CoreContext): DomainModule<VerifyHandlers> {
   const jobs = new Map<string, AbortController>();
-  /** Roots with a running job: checks share the working tree, so one job per project at a time. */
-  const busyRoots = new Set<string>();
   const ledgerFor = (root: string) => new EvidenceLedger(ctx.projects.require(root), ctx.dataDir);
 
   const handlers: VerifyHandlers = {
@@ -66,14 +66,15 @@ export function createVerifyModule(ctx: CoreContext): DomainModule<VerifyHandler
     },
     'verify.run': async ({ root, taskId, include, timeoutMs }) => {
       const ledger = ledgerFor(root);
-      if (busyRoots.has(root)) throw new RpcError('CONFLICT', 'A verification of this project is already running. Wait for it or cancel it first.');
       const facts = await readPlanFacts(root);
       if (taskId && !facts.tasks.some((t) => t.id === taskId)) throw new RpcError('NOT_FOUND', `There is no task ${taskId} in .plumbline/tasks.md.`);
       const checks = planChecks(facts, await resolveTestCommand(root), taskId, include);
+      // Checks share the working tree with other Verify jobs and with breaker review checks: one at a time.
+      const release = workingTreeLock.tryAcquire(root);
+      if (!release) throw new RpcError('CONFLICT', 'A verification or a review check of this project is already running. Wait for it or stop it first.');
       const jobId = `job-${randomBytes(6).toString('hex')}`;
       const controller = new AbortController();
       jobs.set(jobId, controller);
-      busyRoots.add(root);
       void runChecks(ledger, checks, {
         root,
         timeoutMs,
@@ -89,7 +90,7 @@ export function createVerifyModule(ctx: CoreContext): DomainModule<VerifyHandler
         })
         .finally(() => {
           jobs.delete(jobId);
-          busyRoots.delete(root);
+          release();
         });
       return { jobId, total: checks.length };
     },
@@ -117,6 +118,10 @@ export function createVerifyModule(ctx: CoreContext): DomainModule<VerifyHandler
     },
     'verify.answerReviewCheck': ({ root, reviewId, checkId, approved }) => {
       answerReviewCheck(ctx.projects.require(root), reviewId, checkId, approved);
+      return { ok: true };
+    },
+    'verify.cancelReview': async ({ root, reviewId }) => {
+      await cancelReview(ctx, ctx.projects.require(root), reviewId);
       return { ok: true };
     },
     'verify.acceptFinding': async ({ root, reviewId, index }) => ({ taskId: await acceptFinding(ctx, ctx.projects.require(root), reviewId, index) }),

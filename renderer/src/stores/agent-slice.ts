@@ -64,7 +64,10 @@ export interface AgentSlice {
   updateAgentSettings(patch: RequestOf<'settings.update'>): Promise<void>;
   setAgentKey(role: AgentRole | 'all', key: string | null): Promise<void>;
   onAgentStream(e: EventOf<'agent.didStream'>): void;
+  /** Queues a transcript event; queued events land in one store update per animation frame. */
   onAgentAppend(e: EventOf<'agent.didAppend'>): void;
+  /** Applies queued transcript events now (otherwise done on the next animation frame). */
+  flushAgentAppends(): void;
   onAgentUpdate(e: EventOf<'agent.didUpdate'>): void;
 }
 
@@ -74,6 +77,18 @@ function upsert(runs: readonly RunSummary[], s: RunSummary): RunSummary[] {
   const next = [...runs];
   next[i] = s;
   return next;
+}
+
+type AgentAppend = EventOf<'agent.didAppend'>;
+
+/** Schedules work for the next frame; a timer where there are no frames (tests, a hidden host). */
+function nextFrame(fn: () => void): () => void {
+  if (typeof requestAnimationFrame === 'function') {
+    const id = requestAnimationFrame(fn);
+    return () => cancelAnimationFrame(id);
+  }
+  const id = setTimeout(fn, 16);
+  return () => clearTimeout(id);
 }
 
 /** Creates the agent slice over the API client. */
@@ -89,6 +104,48 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
       } finally {
         set({ agentBusy: false });
       }
+    };
+    // Transcript events arrive in bursts (tool results, replays); copying the event list and
+    // rebuilding the rows per event is quadratic, so a frame's events land in one update.
+    let appendQueue: AgentAppend[] = [];
+    let cancelFrame: (() => void) | null = null;
+    const flushAppends = (): void => {
+      cancelFrame?.();
+      cancelFrame = null;
+      const batch = appendQueue;
+      appendQueue = [];
+      if (batch.length === 0) return;
+      const before = get().shownRun;
+      let run = before;
+      // The event list of `run` when this flush already copied it (appended to in place).
+      let events: TranscriptEvent[] | null = null;
+      let newRun = false;
+      let ended = false;
+      for (const e of batch) {
+        if (!run || run.runId !== e.runId) {
+          // A run started elsewhere (for example "Run task" in the Orchestrator) is shown at once.
+          if (e.event.type === 'start' && e.root === root()) {
+            events = [e.event];
+            run = { runId: e.runId, summary: null, events, live: [], retryAt: null };
+            newRun = true;
+            ended = false;
+          }
+          continue;
+        }
+        if (!events) {
+          events = [...run.events];
+          run = { ...run, events };
+        }
+        events.push(e.event);
+        // A complete turn (or a retry) replaces the streamed text of the turn.
+        if (e.event.type === 'assistant' || e.event.type === 'retry') run = { ...run, live: [] };
+        if (e.event.type === 'end') ended = true;
+      }
+      if (run === before) return;
+      set(newRun ? { shownRun: run, runDiff: null } : { shownRun: run });
+      // Only building runs have a checkpoint and so a diff; questions and thinker actions have none.
+      const start = run?.events.find((x) => x.type === 'start');
+      if (ended && start?.type === 'start' && start.kind === 'task') void get().loadRunDiff();
     };
     return {
       agentRuns: [],
@@ -128,6 +185,8 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
         try {
           const { summary, events } = await api.request('agent.transcript', { root: r, runId });
           const last = [...events].reverse().find((e) => e.type === 'review');
+          // Queued events belong to the transcript shown before; the fetched one already has its own.
+          flushAppends();
           set({ shownRun: { runId, summary, events, live: [], retryAt: null }, runDiff: null, canUndoReject: last?.type === 'review' && last.action === 'rejected' });
           if (summary.kind === 'task' && summary.endedAt) await get().loadRunDiff();
         } catch (error) {
@@ -265,6 +324,7 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
         await guard(async () => set({ agentSettings: await api.request('settings.setKey', { role, key }) }));
       },
       onAgentStream(e) {
+        flushAppends();
         const run = get().shownRun;
         if (!run || run.runId !== e.runId) return;
         const live = [...run.live];
@@ -276,25 +336,18 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
         set({ shownRun: { ...run, live } });
       },
       onAgentAppend(e) {
-        const run = get().shownRun;
-        if (!run && e.event.type === 'start' && e.root === root()) {
-          // A run started elsewhere (for example "Run task" in the Orchestrator) is shown at once.
-          set({ shownRun: { runId: e.runId, summary: null, events: [e.event], live: [], retryAt: null }, runDiff: null });
-          return;
-        }
-        if (!run || run.runId !== e.runId) {
-          if (e.event.type === 'start' && e.root === root()) set({ shownRun: { runId: e.runId, summary: null, events: [e.event], live: [], retryAt: null }, runDiff: null });
-          return;
-        }
-        // A complete turn (or a retry) replaces the streamed text of the turn.
-        const live = e.event.type === 'assistant' || e.event.type === 'retry' ? [] : run.live;
-        set({ shownRun: { ...run, events: [...run.events, e.event], live } });
-        // Only building runs have a checkpoint and so a diff; questions and thinker actions have none.
-        const start = run.events.find((x) => x.type === 'start');
-        if (e.event.type === 'end' && start?.type === 'start' && start.kind === 'task') void get().loadRunDiff();
+        // Another run's event, a start or an end is applied at once: a new run shows immediately, an
+        // ended run loads its diff, and events of different runs never share a batch.
+        const last = appendQueue[appendQueue.length - 1];
+        if (last && last.runId !== e.runId) flushAppends();
+        appendQueue.push(e);
+        if (e.event.type === 'start' || e.event.type === 'end') flushAppends();
+        else cancelFrame ??= nextFrame(flushAppends);
       },
+      flushAgentAppends: flushAppends,
       onAgentUpdate(e) {
         if (e.root !== root()) return;
+        flushAppends();
         set({ agentRuns: upsert(get().agentRuns, e.summary) });
         const run = get().shownRun;
         if (run && run.runId === e.summary.runId) set({ shownRun: { ...run, summary: e.summary, retryAt: e.retryAt } });

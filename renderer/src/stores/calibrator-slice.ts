@@ -84,6 +84,8 @@ export interface CalibratorSlice {
   acceptReviewFinding(reviewId: string, index: number): Promise<void>;
   /** Approves or denies a check the breaker asked to run. */
   answerReviewCheck(reviewId: string, checkId: string, approved: boolean): Promise<void>;
+  /** Stops a running breaker review (it ends "cancelled"; the final state arrives as an event). */
+  cancelReview(reviewId: string): Promise<void>;
   /** Opens an evidence record's output in the Evidence tab. */
   openEvidence(id: string): Promise<void>;
   loadChecksConfig(): Promise<void>;
@@ -234,6 +236,10 @@ export function createCalibratorSlice(api: ApiClient): StateCreator<AppState, []
       answerReviewCheck: (reviewId, checkId, approved) =>
         guard(async (r) => {
           await api.request('verify.answerReviewCheck', { root: r, reviewId, checkId, approved });
+        }),
+      cancelReview: (reviewId) =>
+        guard(async (r) => {
+          await api.request('verify.cancelReview', { root: r, reviewId });
         }),
       openEvidence: (id) =>
         guard(async (r) => {

@@ -140,6 +140,7 @@ function ReviewCheckRow({ review, check }: { review: Review; check: ReviewCheck 
 
 function ReviewCard({ review }: { review: Review }) {
   const accept = useAppStore((s) => s.acceptReviewFinding);
+  const stop = useAppStore((s) => s.cancelReview);
   const checks = review.checks ?? [];
   return (
     <section className="cal-run" aria-label={`Review of ${review.taskId}`}>
@@ -149,6 +150,11 @@ function ReviewCard({ review }: { review: Review }) {
         </span>
         <span className={review.status === 'failed' ? 'danger' : 'muted'}>{review.status === 'running' ? 'reviewing…' : review.status}</span>
         <span className="muted num">{shortTime(review.time)}</span>
+        {review.status === 'running' && (
+          <button type="button" className="btn btn-small" onClick={() => void stop(review.id)} title="Stop the review: the breaker stops, waiting checks are denied, a running check is ended">
+            Stop
+          </button>
+        )}
       </div>
       {review.error && <p className="danger cal-summary">{review.error}</p>}
       {checks.length > 0 && (

@@ -40,6 +40,8 @@ export function reviewCheckMark(status: ReviewCheck['status']): Mark {
   switch (status) {
     case 'waiting':
       return { symbol: '…', word: 'needs your approval', tone: 'warn' };
+    case 'queued':
+      return { symbol: '…', word: 'waits for the running verification', tone: 'muted' };
     case 'running':
       return { symbol: '…', word: 'running', tone: 'muted' };
     case 'denied':

@@ -1,13 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Review } from '../../../../../shared/contract/verify';
 import type { CoreContext } from '../../../../../electron/core/core-context';
 import { EventBus } from '../../../../../electron/core/events';
 import { ProjectRegistry } from '../../../../../electron/core/project/project-registry';
+import { dispatch, type Handlers } from '../../../../../shared/rpc';
 import { acceptFinding, answerReviewCheck, cancelReviews, listReviews, startReview } from '../../../../../electron/core/verification/breaker';
+import { workingTreeLock } from '../../../../../electron/core/verification/tree-lock';
+import { createVerifyModule } from '../../../../../electron/core/verification/verify-module';
 import { EvidenceLedger } from '../../../../../electron/core/verification/evidence';
-import { startMockMessagesApi, streamReply, type MockMessagesApi, type RecordedRequest } from '../../../../helpers/mock-messages-api';
+import { startMockMessagesApi, streamReply, type MockMessagesApi, type MockResponse, type RecordedRequest } from '../../../../helpers/mock-messages-api';
 import { makeRepo, makeTempDir } from '../../../../helpers/temp-repo';
 
 function makeCtx(dataDir: string): CoreContext {
@@ -52,6 +56,27 @@ function answerChecks(ctx: CoreContext, root: string, answers: Readonly<Record<s
       answerReviewCheck(root, review.id, c.id, answers[c.id] ?? false);
     }
   });
+}
+
+/** Calls the verify module's handlers through the contract, as the pane does. */
+function verifyCalls(ctx: CoreContext, root: string) {
+  ctx.projects.add(root);
+  const handlers = createVerifyModule(ctx).handlers as unknown as Handlers;
+  return async (method: string, params: unknown) => {
+    const res = await dispatch(handlers, { id: 1, method, params }, { connectionId: 't' }, { validateResponses: true });
+    if ('error' in res) throw new Error(`${res.error.code}: ${res.error.message}`);
+    return res.result as Record<string, unknown>;
+  };
+}
+
+/** Every state a review's first check went through, in order (consecutive repeats dropped). */
+function firstCheckStates(ctx: CoreContext): string[] {
+  const seen: string[] = [];
+  ctx.bus.subscribe((e) => {
+    const status = e.event === 'verify.didReview' ? (e.payload as { review: Review }).review.checks?.[0]?.status : undefined;
+    if (status && seen[seen.length - 1] !== status) seen.push(status);
+  });
+  return seen;
 }
 
 /** The text of every tool_result in the newest user message of a request. */
@@ -203,5 +228,102 @@ describe('breaker review', () => {
     expect(done.checks!.map((c) => c.status)).toEqual(['denied']);
     expect(() => readFileSync(join(root, 'stopped.txt'))).toThrow();
     expect(api.messageRequests()).toHaveLength(1);
+  });
+
+  it('verify.cancelReview stops a review waiting for an approval: the check is denied, never runs, no findings', async () => {
+    const root = makeRepo(CHECKED_REPO);
+    const ctx = makeCtx(makeTempDir('plumbline-data-'));
+    const call = verifyCalls(ctx, root);
+    let cancelled: Promise<unknown> | null = null;
+    ctx.bus.subscribe((e) => {
+      const review = (e.payload as { review?: Review }).review;
+      if (e.event === 'verify.didReview' && review?.checks?.[0]?.status === 'waiting') cancelled ??= call('verify.cancelReview', { root, reviewId: review.id });
+    });
+    api.enqueue(streamReply([{ type: 'tool_use', name: 'run_check', input: { check: 'touch stopped.txt' } }]));
+    const started = await startReview(ctx, root, 'T-1');
+    const done = await finished(ctx, started.id);
+    expect(await cancelled).toEqual({ ok: true });
+    expect(done).toMatchObject({ status: 'cancelled', findings: [], error: expect.stringMatching(/stopped/) });
+    expect(done.checks!.map((c) => c.status)).toEqual(['denied']);
+    expect(existsSync(join(root, 'stopped.txt'))).toBe(false);
+    expect(api.messageRequests()).toHaveLength(1);
+    expect((await listReviews(ctx.dataDir, root))[0]!.status).toBe('cancelled');
+    const evidence = await new EvidenceLedger(root, ctx.dataDir).readAll();
+    expect(evidence.filter((r) => r.kind === 'command')).toEqual([]);
+    expect(evidence.find((r) => r.kind === 'review')).toMatchObject({ result: 'cancelled' });
+    // Stopping an ended review is harmless; an unknown one is named.
+    expect(await call('verify.cancelReview', { root, reviewId: started.id })).toEqual({ ok: true });
+    await expect(call('verify.cancelReview', { root, reviewId: 'rv-none' })).rejects.toThrow(/NOT_FOUND/);
+  });
+
+  it('verify.cancelReview aborts the model stream: the review ends cancelled without findings or a next turn', async () => {
+    const root = makeRepo(CHECKED_REPO);
+    const ctx = makeCtx(makeTempDir('plumbline-data-'));
+    const call = verifyCalls(ctx, root);
+    let reviewId = '';
+    let cancelled: Promise<unknown> | null = null;
+    api.enqueue({
+      ...streamReply([
+        { type: 'text', text: 'Looking at the diff first.' },
+        { type: 'tool_use', name: 'report_findings', input: { findings: [{ severity: 'high', requirementId: 'FM-1', title: 'Invented', evidence: 'x', suggestedFix: 'y' }] } },
+      ]),
+      pauseAfter: 3,
+      release: new Promise<void>(() => {}),
+      onPause: () => {
+        cancelled = call('verify.cancelReview', { root, reviewId });
+      },
+    } as MockResponse);
+    const started = await startReview(ctx, root, 'T-1');
+    reviewId = started.id;
+    const done = await finished(ctx, started.id);
+    expect(await cancelled).toEqual({ ok: true });
+    expect(done).toMatchObject({ status: 'cancelled', findings: [] });
+    expect(api.messageRequests()).toHaveLength(1);
+  });
+
+  it('verify.cancelReview kills a running check\'s process group; the check ends cancelled', async () => {
+    const root = makeRepo(CHECKED_REPO);
+    execFileSync('mkfifo', [join(root, 'go.fifo')]);
+    const ctx = makeCtx(makeTempDir('plumbline-data-'));
+    const call = verifyCalls(ctx, root);
+    answerChecks(ctx, root, { c1: true });
+    api.enqueue(streamReply([{ type: 'tool_use', name: 'run_check', input: { check: 'echo go > go.fifo; sleep 60; touch late.txt' } }]));
+    const started = await startReview(ctx, root, 'T-1');
+    // The command has started once it writes to the pipe; then the review is stopped.
+    await new Promise<void>((resolve) => createReadStream(join(root, 'go.fifo')).once('data', () => resolve()));
+    await call('verify.cancelReview', { root, reviewId: started.id });
+    const done = await finished(ctx, started.id);
+    expect(done).toMatchObject({ status: 'cancelled', findings: [] });
+    expect(done.checks!.map((c) => c.status)).toEqual(['cancelled']);
+    expect(existsSync(join(root, 'late.txt'))).toBe(false);
+    expect(workingTreeLock.isBusy(root)).toBe(false);
+  });
+
+  it('a review check waits while a Verify job holds the working tree, and Verify refuses while a review check runs', async () => {
+    const root = makeRepo(CHECKED_REPO);
+    const ctx = makeCtx(makeTempDir('plumbline-data-'));
+    const call = verifyCalls(ctx, root);
+    const states = firstCheckStates(ctx);
+    // A Verify job of the project holds the tree.
+    const verifyJob = workingTreeLock.tryAcquire(root)!;
+    let verifyWhileRunning: Promise<unknown> | null = null;
+    ctx.bus.subscribe((e) => {
+      const review = (e.payload as { review?: Review }).review;
+      const c = e.event === 'verify.didReview' ? review?.checks?.[0] : undefined;
+      if (c?.status === 'queued') {
+        expect(c.note).toMatch(/waits for the running verification/i);
+        verifyJob();
+      }
+      if (c?.status === 'running') verifyWhileRunning ??= call('verify.run', { root, taskId: 'T-1' }).catch((error: unknown) => error);
+    });
+    api.enqueue(streamReply([{ type: 'tool_use', name: 'run_check', input: { check: 'AC-1' } }]), streamReply([{ type: 'tool_use', name: 'report_findings', input: { findings: [] } }]));
+    const started = await startReview(ctx, root, 'T-1');
+    const done = await finished(ctx, started.id);
+    expect(states).toEqual(['queued', 'running', 'failed']);
+    expect(done.status).toBe('done');
+    expect(String(await verifyWhileRunning)).toMatch(/CONFLICT: A verification or a review check of this project is already running/);
+    expect(workingTreeLock.isBusy(root)).toBe(false);
+    // With the tree free again, Verify runs.
+    expect(await call('verify.run', { root, taskId: 'T-1' })).toMatchObject({ total: 1 });
   });
 });
