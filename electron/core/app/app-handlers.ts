@@ -6,7 +6,8 @@ import { RpcError, type Handlers } from '../../../shared/rpc';
 import type { CoreContext } from '../core-context';
 import type { DomainModule } from '../create-core';
 import { readFileForDisplay } from '../files/file-reader';
-import { IgnoreStack } from '../files/ignore-stack';
+import { IgnoreRules } from '../git/ignore-rules';
+import { readConfig, resolveLayout, type RepoLayout } from '../git/repo-layout';
 import { readHeadInfo } from '../project/head-info';
 import { isWithin, toRel } from '../project/project-registry';
 import { copyExample } from '../specs/example';
@@ -35,6 +36,21 @@ function folderError(path: string, error: unknown): RpcError {
   return new RpcError('INTERNAL', `Could not open ${path}: ${(error as Error).message}`);
 }
 
+/**
+ * The folder's ignore rules as git applies them (the status engine's own implementation), read
+ * fresh for each listing so an edited .gitignore shows at once. A folder that is not a repository
+ * still honours its .gitignore files.
+ */
+function ignoreRulesFor(root: string): IgnoreRules {
+  let layout: RepoLayout;
+  try {
+    layout = resolveLayout(root);
+  } catch {
+    layout = { dir: root, gitdir: join(root, '.git'), commondir: join(root, '.git') };
+  }
+  return new IgnoreRules(layout, readConfig(layout));
+}
+
 /** The first of `<parent>/quota-service`, `quota-service-2`, … that does not exist yet. */
 async function freeExampleFolder(parent: string): Promise<string> {
   for (let n = 1; ; n++) {
@@ -46,12 +62,6 @@ async function freeExampleFolder(parent: string): Promise<string> {
 /** Project, recent-list, file-tree and folder-picking handlers. */
 export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers, AppMethod>> {
   const recent = new RecentProjects(ctx.dataDir);
-  const ignores = new Map<string, IgnoreStack>();
-  const ignoreFor = (root: string) => {
-    let stack = ignores.get(root);
-    if (!stack) ignores.set(root, (stack = new IgnoreStack(root)));
-    return stack;
-  };
 
   const info = async (root: string): Promise<ProjectInfo> => ({ root, name: basename(root), git: await readHeadInfo(root) });
 
@@ -82,7 +92,6 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
     'project.open': ({ path }) => open(path),
     'project.close': ({ root }) => {
       ctx.projects.remove(root);
-      ignores.delete(root);
       return { ok: true };
     },
     'project.info': ({ root }) => info(ctx.projects.require(root)),
@@ -107,13 +116,17 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
       } catch (error) {
         throw folderError(abs, error);
       }
-      const stack = ignoreFor(root);
+      const rules = ignoreRulesFor(root);
+      // Everything inside an ignored folder is ignored (git never looks inside it).
+      const relDir = toRel(root, abs);
+      const parts = relDir ? relDir.split('/') : [];
+      const insideIgnored = parts.some((_, i) => rules.isIgnored(parts.slice(0, i + 1).join('/'), true));
       const entries: FileEntry[] = [];
       for (const d of dirents) {
         if (d.name === '.git') continue;
         const rel = toRel(root, join(abs, d.name));
         const kind = d.isSymbolicLink() ? 'symlink' : d.isDirectory() ? 'dir' : 'file';
-        const ignored = await stack.isIgnored(rel, kind === 'dir');
+        const ignored = insideIgnored || rules.isIgnored(rel, kind === 'dir');
         if (ignored && !showIgnored) continue;
         entries.push({ name: d.name, path: rel, kind, ignored });
       }
