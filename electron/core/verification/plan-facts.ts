@@ -1,14 +1,9 @@
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
 import type { PlannedCheck } from '../../../shared/contract/verify';
 import type { TaskItem } from '../../../shared/contract/spec';
-import { TASKS_PATH } from '../specs/plan-files';
-import { readAllSpecs, readDecisions } from '../specs/plan-reader';
-import { parseTasks } from '../tasks/tasks-doc';
+import { readAllSpecs, readDecisions, readTasksState } from '../specs/plan-reader';
 import type { TestCommand } from './test-command';
 
-
-/** An acceptance check of the spec: AC-n with the command in its first inline code. */
+/** An acceptance check of the spec: AC-n with the command in its last inline code. */
 export interface AcceptanceCheck {
   readonly id: string;
   readonly text: string;
@@ -34,14 +29,6 @@ export interface PlanFacts {
   readonly tasks: readonly TaskItem[];
 }
 
-async function readText(path: string): Promise<string | null> {
-  try {
-    return (await fs.readFile(path, 'utf8')).replace(/^\uFEFF/, '');
-  } catch {
-    return null;
-  }
-}
-
 /** Reads spec, tasks and decisions of a project; missing files are empty, never an error. */
 export async function readPlanFacts(root: string): Promise<PlanFacts> {
   // Every spec of the project (.plumbline/spec.md and .plumbline/specs/*.md); an AC's command is
@@ -49,8 +36,7 @@ export async function readPlanFacts(root: string): Promise<PlanFacts> {
   const specItems = (await readAllSpecs(root).catch(() => [])).flatMap((s) => s.items);
   const items = specItems.map((i) => ({ id: i.id, text: i.text }));
   const acceptance = specItems.filter((i) => i.prefix === 'AC').map((i) => ({ id: i.id, text: i.text, command: i.command }));
-  const tasksText = await readText(join(root, TASKS_PATH));
-  const tasks = tasksText ? parseTasks(tasksText) : [];
+  const tasks = (await readTasksState(root).catch(() => null))?.tasks ?? [];
   // The Orchestrator's reader owns the decision format; a broken record must not stop verification.
   const records = await readDecisions(root).catch(() => []);
   const decisions: DecisionFacts[] = records.map((d) => ({

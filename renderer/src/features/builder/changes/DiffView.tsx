@@ -1,11 +1,6 @@
 import type { GitDiff } from '../../../../../shared/contract';
 import { DiffEditor } from '../../../editor/DiffEditor';
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
+import { formatSize } from '../../../components/format';
 
 /** Per-hunk action shown above a text diff (stage or unstage one hunk). */
 export interface HunkAction {

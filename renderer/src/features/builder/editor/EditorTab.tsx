@@ -4,6 +4,7 @@ import { DiffEditor } from '../../../editor/DiffEditor';
 import { useAppStore } from '../../../stores/app-store';
 import type { EditorDoc } from '../../../stores/editor-slice';
 import '../changes/changes.css';
+import { formatSize } from '../../../components/format';
 
 function baseName(path: string): string {
   return path.split('/').pop() ?? path;
@@ -55,7 +56,7 @@ function DocView({ doc }: { readonly doc: EditorDoc }) {
   if (loaded.kind === 'tooLarge') {
     return (
       <div className="empty" role="note">
-        {doc.path} is too large to edit here ({Math.round(loaded.size / 1024)} KB; the limit is {Math.round(loaded.limit / 1024)} KB).
+        {doc.path} is too large to edit here ({formatSize(loaded.size)}; the limit is {formatSize(loaded.limit)}).
       </div>
     );
   }

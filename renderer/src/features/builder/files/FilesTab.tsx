@@ -3,12 +3,7 @@ import { CodeEditor } from '../../../editor/CodeEditor';
 import { useAppStore } from '../../../stores/app-store';
 import { useUiPrefs } from '../../../stores/ui-prefs';
 import { FileTree } from './FileTree';
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
+import { formatSize } from '../../../components/format';
 
 /** The file shown beside the tree: text in Monaco (read-only), or why it is not shown. */
 function FileView() {
