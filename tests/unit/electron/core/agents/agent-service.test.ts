@@ -3,12 +3,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CoreContext } from '../../../../../electron/core/core-context';
-import { EventBus } from '../../../../../electron/core/events';
-import { ProjectRegistry } from '../../../../../electron/core/project/project-registry';
 import { createAgentModule } from '../../../../../electron/core/agents/agent-module';
 import { createSettingsModule } from '../../../../../electron/core/agents/settings-module';
 import { errorReply, jsonReply, startMockMessagesApi, streamReply, type MockMessagesApi } from '../../../../helpers/mock-messages-api';
-import { tempProject } from './loop-harness';
+import { tempProject, projectContext } from './loop-harness';
 
 let api: MockMessagesApi;
 let project: Awaited<ReturnType<typeof tempProject>>;
@@ -19,20 +17,7 @@ beforeEach(async () => {
   api = await startMockMessagesApi();
   project = await tempProject();
   secrets = new Map();
-  const projects = new ProjectRegistry();
-  projects.add(project.root);
-  ctx = {
-    dataDir: project.dataDir,
-    version: 'test',
-    bus: new EventBus(),
-    projects,
-    resourcesDir: project.dataDir,
-    host: {
-      capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: 'linux' },
-      browseRoots: [],
-      secrets: { get: async (n) => secrets.get(n) ?? null, set: async (n, v) => void (v === null ? secrets.delete(n) : secrets.set(n, v)) },
-    },
-  };
+  ctx = projectContext(project, secrets);
   const root = project.root;
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root });
   execFileSync('git', ['config', 'user.name', 'Test User'], { cwd: root });

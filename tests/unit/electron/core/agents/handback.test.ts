@@ -4,12 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunSummary, TranscriptEvent } from '../../../../../shared/contract';
 import type { CoreContext } from '../../../../../electron/core/core-context';
-import { EventBus } from '../../../../../electron/core/events';
-import { ProjectRegistry } from '../../../../../electron/core/project/project-registry';
 import { createAgentModule } from '../../../../../electron/core/agents/agent-module';
 import { handbackState, runFailures, type RunSource } from '../../../../../electron/core/agents/handback';
 import { startMockMessagesApi, streamReply, type MockMessagesApi } from '../../../../helpers/mock-messages-api';
-import { tempProject } from './loop-harness';
+import { tempProject, projectContext } from './loop-harness';
 
 const CHECK = 'grep -q world hello.txt';
 const at = '2025-01-01T00:00:00.000Z';
@@ -77,20 +75,7 @@ describe('hand a task back to the thinker (mock server)', () => {
   beforeEach(async () => {
     api = await startMockMessagesApi();
     project = await tempProject();
-    const projects = new ProjectRegistry();
-    projects.add(project.root);
-    ctx = {
-      dataDir: project.dataDir,
-      version: 'test',
-      bus: new EventBus(),
-      projects,
-      resourcesDir: project.dataDir,
-      host: {
-        capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: 'linux' },
-        browseRoots: [],
-        secrets: { get: async () => null, set: async () => {} },
-      },
-    };
+    ctx = projectContext(project);
     const root = project.root;
     execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root });
     execFileSync('git', ['config', 'user.name', 'Test User'], { cwd: root });

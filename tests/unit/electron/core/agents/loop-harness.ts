@@ -9,6 +9,9 @@ import { FileWriter } from '../../../../../electron/core/agents/file-writer';
 import { makeClient } from '../../../../../electron/core/agents/model-stream';
 import { RunJournal } from '../../../../../electron/core/agents/run-journal';
 import { ShadowRepo } from '../../../../../electron/core/agents/shadow-repo';
+import type { CoreContext, SecretStore } from '../../../../../electron/core/core-context';
+import { EventBus } from '../../../../../electron/core/events';
+import { ProjectRegistry } from '../../../../../electron/core/project/project-registry';
 import type { MockMessagesApi } from '../../../../helpers/mock-messages-api';
 
 /** A temp project folder and data folder, removed by cleanup(). */
@@ -20,6 +23,24 @@ export async function tempProject(): Promise<{ root: string; dataDir: string; cl
   await mkdir(root);
   await mkdir(dataDir);
   return { root, dataDir, cleanup: () => rm(base, { recursive: true, force: true }) };
+}
+
+/** A core context for one project (opened in the registry) as the web host builds it; secrets in memory. */
+export function projectContext(project: { root: string; dataDir: string }, secrets: Map<string, string> = new Map()): CoreContext {
+  const projects = new ProjectRegistry();
+  projects.add(project.root);
+  const store: SecretStore = {
+    get: async (n) => secrets.get(n) ?? null,
+    set: async (n, v) => void (v === null ? secrets.delete(n) : secrets.set(n, v)),
+  };
+  return {
+    dataDir: project.dataDir,
+    version: 'test',
+    bus: new EventBus(),
+    projects,
+    resourcesDir: project.dataDir,
+    host: { capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: 'linux' }, browseRoots: [], secrets: store },
+  };
 }
 
 /** Options of runScripted. */

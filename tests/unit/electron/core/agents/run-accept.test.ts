@@ -3,11 +3,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CoreContext } from '../../../../../electron/core/core-context';
-import { EventBus } from '../../../../../electron/core/events';
-import { ProjectRegistry } from '../../../../../electron/core/project/project-registry';
 import { createAgentModule } from '../../../../../electron/core/agents/agent-module';
 import { startMockMessagesApi, streamReply, type MockMessagesApi } from '../../../../helpers/mock-messages-api';
-import { tempProject } from './loop-harness';
+import { tempProject, projectContext } from './loop-harness';
 
 let api: MockMessagesApi;
 let project: Awaited<ReturnType<typeof tempProject>>;
@@ -19,16 +17,7 @@ const f = (p: string): string => join(project.root, p);
 beforeEach(async () => {
   api = await startMockMessagesApi();
   project = await tempProject();
-  const projects = new ProjectRegistry();
-  projects.add(project.root);
-  ctx = {
-    dataDir: project.dataDir,
-    version: 'test',
-    bus: new EventBus(),
-    projects,
-    resourcesDir: project.dataDir,
-    host: { capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: 'linux' }, browseRoots: [], secrets: { get: async () => null, set: async () => {} } },
-  };
+  ctx = projectContext(project);
   git('init', '-q', '-b', 'main');
   git('config', 'user.name', 'Test User');
   git('config', 'user.email', 'test@example.com');

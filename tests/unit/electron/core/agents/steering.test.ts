@@ -2,11 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { CoreContext } from '../../../../../electron/core/core-context';
-import { EventBus } from '../../../../../electron/core/events';
-import { ProjectRegistry } from '../../../../../electron/core/project/project-registry';
 import { createAgentModule } from '../../../../../electron/core/agents/agent-module';
 import { messageFrames, startMockMessagesApi, streamReply, type MockMessagesApi } from '../../../../helpers/mock-messages-api';
-import { tempProject } from './loop-harness';
+import { tempProject, projectContext } from './loop-harness';
 
 let api: MockMessagesApi;
 let project: Awaited<ReturnType<typeof tempProject>>;
@@ -15,16 +13,7 @@ let ctx: CoreContext;
 beforeEach(async () => {
   api = await startMockMessagesApi();
   project = await tempProject();
-  const projects = new ProjectRegistry();
-  projects.add(project.root);
-  ctx = {
-    dataDir: project.dataDir,
-    version: 'test',
-    bus: new EventBus(),
-    projects,
-    resourcesDir: project.dataDir,
-    host: { capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: 'linux' }, browseRoots: [], secrets: { get: async () => null, set: async () => {} } },
-  };
+  ctx = projectContext(project);
   await mkdir(join(project.root, '.plumbline'));
   await writeFile(join(project.root, '.plumbline/tasks.md'), '# Tasks\n\n## T-1: Greet\n\n- status: todo\n');
   await writeFile(join(project.root, 'hello.txt'), 'hello\n');
