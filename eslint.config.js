@@ -34,6 +34,24 @@ export default tseslint.config(
     ]),
   },
   {
+    // Inside the core, verification judges runs and never depends on the agents that make them;
+    // the infrastructure below both (model, checkpoints, commands) depends on neither.
+    files: ['electron/core/verify/**/*.ts'],
+    rules: restrict([
+      { group: ['electron'], message: 'The core never imports electron: inject host services instead.' },
+      { group: ['**/renderer/**', '**/main/**', '**/preload/**', '**/web-host/**', 'react', 'monaco-editor'], message: 'The core imports only shared/ and its libraries.' },
+      { group: ['**/agent/*', '../agent/**'], message: 'verify/ never imports agent/: the Calibrator judges runs from checkpoints and the plan.' },
+    ]),
+  },
+  {
+    files: ['electron/core/{model,checkpoints,commands,util}/**/*.ts'],
+    rules: restrict([
+      { group: ['electron'], message: 'The core never imports electron: inject host services instead.' },
+      { group: ['**/renderer/**', '**/main/**', '**/preload/**', '**/web-host/**', 'react', 'monaco-editor'], message: 'The core imports only shared/ and its libraries.' },
+      { group: ['**/agent/*', '../agent/**', '**/verify/*', '../verify/**'], message: 'model/, checkpoints/, commands/ and util/ sit below agent/ and verify/ and import neither.' },
+    ]),
+  },
+  {
     files: ['electron/main/**/*.ts'],
     rules: restrict([{ group: ['**/renderer/**', '**/web-host/**', 'react', 'monaco-editor'], message: 'main imports core, shared and electron.' }]),
   },

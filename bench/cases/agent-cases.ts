@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { TranscriptEvent } from '../../shared/contract';
-import { AgentService } from '../../electron/core/agents/agent-service';
-import { runAgentLoop } from '../../electron/core/agents/agent-loop';
-import { makeClient } from '../../electron/core/agents/model-stream';
-import { TranscriptStore, summarise } from '../../electron/core/agents/transcript-store';
+import { AgentService } from '../../electron/core/agent/agent-service';
+import { runAgentLoop } from '../../electron/core/agent/agent-loop';
+import { makeClient } from '../../electron/core/model/model-stream';
+import { TranscriptStore, summarise } from '../../electron/core/model/transcript-store';
 import { EventBus } from '../../electron/core/events';
-import { ProjectRegistry } from '../../electron/core/project/project-registry';
+import { ProjectRegistry } from '../../electron/core/app/project-registry';
 import { messageFrames, startMockMessagesApi, streamReply } from '../../tests/helpers/mock-messages-api';
 import type { BenchCase } from '../harness';
 
@@ -85,7 +85,7 @@ export function agentCases(): BenchCase[] {
             const e: TranscriptEvent = i % 2 ? { type: 'tool_result', at, toolUseId: `t${i}`, name: 'bash', isError: false, output: `line ${i} `.repeat(20) } : { type: 'assistant', at, turn: i, content: [{ type: 'text', text: `turn ${i}` }], stopReason: 'tool_use', usage: { input: 10, output: 5, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, costUsd: 0.0001 };
             lines.push(JSON.stringify(e));
           }
-          const { transcriptDir } = await import('../../electron/core/agents/transcript-store');
+          const { transcriptDir } = await import('../../electron/core/model/transcript-store');
           mkdirSync(transcriptDir(base, base), { recursive: true });
           writeFileSync(join(transcriptDir(base, base), 'run-bench.jsonl'), `${JSON.stringify({ type: 'start', at, runId: 'run-bench', kind: 'task', taskId: 'T-1', title: 'bench', role: 'builder', model: 'm', checkpoint: null, resumedFrom: null })}\n${lines.join('\n')}\n`);
           for (let i = 0; i < ctx.repeat; i++) {

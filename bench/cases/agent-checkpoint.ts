@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { ShadowRepo } from '../../electron/core/agents/shadow-repo';
+import { ShadowRepo } from '../../electron/core/checkpoints/shadow-repo';
 import type { BenchCase, BenchContext } from '../harness';
 
 /** Native reference: stage the work tree into a throw-away copy of the index and write its tree. */

@@ -1,6 +1,6 @@
 import type { HostCapabilities } from '../../shared/contract';
 import type { EventBus } from './events';
-import type { ProjectRegistry } from './project/project-registry';
+import type { ProjectRegistry } from './app/project-registry';
 
 /** Secret storage injected by the host (Electron safeStorage, or a 0600 file for the web host). */
 export interface SecretStore {

@@ -1,14 +1,14 @@
 import type { Handlers } from '../../shared/rpc';
 import { createAppHandlers } from './app/app-handlers';
-import { createEditorModule } from './files/editor-module';
+import { createFilesModule } from './files/files-module';
 import { createGitModule } from './git/git-module';
-import { createSpecModule } from './specs/spec-module';
-import { createVerifyModule } from './verification/verify-module';
-import { createAgentModule } from './agents/agent-module';
-import { createSettingsModule } from './agents/settings-module';
+import { createSpecModule } from './spec/spec-module';
+import { createVerifyModule } from './verify/verify-module';
+import { createAgentModule } from './agent/agent-module';
+import { createSettingsModule } from './settings/settings-module';
 import type { CoreContext, HostServices } from './core-context';
 import { EventBus } from './events';
-import { ProjectRegistry } from './project/project-registry';
+import { ProjectRegistry } from './app/project-registry';
 
 /** What a host passes to build the core. */
 export interface CoreConfig {
@@ -53,18 +53,18 @@ export function createCore(config: CoreConfig): Core {
   // One line per domain module; the Handlers type makes a method without a handler a type error.
   const app = createAppHandlers(ctx);
   const gitModule = createGitModule(ctx);
-  const editor = createEditorModule(ctx);
+  const files = createFilesModule(ctx);
   const spec = createSpecModule(ctx);
   const verify = createVerifyModule(ctx);
   const agent = createAgentModule(ctx);
   const settings = createSettingsModule(agent.service);
-  const modules: DomainModule<unknown>[] = [app, gitModule, editor, spec, verify, agent, settings];
+  const modules: DomainModule<unknown>[] = [app, gitModule, files, spec, verify, agent, settings];
   // A closed project releases its watcher and status engine.
   ctx.projects.onRemove((root) => void gitModule.repos.release(root));
   const handlers: Handlers = {
     ...app.handlers,
     ...gitModule.handlers,
-    ...editor.handlers,
+    ...files.handlers,
     ...spec.handlers,
     ...verify.handlers,
     ...agent.handlers,

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runExportCommand } from '../core/export/export-command';
-import { runVerifyCommand } from '../core/verification/verify-command';
+import { runVerifyCommand } from '../core/verify/verify-command';
 import { defaultDataDir } from './app-paths';
 import { startWebHost } from './web-host';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { method, ok, projectRoot, relPath } from './define';
+import { method, ok, projectRoot } from './define';
 
 /** What the host can do; the only way the renderer tells the desktop and web hosts apart. */
 export const hostCapabilities = z.object({
@@ -40,36 +40,6 @@ export const recentProject = z.object({
 });
 export type RecentProject = z.infer<typeof recentProject>;
 
-export const fileEntry = z.object({
-  name: z.string(),
-  path: z.string(),
-  kind: z.enum(['file', 'dir', 'symlink']),
-  size: z.number().optional(),
-  /** Matched by .gitignore; listed only when asked for. */
-  ignored: z.boolean(),
-});
-export type FileEntry = z.infer<typeof fileEntry>;
-
-export const fileContent = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('text'),
-    path: z.string(),
-    content: z.string(),
-    size: z.number(),
-    eol: z.enum(['lf', 'crlf', 'mixed', 'none']),
-    bom: z.boolean(),
-    /** The bytes are not valid UTF-8; content shows them decoded with replacement characters. */
-    invalidUtf8: z.boolean(),
-    mode: z.number(),
-    mtimeMs: z.number(),
-    /** SHA-1 of the bytes on disk, used to detect external changes before a save. */
-    hash: z.string(),
-  }),
-  z.object({ kind: z.literal('binary'), path: z.string(), size: z.number() }),
-  z.object({ kind: z.literal('tooLarge'), path: z.string(), size: z.number(), limit: z.number() }),
-]);
-export type FileContent = z.infer<typeof fileContent>;
-
 export const browseListing = z.object({
   dir: z.string(),
   parent: z.string().nullable(),
@@ -90,13 +60,6 @@ export const appMethods = {
   'project.initGit': method(z.object({ root: projectRoot, defaultBranch: z.string().default('main') }), projectInfo),
   /** Copies the bundled example project to a folder (or the app data folder) and opens the copy. */
   'project.openExample': method(z.object({ targetDir: z.string().optional() }), projectInfo),
-  /** One directory level of the file tree; .git hidden, ignored entries omitted unless asked for. */
-  'files.list': method(
-    z.object({ root: projectRoot, dir: relPath.default(''), showIgnored: z.boolean().default(false) }),
-    z.object({ entries: z.array(fileEntry) }),
-  ),
-  /** Reads a file for display: text, or a note that it is binary or too large (never loaded whole then). */
-  'files.read': method(z.object({ root: projectRoot, path: relPath }), fileContent),
   /** Native folder dialog in the desktop host; null when cancelled or unavailable. */
   'dialog.pickFolder': method(z.object({ title: z.string().optional() }), z.object({ path: z.string().nullable() })),
   /** Folder browser for hosts without a native dialog; confined to the host's allowed roots. */

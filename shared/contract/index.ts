@@ -6,7 +6,7 @@ import { agentEvents, agentMethods } from './agent';
 import { settingsMethods } from './settings';
 import type { MethodSpec } from './define';
 import { gitEvents, gitMethods } from './git';
-import { editorMethods } from './editor';
+import { filesMethods } from './files';
 import { verifyEvents, verifyMethods } from './verify';
 
 export * from './define';
@@ -14,7 +14,7 @@ export * from './app';
 export * from './spec';
 export * from './host';
 export * from './git';
-export * from './editor';
+export * from './files';
 export * from './agent';
 export * from './settings';
 export * from './verify';
@@ -27,7 +27,7 @@ export const contract = {
   ...appMethods,
   ...specMethods,
   ...gitMethods,
-  ...editorMethods,
+  ...filesMethods,
   ...agentMethods,
   ...settingsMethods,
   ...verifyMethods,

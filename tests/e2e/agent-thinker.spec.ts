@@ -2,7 +2,7 @@ import { cpSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { TranscriptEvent } from '../../shared/contract';
-import { TranscriptStore } from '../../electron/core/agents/transcript-store';
+import { TranscriptStore } from '../../electron/core/model/transcript-store';
 import { expect, openWorkspace, test, type HostHandle } from './fixtures';
 import { git, makeTempDir } from '../helpers/temp-repo';
 import { jsonReply, startMockMessagesApi, streamReply, type MockMessagesApi, type RecordedRequest } from '../helpers/mock-messages-api';

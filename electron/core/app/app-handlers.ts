@@ -1,16 +1,13 @@
 import { promises as fs, constants as fsc } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import git from 'isomorphic-git';
-import type { FileEntry, ProjectInfo } from '../../../shared/contract';
+import type { ProjectInfo } from '../../../shared/contract';
 import { RpcError, type Handlers } from '../../../shared/rpc';
 import type { CoreContext } from '../core-context';
 import type { DomainModule } from '../create-core';
-import { readFileForDisplay } from '../files/file-reader';
-import { IgnoreRules } from '../git/ignore-rules';
-import { readConfig, resolveLayout, type RepoLayout } from '../git/repo-layout';
-import { readHeadInfo } from '../project/head-info';
-import { isWithin, toRel } from '../project/project-registry';
-import { copyExample } from '../specs/example';
+import { readHeadInfo } from './head-info';
+import { isWithin } from './project-registry';
+import { copyExample } from '../spec/example';
 import { RecentProjects } from './recent-projects';
 
 type AppMethod =
@@ -22,33 +19,16 @@ type AppMethod =
   | 'project.info'
   | 'project.initGit'
   | 'project.openExample'
-  | 'files.list'
-  | 'files.read'
   | 'dialog.pickFolder'
   | 'fs.browse';
 
 /** Explains an fs error about a folder the user picked, with what to do. */
-function folderError(path: string, error: unknown): RpcError {
+export function folderError(path: string, error: unknown): RpcError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new RpcError('NOT_FOUND', `The folder ${path} does not exist (it may have been moved or deleted). Pick another folder.`);
   if (code === 'EACCES' || code === 'EPERM') return new RpcError('FORBIDDEN', `Plumbline may not read ${path}. Check the folder's permissions.`);
   if (code === 'ENOTDIR') return new RpcError('INVALID_REQUEST', `${path} is a file, not a folder. Pick its folder instead.`);
   return new RpcError('INTERNAL', `Could not open ${path}: ${(error as Error).message}`);
-}
-
-/**
- * The folder's ignore rules as git applies them (the status engine's own implementation), read
- * fresh for each listing so an edited .gitignore shows at once. A folder that is not a repository
- * still honours its .gitignore files.
- */
-function ignoreRulesFor(root: string): IgnoreRules {
-  let layout: RepoLayout;
-  try {
-    layout = resolveLayout(root);
-  } catch {
-    layout = { dir: root, gitdir: join(root, '.git'), commondir: join(root, '.git') };
-  }
-  return new IgnoreRules(layout, readConfig(layout));
 }
 
 /** The first of `<parent>/quota-service`, `quota-service-2`, … that does not exist yet. */
@@ -59,7 +39,7 @@ async function freeExampleFolder(parent: string): Promise<string> {
   }
 }
 
-/** Project, recent-list, file-tree and folder-picking handlers. */
+/** Project, recent-list and folder-picking handlers. */
 export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers, AppMethod>> {
   const recent = new RecentProjects(ctx.dataDir);
 
@@ -107,42 +87,6 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
     'project.openExample': async ({ targetDir }) => {
       const copied = await copyExample(ctx.resourcesDir, targetDir ?? (await freeExampleFolder(join(ctx.dataDir, 'examples'))));
       return open(copied);
-    },
-    'files.list': async ({ root, dir, showIgnored }) => {
-      const abs = await ctx.projects.resolveInside(root, dir);
-      let dirents;
-      try {
-        dirents = await fs.readdir(abs, { withFileTypes: true });
-      } catch (error) {
-        throw folderError(abs, error);
-      }
-      const rules = ignoreRulesFor(root);
-      // Everything inside an ignored folder is ignored (git never looks inside it).
-      const relDir = toRel(root, abs);
-      const parts = relDir ? relDir.split('/') : [];
-      const insideIgnored = parts.some((_, i) => rules.isIgnored(parts.slice(0, i + 1).join('/'), true));
-      const entries: FileEntry[] = [];
-      for (const d of dirents) {
-        if (d.name === '.git') continue;
-        const rel = toRel(root, join(abs, d.name));
-        const kind = d.isSymbolicLink() ? 'symlink' : d.isDirectory() ? 'dir' : 'file';
-        const ignored = insideIgnored || rules.isIgnored(rel, kind === 'dir');
-        if (ignored && !showIgnored) continue;
-        entries.push({ name: d.name, path: rel, kind, ignored });
-      }
-      entries.sort((a, b) => (a.kind === 'dir') !== (b.kind === 'dir') ? (a.kind === 'dir' ? -1 : 1) : a.name.localeCompare(b.name));
-      return { entries };
-    },
-    'files.read': async ({ root, path }) => {
-      const abs = await ctx.projects.resolveInside(root, path);
-      try {
-        return await readFileForDisplay(abs, path);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') throw new RpcError('NOT_FOUND', `${path} no longer exists on disk.`);
-        if (code === 'EISDIR') throw new RpcError('INVALID_REQUEST', `${path} is a folder.`);
-        throw error;
-      }
     },
     'dialog.pickFolder': async ({ title }) => {
       if (!ctx.host.pickFolder) return { path: null };

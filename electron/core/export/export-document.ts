@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { DecisionRecord, TaskItem } from '../../../shared/contract/spec';
-import { parseMarkdown, splitFrontMatter, startOf } from '../specs/markdown-source';
-import { listSpecFiles, SPEC_PATH } from '../specs/plan-files';
-import { projectName, readDecisions, readTasksState } from '../specs/plan-reader';
-import { parseSpec } from '../specs/spec-doc';
-import { readTextDoc } from '../specs/text-file';
+import { parseMarkdown, splitFrontMatter, startOf } from '../spec/markdown-source';
+import { listSpecFiles, SPEC_PATH } from '../spec/plan-files';
+import { projectName, readDecisions, readTasksState } from '../spec/plan-reader';
+import { parseSpec } from '../spec/spec-doc';
+import { readTextDoc } from '../spec/text-file';
 import { evidenceSections, type ExportFigure } from './export-evidence';
 
 /** What to put in an export. */

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { calibrationTrendSvg, reliabilityDiagramSvg } from '../../../shared/calibration-plot';
 import type { CalibrationGroup, EvidenceRecord, EvidenceResult } from '../../../shared/contract/verify';
 import { assertNever } from '../../../shared/rpc';
-import { calibrationByModel } from '../verification/calibration';
-import { currentRecords, EvidenceLedger } from '../verification/evidence';
+import { calibrationByModel } from '../verify/calibration';
+import { currentRecords, EvidenceLedger } from '../verify/evidence';
 
 /**
  * A plot of the export: a placeholder paragraph in the HTML source, its Markdown stand-in (a table)

@@ -5,7 +5,7 @@ import git from 'isomorphic-git';
 import * as nodeFs from 'node:fs';
 import type { DiscardedEntry } from '../../../shared/contract';
 import { RpcError } from '../../../shared/rpc';
-import { resolveInsideRoot } from '../project/project-registry';
+import { resolveInsideRoot } from '../app/project-registry';
 import { appendLine, atomicWrite, readJsonLines } from '../util/atomic-write';
 import { readIndexEntry } from './object-reads';
 

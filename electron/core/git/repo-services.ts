@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { ProjectInfo } from '../../../shared/contract';
 import { RpcError } from '../../../shared/rpc';
 import type { EventBus } from '../events';
-import { readHeadInfo } from '../project/head-info';
+import { readHeadInfo } from '../app/head-info';
 import { StatusEngine, type StatusResult } from './status-engine';
 import { StatusWorkerClient } from './status-worker';
 import { watchRepository } from './watcher';

@@ -1,4 +1,4 @@
-import { parseDecision } from '../decisions/decisions-doc';
+import { parseDecision } from '../spec/decisions-doc';
 import type { ImportedDecision } from './import-plan';
 
 /** Reads one MADR or Nygard ADR file (front matter, `* Status:` lines or a `## Status` section all work). */

@@ -1,5 +1,5 @@
 import type { List, ListItem } from 'mdast';
-import { parseMarkdown, plainText } from '../specs/markdown-source';
+import { parseMarkdown, plainText } from '../spec/markdown-source';
 import type { ImportedItem, ImportedProse, ImportedTask, ImportPlan } from './import-plan';
 import { itemText } from './spec-kit';
 

@@ -1,5 +1,5 @@
 import type { List, ListItem, RootContent } from 'mdast';
-import { endOf, parseMarkdown, plainText, startOf } from '../specs/markdown-source';
+import { endOf, parseMarkdown, plainText, startOf } from '../spec/markdown-source';
 import type { ImportedItem, ImportedTask, ImportPlan } from './import-plan';
 
 /** Text of a list item's first paragraph, whitespace collapsed. */

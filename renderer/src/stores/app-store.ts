@@ -6,11 +6,11 @@ import { createFilesSlice, type FilesSlice } from './files-slice';
 import { createGitSlice, type GitSlice } from './git-slice';
 import { createEditorSlice, type EditorSlice } from './editor-slice';
 import { createAgentSlice, type AgentSlice } from './agent-slice';
-import { createOrchestratorSlice, type OrchestratorSlice } from './orchestrator-slice';
-import { createCalibratorSlice, type CalibratorSlice } from './calibrator-slice';
+import { createSpecSlice, type SpecSlice } from './spec-slice';
+import { createVerifySlice, type VerifySlice } from './verify-slice';
 
 /** The whole renderer state: one store made of slices (add a feature's slice type here). */
-export type AppState = AppSlice & FilesSlice & GitSlice & EditorSlice & AgentSlice & OrchestratorSlice & CalibratorSlice;
+export type AppState = AppSlice & FilesSlice & GitSlice & EditorSlice & AgentSlice & SpecSlice & VerifySlice;
 
 /** Creates the store over an API client (tests pass a fake). */
 export function createAppStore(api: ApiClient): StoreApi<AppState> {
@@ -20,8 +20,8 @@ export function createAppStore(api: ApiClient): StoreApi<AppState> {
     ...createGitSlice(api)(...a),
     ...createEditorSlice(api)(...a),
     ...createAgentSlice(api)(...a),
-    ...createOrchestratorSlice(api)(...a),
-    ...createCalibratorSlice(api)(...a),
+    ...createSpecSlice(api)(...a),
+    ...createVerifySlice(api)(...a),
   }));
 }
 

@@ -6,7 +6,7 @@ import './agent.css';
 import { formatCost, statusLabel } from './format';
 import { HandbackPanel } from './HandbackPanel';
 import { RunView } from './RunView';
-import { SettingsDialog } from './SettingsDialog';
+import { SettingsDialog } from '../settings/SettingsDialog';
 import { ThinkerActions } from './ThinkerActions';
 
 /** Why an agent button is disabled, in words (no key → what to set). */

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { SettingsDialog } from '../agent/SettingsDialog';
+import { SettingsDialog } from '../settings/SettingsDialog';
 import { formatCost } from '../agent/format';
 import { useAppStore } from '../../stores/app-store';
 import { useUiPrefs } from '../../stores/ui-prefs';

@@ -2,9 +2,9 @@ import { useRef, type ReactNode } from 'react';
 import { Group, Panel, Separator, useGroupRef, type Layout } from 'react-resizable-panels';
 import { useUiPrefs } from '../../stores/ui-prefs';
 import { useAppStore } from '../../stores/app-store';
-import { BuilderPane } from '../builder/BuilderPane';
-import { CalibratorPane } from '../calibrator/CalibratorPane';
-import { OrchestratorPane } from '../orchestrator/OrchestratorPane';
+import { BuilderPane } from './BuilderPane';
+import { CalibratorPane } from './CalibratorPane';
+import { OrchestratorPane } from './OrchestratorPane';
 import { Header } from './Header';
 
 const PANES = ['orchestrator', 'builder', 'calibrator'] as const;

@@ -7,8 +7,8 @@ import { calibrationTrendSvg, reliabilityDiagramSvg } from '../../../../../share
 import type { CalibrationGroup } from '../../../../../shared/contract/verify';
 import { inlineSvg, percent, score } from '../../../../../electron/core/export/export-evidence';
 import { renderExport } from '../../../../../electron/core/export/export-render';
-import { calibrationByModel } from '../../../../../electron/core/verification/calibration';
-import { currentRecords, EvidenceLedger, type NewEvidence, type TreeState } from '../../../../../electron/core/verification/evidence';
+import { calibrationByModel } from '../../../../../electron/core/verify/calibration';
+import { currentRecords, EvidenceLedger, type NewEvidence, type TreeState } from '../../../../../electron/core/verify/evidence';
 
 let base: string;
 let project: string;

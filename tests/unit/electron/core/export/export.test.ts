@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExportArgs, runExportCommand } from '../../../../../electron/core/export/export-command';
 import { findChromium } from '../../../../../electron/core/export/export-pdf';
 import { renderExport } from '../../../../../electron/core/export/export-render';
-import { copyExample } from '../../../../../electron/core/specs/example';
+import { copyExample } from '../../../../../electron/core/spec/example';
 
 let base: string;
 let example: string;

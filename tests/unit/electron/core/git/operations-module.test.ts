@@ -7,9 +7,9 @@ import type { EventName, EventOf } from '../../../../../shared/contract';
 import { dispatch, type Handlers } from '../../../../../shared/rpc';
 import type { CoreContext } from '../../../../../electron/core/core-context';
 import { EventBus } from '../../../../../electron/core/events';
-import { createEditorModule } from '../../../../../electron/core/files/editor-module';
+import { createFilesModule } from '../../../../../electron/core/files/files-module';
 import { createGitModule } from '../../../../../electron/core/git/git-module';
-import { ProjectRegistry } from '../../../../../electron/core/project/project-registry';
+import { ProjectRegistry } from '../../../../../electron/core/app/project-registry';
 
 let base: string;
 beforeAll(() => {
@@ -44,7 +44,7 @@ function core(root: string) {
   projects.add(root);
   const ctx = { dataDir: join(base, `data${n++}`), version: 'test', bus, projects, resourcesDir: base } as unknown as CoreContext;
   const gitModule = createGitModule(ctx);
-  const editor = createEditorModule(ctx);
+  const editor = createFilesModule(ctx);
   disposers.push(() => gitModule.dispose?.());
   const handlers = { ...gitModule.handlers, ...editor.handlers } as unknown as Handlers;
   let id = 0;

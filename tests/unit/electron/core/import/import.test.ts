@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectImports } from '../../../../../electron/core/import/import-service';
-import { PlanService } from '../../../../../electron/core/specs/plan-service';
+import { PlanService } from '../../../../../electron/core/spec/plan-service';
 
 const FIXTURES = join(process.cwd(), 'tests/fixtures/import');
 const service = new PlanService(() => undefined);

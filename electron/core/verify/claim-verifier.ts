@@ -1,0 +1,404 @@
+import * as fs from 'node:fs';
+import git from 'isomorphic-git';
+import type { ClaimResult, ClaimVerdict, EvidenceResult, RunFinding, RunVerification } from '../../../shared/contract/verify';
+import { RpcError } from '../../../shared/rpc';
+import { ShadowRepo } from '../checkpoints/shadow-repo';
+import type { CoreContext } from '../core-context';
+import { resolveInsideRoot, toRel } from '../app/project-registry';
+import { calibrationByModel } from './calibration';
+import { describeOutcome, runCheckCommand, type CheckRunResult } from './checks-runner';
+import { decisionMentions, inScope, isManifest, newDependencies } from './drift';
+import { currentRecords, EVIDENCE_FILE, EvidenceLedger, excerptOf, type TreeState } from './evidence';
+import { parseTestOutput } from './parsers/parse-output';
+import { checksForRequirement, readPlanFacts, type PlanFacts } from './plan-facts';
+import { loadRun, saveRun, type StoredRun } from './run-store';
+import { resolveTestCommand, type TestCommand } from './test-command';
+import type { VerifiableRun, VerifyRunOptions } from './verifiable-run';
+
+/** What the verifier needs of the core. */
+export type VerifierContext = Pick<CoreContext, 'dataDir' | 'bus'>;
+
+/** One file's blob before and after: null = absent. */
+interface FileChange {
+  readonly before: string | null;
+  readonly after: string | null;
+}
+
+/** Files the ledger itself writes: never a change of the run's. */
+const OWN_FILES = new Set([EVIDENCE_FILE]);
+
+/** The files of a checkpoint commit in the shadow repository: path → blob id. */
+export async function readCheckpointTree(gitdir: string, commit: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const { commit: c } = await git.readCommit({ fs, gitdir, oid: commit });
+  const walk = async (oid: string, prefix: string): Promise<void> => {
+    const { tree } = await git.readTree({ fs, gitdir, oid });
+    for (const e of tree) {
+      const path = prefix ? `${prefix}/${e.path}` : e.path;
+      if (e.type === 'tree') await walk(e.oid, path);
+      else if (e.type === 'blob') out.set(path, e.oid);
+    }
+  };
+  await walk(c.tree, '');
+  return out;
+}
+
+/** Blob id of a file as it is on disk now, or null when absent. */
+async function diskOid(root: string, rel: string): Promise<string | null> {
+  try {
+    const bytes = await fs.promises.readFile(`${root}/${rel}`);
+    return (await git.hashBlob({ object: new Uint8Array(bytes) })).oid;
+  } catch {
+    return null;
+  }
+}
+
+async function blobText(gitdir: string, oid: string | null): Promise<string | null> {
+  if (!oid) return null;
+  try {
+    const { blob } = await git.readBlob({ fs, gitdir, oid });
+    return new TextDecoder().decode(blob);
+  } catch {
+    return null;
+  }
+}
+
+/** Collapses whitespace so `npm  test` and `npm test` are the same command. */
+export function normalizeCommand(command: string): string {
+  return command.trim().replace(/\s+/g, ' ');
+}
+
+/** Everything one verification pass shares: the tree compared, the plan, and command results so far. */
+interface Pass {
+  readonly run: VerifiableRun;
+  readonly root: string;
+  readonly ledger: EvidenceLedger;
+  readonly facts: PlanFacts;
+  readonly testCommand: TestCommand | null;
+  readonly checkpoint: Map<string, string>;
+  readonly current: Map<string, string>;
+  readonly changes: Map<string, FileChange>;
+  readonly state: TreeState;
+  readonly opts: VerifyRunOptions;
+  readonly commandCache: Map<string, CheckRunResult>;
+  readonly approvedChecks: Set<string>;
+}
+
+async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRunOptions): Promise<Pass> {
+  const root = run.projectRoot;
+  const ledger = new EvidenceLedger(root, ctx.dataDir);
+  const facts = await readPlanFacts(root);
+  const testCommand = await resolveTestCommand(root);
+  let checkpoint: Map<string, string>;
+  try {
+    checkpoint = await readCheckpointTree(run.shadowGitdir, run.checkpointCommit);
+  } catch {
+    throw new RpcError('NOT_FOUND', `The checkpoint ${run.checkpointCommit.slice(0, 10)} of run ${run.runId} is missing from the checkpoint store, so its claims cannot be checked against the tree.`);
+  }
+  // The current tree through the same snapshot policy as the checkpoint (ignore rules, size limits).
+  const shadow = new ShadowRepo(root, ctx.dataDir);
+  const current = new Map<string, string>();
+  for (const [path, entry] of await shadow.readSnapshot(await shadow.snapshot(`verification of run ${run.runId}`))) current.set(path, entry.oid);
+  const changes = new Map<string, FileChange>();
+  for (const [path, oid] of checkpoint) {
+    if (OWN_FILES.has(path)) continue;
+    const now = current.get(path) ?? null;
+    if (now !== oid) changes.set(path, { before: oid, after: now });
+  }
+  for (const [path, oid] of current) if (!checkpoint.has(path) && !OWN_FILES.has(path)) changes.set(path, { before: null, after: oid });
+  const approvedChecks = new Set<string>();
+  for (const ac of facts.acceptance) if (ac.command) approvedChecks.add(normalizeCommand(ac.command));
+  for (const d of facts.decisions) if (d.confirmation) approvedChecks.add(normalizeCommand(d.confirmation));
+  if (testCommand) approvedChecks.add(normalizeCommand(testCommand.command));
+  ledger.invalidate();
+  const state = await ledger.state();
+  return { run, root, ledger, facts, testCommand, checkpoint, current, changes, state, opts, commandCache: new Map(), approvedChecks };
+}
+
+async function runOnce(pass: Pass, command: string): Promise<CheckRunResult> {
+  const key = normalizeCommand(command);
+  const cached = pass.commandCache.get(key);
+  if (cached) return cached;
+  const result = await runCheckCommand(command, { cwd: pass.root, timeoutMs: pass.opts.timeoutMs, signal: pass.opts.signal });
+  pass.commandCache.set(key, result);
+  return result;
+}
+
+async function mayRun(pass: Pass, command: string, userApproved: boolean): Promise<boolean> {
+  if (userApproved) return true;
+  // The project's own configured checks run without asking, as for the agent.
+  if (pass.approvedChecks.has(normalizeCommand(command))) return true;
+  return pass.opts.approve ? await pass.opts.approve(command, pass.root) : false;
+}
+
+interface Verdict {
+  readonly verdict: ClaimVerdict;
+  readonly reason: string;
+  readonly how: string;
+  readonly kind: 'command' | 'tree' | 'ruling';
+  readonly output?: string;
+  readonly exitCode?: number | null;
+  readonly counts?: CheckRunResult['counts'];
+  readonly durationMs?: number;
+}
+
+async function fileState(pass: Pass, rawPath: string): Promise<{ rel: string; before: string | null; after: string | null } | { error: string }> {
+  let abs: string;
+  try {
+    abs = await resolveInsideRoot(pass.root, rawPath);
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+  const rel = toRel(pass.root, abs);
+  const after = pass.current.get(rel) ?? (await diskOid(pass.root, rel));
+  return { rel, before: pass.checkpoint.get(rel) ?? null, after };
+}
+
+async function verifyFileClaim(pass: Pass, kind: 'file_changed' | 'file_created' | 'file_deleted', path: string | undefined): Promise<Verdict> {
+  const how = `compared with checkpoint ${pass.run.checkpointCommit.slice(0, 10)} and the current tree`;
+  if (!path) return { verdict: 'unverifiable', reason: 'The claim names no file.', how, kind: 'tree' };
+  const s = await fileState(pass, path);
+  if ('error' in s) return { verdict: 'refuted', reason: s.error, how, kind: 'tree' };
+  const { rel, before, after } = s;
+  const short = (o: string | null) => (o ? o.slice(0, 10) : 'absent');
+  const detail = `${rel}: checkpoint ${short(before)}, now ${short(after)}`;
+  switch (kind) {
+    case 'file_changed':
+      if (after === null) return { verdict: 'refuted', reason: `${rel} does not exist now (${detail}).`, how, kind: 'tree' };
+      if (before === after) return { verdict: 'refuted', reason: `${rel} is byte-identical to the checkpoint: the change never landed.`, how, kind: 'tree' };
+      return { verdict: 'verified', reason: before === null ? `${rel} was created (${detail}).` : `${rel} differs from the checkpoint (${detail}).`, how, kind: 'tree' };
+    case 'file_created':
+      if (after === null) return { verdict: 'refuted', reason: `${rel} does not exist.`, how, kind: 'tree' };
+      if (before !== null) return { verdict: 'refuted', reason: `${rel} already existed at the checkpoint (${detail}).`, how, kind: 'tree' };
+      return { verdict: 'verified', reason: `${rel} exists now and was absent at the checkpoint.`, how, kind: 'tree' };
+    case 'file_deleted':
+      if (before === null) return { verdict: 'refuted', reason: `${rel} did not exist at the checkpoint.`, how, kind: 'tree' };
+      if (after !== null) return { verdict: 'refuted', reason: `${rel} still exists (${detail}).`, how, kind: 'tree' };
+      return { verdict: 'verified', reason: `${rel} existed at the checkpoint and is gone now.`, how, kind: 'tree' };
+  }
+}
+
+function commandVerdict(command: string, r: CheckRunResult): Verdict {
+  const words = describeOutcome(r.outcome, r.run.exitCode, r.counts);
+  const base = { how: command, kind: 'command' as const, output: r.run.spawnError ? `${r.run.spawnError}\n${r.run.output}` : r.run.output, exitCode: r.run.exitCode, counts: r.counts, durationMs: r.run.durationMs };
+  if (r.outcome === 'passed') return { ...base, verdict: 'verified', reason: `\`${command}\` ${words}.` };
+  if (r.outcome === 'cancelled') return { ...base, verdict: 'pending', reason: `\`${command}\` was cancelled; run it again.` };
+  if (r.outcome === 'no_tests') return { ...base, verdict: 'refuted', reason: `\`${command}\` executed no test (exit ${r.run.exitCode}): not a pass.` };
+  return { ...base, verdict: 'refuted', reason: `\`${command}\` ${words}.` };
+}
+
+async function verifyClaim(pass: Pass, index: number, userApproved: boolean): Promise<Verdict> {
+  const claim = pass.run.claims[index]!;
+  switch (claim.kind) {
+    case 'file_changed':
+    case 'file_created':
+    case 'file_deleted':
+      return verifyFileClaim(pass, claim.kind, claim.path);
+    case 'command_passes': {
+      if (!claim.command?.trim()) return { verdict: 'unverifiable', reason: 'The claim names no command.', how: '', kind: 'command' };
+      if (!(await mayRun(pass, claim.command, userApproved))) {
+        return { verdict: 'pending', reason: `\`${claim.command}\` is not an approved check; choose "Run now" to run it.`, how: claim.command, kind: 'command' };
+      }
+      return commandVerdict(claim.command, await runOnce(pass, claim.command));
+    }
+    case 'requirement_met': {
+      const id = claim.requirement?.trim() ?? '';
+      const checks = id ? checksForRequirement(pass.facts, id) : [];
+      if (checks.length === 0) return { verdict: 'unverifiable', reason: id ? `No acceptance check with a command is linked to ${id}.` : 'The claim names no requirement.', how: 'linked acceptance checks', kind: 'command' };
+      const parts: string[] = [];
+      let verdict: ClaimVerdict = 'verified';
+      let last: Verdict | null = null;
+      for (const ac of checks) {
+        const v = commandVerdict(ac.command!, await runOnce(pass, ac.command!));
+        parts.push(`${ac.id}: ${v.reason}`);
+        if (v.verdict === 'refuted') verdict = 'refuted';
+        else if (v.verdict === 'pending' && verdict === 'verified') verdict = 'pending';
+        last = v;
+      }
+      return { verdict, reason: parts.join(' '), how: checks.map((c) => c.command).join(' && '), kind: 'command', output: last?.output, exitCode: last?.exitCode, counts: last?.counts };
+    }
+    case 'other':
+      return { verdict: 'unverifiable', reason: 'Not checkable by a machine: waits for your ruling.', how: 'user ruling', kind: 'ruling' };
+  }
+}
+
+async function dependencyFindings(pass: Pass): Promise<RunFinding[]> {
+  const accepted = pass.facts.decisions.filter((d) => d.status === 'accepted').map((d) => d.text);
+  const out: RunFinding[] = [];
+  for (const [path, change] of pass.changes) {
+    if (!isManifest(path)) continue;
+    const before = await blobText(pass.run.shadowGitdir, change.before);
+    const after = change.after ? await fs.promises.readFile(`${pass.root}/${path}`, 'utf8').catch(() => null) : null;
+    for (const dep of newDependencies(path, before, after)) {
+      if (decisionMentions(accepted, dep.name)) continue;
+      out.push({ kind: 'new_dependency', severity: 'error', path, message: `New dependency "${dep.name}" in ${path} with no accepted decision recording it. Record a decision or remove it.` });
+    }
+  }
+  return out;
+}
+
+function failedOwnChecks(pass: Pass): RunFinding[] {
+  const claimsSuccess = pass.run.claims.some((c) => c.kind === 'command_passes' || c.kind === 'requirement_met');
+  if (!claimsSuccess) return [];
+  const known = new Set(pass.approvedChecks);
+  for (const c of pass.run.claims) if (c.command) known.add(normalizeCommand(c.command));
+  const lastRun = new Map<string, VerifiableRun['commands'][number]>();
+  for (const c of pass.run.commands) lastRun.set(normalizeCommand(c.command), c);
+  const out: RunFinding[] = [];
+  for (const [key, c] of lastRun) {
+    if (!known.has(key)) continue;
+    const counts = parseTestOutput(c.outputExcerpt)?.counts;
+    const failed = (c.exitCode !== null && c.exitCode !== 0) || (counts !== undefined && counts.failed > 0);
+    if (failed) out.push({ kind: 'claimed_success_with_failed_check', severity: 'error', message: `The run claims success, but its own last run of \`${c.command}\` failed (exit ${c.exitCode ?? 'none'}).` });
+  }
+  return out;
+}
+
+async function decisionFindings(pass: Pass): Promise<RunFinding[]> {
+  const out: RunFinding[] = [];
+  for (const d of pass.facts.decisions) {
+    if (d.status !== 'accepted' || !d.confirmation) continue;
+    const r = await runOnce(pass, d.confirmation);
+    if (r.outcome !== 'passed') out.push({ kind: 'decision_failing', severity: 'error', message: `${d.id} "${d.title}": its confirmation \`${d.confirmation}\` ${describeOutcome(r.outcome, r.run.exitCode, r.counts)}.` });
+  }
+  return out;
+}
+
+function changeFindings(pass: Pass): RunFinding[] {
+  const claimed = new Set<string>();
+  for (const c of pass.run.claims) if (c.path) claimed.add(c.path.replace(/^\.\//, '').replace(/\\/g, '/').replace(`${pass.root}/`, ''));
+  const task = pass.run.taskId ? pass.facts.tasks.find((t) => t.id === pass.run.taskId) : undefined;
+  const scope = pass.run.scope && pass.run.scope.length > 0 ? pass.run.scope : (task?.scope ?? []);
+  const journal = new Set(pass.run.journal.map((j) => j.path));
+  const out: RunFinding[] = [];
+  for (const [path, change] of pass.changes) {
+    const what = change.before === null ? 'created' : change.after === null ? 'deleted' : 'changed';
+    if (!claimed.has(path)) {
+      const who = journal.has(path) ? 'The run' : 'Something (not in the run\'s journal)';
+      out.push({ kind: 'unclaimed_change', severity: 'warning', path, message: `${who} ${what} ${path} without claiming it.` });
+    }
+    if (!inScope(path, scope)) out.push({ kind: 'out_of_scope', severity: 'error', path, message: `${path} was ${what} outside the task's scope (${scope.join(', ')}): drift.` });
+  }
+  for (const j of pass.run.journal) {
+    for (const flag of j.flags ?? []) out.push({ kind: 'unclaimed_change', severity: 'warning', path: j.path, message: `The write to ${j.path} was flagged: ${flag}.` });
+  }
+  return out;
+}
+
+const verdictRank: Record<ClaimVerdict, number> = { refuted: 0, pending: 1, unverifiable: 2, verified: 3 };
+
+function summarize(run: VerifiableRun, claims: ClaimResult[], findings: RunFinding[], commit: string | null, overconfident: boolean): RunVerification {
+  const sorted = [...claims].sort((a, b) => verdictRank[a.verdict] - verdictRank[b.verdict] || a.index - b.index);
+  const count = (v: ClaimVerdict) => claims.filter((c) => c.verdict === v).length;
+  return {
+    runId: run.runId,
+    taskId: run.taskId,
+    model: run.model,
+    role: run.role,
+    summary: run.summary,
+    verifiedAt: new Date().toISOString(),
+    commit,
+    claims: sorted,
+    findings: [...findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1)),
+    counts: { verified: count('verified'), refuted: count('refuted'), unverifiable: count('unverifiable'), pending: count('pending') },
+    overconfident,
+  };
+}
+
+async function recordClaim(pass: Pass, index: number, v: Verdict, note?: string): Promise<ClaimResult> {
+  const claim = pass.run.claims[index]!;
+  const requirementIds = claim.requirement ? [claim.requirement] : undefined;
+  const record = await pass.ledger.append(
+    {
+      subject: { kind: 'claim', id: `${pass.run.runId}#${index}` },
+      taskId: pass.run.taskId,
+      requirementIds,
+      runId: pass.run.runId,
+      what: `Claim: ${claim.statement}`,
+      how: v.how,
+      kind: v.kind,
+      result: v.verdict as EvidenceResult,
+      exitCode: v.exitCode,
+      counts: v.counts ?? null,
+      durationMs: v.durationMs,
+      excerpt: excerptOf(v.output ?? v.reason),
+      output: v.output,
+      claim: { kind: claim.kind, statement: claim.statement, confidence: claim.confidence, model: pass.run.model, role: pass.run.role },
+      key: `claim:${pass.run.runId}:${index}`,
+      note: note ?? v.reason,
+    },
+    pass.state,
+  );
+  return { index, claim, verdict: v.verdict, reason: v.reason, evidenceId: record.id };
+}
+
+async function isOverconfident(ledger: EvidenceLedger, model: string, role: string): Promise<boolean> {
+  const groups = calibrationByModel(currentRecords(await ledger.readAll()));
+  return groups.find((g) => g.model === model && g.role === role)?.overconfident ?? false;
+}
+
+/**
+ * Checks every claim of a finished run against reality — the checkpoint, the current tree and fresh
+ * command runs, never the transcript — and looks for what the run did not say (unclaimed or
+ * out-of-scope changes, undeclared dependencies, failing decision confirmations, own checks that
+ * failed). Appends evidence for each verdict and finding, stores the result, and emits it.
+ */
+export async function verifyRun(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRunOptions = {}): Promise<RunVerification> {
+  const pass = await prepare(ctx, run, opts);
+  const overconfident = await isOverconfident(pass.ledger, run.model, run.role);
+  const claims: ClaimResult[] = [];
+  for (let i = 0; i < run.claims.length; i++) claims.push(await recordClaim(pass, i, await verifyClaim(pass, i, false)));
+  const findings = [...changeFindings(pass), ...(await dependencyFindings(pass)), ...failedOwnChecks(pass), ...(await decisionFindings(pass))];
+  const recorded: RunFinding[] = [];
+  for (const [i, f] of findings.entries()) {
+    const record = await pass.ledger.append(
+      {
+        subject: { kind: 'run', id: run.runId },
+        taskId: run.taskId,
+        runId: run.runId,
+        what: `Finding: ${f.kind.replace(/_/g, ' ')}`,
+        how: f.path ? `compared ${f.path} with the checkpoint` : 'run record and checks',
+        kind: 'finding',
+        result: f.severity === 'error' ? 'failed' : 'flagged',
+        excerpt: f.message,
+        key: `finding:${run.runId}:${i}`,
+      },
+      pass.state,
+    );
+    recorded.push({ ...f, evidenceId: record.id });
+  }
+  const verification = summarize(run, claims, recorded, pass.state.commit, overconfident);
+  await finish(ctx, { run, verification });
+  return verification;
+}
+
+async function finish(ctx: VerifierContext, stored: StoredRun): Promise<void> {
+  await saveRun(ctx.dataDir, stored);
+  ctx.bus.emit('verify.didVerifyRun', { root: stored.run.projectRoot, run: stored.verification });
+  ctx.bus.emit('evidence.didAppend', { root: stored.run.projectRoot, ids: [] });
+}
+
+async function updateClaim(ctx: VerifierContext, root: string, runId: string, index: number, decide: (pass: Pass) => Promise<{ verdict: Verdict; note?: string }>): Promise<RunVerification> {
+  const stored = await loadRun(ctx.dataDir, root, runId);
+  if (index >= stored.run.claims.length) throw new RpcError('NOT_FOUND', `Run ${runId} has no claim ${index + 1}.`);
+  const pass = await prepare(ctx, stored.run, {});
+  const { verdict, note } = await decide(pass);
+  const result = await recordClaim(pass, index, verdict, note);
+  const claims = stored.verification.claims.map((c) => (c.index === index ? result : c));
+  const verification = summarize(stored.run, claims, [...stored.verification.findings], pass.state.commit, stored.verification.overconfident);
+  await finish(ctx, { run: stored.run, verification });
+  return verification;
+}
+
+/** "Run now": the user approved running a claimed command; re-verifies that claim. */
+export function runClaimNow(ctx: VerifierContext, root: string, runId: string, index: number): Promise<RunVerification> {
+  return updateClaim(ctx, root, runId, index, async (pass) => ({ verdict: await verifyClaim(pass, index, true) }));
+}
+
+/** The user's ruling on a claim: holds (verified) or not (refuted), with a note. A ruling is evidence. */
+export function ruleOnClaim(ctx: VerifierContext, root: string, runId: string, index: number, holds: boolean, note: string): Promise<RunVerification> {
+  return updateClaim(ctx, root, runId, index, async () => ({
+    verdict: { verdict: holds ? 'verified' : 'refuted', reason: `Ruled ${holds ? 'true' : 'false'} by the user${note ? `: ${note}` : '.'}`, how: 'user ruling', kind: 'ruling' },
+    note: note || undefined,
+  }));
+}

@@ -1,0 +1,234 @@
+import type { StateCreator } from 'zustand';
+import type { DecisionFields, PlanSnapshot, ResponseOf, SpecSectionKind, TaskFields } from '../../../shared/contract';
+import type { ApiClient } from '../api/client';
+import { messageOf } from './app-slice';
+import type { AppState } from './app-store';
+
+/** The Orchestrator's tabs. */
+export type OrchestratorTab = 'spec' | 'decisions' | 'tasks';
+
+/** How the Spec tab shows the chosen spec: its sections, its Markdown, or the coverage matrix. */
+export type SpecMode = 'structured' | 'markdown' | 'coverage';
+
+/** Fields of a decision as the forms edit them. */
+export type DecisionDraft = Readonly<DecisionFields>;
+
+/** Fields of a task as the forms edit them. */
+export type TaskDraft = Readonly<TaskFields>;
+
+/** The Orchestrator slice: the plan snapshot of the open project and the actions that edit it. */
+export interface SpecSlice {
+  readonly plan: PlanSnapshot | null;
+  readonly planRoot: string | null;
+  readonly planLoading: boolean;
+  readonly planError: string | null;
+  readonly orchestratorTab: OrchestratorTab;
+  /** The spec shown in the Spec tab (project-relative); null is the main spec. */
+  readonly specPath: string | null;
+  readonly specMode: SpecMode;
+  /** The decision open in the Decisions tab. */
+  readonly selectedDecision: number | null;
+  /** Import offers the user dismissed in this session (by path). */
+  readonly importDismissed: readonly string[];
+  loadPlan(root: string | null): Promise<void>;
+  refreshPlan(): Promise<void>;
+  setOrchestratorTab(tab: OrchestratorTab): void;
+  setSpecPath(path: string | null): void;
+  setSpecMode(mode: SpecMode): void;
+  /** Opens a decision in the Decisions tab. */
+  showDecision(number: number | null): void;
+  createSpec(): Promise<void>;
+  /** Creates `.plumbline/specs/<slug>.md` and shows it; returns its path. */
+  createNamedSpec(name: string): Promise<string | null>;
+  saveSpecRaw(content: string, baseHash?: string): Promise<boolean>;
+  addSpecItem(section: SpecSectionKind, text: string): Promise<string | null>;
+  updateSpecItem(id: string, text: string): Promise<boolean>;
+  deleteSpecItem(id: string): Promise<void>;
+  moveSpecItem(id: string, direction: 'up' | 'down'): Promise<void>;
+  answerQuestion(index: number, question: string, answer: string, settlesDecision: boolean, decisionTitle?: string): Promise<boolean>;
+  createDecision(draft: DecisionDraft): Promise<number | null>;
+  updateDecision(number: number, patch: Partial<DecisionDraft>): Promise<boolean>;
+  supersedeDecision(number: number, title?: string): Promise<number | null>;
+  createTask(draft: TaskDraft): Promise<string | null>;
+  updateTask(id: string, patch: Partial<TaskDraft>): Promise<boolean>;
+  deleteTask(id: string): Promise<void>;
+  runImport(paths: readonly string[]): Promise<void>;
+  dismissImport(paths: readonly string[]): void;
+  exportPlan(format: 'md' | 'html' | 'pdf', withTasks: boolean, withEvidence: boolean): Promise<ResponseOf<'export.render'> | null>;
+}
+
+/** Creates the Orchestrator slice over the API client. */
+export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], SpecSlice> {
+  return (set, get) => {
+    let inflight: Promise<void> | null = null;
+    let again = false;
+
+    /** Runs a mutation of the open project's plan; applies the returned snapshot if still current. */
+    async function mutate<T>(run: (root: string) => Promise<T>, snapshotOf: (r: T) => PlanSnapshot): Promise<T | null> {
+      const root = get().planRoot;
+      if (!root) return null;
+      try {
+        const result = await run(root);
+        if (get().planRoot === root) set({ plan: snapshotOf(result), planError: null });
+        return result;
+      } catch (error) {
+        get().notify('error', messageOf(error));
+        return null;
+      }
+    }
+    const same = (s: PlanSnapshot): PlanSnapshot => s;
+    /** The spec the Spec tab shows, as a request's `spec`; undefined (the main spec) when that file is gone. */
+    const shownSpec = (): string | undefined => {
+      const path = get().specPath;
+      return path !== null && get().plan?.specs.some((x) => x.path === path) ? path : undefined;
+    };
+
+    return {
+      plan: null,
+      planRoot: null,
+      planLoading: false,
+      planError: null,
+      orchestratorTab: 'spec',
+      specPath: null,
+      specMode: 'structured',
+      selectedDecision: null,
+      importDismissed: [],
+      async loadPlan(root) {
+        set({ planRoot: root, plan: null, planError: null, planLoading: root !== null, importDismissed: [], specPath: null, selectedDecision: null });
+        if (root) await get().refreshPlan();
+      },
+      refreshPlan() {
+        // Coalesce bursts of change events into at most one extra read.
+        if (inflight) {
+          again = true;
+          return inflight;
+        }
+        const run = async (): Promise<void> => {
+          do {
+            again = false;
+            const root = get().planRoot;
+            if (!root) return;
+            try {
+              const plan = await api.request('spec.snapshot', { root });
+              if (get().planRoot === root) set({ plan, planError: null });
+            } catch (error) {
+              if (get().planRoot === root) set({ planError: messageOf(error) });
+            }
+          } while (again);
+        };
+        inflight = run().finally(() => {
+          inflight = null;
+          set({ planLoading: false });
+        });
+        return inflight;
+      },
+      setOrchestratorTab(tab) {
+        set({ orchestratorTab: tab });
+      },
+      setSpecPath(path) {
+        set({ specPath: path });
+      },
+      setSpecMode(mode) {
+        set({ specMode: mode });
+      },
+      showDecision(number) {
+        set({ selectedDecision: number, orchestratorTab: number === null ? get().orchestratorTab : 'decisions' });
+      },
+      async createSpec() {
+        await mutate((root) => api.request('spec.create', { root }), same);
+      },
+      async createNamedSpec(name) {
+        const r = await mutate((root) => api.request('spec.createNamed', { root, name }), (x) => x.snapshot);
+        if (!r) return null;
+        set({ specPath: r.path, specMode: 'structured' });
+        return r.path;
+      },
+      async saveSpecRaw(content, baseHash) {
+        const spec = shownSpec();
+        return (await mutate((root) => api.request('spec.saveRaw', { root, content, baseHash, spec }), same)) !== null;
+      },
+      async addSpecItem(section, text) {
+        const spec = shownSpec();
+        const r = await mutate((root) => api.request('spec.addItem', { root, section, text, spec }), (x) => x.snapshot);
+        return r ? r.id : null;
+      },
+      async updateSpecItem(id, text) {
+        const spec = shownSpec();
+        return (await mutate((root) => api.request('spec.updateItem', { root, id, text, spec }), same)) !== null;
+      },
+      async deleteSpecItem(id) {
+        const r = await mutate((root) => api.request('spec.deleteItem', { root, id, spec: shownSpec() }), (x) => x.snapshot);
+        if (!r) return;
+        get().notify('info', `Deleted ${id}.`, {
+          label: 'Undo',
+          // Undo writes the spec the item was deleted from, whichever spec is shown by then.
+          run: () => void mutate((root) => api.request('spec.saveRaw', { root, content: r.previousContent, baseHash: r.previousHash, spec: r.spec }), same),
+        });
+      },
+      async moveSpecItem(id, direction) {
+        const spec = shownSpec();
+        await mutate((root) => api.request('spec.moveItem', { root, id, direction, spec }), same);
+      },
+      async answerQuestion(index, question, answer, settlesDecision, decisionTitle) {
+        const spec = shownSpec();
+        const r = await mutate((root) => api.request('spec.answerQuestion', { root, index, question, answer, settlesDecision, decisionTitle, spec }), (x) => x.snapshot);
+        if (r?.decision != null) get().notify('info', `Answer recorded as decision ${String(r.decision).padStart(4, '0')}.`);
+        return r !== null;
+      },
+      async createDecision(draft) {
+        const r = await mutate((root) => api.request('decisions.create', { root, ...draft, links: [...draft.links] }), (x) => x.snapshot);
+        return r ? r.number : null;
+      },
+      async updateDecision(number, patch) {
+        return (await mutate((root) => api.request('decisions.update', { root, number, patch: { ...patch, links: patch.links ? [...patch.links] : undefined } }), same)) !== null;
+      },
+      async supersedeDecision(number, title) {
+        const r = await mutate((root) => api.request('decisions.supersede', { root, number, title }), (x) => x.snapshot);
+        return r ? r.by : null;
+      },
+      async createTask(draft) {
+        const r = await mutate(
+          (root) => api.request('tasks.create', { root, ...draft, serves: [...draft.serves], scope: [...draft.scope], checks: [...draft.checks], depends: [...draft.depends] }),
+          (x) => x.snapshot,
+        );
+        return r ? r.id : null;
+      },
+      async updateTask(id, patch) {
+        const clean = {
+          ...patch,
+          serves: patch.serves ? [...patch.serves] : undefined,
+          scope: patch.scope ? [...patch.scope] : undefined,
+          checks: patch.checks ? [...patch.checks] : undefined,
+          depends: patch.depends ? [...patch.depends] : undefined,
+        };
+        return (await mutate((root) => api.request('tasks.update', { root, id, patch: clean }), same)) !== null;
+      },
+      async deleteTask(id) {
+        const r = await mutate((root) => api.request('tasks.delete', { root, id }), (x) => x.snapshot);
+        if (!r) return;
+        if (get().selection.taskId === id) get().select({});
+        get().notify('info', `Deleted ${id}.`, {
+          label: 'Undo',
+          run: () => void mutate((root) => api.request('tasks.saveRaw', { root, content: r.previousContent }), same),
+        });
+      },
+      async runImport(paths) {
+        const r = await mutate((root) => api.request('import.run', { root, paths: [...paths] }), (x) => x.snapshot);
+        if (r) get().notify('info', r.summary.join(' '));
+      },
+      dismissImport(paths) {
+        set({ importDismissed: [...get().importDismissed, ...paths] });
+      },
+      async exportPlan(format, withTasks, withEvidence) {
+        const root = get().planRoot;
+        if (!root) return null;
+        try {
+          return await api.request('export.render', { root, format, withTasks, withEvidence });
+        } catch (error) {
+          get().notify('error', messageOf(error));
+          return null;
+        }
+      },
+    };
+  };
+}

@@ -1,0 +1,83 @@
+import { promises as fs } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch, type Handlers } from '../../../../../shared/rpc';
+import type { CoreContext } from '../../../../../electron/core/core-context';
+import { EventBus } from '../../../../../electron/core/events';
+import { ProjectRegistry } from '../../../../../electron/core/app/project-registry';
+import { copyExample } from '../../../../../electron/core/spec/example';
+import { createSpecModule } from '../../../../../electron/core/spec/spec-module';
+
+let base: string;
+let root: string;
+let module: ReturnType<typeof createSpecModule>;
+const bus = new EventBus();
+const events: Array<{ event: string; payload: unknown }> = [];
+
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'plumbline-module-'));
+  root = await copyExample(join(process.cwd(), 'resources'), join(base, 'p'));
+  const projects = new ProjectRegistry();
+  projects.add(root);
+  const ctx: CoreContext = {
+    dataDir: base,
+    version: 'test',
+    bus,
+    projects,
+    host: { capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: 'linux' }, browseRoots: [], secrets: { get: async () => null, set: async () => undefined } },
+    resourcesDir: join(process.cwd(), 'resources'),
+  };
+  bus.subscribe((e) => events.push(e));
+  module = createSpecModule(ctx);
+});
+
+afterAll(async () => {
+  await module.dispose?.();
+  await fs.rm(base, { recursive: true, force: true });
+});
+
+const call = (method: string, params: unknown) => dispatch(module.handlers as unknown as Handlers, { id: 1, method, params }, { connectionId: 't' }, { validateResponses: true });
+
+describe('spec module over dispatch', () => {
+  it('a partial task patch changes only the given field', async () => {
+    const r = await call('tasks.update', { root, id: 'T-6', patch: { status: 'in progress' } });
+    expect('result' in r).toBe(true);
+    const t6 = (r as { result: { tasks: { tasks: Array<{ id: string; status: string; serves: string[]; depends: string[] }> } } }).result.tasks.tasks.find((t) => t.id === 'T-6');
+    expect(t6).toMatchObject({ status: 'in progress', serves: ['AC-3'], depends: ['T-2'] });
+    expect(events.some((e) => e.event === 'spec.didChange')).toBe(true);
+  });
+
+  it('creates a further spec and edits it through the contract; a path that is not a spec is refused', async () => {
+    const created = await call('spec.createNamed', { root, name: 'Admin console' });
+    const { path, snapshot } = (created as { result: { path: string; snapshot: { specs: Array<{ path: string }> } } }).result;
+    expect(path).toBe('.plumbline/specs/admin-console.md');
+    expect(snapshot.specs.map((s) => s.path)).toEqual(['.plumbline/spec.md', path]);
+    const added = await call('spec.addItem', { root, section: 'failure', text: 'admin store down → read-only mode', spec: path });
+    expect((added as { result: { id: string } }).result.id).toBe('FM-4');
+    expect(events.some((e) => e.event === 'spec.didChange' && (e.payload as { files: string[] }).files.includes(path))).toBe(true);
+    const escape = await call('spec.saveRaw', { root, content: 'x', spec: '.plumbline/specs/../../package.json' });
+    expect(escape).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    expect(await fs.readFile(join(root, 'package.json'), 'utf8')).toContain('"quota-service"');
+  });
+
+  it('a partial decision patch changes only the given field', async () => {
+    const r = await call('decisions.update', { root, number: 4, patch: { status: 'accepted' } });
+    const d4 = (r as { result: { decisions: Array<{ number: number; status: string; context: string; links: string[] }> } }).result.decisions.find((d) => d.number === 4);
+    expect(d4).toMatchObject({ status: 'accepted', links: ['FM-3'] });
+    expect(d4!.context).toContain('Buckets live in a `Map`');
+  });
+
+  it('refuses a root that was not opened', async () => {
+    const r = await call('spec.snapshot', { root: base });
+    expect(r).toMatchObject({ error: { code: 'FORBIDDEN' } });
+  });
+
+  it('exports through the contract as base64', async () => {
+    const r = await call('export.render', { root, format: 'md' });
+    const { fileName, base64 } = (r as { result: { fileName: string; base64: string } }).result;
+    expect(fileName).toBe('quota-service-spec.md');
+    expect(Buffer.from(base64, 'base64').toString('utf8')).toContain('## Decision log');
+  });
+});
