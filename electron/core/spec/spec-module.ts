@@ -35,7 +35,11 @@ export function createSpecModule(ctx: CoreContext): DomainModule<Pick<Handlers, 
   // project's plan is first read), which also covers folders that are not git repositories.
   const watchers = new PlanWatchers((root, files) => {
     watchers.retain(ctx.projects.list());
-    if (ctx.projects.list().includes(root)) ctx.bus.emit('spec.didChange', { root, files });
+    if (!ctx.projects.list().includes(root)) return;
+    // The echo of a write the plan writer already announced is dropped: one edit, one event.
+    void ctx.services.planEcho.changed(root, files).then((changed) => {
+      if (changed.length) ctx.bus.emit('spec.didChange', { root, files: changed });
+    });
   });
   const snap = (root: string) => {
     watchers.retain(ctx.projects.list());

@@ -32,6 +32,8 @@ export interface SpecSlice {
   readonly importDismissed: readonly string[];
   loadPlan(root: string | null): Promise<void>;
   refreshPlan(): Promise<void>;
+  /** A plan file changed (`spec.didChange`): re-read, unless a mutation of ours is in flight (its answer is the fresh state). */
+  onPlanChanged(root: string): void;
   setOrchestratorTab(tab: OrchestratorTab): void;
   setSpecPath(path: string | null): void;
   setSpecMode(mode: SpecMode): void;
@@ -63,10 +65,14 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
     let inflight: Promise<void> | null = null;
     let again = false;
 
+    /** Mutations of this window in flight: the change events they cause are answered by their own snapshot. */
+    let mutating = 0;
+
     /** Runs a mutation of the open project's plan; applies the returned snapshot if still current. */
     async function mutate<T>(run: (root: string) => Promise<T>, snapshotOf: (r: T) => PlanSnapshot): Promise<T | null> {
       const root = get().planRoot;
       if (!root) return null;
+      mutating++;
       try {
         const result = await run(root);
         if (get().planRoot === root) set({ plan: snapshotOf(result), planError: null });
@@ -74,6 +80,8 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
       } catch (error) {
         get().notify('error', messageOf(error));
         return null;
+      } finally {
+        mutating--;
       }
     }
     const same = (s: PlanSnapshot): PlanSnapshot => s;
@@ -96,6 +104,9 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
       async loadPlan(root) {
         set({ planRoot: root, plan: null, planError: null, planLoading: root !== null, importDismissed: [], specPath: null, selectedDecision: null });
         if (root) await get().refreshPlan();
+      },
+      onPlanChanged(root) {
+        if (get().planRoot === root && mutating === 0) void get().refreshPlan();
       },
       refreshPlan() {
         // Coalesce bursts of change events into at most one extra read.
