@@ -311,10 +311,19 @@ export const specMethods = {
   /** Restores the tasks file to a previous content (undo). */
   'tasks.saveRaw': method(z.object({ root: projectRoot, content: z.string().max(5_000_000) }), planSnapshot),
   /** Imports from another spec tool into Plumbline's files; originals are never modified. */
+  /**
+   * One import at a time per project: a request with the running import's `importId` joins it (or gets
+   * a finished one's answer), another while one runs is refused with CONFLICT. Progress arrives as
+   * `import.didProgress`.
+   */
   'import.run': method(
-    z.object({ root: projectRoot, paths: z.array(z.string()).min(1).max(50) }),
+    z.object({ root: projectRoot, paths: z.array(z.string()).min(1).max(50), importId: z.string().min(1).max(100).optional() }),
     withSnapshot({ summary: z.array(z.string()) }),
   ),
+  /** Cancels a running import before it writes anything; `cancelled` is false when that import is not running. */
+  'import.cancel': method(z.object({ root: projectRoot, importId: z.string().min(1).max(100) }), z.object({ cancelled: z.boolean() })),
+  /** Remembers that the user declined importing these sources (in `.plumbline/imports.json`), so the offer goes away. */
+  'import.decline': method(z.object({ root: projectRoot, paths: z.array(z.string()).min(1).max(50) }), planSnapshot),
   /** Renders the spec and decision log as one Markdown, HTML or PDF document (bytes as base64). */
   'export.render': method(
     z.object({ root: projectRoot, format: z.enum(['md', 'html', 'pdf']), withTasks: z.boolean().default(false), withEvidence: z.boolean().default(false) }),
@@ -325,4 +334,6 @@ export const specMethods = {
 export const specEvents = {
   /** Plumbline's planning files changed (written by the app or edited on disk). */
   'spec.didChange': z.object({ root: z.string(), files: z.array(z.string()) }),
+  /** A running import's progress: steps done of the total known so far. */
+  'import.didProgress': z.object({ root: z.string(), importId: z.string(), done: z.number().int(), total: z.number().int() }),
 } as const;
