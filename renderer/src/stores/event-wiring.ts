@@ -31,6 +31,7 @@ export function wireEvents(api: ApiClient, store: StoreApi<AppState>): () => voi
       if (store.getState().planRoot === e.root) void store.getState().refreshPlan();
     }),
     api.onEvent('verify.didProgress', (e) => store.getState().onVerifyProgress(e)),
+    api.onEvent('import.didProgress', (e) => store.getState().onImportProgress(e)),
     api.onEvent('verify.didOutput', (e) => store.getState().onVerifyOutput(e)),
     api.onEvent('verify.didFinish', (e) => store.getState().onVerifyFinish(e)),
     // The coverage matrix shows the latest evidence per requirement: re-read the plan after a Verify.

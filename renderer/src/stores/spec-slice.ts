@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { DecisionFields, PlanSnapshot, ResponseOf, SpecSectionKind, TaskFields } from '../../../shared/contract';
+import type { DecisionFields, EventOf, PlanSnapshot, ResponseOf, SpecSectionKind, TaskFields } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
 import { messageOf } from './app-slice';
 import type { AppState } from './app-store';
@@ -30,6 +30,8 @@ export interface SpecSlice {
   readonly selectedDecision: number | null;
   /** Import offers the user dismissed in this session (by path). */
   readonly importDismissed: readonly string[];
+  /** The running import of the open project: its ID and progress (steps done of the total known so far). */
+  readonly importRun: { readonly importId: string; readonly done: number; readonly total: number } | null;
   loadPlan(root: string | null): Promise<void>;
   refreshPlan(): Promise<void>;
   setOrchestratorTab(tab: OrchestratorTab): void;
@@ -52,8 +54,12 @@ export interface SpecSlice {
   createTask(draft: TaskDraft): Promise<string | null>;
   updateTask(id: string, patch: Partial<TaskDraft>): Promise<boolean>;
   deleteTask(id: string): Promise<void>;
+  /** Imports the sources; a call while one runs does nothing (one import at a time). */
   runImport(paths: readonly string[]): Promise<void>;
-  dismissImport(paths: readonly string[]): void;
+  onImportProgress(e: EventOf<'import.didProgress'>): void;
+  cancelImport(): Promise<void>;
+  /** "Not now": remembered in the project, so the offer does not come back. */
+  dismissImport(paths: readonly string[]): Promise<void>;
   exportPlan(format: 'md' | 'html' | 'pdf', withTasks: boolean, withEvidence: boolean): Promise<ResponseOf<'export.render'> | null>;
 }
 
@@ -93,8 +99,9 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
       specMode: 'structured',
       selectedDecision: null,
       importDismissed: [],
+      importRun: null,
       async loadPlan(root) {
-        set({ planRoot: root, plan: null, planError: null, planLoading: root !== null, importDismissed: [], specPath: null, selectedDecision: null });
+        set({ planRoot: root, plan: null, planError: null, planLoading: root !== null, importDismissed: [], importRun: null, specPath: null, selectedDecision: null });
         if (root) await get().refreshPlan();
       },
       refreshPlan() {
@@ -213,11 +220,33 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
         });
       },
       async runImport(paths) {
-        const r = await mutate((root) => api.request('import.run', { root, paths: [...paths] }), (x) => x.snapshot);
-        if (r) get().notify('info', r.summary.join(' '));
+        if (get().importRun) return;
+        const importId = `import-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+        set({ importRun: { importId, done: 0, total: 0 } });
+        try {
+          const r = await mutate((root) => api.request('import.run', { root, paths: [...paths], importId }), (x) => x.snapshot);
+          if (r) get().notify('info', r.summary.join(' '));
+        } finally {
+          if (get().importRun?.importId === importId) set({ importRun: null });
+        }
       },
-      dismissImport(paths) {
+      onImportProgress(e) {
+        const run = get().importRun;
+        if (e.root === get().planRoot && run && run.importId === e.importId) set({ importRun: { importId: e.importId, done: e.done, total: e.total } });
+      },
+      async cancelImport() {
+        const run = get().importRun;
+        const root = get().planRoot;
+        if (!run || !root) return;
+        try {
+          await api.request('import.cancel', { root, importId: run.importId });
+        } catch (error) {
+          get().notify('error', messageOf(error));
+        }
+      },
+      async dismissImport(paths) {
         set({ importDismissed: [...get().importDismissed, ...paths] });
+        await mutate((root) => api.request('import.decline', { root, paths: [...paths] }), same);
       },
       async exportPlan(format, withTasks, withEvidence) {
         const root = get().planRoot;
