@@ -155,7 +155,7 @@ function renderDecision(number: number, d: ImportedDecision, links: { superseded
  * the tasks file and each new decision are rendered once. Items, tasks and decisions whose provenance
  * is already in the plan are skipped, so a repeated import adds nothing.
  */
-export function buildImport(state: PlanState, plans: readonly ImportPlan[]): ImportWrites {
+export async function buildImport(state: PlanState, plans: readonly ImportPlan[], step: () => Promise<void> = async () => undefined): Promise<ImportWrites> {
   const numbering = new Numbering(state.marks);
   const done = new Set<string>();
   const specTexts = new Map<string, PlanFile>(state.specs);
@@ -165,6 +165,7 @@ export function buildImport(state: PlanState, plans: readonly ImportPlan[]): Imp
       if (i.source) done.add(i.source);
     }
     for (const m of f.text.matchAll(FROM_ANY)) done.add(m[1]!);
+    await step();
   }
   for (const t of parseTasks(state.tasks.text)) {
     numbering.use('T', t.number);
@@ -185,6 +186,7 @@ export function buildImport(state: PlanState, plans: readonly ImportPlan[]): Imp
   for (const [, f] of state.specs) for (const i of parseSpec(f.text).items) if (i.source) idOfFrom.set(i.source, i.id);
 
   for (const plan of plans) {
+    await step();
     const rel = plan.target?.file ?? SPEC_PATH;
     const written = files.get(rel);
     const current = written ?? specTexts.get(rel) ?? { text: '', bom: false };

@@ -171,7 +171,7 @@ export async function importSources(
   const plans: ImportPlan[] = [];
   for (const source of sources) plans.push(await readSource(root, source, step));
   const state = await readPlanState(root);
-  const built = buildImport(state, plans);
+  const built = await buildImport(state, plans, yieldToLoop);
   total = fileCount + 1 + built.files.size;
   await step();
   // Nothing is written when a planning file changed since it was read (an edit made meanwhile is never overwritten).
