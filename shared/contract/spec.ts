@@ -172,10 +172,24 @@ export const importSource = z.object({
   label: z.string(),
   /** Files that would be read. */
   files: z.array(z.string()),
-  /** True when everything it holds is already in Plumbline's files. */
+  /** True when everything it holds is already in Plumbline's files, or the user declined it. */
   imported: z.boolean(),
+  /** True when it was imported before and its files changed since (a re-import shows what changed). */
+  changed: z.boolean().default(false),
 });
 export type ImportSource = z.infer<typeof importSource>;
+
+/** One upstream change a re-import would apply; `key` is the provenance (`file#ID`). */
+export const importChange = z.object({
+  key: z.string(),
+  change: z.enum(['new', 'changed', 'removed']),
+  kind: z.enum(['item', 'task', 'decision']),
+  /** The ID it has in Plumbline (null for a new one). */
+  id: z.string().nullable(),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+});
+export type ImportChange = z.infer<typeof importChange>;
 
 /** A project-memory file shown read-only (AGENTS.md, CLAUDE.md). */
 export const memoryFile = z.object({ path: z.string(), content: z.string() });
@@ -317,9 +331,17 @@ export const specMethods = {
    * `import.didProgress`.
    */
   'import.run': method(
-    z.object({ root: projectRoot, paths: z.array(z.string()).min(1).max(50), importId: z.string().min(1).max(100).optional() }),
+    z.object({
+      root: projectRoot,
+      paths: z.array(z.string()).min(1).max(50),
+      importId: z.string().min(1).max(100).optional(),
+      /** Re-import: apply only these changes (keys from `import.preview`); absent imports everything new. */
+      accept: z.array(z.string()).max(100_000).optional(),
+    }),
     withSnapshot({ summary: z.array(z.string()) }),
   ),
+  /** What a re-import would change: items, tasks and decisions new upstream, changed, or removed. */
+  'import.preview': method(z.object({ root: projectRoot, paths: z.array(z.string()).min(1).max(50) }), z.object({ changes: z.array(importChange) })),
   /** Cancels a running import before it writes anything; `cancelled` is false when that import is not running. */
   'import.cancel': method(z.object({ root: projectRoot, importId: z.string().min(1).max(100) }), z.object({ cancelled: z.boolean() })),
   /** Remembers that the user declined importing these sources (in `.plumbline/imports.json`), so the offer goes away. */

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { ImportSource } from '../../../shared/contract/spec';
+import type { ImportChange, ImportSource } from '../../../shared/contract/spec';
 import { RpcError } from '../../../shared/rpc';
 import { slugify } from '../spec/decisions-doc';
 import { DECISIONS_DIR, listSpecFiles, PLAN_DIR, raiseIdMarks, readIdMarks, SPEC_PATH, SPECS_DIR, TASKS_PATH } from '../spec/plan-files';
@@ -8,6 +8,7 @@ import { projectName, readDecisions } from '../spec/plan-reader';
 import { readTextDoc, writeTextDoc } from '../spec/text-file';
 import { importAdrFile } from './adr';
 import { buildImport, type PlanFile, type PlanState } from './import-apply';
+import { applyAccepted, diffImport } from './import-diff';
 import { emptyPlan, mergePlans, type ImportPlan, type ImportTarget } from './import-plan';
 import { importKiroDesign, importKiroRequirements, importKiroSteering, importKiroTasks } from './kiro';
 import { yieldToLoop } from './markdown-blocks';
@@ -47,7 +48,7 @@ async function planText(root: string): Promise<string> {
 
 /** Finds spec-kit features, Kiro specs and steering, and ADR folders in a project (reads names only, plus Plumbline's own files). */
 export async function detectImports(root: string): Promise<ImportSource[]> {
-  const found: Array<Omit<ImportSource, 'imported'>> = [];
+  const found: Array<Omit<ImportSource, 'imported' | 'changed'>> = [];
   for (const dir of await listDir(join(root, 'specs'))) {
     if (!/^\d+[-_].+\/$/.test(dir)) continue;
     const base = `specs/${dir.slice(0, -1)}`;
@@ -72,10 +73,20 @@ export async function detectImports(root: string): Promise<ImportSource[]> {
   if (!found.length) return [];
   const plan = await planText(root);
   const record = await readImportRecord(root);
-  return found.map((s) => ({
-    ...s,
-    imported: record.sources[s.path] !== undefined || s.files.every((f) => plan.includes(`from: ${f}`) || plan.includes(`from: "${f}`) || plan.includes(`<!-- from: ${f}#`)),
-  }));
+  const out: ImportSource[] = [];
+  for (const s of found) {
+    const r = record.sources[s.path];
+    // Imported before, and the source's files differ from the ones imported: offer the changes.
+    let changed = false;
+    if (r?.decision === 'imported') {
+      const now = Object.keys(r.files).sort().join('\n') !== [...s.files].sort().join('\n');
+      changed = now;
+      if (!changed) for (const f of s.files) if ((await readTextDoc(join(root, f))).hash !== r.files[f]) changed = true;
+    }
+    const present = s.files.every((f) => plan.includes(`from: ${f}`) || plan.includes(`from: "${f}`) || plan.includes(`<!-- from: ${f}#`));
+    out.push({ ...s, imported: !changed && (r !== undefined || present), changed });
+  }
+  return out;
 }
 
 /** Reads one source file into a plan (originals are only read). */
@@ -157,7 +168,7 @@ export class ImportCancelled extends Error {
 export async function importSources(
   root: string,
   paths: readonly string[],
-  options: { signal?: AbortSignal; onProgress?: ImportProgress; onChange?: (files: string[]) => void } = {},
+  options: { signal?: AbortSignal; onProgress?: ImportProgress; onChange?: (files: string[]) => void; accept?: readonly string[] } = {},
 ): Promise<string[]> {
   const sources = await resolveSources(root, paths);
   const fileCount = sources.reduce((n, s) => n + s.files.length, 0);
@@ -171,7 +182,17 @@ export async function importSources(
   const plans: ImportPlan[] = [];
   for (const source of sources) plans.push(await readSource(root, source, step));
   const state = await readPlanState(root);
-  const built = await buildImport(state, plans, yieldToLoop);
+  let built = await buildImport(state, accepted(plans, options.accept), yieldToLoop);
+  let updated = 0;
+  if (options.accept) {
+    // A re-import applies only the accepted changes: new entries (filtered above), changed texts and removals.
+    const accept = new Set(options.accept);
+    const changes = diffImport(state, plans, sources.flatMap((s) => s.files)).filter((c) => c.change !== 'new' && accept.has(c.key));
+    const files = new Map(built.files);
+    applyAccepted(files, state, changes, accept);
+    updated = changes.length;
+    built = { ...built, files };
+  }
   total = fileCount + 1 + built.files.size;
   await step();
   // Nothing is written when a planning file changed since it was read (an edit made meanwhile is never overwritten).
@@ -191,7 +212,22 @@ export async function importSources(
   return sources.map((s, i) => {
     const c = built.counts[i]!;
     return `${s.label}: ${c.items} spec items, ${c.tasks} tasks, ${c.decisions} decisions imported.`;
-  });
+  }).concat(updated ? [`${updated} changed or removed entries updated.`] : []);
+}
+
+/** The plans with only the accepted new entries (all of them when nothing was chosen). */
+function accepted(plans: readonly ImportPlan[], accept: readonly string[] | undefined): ImportPlan[] {
+  if (!accept) return [...plans];
+  const ok = new Set(accept);
+  return plans.map((p) => ({ ...p, items: p.items.filter((i) => ok.has(i.from)), prose: p.prose, tasks: p.tasks.filter((t) => ok.has(t.from)), decisions: p.decisions.filter((d) => ok.has(d.from)) }));
+}
+
+/** What a re-import of the sources would change (see `import-diff.ts`). */
+export async function previewImport(root: string, paths: readonly string[]): Promise<ImportChange[]> {
+  const sources = await resolveSources(root, paths);
+  const plans: ImportPlan[] = [];
+  for (const source of sources) plans.push(await readSource(root, source));
+  return diffImport(await readPlanState(root), plans, sources.flatMap((s) => s.files));
 }
 
 /** Remembers that the user decided about sources (imported or declined), with their files' hashes, in `.plumbline/imports.json`. */

@@ -3,7 +3,7 @@ import type { CoreContext } from '../core-context';
 import type { DomainModule } from '../create-core';
 import { renderExport } from '../export/export-render';
 import { ImportRunner } from '../import/import-runner';
-import { recordDecision, resolveSources } from '../import/import-service';
+import { previewImport, recordDecision, resolveSources } from '../import/import-service';
 import { PlanService } from './plan-service';
 import { PlanWatchers } from './plan-watcher';
 
@@ -26,6 +26,7 @@ type SpecHandlerNames =
   | 'tasks.saveRaw'
   | 'import.run'
   | 'import.cancel'
+  | 'import.preview'
   | 'import.decline'
   | 'export.render';
 
@@ -112,9 +113,10 @@ export function createSpecModule(ctx: CoreContext): DomainModule<Pick<Handlers, 
         await plans.saveRawTasks(ctx.projects.require(root), content);
         return snap(root);
       },
-      'import.run': async ({ root, paths, importId }) => {
+      'import.preview': async ({ root, paths }) => ({ changes: await previewImport(ctx.projects.require(root), paths) }),
+      'import.run': async ({ root, paths, importId, accept }) => {
         const abs = ctx.projects.require(root);
-        const summary = await imports.run(abs, importId, paths, (signal, onProgress) => plans.importSources(abs, paths, { signal, onProgress }), (id, done, total) =>
+        const summary = await imports.run(abs, importId, paths, (signal, onProgress) => plans.importSources(abs, paths, { signal, onProgress, accept }), (id, done, total) =>
           ctx.bus.emit('import.didProgress', { root, importId: id, done, total }),
         );
         return { summary, snapshot: await snap(root) };

@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { detectImports } from '../../../../../electron/core/import/import-service';
+import { detectImports, previewImport } from '../../../../../electron/core/import/import-service';
 import { PlanService } from '../../../../../electron/core/spec/plan-service';
 
 const FIXTURES = join(process.cwd(), 'tests/fixtures/import');
@@ -231,5 +231,49 @@ describe('ADR folders', () => {
   it('refuses a path that was not detected', async () => {
     const root = await project('nygard');
     await expect(service.importSources(root, ['../etc'])).rejects.toThrow(/Nothing to import/);
+  });
+});
+
+describe('re-import', () => {
+  it('shows what changed upstream and applies only what the user accepts', async () => {
+    const root = await project('spec-kit');
+    await service.importSources(root, ['specs/001-photo-albums']);
+    expect((await detectImports(root)).find((s) => s.path === 'specs/001-photo-albums')).toMatchObject({ imported: true, changed: false });
+    const specPath = join(root, 'specs/001-photo-albums/spec.md');
+    const tasksPath = join(root, 'specs/001-photo-albums/tasks.md');
+    const spec = await fs.readFile(specPath, 'utf8');
+    await fs.writeFile(
+      specPath,
+      spec
+        .replace('reorder albums by drag and drop', 'reorder albums by drag and drop or keyboard')
+        .replace(/- \*\*FR-003\*\*:.*\n/, '- **FR-004**: System MUST export an album as a zip\n- **FR-005**: System MUST show album sizes\n'),
+    );
+    await fs.writeFile(tasksPath, (await fs.readFile(tasksPath, 'utf8')).replace('Drag and drop ordering', 'Keyboard and drag ordering'));
+    expect((await detectImports(root)).find((s) => s.path === 'specs/001-photo-albums')).toMatchObject({ imported: false, changed: true });
+
+    const changes = await previewImport(root, ['specs/001-photo-albums']);
+    expect(changes.map((c) => [c.change, c.kind, c.id, c.after])).toEqual([
+      ['changed', 'item', 'FR-2', 'System MUST let users reorder albums by drag and drop or keyboard (FR-002)'],
+      ['new', 'item', null, 'System MUST export an album as a zip'],
+      ['new', 'item', null, 'System MUST show album sizes'],
+      ['changed', 'task', 'T-5', 'Keyboard and drag ordering in src/views/albums.ts'],
+      ['removed', 'item', 'FR-3', null],
+    ]);
+    // Accept everything except the second new requirement.
+    const accept = changes.filter((c) => c.after !== 'System MUST show album sizes').map((c) => c.key);
+    const summary = await service.importSources(root, ['specs/001-photo-albums'], { accept });
+    expect(summary).toEqual(['spec-kit feature 001-photo-albums: 1 spec items, 0 tasks, 0 decisions imported.', '3 changed or removed entries updated.']);
+    const snap = await service.snapshot(root);
+    const frs = snap.specs.find((s) => s.path === '.plumbline/specs/001-photo-albums.md')!.items.filter((i) => i.prefix === 'FR');
+    // FR-4 keeps its number; FR-3 is gone and its number stays retired.
+    expect(frs.map((i) => [i.id, i.text])).toEqual([
+      ['FR-1', 'System MUST let users create albums with a name (FR-001)'],
+      ['FR-2', 'System MUST let users reorder albums by drag and drop or keyboard (FR-002)'],
+      ['FR-4', 'System MUST export an album as a zip (FR-004)'],
+    ]);
+    expect(snap.tasks.tasks.find((t) => t.id === 'T-5')!.title).toBe('Keyboard and drag ordering in src/views/albums.ts');
+    expect(snap.tasks.tasks).toHaveLength(5);
+    // The one left out is still offered.
+    expect((await previewImport(root, ['specs/001-photo-albums'])).map((c) => [c.change, c.after])).toEqual([['new', 'System MUST show album sizes']]);
   });
 });
