@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { DecisionFields, EventOf, PlanSnapshot, ResponseOf, SpecSectionKind, TaskFields } from '../../../shared/contract';
+import type { DecisionFields, EventOf, ImportChange, PlanSnapshot, ResponseOf, SpecSectionKind, TaskFields } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
 import { messageOf } from './app-slice';
 import type { AppState } from './app-store';
@@ -32,6 +32,8 @@ export interface SpecSlice {
   readonly importDismissed: readonly string[];
   /** The running import of the open project: its ID and progress (steps done of the total known so far). */
   readonly importRun: { readonly importId: string; readonly done: number; readonly total: number } | null;
+  /** Upstream changes of sources imported before, shown for the user to pick from. */
+  readonly importPreview: { readonly paths: readonly string[]; readonly changes: readonly ImportChange[] } | null;
   loadPlan(root: string | null): Promise<void>;
   refreshPlan(): Promise<void>;
   setOrchestratorTab(tab: OrchestratorTab): void;
@@ -54,8 +56,11 @@ export interface SpecSlice {
   createTask(draft: TaskDraft): Promise<string | null>;
   updateTask(id: string, patch: Partial<TaskDraft>): Promise<boolean>;
   deleteTask(id: string): Promise<void>;
-  /** Imports the sources; a call while one runs does nothing (one import at a time). */
-  runImport(paths: readonly string[]): Promise<void>;
+  /** Imports the sources (only the `accept`ed changes on a re-import); a call while one runs does nothing (one import at a time). */
+  runImport(paths: readonly string[], accept?: readonly string[]): Promise<void>;
+  /** Loads what a re-import of the sources would change. */
+  previewImport(paths: readonly string[]): Promise<void>;
+  closeImportPreview(): void;
   onImportProgress(e: EventOf<'import.didProgress'>): void;
   cancelImport(): Promise<void>;
   /** "Not now": remembered in the project, so the offer does not come back. */
@@ -100,8 +105,9 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
       selectedDecision: null,
       importDismissed: [],
       importRun: null,
+      importPreview: null,
       async loadPlan(root) {
-        set({ planRoot: root, plan: null, planError: null, planLoading: root !== null, importDismissed: [], importRun: null, specPath: null, selectedDecision: null });
+        set({ planRoot: root, plan: null, planError: null, planLoading: root !== null, importDismissed: [], importRun: null, importPreview: null, specPath: null, selectedDecision: null });
         if (root) await get().refreshPlan();
       },
       refreshPlan() {
@@ -219,16 +225,32 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
           run: () => void mutate((root) => api.request('tasks.saveRaw', { root, content: r.previousContent }), same),
         });
       },
-      async runImport(paths) {
+      async runImport(paths, accept) {
         if (get().importRun) return;
         const importId = `import-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
         set({ importRun: { importId, done: 0, total: 0 } });
         try {
-          const r = await mutate((root) => api.request('import.run', { root, paths: [...paths], importId }), (x) => x.snapshot);
-          if (r) get().notify('info', r.summary.join(' '));
+          const r = await mutate((root) => api.request('import.run', { root, paths: [...paths], importId, ...(accept ? { accept: [...accept] } : {}) }), (x) => x.snapshot);
+          if (r) {
+            set({ importPreview: null });
+            get().notify('info', r.summary.join(' '));
+          }
         } finally {
           if (get().importRun?.importId === importId) set({ importRun: null });
         }
+      },
+      async previewImport(paths) {
+        const root = get().planRoot;
+        if (!root) return;
+        try {
+          const r = await api.request('import.preview', { root, paths: [...paths] });
+          if (get().planRoot === root) set({ importPreview: { paths: [...paths], changes: r.changes } });
+        } catch (error) {
+          get().notify('error', messageOf(error));
+        }
+      },
+      closeImportPreview() {
+        set({ importPreview: null });
       },
       onImportProgress(e) {
         const run = get().importRun;
