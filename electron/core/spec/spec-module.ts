@@ -4,7 +4,6 @@ import type { DomainModule } from '../create-core';
 import { renderExport } from '../export/export-render';
 import { ImportRunner } from '../import/import-runner';
 import { previewImport, recordDecision, resolveSources } from '../import/import-service';
-import { PlanService } from './plan-service';
 import { PlanWatchers } from './plan-watcher';
 
 type SpecHandlerNames =
@@ -37,7 +36,7 @@ type SpecHandlerNames =
  */
 export function createSpecModule(ctx: CoreContext): DomainModule<Pick<Handlers, SpecHandlerNames>> {
   const imports = new ImportRunner();
-  const plans = new PlanService((root, files) => ctx.bus.emit('spec.didChange', { root, files }));
+  const plans = ctx.services.plans;
   // Hand edits reach the renderer through our own watcher of `.plumbline/` (started when a
   // project's plan is first read), which also covers folders that are not git repositories.
   const watchers = new PlanWatchers((root, files) => {

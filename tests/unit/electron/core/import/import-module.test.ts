@@ -4,10 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch, type Handlers } from '../../../../../shared/rpc';
-import type { CoreContext } from '../../../../../electron/core/core-context';
-import { EventBus } from '../../../../../electron/core/events';
-import { ProjectRegistry } from '../../../../../electron/core/app/project-registry';
 import { createSpecModule } from '../../../../../electron/core/spec/spec-module';
+import { testCoreContext } from '../../../../helpers/core-context';
 
 let base: string;
 let root: string;
@@ -18,19 +16,9 @@ beforeEach(async () => {
   base = await mkdtemp(join(tmpdir(), 'plumbline-import-module-'));
   root = join(base, 'p');
   await fs.cp(join(process.cwd(), 'tests/fixtures/import/spec-kit'), root, { recursive: true });
-  const projects = new ProjectRegistry();
-  projects.add(root);
-  const bus = new EventBus();
+  const ctx = testCoreContext({ dataDir: base, roots: [root], resourcesDir: join(process.cwd(), 'resources') });
   events = [];
-  bus.subscribe((e) => events.push(e));
-  const ctx: CoreContext = {
-    dataDir: base,
-    version: 'test',
-    bus,
-    projects,
-    host: { capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: 'linux' }, browseRoots: [], secrets: { get: async () => null, set: async () => undefined } },
-    resourcesDir: join(process.cwd(), 'resources'),
-  };
+  ctx.bus.subscribe((e) => events.push(e));
   module = createSpecModule(ctx);
 });
 
