@@ -356,6 +356,6 @@ export const specMethods = {
 export const specEvents = {
   /** Plumbline's planning files changed (written by the app or edited on disk). */
   'spec.didChange': z.object({ root: z.string(), files: z.array(z.string()) }),
-  /** A running import's progress: steps done of the total known so far. */
-  'import.didProgress': z.object({ root: z.string(), importId: z.string(), done: z.number().int(), total: z.number().int() }),
+  /** A running import's progress: steps done of the total known so far, and the spec items, tasks and decisions read so far. */
+  'import.didProgress': z.object({ root: z.string(), importId: z.string(), done: z.number().int(), total: z.number().int(), items: z.number().int() }),
 } as const;

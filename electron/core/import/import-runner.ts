@@ -23,7 +23,7 @@ export class ImportRunner {
   private readonly finished = new Map<string, Map<string, Promise<string[]>>>();
 
   /** Runs `job` as import `importId` of `root` (a fresh ID when none is given). */
-  run(root: string, importId: string | undefined, paths: readonly string[], job: (signal: AbortSignal, progress: ImportProgress) => Promise<string[]>, onProgress: (importId: string, done: number, total: number) => void): Promise<string[]> {
+  run(root: string, importId: string | undefined, paths: readonly string[], job: (signal: AbortSignal, progress: ImportProgress) => Promise<string[]>, onProgress: (importId: string, done: number, total: number, items: number) => void): Promise<string[]> {
     const id = importId ?? randomUUID();
     const key = [...paths].sort().join('\n');
     const current = this.running.get(root);
@@ -37,7 +37,7 @@ export class ImportRunner {
     const done = this.finished.get(root)?.get(id);
     if (done) return done;
     const abort = new AbortController();
-    const result = job(abort.signal, (d, t) => onProgress(id, d, t)).catch((error: unknown) => {
+    const result = job(abort.signal, (d, t, n) => onProgress(id, d, t, n)).catch((error: unknown) => {
       if (error instanceof ImportCancelled) throw new RpcError('CANCELLED', error.message);
       throw error;
     });

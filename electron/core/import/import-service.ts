@@ -122,10 +122,12 @@ function targetOf(source: ImportSource, texts: ReadonlyMap<string, string>): Imp
 }
 
 /** Progress of a running import: steps done of the total known so far. */
-export type ImportProgress = (done: number, total: number) => void;
+export type ImportProgress = (done: number, total: number, items: number) => void;
+
+const entries = (p: ImportPlan): number => p.items.length + p.tasks.length + p.decisions.length;
 
 /** Reads a source's files (requirements before plans before tasks), yielding to the event loop between files. */
-export async function readSource(root: string, source: ImportSource, step: () => Promise<void> = yieldToLoop): Promise<ImportPlan> {
+export async function readSource(root: string, source: ImportSource, step: (entries: number) => Promise<void> = yieldToLoop): Promise<ImportPlan> {
   const order = (f: string): number => (/(spec|requirements|constitution)\.md$/.test(f) ? 0 : /(plan|design)\.md$/.test(f) ? 1 : 2);
   const files = [...source.files].sort((a, b) => order(a) - order(b));
   const texts = new Map<string, string>();
@@ -133,8 +135,9 @@ export async function readSource(root: string, source: ImportSource, step: () =>
   for (const file of files) {
     const text = (await readTextDoc(join(root, file))).text;
     texts.set(file, text);
-    plans.push(parseFile(source.kind, file, text));
-    await step();
+    const plan = parseFile(source.kind, file, text);
+    plans.push(plan);
+    await step(entries(plan));
   }
   return mergePlans(plans, targetOf(source, texts));
 }
@@ -174,8 +177,11 @@ export async function importSources(
   const fileCount = sources.reduce((n, s) => n + s.files.length, 0);
   let done = 0;
   let total = fileCount + 1;
-  const step = async (): Promise<void> => {
-    options.onProgress?.(++done, total);
+  // Spec items, tasks and decisions read from the sources so far.
+  let items = 0;
+  const step = async (read = 0): Promise<void> => {
+    items += read;
+    options.onProgress?.(++done, total, items);
     await yieldToLoop();
     if (options.signal?.aborted) throw new ImportCancelled();
   };
@@ -205,7 +211,7 @@ export async function importSources(
   await raiseIdMarks(root, built.marks);
   for (const [rel, f] of built.files) {
     await writeTextDoc(join(root, rel), f.text, f.bom);
-    options.onProgress?.(++done, total);
+    options.onProgress?.(++done, total, items);
   }
   await recordDecision(root, sources, 'imported');
   if (built.files.size) options.onChange?.([...built.files.keys()]);

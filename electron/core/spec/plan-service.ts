@@ -293,7 +293,7 @@ export class PlanService {
   }
 
   /** Imports detected sources (see `import/import-service.ts`); items already imported (same provenance) are skipped. */
-  async importSources(root: string, paths: readonly string[], options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; accept?: readonly string[] } = {}): Promise<string[]> {
+  async importSources(root: string, paths: readonly string[], options: { signal?: AbortSignal; onProgress?: (done: number, total: number, items: number) => void; accept?: readonly string[] } = {}): Promise<string[]> {
     return importSources(root, paths, { ...options, onChange: (files) => this.onChange(root, files) });
   }
 }

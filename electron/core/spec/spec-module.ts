@@ -115,8 +115,8 @@ export function createSpecModule(ctx: CoreContext): DomainModule<Pick<Handlers, 
       'import.preview': async ({ root, paths }) => ({ changes: await previewImport(ctx.projects.require(root), paths) }),
       'import.run': async ({ root, paths, importId, accept }) => {
         const abs = ctx.projects.require(root);
-        const summary = await imports.run(abs, importId, paths, (signal, onProgress) => plans.importSources(abs, paths, { signal, onProgress, accept }), (id, done, total) =>
-          ctx.bus.emit('import.didProgress', { root, importId: id, done, total }),
+        const summary = await imports.run(abs, importId, paths, (signal, onProgress) => plans.importSources(abs, paths, { signal, onProgress, accept }), (id, done, total, items) =>
+          ctx.bus.emit('import.didProgress', { root, importId: id, done, total, items }),
         );
         return { summary, snapshot: await snap(root) };
       },

@@ -31,7 +31,7 @@ export interface SpecSlice {
   /** Import offers the user dismissed in this session (by path). */
   readonly importDismissed: readonly string[];
   /** The running import of the open project: its ID and progress (steps done of the total known so far). */
-  readonly importRun: { readonly importId: string; readonly done: number; readonly total: number } | null;
+  readonly importRun: { readonly importId: string; readonly done: number; readonly total: number; readonly items: number } | null;
   /** Upstream changes of sources imported before, shown for the user to pick from. */
   readonly importPreview: { readonly paths: readonly string[]; readonly changes: readonly ImportChange[] } | null;
   loadPlan(root: string | null): Promise<void>;
@@ -228,7 +228,7 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
       async runImport(paths, accept) {
         if (get().importRun) return;
         const importId = `import-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-        set({ importRun: { importId, done: 0, total: 0 } });
+        set({ importRun: { importId, done: 0, total: 0, items: 0 } });
         try {
           const r = await mutate((root) => api.request('import.run', { root, paths: [...paths], importId, ...(accept ? { accept: [...accept] } : {}) }), (x) => x.snapshot);
           if (r) {
@@ -254,7 +254,7 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
       },
       onImportProgress(e) {
         const run = get().importRun;
-        if (e.root === get().planRoot && run && run.importId === e.importId) set({ importRun: { importId: e.importId, done: e.done, total: e.total } });
+        if (e.root === get().planRoot && run && run.importId === e.importId) set({ importRun: { importId: e.importId, done: e.done, total: e.total, items: e.items } });
       },
       async cancelImport() {
         const run = get().importRun;

@@ -77,7 +77,7 @@ export function ImportOffer() {
   const changed = open.filter((s) => s.changed);
   if (!offer.length && !changed.length && !running) return null;
   const paths = offer.map((s) => s.path);
-  const progress = running ? (running.total ? `Importing… ${running.done} of ${running.total} steps` : 'Importing…') : null;
+  const progress = running ? (running.total ? `Importing… ${running.items} items read, step ${running.done} of ${running.total}` : 'Importing…') : null;
   return (
     <div className="banner import-offer" role="status" aria-label="Import offer">
       <span>

@@ -40,12 +40,15 @@ describe('import over the contract', () => {
     const c = await call('import.run', { root, paths, importId: 'imp-1' });
     expect(c.result!.summary).toEqual(a.result!.summary);
     expect(c.result!.snapshot.tasks.tasks).toHaveLength(8);
-    const progress = events.filter((e) => e.event === 'import.didProgress').map((e) => e.payload as { importId: string; done: number; total: number });
+    const progress = events.filter((e) => e.event === 'import.didProgress').map((e) => e.payload as { importId: string; done: number; total: number; items: number });
     expect(progress.length).toBeGreaterThan(2);
     // One run: its steps counted once.
     expect(progress.filter((p) => p.done === 1)).toHaveLength(1);
     expect(progress.every((p) => p.importId === 'imp-1' && p.done <= p.total)).toBe(true);
     expect(progress.at(-1)!.done).toBe(progress.at(-1)!.total);
+    // Items read so far only grow, up to every spec item and task of both features (25 items + 8 tasks).
+    expect(progress.map((p) => p.items)).toEqual([...progress.map((p) => p.items)].sort((a, b) => a - b));
+    expect(progress.at(-1)!.items).toBe(33);
   });
 
   it('refuses another import while one runs, with CONFLICT', async () => {
