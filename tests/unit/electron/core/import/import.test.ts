@@ -277,3 +277,15 @@ describe('re-import', () => {
     expect((await previewImport(root, ['specs/001-photo-albums'])).map((c) => [c.change, c.after])).toEqual([['new', 'System MUST show album sizes']]);
   });
 });
+
+describe('the offer', () => {
+  it('goes away after importing a source that yields nothing', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'plumbline-import-empty-'));
+    temps.push(root);
+    await fs.mkdir(join(root, 'specs/001-notes'), { recursive: true });
+    await fs.writeFile(join(root, 'specs/001-notes/spec.md'), '# Feature Specification: Notes\n\nNothing written yet.\n');
+    expect((await detectImports(root)).map((s) => s.imported)).toEqual([false]);
+    expect(await service.importSources(root, ['specs/001-notes'])).toEqual(['spec-kit feature 001-notes: 0 spec items, 0 tasks, 0 decisions imported.']);
+    expect((await detectImports(root)).map((s) => [s.imported, s.changed])).toEqual([[true, false]]);
+  });
+});
