@@ -29,6 +29,7 @@ export function wireEvents(api: ApiClient, store: StoreApi<AppState>): () => voi
     api.onEvent('agent.didUpdate', (e) => store.getState().onAgentUpdate(e)),
     api.onEvent('spec.didChange', (e) => store.getState().onPlanChanged(e.root)),
     api.onEvent('verify.didProgress', (e) => store.getState().onVerifyProgress(e)),
+    api.onEvent('import.didProgress', (e) => store.getState().onImportProgress(e)),
     api.onEvent('verify.didOutput', (e) => store.getState().onVerifyOutput(e)),
     api.onEvent('verify.didFinish', (e) => store.getState().onVerifyFinish(e)),
     // The coverage matrix shows the latest evidence per requirement: re-read the plan after a Verify.
