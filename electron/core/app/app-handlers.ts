@@ -104,7 +104,12 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
       if (roots.length === 0) throw new RpcError('UNAVAILABLE', 'This host has no folders to browse.');
       const target = resolve(dir ?? roots[0]);
       const within = roots.find((r) => isWithin(r, target));
-      if (!within) throw new RpcError('FORBIDDEN', `Browsing is limited to ${roots.join(', ')}.`);
+      if (!within) {
+        throw new RpcError(
+          'FORBIDDEN',
+          `Browsing is limited to ${roots.join(', ')}. To browse elsewhere, start the web host again with --root DIR (repeatable, e.g. npm run serve -- --root ${target}), or name the project folder itself: npm run serve -- ${target}.`,
+        );
+      }
       let dirents;
       try {
         dirents = await fs.readdir(target, { withFileTypes: true });

@@ -75,3 +75,14 @@ describe('an over-long path', () => {
     }
   });
 });
+
+describe('the folder browser', () => {
+  it('outside its roots, says how to widen them', async () => {
+    const res = await call('tab-1', 'fs.browse', { dir: '/' });
+    expect(res).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    const message = (res as { error: { message: string } }).error.message;
+    expect(message).toContain(`Browsing is limited to ${tmpdir()}.`);
+    expect(message).toContain('--root DIR');
+    expect(message).toContain('npm run serve -- /');
+  });
+});
