@@ -19,6 +19,15 @@ export function chooseHost(input: {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly binary: 'present' | 'missing';
 }): HostDecision;
+/** Whether `npm start` runs Electron's download step (the binary is missing and the desktop app could open). */
+export function shouldFetchBinary(input: {
+  readonly forceWeb: boolean;
+  readonly platform: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly binaryPresent: boolean;
+}): boolean;
+/** Printed right before the download step runs (and only then). */
+export const FETCH_MESSAGE: string;
 /** Reduces an install step's error output to its one telling line. */
 export function summariseInstallError(output: string | null | undefined): string;
 /** The words printed before starting the web host instead of the desktop app. */

@@ -2,7 +2,7 @@
 // reading its arguments, choosing the desktop app or the web host, and the words said on fallback.
 
 /** Options of the web host that take a value; their values are not folder arguments. */
-const VALUE_FLAGS = new Set(['--port', '--token', '--data-dir', '--root']);
+const VALUE_FLAGS = new Set(['--port', '--token', '--token-file', '--data-dir', '--root']);
 
 /**
  * Splits `npm start -- [--web] [web host options] [FOLDER]`: `--web` asks for the web host
@@ -42,10 +42,24 @@ export function hasDisplay(platform, env) {
  */
 export function chooseHost({ forceWeb, platform, env, binary }) {
   if (forceWeb) return { host: 'web', reason: 'requested' };
-  if (binary !== 'present') return { host: 'web', reason: 'no-binary' };
   if (!hasDisplay(platform, env)) return { host: 'web', reason: 'no-display' };
+  if (binary !== 'present') return { host: 'web', reason: 'no-binary' };
   return { host: 'desktop' };
 }
+
+/**
+ * Whether `npm start` runs Electron's download step: only when the binary is missing and the
+ * desktop app could open here (not with --web, not without a display, not when the user
+ * turned the download off with ELECTRON_SKIP_BINARY_DOWNLOAD).
+ */
+export function shouldFetchBinary({ forceWeb, platform, env, binaryPresent }) {
+  if (forceWeb || binaryPresent) return false;
+  if (!hasDisplay(platform, env)) return false;
+  return !env.ELECTRON_SKIP_BINARY_DOWNLOAD;
+}
+
+/** Printed right before the download step runs (and only then). */
+export const FETCH_MESSAGE = 'Fetching the Electron desktop binary (it is not installed yet)…';
 
 /** Reduces an install step's error output to its one telling line. */
 export function summariseInstallError(output) {

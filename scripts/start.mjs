@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { appRoot, buildRenderer } from './build-lib.mjs';
 import { buildElectron } from './build-electron.mjs';
-import { chooseHost, fallbackMessage, splitStartArgs, summariseInstallError } from './start-decision.mjs';
+import { chooseHost, fallbackMessage, FETCH_MESSAGE, shouldFetchBinary, splitStartArgs, summariseInstallError } from './start-decision.mjs';
 
 const electronDir = join(appRoot, 'node_modules', 'electron');
 /** The folder `npm start` was typed in (npm runs scripts from the package root). */
@@ -36,7 +36,7 @@ function runElectronInstall() {
       resolvePromise('the electron package is not installed (run npm install)');
       return;
     }
-    process.stderr.write('Fetching the Electron desktop binary (first start only)…\n');
+    process.stderr.write(`${FETCH_MESSAGE}\n`);
     const child = spawn(process.execPath, [join(electronDir, 'install.js')], { cwd: electronDir, stdio: ['ignore', 'inherit', 'pipe'] });
     let stderr = '';
     let timedOut = false;
@@ -81,10 +81,12 @@ function runChild(command, args, options) {
 const args = splitStartArgs(process.argv.slice(2));
 let binary = args.forceWeb ? null : electronBinary();
 let installError = '';
-if (!args.forceWeb && !binary) {
+if (shouldFetchBinary({ forceWeb: args.forceWeb, platform: process.platform, env: process.env, binaryPresent: Boolean(binary) })) {
   installError = (await runElectronInstall()) ?? '';
   binary = electronBinary();
-  if (!binary && !installError) installError = 'the install step finished but left no binary (is ELECTRON_SKIP_BINARY_DOWNLOAD set?)';
+  if (!binary && !installError) installError = 'the install step finished but left no binary';
+} else if (!args.forceWeb && !binary && process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
+  installError = 'ELECTRON_SKIP_BINARY_DOWNLOAD is set, so it was not downloaded';
 }
 const decision = chooseHost({ forceWeb: args.forceWeb, platform: process.platform, env: process.env, binary: binary ? 'present' : 'missing' });
 

@@ -100,11 +100,17 @@ export async function dispatch(handlers: Handlers, message: unknown, ctx: CallCo
     return { id, result };
   } catch (error) {
     if (error instanceof RpcError) return { id, error: { code: error.code, message: error.message, details: error.details } };
+    if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENAMETOOLONG') {
+      return { id, error: { code: 'INVALID_REQUEST', message: PATH_TOO_LONG } };
+    }
     options.onInternalError?.(method, error);
     const text = error instanceof Error ? error.message : String(error);
     return { id, error: { code: 'INTERNAL', message: text } };
   }
 }
+
+/** What the user reads when a path is longer than the file system allows. */
+export const PATH_TOO_LONG = 'The path is too long for the file system (one name may have at most 255 bytes, a whole path about 4096). Use a shorter name.';
 
 /** A short human-readable form of zod issues. */
 export function formatIssues(error: z.ZodError): string {

@@ -80,8 +80,11 @@ async function openWindow(initialFolder: string | null): Promise<void> {
   });
   if (!win) return;
   mainWindow = win;
+  // The window's projects are released with it (the connection id the IPC transport gives its requests).
+  const holder = `desktop:${win.webContents.id}`;
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
+    core?.ctx.projects.releaseHolder(holder);
   });
   for (const folder of pendingOpens.splice(0)) emitToRenderer('host.didRequestOpen', { path: folder });
 }

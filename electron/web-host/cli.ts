@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { runExportCommand } from '../core/export/export-command';
 import { runVerifyCommand } from '../core/verify/verify-command';
 import { defaultDataDir } from './app-paths';
+import { readOrCreateTokenFile } from './token-file';
 import { startWebHost } from './web-host';
 
 /** Where the package lives: this file is bundled to dist/node/cli.mjs. */
@@ -15,7 +16,11 @@ const USAGE = `Usage: plumbline <command> [options]
 Commands:
   serve [FOLDER]     Serve the workspace in a browser on 127.0.0.1
       --port N         port to listen on (default 7420; 0 = any free port)
-      --token T        access token (default: a random one)
+      --token-file FILE
+                       read the access token from FILE; a missing FILE is created
+                       with a random token (mode 0600), so a restart keeps the token
+      --token T        access token (default: a random one; prefer --token-file,
+                       which keeps the token off the command line)
       --data-dir DIR   app data folder (default: the platform's app-data folder)
       --root DIR       folder the in-app folder picker may browse (repeatable;
                        default: FOLDER's parent and your home folder)
@@ -49,6 +54,7 @@ async function serve(argv: string[]): Promise<number> {
     options: {
       port: { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       'data-dir': { type: 'string' },
       root: { type: 'string', multiple: true },
     },
@@ -62,9 +68,14 @@ async function serve(argv: string[]): Promise<number> {
     console.error('serve takes at most one FOLDER.');
     return 2;
   }
+  if (values.token !== undefined && values['token-file'] !== undefined) {
+    console.error('Give either --token or --token-file, not both.');
+    return 2;
+  }
+  const token = values['token-file'] !== undefined ? await readOrCreateTokenFile(resolve(values['token-file'])) : values.token;
   const host = await startWebHost({
     port,
-    token: values.token,
+    token,
     dataDir: resolve(values['data-dir'] ?? defaultDataDir()),
     folder: positionals[0],
     roots: values.root,

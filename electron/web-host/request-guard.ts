@@ -11,23 +11,49 @@ export function tokensEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
-/** Reads the token a request carries: Authorization bearer, the session cookie, or `?token=`. */
-export function tokenOf(req: IncomingMessage): string | null {
+/**
+ * Reads the token a request carries: Authorization bearer, then `?token=`, then this host's
+ * cookie. The URL wins over the cookie, so the URL a restarted host prints works even where
+ * an older host left its cookie behind.
+ */
+export function tokenOf(req: IncomingMessage, port: number): string | null {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  const cookie = req.headers.cookie;
-  if (cookie) {
-    for (const part of cookie.split(';')) {
-      const [k, ...v] = part.trim().split('=');
-      if (k === COOKIE_NAME) return decodeURIComponent(v.join('='));
-    }
-  }
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  return url.searchParams.get('token');
+  const query = queryToken(req);
+  if (query !== null) return query;
+  return cookieToken(req, port);
 }
 
-/** Name of the cookie that carries the token after the first visit. */
-export const COOKIE_NAME = 'plumbline_token';
+/** The `?token=` of a request's URL, if any. */
+export function queryToken(req: IncomingMessage): string | null {
+  return new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('token');
+}
+
+function cookieToken(req: IncomingMessage, port: number): string | null {
+  const name = cookieName(port);
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * Name of the cookie that carries the token after the first visit. Browsers share cookies
+ * across the ports of one host name, so each web host names its cookie after its port: two
+ * hosts on 127.0.0.1 never overwrite each other's.
+ */
+export function cookieName(port: number): string {
+  return `plumbline_token_${port}`;
+}
+
+/** The cookie older versions set for every port; cleared when a new cookie is set. */
+export const LEGACY_COOKIE_NAME = 'plumbline_token';
 
 /**
  * Applies the web host's rules: the Host header must be the loopback address it listens on
@@ -43,7 +69,7 @@ export function guardRequest(req: IncomingMessage, port: number, token: string):
   if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) {
     return { ok: false, status: 403, reason: 'Forbidden: foreign Origin.' };
   }
-  const given = tokenOf(req);
+  const given = tokenOf(req, port);
   if (!given || !tokensEqual(given, token)) return { ok: false, status: 401, reason: 'Unauthorized: open the URL the web host printed (it carries the token).' };
   return { ok: true };
 }

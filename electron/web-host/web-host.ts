@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { promises as fs, createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { homedir, platform } from 'node:os';
@@ -7,8 +7,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { dispatch } from '../../shared/rpc';
 import { createCore, type Core } from '../core/create-core';
 import { CONTENT_SECURITY_POLICY } from './content-security';
-import { COOKIE_NAME, guardRequest } from './request-guard';
+import { LEGACY_COOKIE_NAME, cookieName, guardRequest, queryToken } from './request-guard';
 import { createSecretFileStore } from './secret-file-store';
+import { randomToken } from './token-file';
 
 /** Options of the web host. */
 export interface WebHostOptions {
@@ -53,13 +54,15 @@ const MIME: Record<string, string> = {
 };
 
 const MAX_BODY = 16 * 1024 * 1024;
+/** Longest static path served; longer ones are refused before they reach the file system. */
+const MAX_PATH = 1024;
 
 /**
  * Starts the plain Node host: the built renderer and the core over HTTP + WebSocket on
  * 127.0.0.1 only, every request guarded by Host, Origin and a random token.
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
-  const token = options.token ?? randomBytes(24).toString('base64url');
+  const token = options.token ?? randomToken();
   const folder = options.folder ? resolve(options.folder) : undefined;
   const roots = options.roots?.length ? options.roots.map((r) => resolve(r)) : [...(folder ? [dirname(folder)] : []), homedir()];
   await fs.mkdir(options.dataDir, { recursive: true });
@@ -96,7 +99,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 
   const serveStatic = async (req: IncomingMessage, res: ServerResponse, pathname: string) => {
-    const wanted = pathname === '/' ? '/index.html' : decodeURIComponent(pathname);
+    let wanted: string;
+    try {
+      wanted = pathname === '/' ? '/index.html' : decodeURIComponent(pathname);
+    } catch {
+      return deny(res, 400, 'Bad request: the address has a malformed %-escape. Open the URL the web host printed.');
+    }
+    if (wanted.length > MAX_PATH) return deny(res, 404, 'Not found: the address is too long. Open the URL the web host printed.');
     const file = normalize(join(rendererRoot, wanted));
     if (!file.startsWith(rendererRoot + sep)) return deny(res, 404, 'Not found');
     let target = file;
@@ -135,9 +144,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const verdict = guardRequest(req, port, token);
     if (!verdict.ok) return deny(res, verdict.status, verdict.reason);
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    if (url.searchParams.get('token')) {
+    if (queryToken(req)) {
       // Keep the token in an HttpOnly cookie so assets and the WebSocket carry it without scripts.
-      res.setHeader('Set-Cookie', `${COOKIE_NAME}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+      // The cookie is this port's (and replaces whatever an earlier host on it left); the
+      // port-less cookie of older versions is cleared.
+      res.setHeader('Set-Cookie', [
+        `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+        `${LEGACY_COOKIE_NAME}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`,
+      ]);
     }
     try {
       if (url.pathname === '/api/rpc') {
@@ -152,6 +166,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         securityHeaders(res);
         res.writeHead('error' in response ? 400 : 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
         return res.end(JSON.stringify(response));
+      }
+      if (url.pathname === '/api/ping') {
+        // A page that lost its WebSocket asks here whether the host still accepts its token.
+        securityHeaders(res);
+        res.writeHead(204, { 'Cache-Control': 'no-store' });
+        return res.end();
       }
       if (url.pathname.startsWith('/api/')) return deny(res, 404, 'Not found');
       if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'Method not allowed');
@@ -194,6 +214,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     ws.on('close', () => {
       sockets.delete(ws);
       unsubscribe();
+      // The tab went away: the projects it had open are released (closed when no other tab shows them).
+      core.ctx.projects.releaseHolder(connectionId);
     });
   });
 

@@ -4,6 +4,7 @@ import { useCommands, type Command } from './commands/registry';
 import { CommandPalette } from './components/CommandPalette';
 import { useShallow } from 'zustand/react/shallow';
 import { FolderBrowser } from './components/FolderBrowser';
+import { HostNotice } from './components/HostNotice';
 import { Notices } from './components/Notices';
 import { useAppStore, useAppStoreApi } from './stores/app-store';
 import { WelcomeScreen } from './features/welcome/WelcomeScreen';
@@ -75,6 +76,7 @@ export function App() {
       {project ? <Workspace /> : <WelcomeScreen />}
       {browsing && <FolderBrowser />}
       {palette && <CommandPalette onClose={() => setPalette(false)} />}
+      <HostNotice />
       <Notices />
     </>
   );

@@ -78,9 +78,14 @@ export const settingsMethods = {
   ),
   /** Stores (or with null, forgets) the key for one role, or for all roles at once. */
   'settings.setKey': method(z.object({ role: z.union([agentRole, z.literal('all')]), key: z.string().max(500).nullable() }), agentSettingsView),
-  /** Calls the role's endpoint; says what is wrong in words and lists models where the endpoint can. */
+  /**
+   * Calls the role's endpoint; says what is wrong in words and lists models where the endpoint can.
+   * `model`, `baseURL` and `key` are the values typed in the form (not yet saved): given, they are
+   * tested instead of the saved ones; an empty `baseURL` means the default endpoint, an empty or
+   * missing `key` the saved key.
+   */
   'settings.testConnection': method(
-    z.object({ role: agentRole }),
+    z.object({ role: agentRole, model: z.string().max(200).optional(), baseURL: z.string().max(2000).nullable().optional(), key: z.string().max(500).optional() }),
     z.object({ ok: z.boolean(), message: z.string(), models: z.array(listedModel) }),
   ),
 } as const;

@@ -93,8 +93,8 @@ test('the web host refuses requests without the token, with a wrong Host, or fro
       ws.on('error', () => undefined);
     });
   expect(await wsStatus({})).toBe(401);
-  expect(await wsStatus({ Cookie: `plumbline_token=${host.token}`, Origin: 'http://evil.example' })).toBe(403);
-  expect(await wsStatus({ Cookie: `plumbline_token=${host.token}`, Origin: host.origin })).toBe(101);
+  expect(await wsStatus({ Cookie: `plumbline_token_${host.port}=${host.token}`, Origin: 'http://evil.example' })).toBe(403);
+  expect(await wsStatus({ Cookie: `plumbline_token_${host.port}=${host.token}`, Origin: host.origin })).toBe(101);
 });
 
 test('an invalid contract payload or unknown method is rejected with a typed error', async ({ request, startHost }) => {

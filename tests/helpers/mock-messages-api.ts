@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 
 /** One SSE frame: `event: <type>` / `data: <json>`. */
 export interface SseFrame {
@@ -251,4 +251,13 @@ export async function startMockMessagesApi(): Promise<MockMessagesApi> {
 /** An `event: error` frame (mid-stream error). */
 export function errorFrame(type: string, message: string): SseFrame {
   return { event: 'error', data: { type: 'error', error: { type, message } } };
+}
+
+/** The URL of a localhost port nothing listens on (a refused connection). */
+export async function closedPortUrl(): Promise<string> {
+  const server = createNetServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return `http://127.0.0.1:${port}`;
 }

@@ -4,7 +4,7 @@ import type { MessageParam, TextBlockParam, ToolResultBlockParam, ToolUnion } fr
 import type { ModelPrice, RunEndStatus, StreamDelta, TranscriptBlock, TranscriptEvent, UsageTotals } from '../../../shared/contract';
 import { appendUserText, CANCELLED_RESULT, historyIsValid, repairHistory, trimOldToolResults, withCacheBreakpoints } from '../model/history';
 import { streamTurn, type AssistantBlock } from '../model/model-stream';
-import { backoffDelay, classifyError, DEFAULT_BACKOFF, realSleep, type BackoffOptions, type Sleeper } from '../model/retry-policy';
+import { backoffDelay, classifyError, DEFAULT_BACKOFF, messagesUrl, realSleep, type BackoffOptions, type Sleeper } from '../model/retry-policy';
 import { addUsage, costOf, ZERO_USAGE } from '../model/usage-cost';
 
 /** What a tool returns to the loop. */
@@ -120,7 +120,7 @@ export async function runAgentLoop(o: LoopOptions): Promise<LoopResult> {
       } catch (error) {
         count(partial);
         if (o.signal.aborted || error instanceof APIUserAbortError) throw new Cancelled();
-        const decision = classifyError(error);
+        const decision = classifyError(error, messagesUrl(o.client.baseURL));
         if (!decision.retry) throw new CallFailed(decision.reason);
         if (attempt >= backoff.maxAttempts) throw new CallFailed(`${decision.reason} (gave up after ${attempt} attempts)`);
         const delay = backoffDelay(attempt, decision.retryAfterMs, backoff);

@@ -2,7 +2,7 @@ import { promises as fs, constants as fsc } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import git from 'isomorphic-git';
 import type { ProjectInfo } from '../../../shared/contract';
-import { RpcError, type Handlers } from '../../../shared/rpc';
+import { PATH_TOO_LONG, RpcError, type Handlers } from '../../../shared/rpc';
 import type { CoreContext } from '../core-context';
 import type { DomainModule } from '../create-core';
 import { readHeadInfo } from './head-info';
@@ -22,12 +22,19 @@ type AppMethod =
   | 'dialog.pickFolder'
   | 'fs.browse';
 
+/**
+ * Connections that open a folder on a host's behalf before any window shows it (the web host's
+ * FOLDER, the desktop app's launch folder): they keep it open only until a window opens it.
+ */
+export const PROVISIONAL_HOLDERS: ReadonlySet<string> = new Set(['startup', 'launch']);
+
 /** Explains an fs error about a folder the user picked, with what to do. */
 export function folderError(path: string, error: unknown): RpcError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new RpcError('NOT_FOUND', `The folder ${path} does not exist (it may have been moved or deleted). Pick another folder.`);
   if (code === 'EACCES' || code === 'EPERM') return new RpcError('FORBIDDEN', `Plumbline may not read ${path}. Check the folder's permissions.`);
   if (code === 'ENOTDIR') return new RpcError('INVALID_REQUEST', `${path} is a file, not a folder. Pick its folder instead.`);
+  if (code === 'ENAMETOOLONG') return new RpcError('INVALID_REQUEST', `${path.length > 80 ? `${path.slice(0, 80)}…` : path}: ${PATH_TOO_LONG}`);
   return new RpcError('INTERNAL', `Could not open ${path}: ${(error as Error).message}`);
 }
 
@@ -45,7 +52,7 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
 
   const info = async (root: string): Promise<ProjectInfo> => ({ root, name: basename(root), git: await readHeadInfo(root) });
 
-  const open = async (path: string): Promise<ProjectInfo> => {
+  const open = async (path: string, holder: string): Promise<ProjectInfo> => {
     let root: string;
     try {
       root = await fs.realpath(resolve(path));
@@ -56,7 +63,7 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
     } catch (error) {
       throw folderError(path, error);
     }
-    ctx.projects.add(root);
+    ctx.projects.add(root, holder, { provisional: PROVISIONAL_HOLDERS.has(holder) });
     const result = await info(root);
     await recent.touch(root, result.name);
     return result;
@@ -69,9 +76,9 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
       await recent.remove(root);
       return { ok: true };
     },
-    'project.open': ({ path }) => open(path),
-    'project.close': ({ root }) => {
-      ctx.projects.remove(root);
+    'project.open': ({ path }, call) => open(path, call.connectionId),
+    'project.close': ({ root }, call) => {
+      ctx.projects.release(root, call.connectionId);
       return { ok: true };
     },
     'project.info': ({ root }) => info(ctx.projects.require(root)),
@@ -84,9 +91,9 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
       ctx.bus.emit('project.didChange', result);
       return result;
     },
-    'project.openExample': async ({ targetDir }) => {
+    'project.openExample': async ({ targetDir }, call) => {
       const copied = await copyExample(ctx.resourcesDir, targetDir ?? (await freeExampleFolder(join(ctx.dataDir, 'examples'))));
-      return open(copied);
+      return open(copied, call.connectionId);
     },
     'dialog.pickFolder': async ({ title }) => {
       if (!ctx.host.pickFolder) return { path: null };
@@ -97,7 +104,12 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
       if (roots.length === 0) throw new RpcError('UNAVAILABLE', 'This host has no folders to browse.');
       const target = resolve(dir ?? roots[0]);
       const within = roots.find((r) => isWithin(r, target));
-      if (!within) throw new RpcError('FORBIDDEN', `Browsing is limited to ${roots.join(', ')}.`);
+      if (!within) {
+        throw new RpcError(
+          'FORBIDDEN',
+          `Browsing is limited to ${roots.join(', ')}. To browse elsewhere, start the web host again with --root DIR (repeatable, e.g. npm run serve -- --root ${target}), or name the project folder itself: npm run serve -- ${target}.`,
+        );
+      }
       let dirents;
       try {
         dirents = await fs.readdir(target, { withFileTypes: true });

@@ -5,19 +5,52 @@ import { RpcError } from '../../../shared/rpc';
 /**
  * The set of folders opened in this core. Every project-scoped request names its root, and
  * only roots opened through `project.open` are served: a renderer cannot read arbitrary paths.
+ *
+ * A root is reference-counted per holder (a connection: one browser tab, one window): it stays
+ * open while any holder has it open, so one tab closing a project never closes it for another.
+ * A provisional holder (the folder a host opens at start) keeps a root open only until a real
+ * holder opens it.
  */
 export class ProjectRegistry {
-  private readonly roots = new Set<string>();
+  /** root → holder → number of opens not yet closed. */
+  private readonly holders = new Map<string, Map<string, number>>();
+  private readonly provisional = new Set<string>();
   private readonly removeListeners = new Set<(root: string) => void>();
 
-  /** Records a root as opened (the real path). */
-  add(root: string): void {
-    this.roots.add(root);
+  /** Records one open of a root (the real path) by `holder`. */
+  add(root: string, holder = 'core', options: { provisional?: boolean } = {}): void {
+    let counts = this.holders.get(root);
+    if (!counts) this.holders.set(root, (counts = new Map()));
+    counts.set(holder, (counts.get(holder) ?? 0) + 1);
+    if (options.provisional) {
+      this.provisional.add(holder);
+      return;
+    }
+    for (const h of [...counts.keys()]) if (this.provisional.has(h)) counts.delete(h);
+  }
+
+  /** Releases one open of a root by `holder`; the root closes when no holder has it open any more. */
+  release(root: string, holder = 'core'): void {
+    const counts = this.holders.get(root);
+    const n = counts?.get(holder);
+    if (!counts || n === undefined) return;
+    if (n > 1) counts.set(holder, n - 1);
+    else counts.delete(holder);
+    if (counts.size === 0) this.close(root);
+  }
+
+  /** Releases every root a holder has open (its connection went away). */
+  releaseHolder(holder: string): void {
+    for (const [root, counts] of [...this.holders]) {
+      if (!counts.delete(holder)) continue;
+      if (counts.size === 0) this.close(root);
+    }
+    this.provisional.delete(holder);
   }
 
   /** Forgets a root and tells the services that hold resources for it (watchers, caches). */
-  remove(root: string): void {
-    if (!this.roots.delete(root)) return;
+  private close(root: string): void {
+    if (!this.holders.delete(root)) return;
     for (const listener of this.removeListeners) listener(root);
   }
 
@@ -29,12 +62,12 @@ export class ProjectRegistry {
 
   /** All opened roots. */
   list(): string[] {
-    return [...this.roots];
+    return [...this.holders.keys()];
   }
 
   /** Returns the root if it was opened, else throws FORBIDDEN. */
   require(root: string): string {
-    if (!this.roots.has(root)) throw new RpcError('FORBIDDEN', `The folder ${root} is not open in Plumbline. Open it first.`);
+    if (!this.holders.has(root)) throw new RpcError('FORBIDDEN', `The folder ${root} is not open in Plumbline. Open it first.`);
     return root;
   }
 

@@ -122,8 +122,13 @@ export class SettingsStore {
     const envKey = this.env.ANTHROPIC_API_KEY?.trim() || null;
     const apiKey = roleKey ?? envKey;
     const keySource: KeySource = roleKey ? 'app' : envKey ? 'env' : 'none';
-    const baseURL = s.roles[role].baseURL ?? (this.env.ANTHROPIC_BASE_URL?.trim() || undefined);
+    const baseURL = s.roles[role].baseURL ?? this.defaultBaseURL();
     return { role, model: s.roles[role].model, baseURL, apiKey, keySource };
+  }
+
+  /** The endpoint a role without its own uses: ANTHROPIC_BASE_URL, else the public API (undefined). */
+  defaultBaseURL(): string | undefined {
+    return this.env.ANTHROPIC_BASE_URL?.trim() || undefined;
   }
 
   /** The key-free view for the renderer. */

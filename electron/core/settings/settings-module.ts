@@ -3,7 +3,7 @@ import type { Handlers } from '../../../shared/rpc';
 import type { DomainModule } from '../create-core';
 import type { AgentService } from '../agent/agent-service';
 import { makeClient } from '../model/model-stream';
-import { plainMessage } from '../model/retry-policy';
+import { classifyError, messagesUrl, statusReason } from '../model/retry-policy';
 import { missingKeyMessage } from '../model/settings-store';
 
 type SettingsHandlers = Pick<Handlers, 'settings.get' | 'settings.update' | 'settings.setKey' | 'settings.testConnection'>;
@@ -39,28 +39,33 @@ export function createSettingsModule(service: AgentService): DomainModule<Settin
         await store.setKey(role, key);
         return store.view();
       },
-      'settings.testConnection': async ({ role }) => {
-        const conn = await store.connection(role);
+      'settings.testConnection': async ({ role, model, baseURL, key }) => {
+        const saved = await store.connection(role);
+        const conn = {
+          model: model?.trim() || saved.model,
+          // The form's endpoint when given (empty: the default one), else the saved one.
+          baseURL: baseURL === undefined ? saved.baseURL : baseURL?.trim() || store.defaultBaseURL(),
+          apiKey: key?.trim() || saved.apiKey,
+        };
         if (!conn.apiKey) return { ok: false, message: missingKeyMessage(role), models: [] };
+        const url = messagesUrl(conn.baseURL);
         const client = makeClient(conn.apiKey, conn.baseURL);
         let models: Array<{ id: string; displayName: string | null }> = [];
         try {
-          const page = await client.models.list({ limit: 100 }, { timeout: 15_000 });
+          const page = await client.models.list({ limit: 100 }, { timeout: 15_000, maxRetries: 0 });
           models = page.data.map((m) => ({ id: m.id, displayName: m.display_name ?? null }));
         } catch (error) {
           // Some endpoints (local servers) do not list models; a tiny request still proves the connection.
           if (error instanceof APIError && (error.status === 401 || error.status === 403)) {
-            return { ok: false, message: `The endpoint refused the key (HTTP ${error.status}). Check the key for the ${role} role.`, models: [] };
+            return { ok: false, message: `${statusReason(error.status, null, url)} for the ${role} role.`, models: [] };
           }
         }
         try {
           await client.messages.create({ model: conn.model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] }, { timeout: 30_000, maxRetries: 0 });
           const listed = models.length ? ` ${models.length} model(s) listed.` : ' The endpoint does not list models.';
-          return { ok: true, message: `Connected to ${conn.baseURL ?? 'the public API'} with ${conn.model}.${listed}`, models };
+          return { ok: true, message: `Connected to ${url} with ${conn.model}.${listed}`, models };
         } catch (error) {
-          const what = error instanceof APIError && error.status ? `HTTP ${error.status}: ${plainMessage(error)}` : error instanceof Error ? error.message : String(error);
-          const hint = error instanceof APIError && error.status === 404 ? ' Check the model name.' : error instanceof APIError && error.status === 401 ? ' Check the key.' : ' Check the endpoint address.';
-          return { ok: false, message: `Could not reach ${conn.model} at ${conn.baseURL ?? 'the public API'}: ${what}.${hint}`, models };
+          return { ok: false, message: `${classifyError(error, url).reason}.`, models };
         }
       },
     },

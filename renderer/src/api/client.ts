@@ -16,6 +16,8 @@ export class ApiError extends Error {
 export interface ApiClient {
   request<M extends MethodName>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>>;
   onEvent<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
+  /** The web host's client only: reports when the host restarted or stopped, and when it is back. */
+  onConnection?(listener: (state: HostConnection) => void): () => void;
 }
 
 declare global {
@@ -40,32 +42,98 @@ export function createDesktopClient(bridge: PlumblineBridge): ApiClient {
   };
 }
 
-/** Client over the web host's WebSocket; reconnects and fails pending calls clearly when the host goes away. */
-export function createWebSocketClient(url: string): ApiClient {
+/**
+ * The state of the connection to the web host: `restarted` means the host answers but refuses
+ * this tab's token (it was started again with a new one), `stopped` means it does not answer.
+ */
+export type HostConnection = 'connected' | 'reconnecting' | 'restarted' | 'stopped';
+
+/** How often a tab that lost its host tries again. */
+const RETRY_MS = 3000;
+
+/**
+ * Client over the web host's WebSocket. When the socket closes it reconnects on its own, opens
+ * again the projects this tab had open (the host releases a tab's projects when its connection
+ * goes away), and reports through `onConnection` whether the host restarted or stopped.
+ */
+export function createWebSocketClient(url: string, options: { readonly probeUrl?: string } = {}): ApiClient & {
+  onConnection(listener: (state: HostConnection) => void): () => void;
+} {
   let socket: WebSocket | null = null;
   let opening: Promise<WebSocket> | null = null;
+  let everOpened = false;
+  let state: HostConnection = 'connected';
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const listeners = new Map<string, Set<Listener>>();
+  const stateListeners = new Set<(state: HostConnection) => void>();
+  /** Roots this tab has open, with how many opens are not yet closed. */
+  const held = new Map<string, number>();
+
+  const setState = (next: HostConnection) => {
+    if (next === state) return;
+    state = next;
+    for (const l of stateListeners) l(next);
+  };
+
+  const send = (ws: WebSocket, method: string, params: unknown) =>
+    new Promise<unknown>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+
+  /** Tells a restarted host (401) from a stopped one (no answer). */
+  const probe = async (): Promise<HostConnection> => {
+    if (!options.probeUrl) return 'stopped';
+    try {
+      const res = await fetch(options.probeUrl, { credentials: 'same-origin', cache: 'no-store' });
+      return res.status === 401 ? 'restarted' : 'reconnecting';
+    } catch {
+      return 'stopped';
+    }
+  };
+
+  const scheduleRetry = () => {
+    if (retryTimer || listeners.size === 0) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      void connect().catch(() => undefined);
+    }, RETRY_MS);
+  };
 
   const connect = (): Promise<WebSocket> => {
     if (socket && socket.readyState === WebSocket.OPEN) return Promise.resolve(socket);
     if (opening) return opening;
-    opening = new Promise<WebSocket>((resolve, reject) => {
+    const attempt = new Promise<WebSocket>((resolve, reject) => {
       const ws = new WebSocket(url);
+      const reconnecting = everOpened;
+      let opened = false;
       ws.onopen = () => {
+        opened = true;
+        everOpened = true;
         socket = ws;
-        opening = null;
-        resolve(ws);
+        if (!reconnecting) {
+          resolve(ws);
+          return;
+        }
+        // The host forgot this tab's projects with its old connection: open them again before
+        // anything else is sent, so the tab carries on where it was.
+        const reopen = [...held].flatMap(([root, n]) => Array.from({ length: n }, () => send(ws, 'project.open', { path: root }).catch(() => undefined)));
+        void Promise.all(reopen).then(() => resolve(ws));
       };
       ws.onerror = () => {
-        opening = null;
+        if (opened) return;
         reject(new ApiError('UNAVAILABLE', 'Cannot reach the Plumbline web host. Is `plumbline serve` still running?'));
       };
       ws.onclose = () => {
-        socket = null;
+        if (socket === ws) socket = null;
         for (const [, p] of pending) p.reject(new ApiError('UNAVAILABLE', 'The connection to the Plumbline web host was lost. Reload the page once it runs again.'));
         pending.clear();
+        if (!opened) return;
+        setState('reconnecting');
+        scheduleRetry();
       };
       ws.onmessage = (message) => {
         const data = JSON.parse(String(message.data)) as { id?: number; result?: unknown; error?: { code: RpcErrorCode; message: string }; event?: string; payload?: unknown };
@@ -80,17 +148,42 @@ export function createWebSocketClient(url: string): ApiClient {
         else p.resolve(data.result);
       };
     });
+    opening = attempt.then(
+      (ws) => {
+        opening = null;
+        setState('connected');
+        return ws;
+      },
+      async (error: unknown) => {
+        opening = null;
+        if (everOpened) {
+          setState(await probe());
+          scheduleRetry();
+        }
+        throw error;
+      },
+    );
     return opening;
+  };
+
+  const track = (method: string, params: unknown, result: unknown) => {
+    if (method === 'project.open' || method === 'project.openExample') {
+      const root = (result as { root: string }).root;
+      held.set(root, (held.get(root) ?? 0) + 1);
+    } else if (method === 'project.close') {
+      const root = (params as { root: string }).root;
+      const n = held.get(root) ?? 0;
+      if (n > 1) held.set(root, n - 1);
+      else held.delete(root);
+    }
   };
 
   return {
     async request(method, params) {
       const ws = await connect();
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        ws.send(JSON.stringify({ id, method, params }));
-      });
+      const result = await send(ws, method, params);
+      track(method, params, result);
+      return result as never;
     },
     onEvent(event, listener) {
       let set = listeners.get(event);
@@ -99,6 +192,10 @@ export function createWebSocketClient(url: string): ApiClient {
       void connect().catch(() => undefined);
       return () => set.delete(listener as Listener);
     },
+    onConnection(listener) {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
+    },
   };
 }
 
@@ -106,5 +203,5 @@ export function createWebSocketClient(url: string): ApiClient {
 export function createApiClient(): ApiClient {
   if (window.plumbline) return createDesktopClient(window.plumbline);
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return createWebSocketClient(`${scheme}://${location.host}/api/ws`);
+  return createWebSocketClient(`${scheme}://${location.host}/api/ws`, { probeUrl: '/api/ping' });
 }

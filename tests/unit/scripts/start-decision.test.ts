@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { chooseHost, fallbackMessage, hasDisplay, splitStartArgs, summariseInstallError } from '../../../scripts/start-decision.mjs';
+import { chooseHost, fallbackMessage, FETCH_MESSAGE, hasDisplay, shouldFetchBinary, splitStartArgs, summariseInstallError } from '../../../scripts/start-decision.mjs';
 
 describe('splitStartArgs', () => {
   it('passes web host options through, takes the folder, and drops --web', () => {
     expect(splitStartArgs(['--port', '8080', '--web', '--token', 't', '../proj'])).toEqual({ forceWeb: true, folder: '../proj', passthrough: ['--port', '8080', '--token', 't', '../proj'] });
     expect(splitStartArgs(['--data-dir', 'data', '--root', '/r'])).toEqual({ forceWeb: false, folder: null, passthrough: ['--data-dir', 'data', '--root', '/r'] });
     expect(splitStartArgs([])).toEqual({ forceWeb: false, folder: null, passthrough: [] });
+    expect(splitStartArgs(['--token-file', 'tok', 'proj'])).toEqual({ forceWeb: false, folder: 'proj', passthrough: ['--token-file', 'tok', 'proj'] });
   });
 });
 
@@ -24,9 +25,30 @@ describe('chooseHost', () => {
     expect(chooseHost({ forceWeb: true, platform: 'darwin', env, binary: 'present' })).toEqual({ host: 'web', reason: 'requested' });
   });
 
+  it('without a display, names the display rather than a binary it did not try to fetch', () => {
+    expect(chooseHost({ forceWeb: false, platform: 'linux', env: {}, binary: 'missing' })).toEqual({ host: 'web', reason: 'no-display' });
+  });
+
   it('counts Wayland as a display', () => {
     expect(hasDisplay('linux', { WAYLAND_DISPLAY: 'wayland-0' })).toBe(true);
     expect(hasDisplay('linux', { DISPLAY: '' })).toBe(false);
+  });
+});
+
+describe('shouldFetchBinary', () => {
+  const display = { DISPLAY: ':0' };
+  it('fetches only when the binary is missing and the desktop app could open', () => {
+    expect(shouldFetchBinary({ forceWeb: false, platform: 'linux', env: display, binaryPresent: false })).toBe(true);
+    expect(shouldFetchBinary({ forceWeb: false, platform: 'darwin', env: {}, binaryPresent: false })).toBe(true);
+  });
+  it('does not fetch (nor say it does) when the binary is there, with --web, without a display, or when downloads are off', () => {
+    expect(shouldFetchBinary({ forceWeb: false, platform: 'linux', env: display, binaryPresent: true })).toBe(false);
+    expect(shouldFetchBinary({ forceWeb: true, platform: 'linux', env: display, binaryPresent: false })).toBe(false);
+    expect(shouldFetchBinary({ forceWeb: false, platform: 'linux', env: {}, binaryPresent: false })).toBe(false);
+    expect(shouldFetchBinary({ forceWeb: false, platform: 'linux', env: { ...display, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' }, binaryPresent: false })).toBe(false);
+  });
+  it('does not promise that it happens on the first start only', () => {
+    expect(FETCH_MESSAGE).not.toContain('first start only');
   });
 });
 

@@ -76,10 +76,15 @@ export function AgentTab() {
               const st = statusLabel(r.status);
               return (
                 <li key={r.runId} className="row" aria-selected={r.runId === shown} tabIndex={0} onClick={() => void showRun(r.runId)} onKeyDown={(e) => e.key === 'Enter' && void showRun(r.runId)}>
-                  <span className="grow">{r.title}</span>
+                  <span className="grow">
+                    {r.title}
+                    {/* A run that did not finish says why in its row, so two failed runs can be told apart. */}
+                    {r.status !== 'completed' && r.endedAt && r.reason && <span className={`run-reason ${st.cls}`} title={r.reason}>{r.reason}</span>}
+                  </span>
                   <span className="meta">
+                    <time dateTime={r.startedAt} className="muted">{new Date(r.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
                     <span className={st.cls}>{st.text}</span>
-                    {r.review !== 'none' && <span>{r.review}</span>}
+                    {r.review !== 'none' && !(r.review === 'pending' && r.status !== 'completed') && <span>{r.review}</span>}
                     <span className="num">{formatCost(r.costUsd)}</span>
                   </span>
                 </li>

@@ -52,7 +52,15 @@ function Review() {
       <div className="toolbar">
         <strong>Review</strong>
         <span className="muted">
-          {summary.review === 'accepted' ? '✔ accepted' : summary.review === 'rejected' ? '↩ rejected' : diff ? `${diff.length} file(s) changed` : 'loading diff…'}
+          {summary.review === 'accepted'
+            ? '✔ accepted'
+            : summary.review === 'rejected'
+              ? '↩ rejected'
+              : summary.status === 'failed' && diff?.length === 0
+                ? '✘ failed, no files changed'
+                : diff
+                  ? `${diff.length} file(s) changed`
+                  : 'loading diff…'}
         </span>
         <span className="spacer" />
         {summary.review === 'pending' && diff && diff.length > 0 && (
@@ -79,7 +87,9 @@ function Review() {
           </div>
         </>
       )}
-      {diff && diff.length === 0 && summary.review === 'pending' && <div className="empty">The run changed no files.</div>}
+      {diff && diff.length === 0 && summary.review === 'pending' && (
+        <div className="empty">{summary.status === 'failed' ? `The run failed before it changed any file: ${summary.reason ?? 'no reason was recorded'}` : 'The run changed no files.'}</div>
+      )}
     </section>
   );
 }

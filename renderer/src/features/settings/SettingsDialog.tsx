@@ -50,7 +50,9 @@ export function SettingsDialog({ onClose }: { readonly onClose: () => void }) {
   };
   const test = async (role: AgentRole): Promise<void> => {
     try {
-      const res = await api.request('settings.testConnection', { role });
+      // The values typed in the form, saved or not; an empty key field means the saved key.
+      const r = draft.roles[role];
+      const res = await api.request('settings.testConnection', { role, model: r.model, baseURL: r.baseURL, key: keys[role]?.trim() || undefined });
       setTests((t) => ({ ...t, [role]: res }));
     } catch (error) {
       setTests((t) => ({ ...t, [role]: { ok: false, message: messageOf(error), models: [] } }));

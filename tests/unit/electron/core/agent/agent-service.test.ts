@@ -156,7 +156,7 @@ describe('agent module', () => {
     api.setModels([]);
     const bad = await settings.handlers['settings.testConnection']({ role: 'utility' }, { connectionId: 't' });
     expect(bad.ok).toBe(false);
-    expect(bad.message).toMatch(/401.*Check the key/);
+    expect(bad.message).toMatch(/refused the key \(HTTP 401.*check the key in Settings/);
   });
 
   it('routes a question and answers it in a read-only run', async () => {

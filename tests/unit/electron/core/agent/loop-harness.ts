@@ -39,6 +39,8 @@ export interface ScriptedRunOptions {
   readonly onDelta?: (d: StreamDelta) => void;
   readonly steer?: () => string[];
   readonly messages?: MessageParam[];
+  /** The endpoint the client calls (default: the mock's URL). */
+  readonly baseURL?: string;
 }
 
 /** Runs the real loop with the real SDK against the mock; retries wait no time. */
@@ -71,7 +73,7 @@ export async function runScripted(
   const controller = new AbortController();
   options.signal?.addEventListener('abort', () => controller.abort());
   const result = await runAgentLoop({
-    client: makeClient('test-key', api.url),
+    client: makeClient('test-key', options.baseURL ?? api.url),
     model: 'mock-model',
     maxTokens: 4096,
     system: 'You are the building agent.',
