@@ -30,9 +30,9 @@ async function exists(abs: string): Promise<boolean> {
 }
 
 async function planText(root: string): Promise<string> {
-  const parts = [(await readTextDoc(join(root, SPEC_PATH))).text, (await readTextDoc(join(root, TASKS_PATH))).text];
+  const parts = [(await readTextDoc(join(root, SPEC_PATH), root)).text, (await readTextDoc(join(root, TASKS_PATH), root)).text];
   for (const name of await listDir(join(root, DECISIONS_DIR))) {
-    if (name.endsWith('.md')) parts.push((await readTextDoc(join(root, DECISIONS_DIR, name))).text);
+    if (name.endsWith('.md')) parts.push((await readTextDoc(join(root, DECISIONS_DIR, name), root)).text);
   }
   return parts.join('\n');
 }
@@ -77,7 +77,7 @@ export async function readSource(root: string, source: ImportSource): Promise<Im
   const order = (f: string): number => (/(spec|requirements|constitution)\.md$/.test(f) ? 0 : /(plan|design)\.md$/.test(f) ? 1 : 2);
   const files = [...source.files].sort((a, b) => order(a) - order(b));
   for (const file of files) {
-    const text = (await readTextDoc(join(root, file))).text;
+    const text = (await readTextDoc(join(root, file), root)).text;
     const name = file.split('/').at(-1) ?? '';
     if (source.kind === 'spec-kit') {
       if (name === 'spec.md') plan = merge(plan, importSpecKitSpec(text, file));

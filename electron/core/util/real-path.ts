@@ -34,3 +34,19 @@ export async function realInside(root: string, abs: string): Promise<boolean> {
   const [realRoot, real] = await Promise.all([realPathLenient(root), realPathLenient(abs)]);
   return within(realRoot, real);
 }
+
+/**
+ * Reads a project file only when its real path is inside the project: a file (or a folder on the
+ * way to it) that is a symbolic link leading out of the project reads as absent (null), so a
+ * hostile repository cannot make Plumbline show or send a file from elsewhere. Missing → null.
+ */
+export async function readInsideProject(root: string, abs: string): Promise<Buffer | null> {
+  try {
+    if (!(await realInside(root, abs))) return null;
+    return await fs.readFile(abs);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
+    throw error;
+  }
+}
