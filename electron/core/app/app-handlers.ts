@@ -9,6 +9,7 @@ import { readHeadInfo } from './head-info';
 import { isWithin } from './project-registry';
 import { copyExample } from '../spec/example';
 import { RecentProjects } from './recent-projects';
+import { realPathLenient } from '../util/real-path';
 
 type AppMethod =
   | 'app.info'
@@ -45,8 +46,24 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
 
   const info = async (root: string): Promise<ProjectInfo> => ({ root, name: basename(root), git: await readHeadInfo(root) });
 
-  const open = async (path: string): Promise<ProjectInfo> => {
+  const examplesDir = join(ctx.dataDir, 'examples');
+  /**
+   * On the web host (no native dialog, only the in-app browser) every folder a page names must lie
+   * inside the browse roots or the app's examples folder, symlinks resolved: a page cannot open `/`
+   * or `/etc`. The desktop host opens what the user picked in the native dialog.
+   */
+  const confined = ctx.host.capabilities.kind === 'web';
+  const allowedRoots = async (): Promise<string[]> => Promise.all([...ctx.host.browseRoots, examplesDir].map((r) => realPathLenient(resolve(r))));
+  const requireAllowed = async (path: string, what: string): Promise<void> => {
+    if (!confined) return;
+    const real = await realPathLenient(resolve(path));
+    if ((await allowedRoots()).some((r) => isWithin(r, real))) return;
+    throw new RpcError('FORBIDDEN', `${what} ${path} is outside the folders this host serves (${ctx.host.browseRoots.join(', ') || 'none'}). Pick a folder inside them, or restart the host with --root for that folder.`);
+  };
+
+  const open = async (path: string, trusted = false): Promise<ProjectInfo> => {
     let root: string;
+    if (!trusted) await requireAllowed(path, 'The folder');
     try {
       root = await fs.realpath(resolve(path));
       const st = await fs.stat(root);
@@ -69,7 +86,8 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
       await recent.remove(root);
       return { ok: true };
     },
-    'project.open': ({ path }) => open(path),
+    // The folder named on the host's command line (connection "startup") is the user's own choice.
+    'project.open': ({ path }, call) => open(path, call.connectionId === 'startup'),
     'project.close': ({ root }) => {
       ctx.projects.remove(root);
       return { ok: true };
@@ -85,7 +103,8 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
       return result;
     },
     'project.openExample': async ({ targetDir }) => {
-      const copied = await copyExample(ctx.resourcesDir, targetDir ?? (await freeExampleFolder(join(ctx.dataDir, 'examples'))));
+      if (targetDir !== undefined) await requireAllowed(targetDir, 'The example folder');
+      const copied = await copyExample(ctx.resourcesDir, targetDir ?? (await freeExampleFolder(examplesDir)));
       return open(copied);
     },
     'dialog.pickFolder': async ({ title }) => {
@@ -93,9 +112,10 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
       return { path: await ctx.host.pickFolder(title) };
     },
     'fs.browse': async ({ dir }) => {
-      const roots = ctx.host.browseRoots.map((r) => resolve(r));
+      // Roots and the folder asked for are compared as real paths, so a symlink inside a root cannot lead out of it.
+      const roots = await Promise.all(ctx.host.browseRoots.map((r) => realPathLenient(resolve(r))));
       if (roots.length === 0) throw new RpcError('UNAVAILABLE', 'This host has no folders to browse.');
-      const target = resolve(dir ?? roots[0]);
+      const target = await realPathLenient(resolve(dir ?? roots[0]));
       const within = roots.find((r) => isWithin(r, target));
       if (!within) throw new RpcError('FORBIDDEN', `Browsing is limited to ${roots.join(', ')}.`);
       let dirents;
