@@ -9,6 +9,7 @@ import { createSettingsModule } from './settings/settings-module';
 import type { CoreContext, HostServices } from './core-context';
 import { EventBus } from './events';
 import { ProjectRegistry } from './app/project-registry';
+import { hideFromCommands } from './commands/sandbox';
 
 /** What a host passes to build the core. */
 export interface CoreConfig {
@@ -50,6 +51,8 @@ export function createCore(config: CoreConfig): Core {
     resourcesDir: config.resourcesDir,
     statusWorkerPath: config.statusWorkerPath,
   };
+  // No agent or check command may see the app-data folder (secrets, transcripts, checkpoints).
+  hideFromCommands(config.dataDir);
   // One line per domain module; the Handlers type makes a method without a handler a type error.
   const app = createAppHandlers(ctx);
   const gitModule = createGitModule(ctx);

@@ -5,6 +5,7 @@ import type { AgentClaim } from '../../../shared/contract';
 import { agentClaim } from '../../../shared/contract';
 import type { LoopTool, ToolOutcome } from './agent-loop';
 import { isAllowlisted, runCommand, type CommandResult } from '../commands/command-runner';
+import { detectSandbox } from '../commands/sandbox';
 import type { FileWriter } from './file-writer';
 import { confinePath, ToolError } from '../files/path-guard';
 import type { RunJournal } from '../checkpoints/run-journal';
@@ -63,7 +64,9 @@ export function bashTool(env: BuilderToolEnv): LoopTool {
       if (!command.trim()) return { text: '"command" is required.', isError: true };
       const allowed = isAllowlisted(command, env.allowlist) || (env.checks ?? []).some((c) => c.trim() === command.trim());
       if (env.readOnly && !allowed) return { text: 'This session is read-only: only allowlisted read-only commands run. Answer from what you can view.', isError: true };
-      if (!allowed && !(await env.gate(command))) return { text: 'The user declined this command; it did not run.', isError: true };
+      // Without an OS sandbox nothing runs unasked, not even allowlisted commands or the task's checks.
+      const ask = !allowed || detectSandbox().kind === 'none';
+      if (ask && !(await env.gate(command))) return { text: 'The user declined this command; it did not run.', isError: true };
       const before = await env.shadow.snapshot(`before command: ${command.slice(0, 200)}`);
       env.onCheckpoint(before, `before command: ${command.slice(0, 200)}`);
       const result = await runCommand(command, { cwd: env.root, timeoutMs: env.timeoutMs, signal: ctx.signal, secrets: env.secrets });
