@@ -77,6 +77,12 @@ describe('hostile: folders outside the web host roots', () => {
     expect((ok as { result: { entries: { name: string }[] } }).result.entries.map((e) => e.name)).toEqual(['project']);
   });
 
+  it('app.info says which command sandbox this host has, so the UI can show it', async () => {
+    const r = (await call('app.info', {})) as { result: { sandbox: { kind: string; message: string } } };
+    expect(['bubblewrap', 'sandbox-exec', 'none']).toContain(r.result.sandbox.kind);
+    expect(r.result.sandbox.message).not.toBe('');
+  });
+
   it('the desktop host opens what its native dialog picked', async () => {
     handlers = createAppHandlers(context('desktop')).handlers as unknown as Handlers;
     expect(await call('project.open', { path: join(base, 'elsewhere') })).toHaveProperty('result');
