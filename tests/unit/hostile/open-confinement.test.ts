@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch, type Handlers } from '../../../shared/rpc';
 import type { CoreContext } from '../../../electron/core/core-context';
-import { EventBus } from '../../../electron/core/events';
+import { createCoreContext } from '../../../electron/core/create-core';
 import { ProjectRegistry } from '../../../electron/core/app/project-registry';
 import { createAppHandlers } from '../../../electron/core/app/app-handlers';
 
@@ -17,15 +17,14 @@ let handlers: Handlers;
 let projects: ProjectRegistry;
 
 function context(kind: 'web' | 'desktop'): CoreContext {
-  projects = new ProjectRegistry();
-  return {
+  const ctx = createCoreContext({
     dataDir: join(base, 'data'),
     version: 'test',
-    bus: new EventBus(),
-    projects,
     host: { capabilities: { kind, nativeFolderDialog: kind === 'desktop', printToPdf: false, platform: 'linux' }, browseRoots: [served], secrets: { get: async () => null, set: async () => undefined } },
     resourcesDir: join(process.cwd(), 'resources'),
-  };
+  });
+  projects = ctx.projects;
+  return ctx;
 }
 
 beforeEach(async () => {

@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch, type Handlers } from '../../../shared/rpc';
-import type { CoreContext } from '../../../electron/core/core-context';
-import { EventBus } from '../../../electron/core/events';
-import { ProjectRegistry } from '../../../electron/core/app/project-registry';
+import { testCoreContext } from '../../helpers/core-context';
 import { createSpecModule } from '../../../electron/core/spec/spec-module';
 import { buildTaskContext } from '../../../electron/core/agent/task-context';
 import { readHandoff } from '../../../electron/core/agent/handoff-note';
@@ -30,16 +28,7 @@ beforeEach(async () => {
   await fs.writeFile(join(outside, '.ssh/id_ed25519'), `-----BEGIN OPENSSH PRIVATE KEY-----\n${SECRET}\n`);
   await fs.mkdir(join(root, '.plumbline'), { recursive: true });
   await fs.writeFile(join(root, '.plumbline/tasks.md'), '# Tasks\n\n## T-1: Do it\n\nStatus: todo\n');
-  const projects = new ProjectRegistry();
-  projects.add(root);
-  const ctx: CoreContext = {
-    dataDir: base,
-    version: 'test',
-    bus: new EventBus(),
-    projects,
-    host: { capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: 'linux' }, browseRoots: [], secrets: { get: async () => null, set: async () => undefined } },
-    resourcesDir: join(process.cwd(), 'resources'),
-  };
+  const ctx = testCoreContext({ dataDir: base, roots: [root], resourcesDir: join(process.cwd(), 'resources') });
   module = createSpecModule(ctx);
 });
 
