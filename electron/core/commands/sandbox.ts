@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
  *   Linux  — bubblewrap (`bwrap`, detected at run time): the whole file system read-only, the project
  *            writable except its `.git` and `.plumbline/evidence.jsonl`, a private /tmp, the app-data
  *            folders hidden, a new PID namespace (the host's /proc invisible), no network unless allowed,
- *            a new session, killed with its parent.
+ *            its own session without a terminal (the runner's setsid), killed with its parent.
  *   macOS  — `sandbox-exec` with a profile of the same rules (writes only in the project and temp
  *            folders, never `.git` or the ledger; the app-data folders unreadable; no network unless allowed).
  *   else   — none: the caller says so and asks before every command.
@@ -123,7 +123,10 @@ export function sandboxed(shell: string, args: readonly string[], policy: Sandbo
     for (const p of hide) if (!isInside(p, root)) out.push('--tmpfs', p);
     out.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try');
     if (!policy.network) out.push('--unshare-net');
-    out.push('--die-with-parent', '--new-session', '--chdir', root, '--', shell, ...args);
+    // No --new-session: the runner already starts bwrap in a new session without a controlling terminal
+    // (detached spawn, setsid), and keeping the command in bwrap's process group lets a cancel or timeout
+    // kill it even when bwrap is killed before --die-with-parent took effect.
+    out.push('--die-with-parent', '--chdir', root, '--', shell, ...args);
     return { file: bwrapPath, args: out };
   }
   // sandbox-exec: SBPL profile; later rules win.
