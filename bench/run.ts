@@ -10,6 +10,7 @@ import { ensureBigRepo } from './big-repo';
 import { agentCases } from './cases/agent-cases';
 import { agentCheckpointCases } from './cases/agent-checkpoint';
 import { importCases } from './cases/import-cases';
+import { safetyCases } from './cases/safety-cases';
 import { uiCases } from './cases/ui-cases';
 import { gitCases } from './git-cases';
 import { type BenchCase, formatTable, runCases } from './harness';
@@ -44,7 +45,7 @@ function tempRepo(files: Record<string, string>): string {
 }
 
 /** Every case of the suite; other areas add theirs here. */
-const cases: BenchCase[] = [...gitCases({ coldScript, tempRepo }), ...agentCases(), ...agentCheckpointCases(), ...importCases(), ...uiCases({ projectRoot })];
+const cases: BenchCase[] = [...gitCases({ coldScript, tempRepo }), ...agentCases(), ...agentCheckpointCases(), ...importCases(), ...uiCases({ projectRoot }), ...safetyCases()];
 
 const selected = only ? cases.filter((c) => c.name.includes(only)) : cases;
 const rows = await runCases(selected, {

@@ -9,6 +9,7 @@ import { createSettingsModule } from './settings/settings-module';
 import type { CoreContext, HostServices } from './core-context';
 import { EventBus } from './events';
 import { ProjectRegistry } from './app/project-registry';
+import { hideFromCommands } from './commands/sandbox';
 import { CoreServices } from './core-services';
 
 /** What a host passes to build the core. */
@@ -62,6 +63,8 @@ export interface DomainModule<H> {
 export function createCore(config: CoreConfig): Core {
   const ctx = createCoreContext(config);
   const bus = ctx.bus;
+  // No agent or check command may see the app-data folder (secrets, transcripts, checkpoints).
+  hideFromCommands(config.dataDir);
   // One line per domain module; the Handlers type makes a method without a handler a type error.
   const app = createAppHandlers(ctx);
   const gitModule = createGitModule(ctx);

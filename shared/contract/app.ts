@@ -10,6 +10,13 @@ export const hostCapabilities = z.object({
 });
 export type HostCapabilities = z.infer<typeof hostCapabilities>;
 
+/** The OS sandbox of agent and check commands on this host, with a sentence to show. */
+export const commandSandbox = z.object({
+  kind: z.enum(['bubblewrap', 'sandbox-exec', 'none']),
+  message: z.string(),
+});
+export type CommandSandbox = z.infer<typeof commandSandbox>;
+
 export const gitHeadInfo = z.object({
   isRepo: z.boolean(),
   /** Current branch name; null when detached or not a repository. */
@@ -49,7 +56,8 @@ export const browseListing = z.object({
 
 export const appMethods = {
   /** Version and host capabilities. */
-  'app.info': method(z.object({}), z.object({ version: z.string(), host: hostCapabilities, dataDir: z.string() })),
+  /** `sandbox`: the OS sandbox agent and check commands run in ('none': every command asks for approval). */
+  'app.info': method(z.object({}), z.object({ version: z.string(), host: hostCapabilities, dataDir: z.string(), sandbox: commandSandbox })),
   'recent.list': method(z.object({}), z.object({ projects: z.array(recentProject) })),
   'recent.remove': method(z.object({ root: z.string() }), ok),
   /** Opens a folder as a project (it need not be a git repository) and records it as recent. */

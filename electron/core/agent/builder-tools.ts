@@ -5,8 +5,10 @@ import type { AgentClaim } from '../../../shared/contract';
 import { agentClaim } from '../../../shared/contract';
 import type { LoopTool, ToolOutcome } from './agent-loop';
 import { isAllowlisted, runCommand, type CommandResult } from '../commands/command-runner';
+import { detectSandbox } from '../commands/sandbox';
 import type { FileWriter } from './file-writer';
 import { confinePath, ToolError } from '../files/path-guard';
+import { searchFiles, type SearchFile } from './regex-search';
 import type { RunJournal } from '../checkpoints/run-journal';
 import { ShadowRepo } from '../checkpoints/shadow-repo';
 
@@ -63,7 +65,9 @@ export function bashTool(env: BuilderToolEnv): LoopTool {
       if (!command.trim()) return { text: '"command" is required.', isError: true };
       const allowed = isAllowlisted(command, env.allowlist) || (env.checks ?? []).some((c) => c.trim() === command.trim());
       if (env.readOnly && !allowed) return { text: 'This session is read-only: only allowlisted read-only commands run. Answer from what you can view.', isError: true };
-      if (!allowed && !(await env.gate(command))) return { text: 'The user declined this command; it did not run.', isError: true };
+      // Without an OS sandbox nothing runs unasked, not even allowlisted commands or the task's checks.
+      const ask = !allowed || detectSandbox().kind === 'none';
+      if (ask && !(await env.gate(command))) return { text: 'The user declined this command; it did not run.', isError: true };
       const before = await env.shadow.snapshot(`before command: ${command.slice(0, 200)}`);
       env.onCheckpoint(before, `before command: ${command.slice(0, 200)}`);
       const result = await runCommand(command, { cwd: env.root, timeoutMs: env.timeoutMs, signal: ctx.signal, secrets: env.secrets });
@@ -156,29 +160,22 @@ export function grepTool(env: BuilderToolEnv): LoopTool {
       description: 'Search project files for a regular expression; returns path:line: text. Optional "glob" narrows the files. Read-only.',
       input_schema: { type: 'object', properties: { pattern: { type: 'string' }, glob: { type: 'string' } }, required: ['pattern'] },
     },
-    run: async (input) => {
-      let re: RegExp;
-      try {
-        re = new RegExp(String(input.pattern ?? ''));
-      } catch (error) {
-        return { text: `Invalid regular expression: ${(error as Error).message}`, isError: true };
-      }
+    run: async (input, ctx) => {
+      const source = String(input.pattern ?? '');
       const pattern = typeof input.glob === 'string' && input.glob && !input.glob.includes('..') ? input.glob : '**/*';
       const files = await glob(pattern, { cwd: env.root, ignore: ['**/.git/**', '**/node_modules/**'], dot: true, followSymbolicLinks: false });
-      const hits: string[] = [];
+      const allowed: SearchFile[] = [];
       for (const f of files.sort()) {
-        if (hits.length >= 200) break;
         const p = await confinePath(env.root, f).catch(() => null);
         if (!p) continue;
         const st = await fs.stat(join(env.root, f)).catch(() => null);
         if (!st || !st.isFile() || st.size > 1024 * 1024) continue;
-        const text = await fs.readFile(p.abs, 'utf8');
-        if (text.includes('\0')) continue;
-        text.split(/\r?\n/).forEach((line, i) => {
-          if (hits.length < 200 && re.test(line)) hits.push(`${f}:${i + 1}: ${line.slice(0, 300)}`);
-        });
+        allowed.push({ abs: p.abs, rel: f });
       }
-      return ok(hits.length ? hits.join('\n') : 'No matches.');
+      // The model's pattern runs in a worker with a time budget, never on the host's event loop.
+      const result = await searchFiles(source, allowed, { limit: 200, signal: ctx.signal });
+      if (!result.ok) return { text: result.message, isError: true };
+      return ok(result.hits.length ? result.hits.join('\n') : 'No matches.');
     },
   };
 }

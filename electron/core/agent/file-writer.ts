@@ -126,7 +126,7 @@ export class FileWriter {
   }
 
   private async create(input: Record<string, unknown>): Promise<string> {
-    const p = await confinePath(this.root, input.path);
+    const p = await confinePath(this.root, input.path, 'write');
     if (typeof input.file_text !== 'string') throw new ToolError('"file_text" is required for create.');
     const current = await this.read(p);
     let text = input.file_text;
@@ -147,7 +147,7 @@ export class FileWriter {
   }
 
   private async strReplace(input: Record<string, unknown>): Promise<string> {
-    const p = await confinePath(this.root, input.path);
+    const p = await confinePath(this.root, input.path, 'write');
     if (typeof input.old_str !== 'string' || input.old_str === '') throw new ToolError('"old_str" is required and must not be empty.');
     const newStrRaw = typeof input.new_str === 'string' ? input.new_str : '';
     const current = await this.read(p);
@@ -172,7 +172,7 @@ export class FileWriter {
   }
 
   private async insert(input: Record<string, unknown>): Promise<string> {
-    const p = await confinePath(this.root, input.path);
+    const p = await confinePath(this.root, input.path, 'write');
     const lineNo = Number(input.insert_line);
     const textRaw = typeof input.insert_text === 'string' ? input.insert_text : typeof input.new_str === 'string' ? input.new_str : null;
     if (!Number.isInteger(lineNo) || lineNo < 0) throw new ToolError('"insert_line" must be a line number (0 inserts at the top).');

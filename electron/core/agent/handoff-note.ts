@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { atomicWrite } from '../util/atomic-write';
+import { readInsideProject, realInside } from '../util/real-path';
+import { RpcError } from '../../../shared/rpc';
 
 /**
  * The hand-off note lives in the project at `.plumbline/handoff.md`: it is part of the plan the
@@ -52,6 +54,7 @@ export function renderHandoff(f: HandoffFields, at = new Date()): string {
 /** Writes the note atomically (keeping the existing file's line endings). */
 export async function writeHandoff(root: string, markdown: string): Promise<string> {
   const path = join(root, HANDOFF_PATH);
+  if (!(await realInside(root, path))) throw new RpcError('FORBIDDEN', `${HANDOFF_PATH} leads outside the project through a symbolic link; the note was not written. Replace the link with a plain folder or file.`);
   await fs.mkdir(join(root, '.plumbline'), { recursive: true });
   let text = markdown;
   try {
@@ -67,7 +70,7 @@ export async function writeHandoff(root: string, markdown: string): Promise<stri
 /** The current note, or null. */
 export async function readHandoff(root: string): Promise<string | null> {
   try {
-    return await fs.readFile(join(root, HANDOFF_PATH), 'utf8');
+    return (await readInsideProject(root, join(root, HANDOFF_PATH)))?.toString('utf8') ?? null;
   } catch {
     return null;
   }

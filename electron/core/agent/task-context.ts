@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { readInsideProject } from '../util/real-path';
 import { join } from 'node:path';
 import type { TaskItem } from '../../../shared/contract/spec';
 import { RpcError } from '../../../shared/rpc';
@@ -63,7 +63,7 @@ export async function readSpecText(root: string): Promise<string> {
 /** Reads a project file if present (for tests and prompts). */
 export async function readOptional(root: string, rel: string): Promise<string | null> {
   try {
-    return await fs.readFile(join(root, rel), 'utf8');
+    return (await readInsideProject(root, join(root, rel)))?.toString('utf8') ?? null;
   } catch {
     return null;
   }

@@ -9,6 +9,8 @@ import { readHeadInfo } from './head-info';
 import { isWithin } from './project-registry';
 import { copyExample } from '../spec/example';
 import { RecentProjects } from './recent-projects';
+import { realPathLenient } from '../util/real-path';
+import { detectSandbox } from '../commands/sandbox';
 
 type AppMethod =
   | 'app.info'
@@ -52,8 +54,24 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
 
   const info = async (root: string): Promise<ProjectInfo> => ({ root, name: basename(root), git: await readHeadInfo(root) });
 
-  const open = async (path: string, holder: string): Promise<ProjectInfo> => {
+  const examplesDir = join(ctx.dataDir, 'examples');
+  /**
+   * On the web host (no native dialog, only the in-app browser) every folder a page names must lie
+   * inside the browse roots or the app's examples folder, symlinks resolved: a page cannot open `/`
+   * or `/etc`. The desktop host opens what the user picked in the native dialog.
+   */
+  const confined = ctx.host.capabilities.kind === 'web';
+  const allowedRoots = async (): Promise<string[]> => Promise.all([...ctx.host.browseRoots, examplesDir].map((r) => realPathLenient(resolve(r))));
+  const requireAllowed = async (path: string, what: string): Promise<void> => {
+    if (!confined) return;
+    const real = await realPathLenient(resolve(path));
+    if ((await allowedRoots()).some((r) => isWithin(r, real))) return;
+    throw new RpcError('FORBIDDEN', `${what} ${path} is outside the folders this host serves (${ctx.host.browseRoots.join(', ') || 'none'}). Pick a folder inside them, or restart the host with --root for that folder.`);
+  };
+
+  const open = async (path: string, holder: string, trusted = false): Promise<ProjectInfo> => {
     let root: string;
+    if (!trusted) await requireAllowed(path, 'The folder');
     try {
       root = await fs.realpath(resolve(path));
       const st = await fs.stat(root);
@@ -70,13 +88,14 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
   };
 
   const handlers: Pick<Handlers, AppMethod> = {
-    'app.info': () => ({ version: ctx.version, host: ctx.host.capabilities, dataDir: ctx.dataDir }),
+    'app.info': () => ({ version: ctx.version, host: ctx.host.capabilities, dataDir: ctx.dataDir, sandbox: detectSandbox() }),
     'recent.list': async () => ({ projects: await recent.list() }),
     'recent.remove': async ({ root }) => {
       await recent.remove(root);
       return { ok: true };
     },
-    'project.open': ({ path }, call) => open(path, call.connectionId),
+    // The folder named on the host's command line (connection "startup") is the user's own choice.
+    'project.open': ({ path }, call) => open(path, call.connectionId, call.connectionId === 'startup'),
     'project.close': ({ root }, call) => {
       ctx.projects.release(root, call.connectionId);
       return { ok: true };
@@ -92,7 +111,8 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
       return result;
     },
     'project.openExample': async ({ targetDir }, call) => {
-      const copied = await copyExample(ctx.resourcesDir, targetDir ?? (await freeExampleFolder(join(ctx.dataDir, 'examples'))));
+      if (targetDir !== undefined) await requireAllowed(targetDir, 'The example folder');
+      const copied = await copyExample(ctx.resourcesDir, targetDir ?? (await freeExampleFolder(examplesDir)));
       return open(copied, call.connectionId);
     },
     'dialog.pickFolder': async ({ title }) => {
@@ -100,9 +120,10 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
       return { path: await ctx.host.pickFolder(title) };
     },
     'fs.browse': async ({ dir }) => {
-      const roots = ctx.host.browseRoots.map((r) => resolve(r));
+      // Roots and the folder asked for are compared as real paths, so a symlink inside a root cannot lead out of it.
+      const roots = await Promise.all(ctx.host.browseRoots.map((r) => realPathLenient(resolve(r))));
       if (roots.length === 0) throw new RpcError('UNAVAILABLE', 'This host has no folders to browse.');
-      const target = resolve(dir ?? roots[0]);
+      const target = await realPathLenient(resolve(dir ?? roots[0]));
       const within = roots.find((r) => isWithin(r, target));
       if (!within) {
         throw new RpcError(

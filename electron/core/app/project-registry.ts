@@ -99,6 +99,7 @@ export async function resolveInsideRoot(root: string, rel: string): Promise<stri
     } catch (error) {
       if (error instanceof RpcError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENAMETOOLONG') throw new RpcError('INVALID_REQUEST', `The path ${rel.slice(0, 120)}… is too long for the file system. Use a shorter path.`);
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
       const parent = resolve(probe, '..');
       if (parent === probe) return abs;

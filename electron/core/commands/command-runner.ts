@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { sandboxed } from './sandbox';
 
 /** How a command ended. */
 export interface CommandResult {
@@ -22,6 +23,8 @@ export interface CommandOptions {
   /** Extra secret values to remove from the environment wherever they appear. */
   readonly secrets?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** Network access inside the sandbox (off by default). */
+  readonly network?: boolean;
 }
 
 const SECRET_NAME = /^(ANTHROPIC_.*|.*_API_KEY|.*_AUTH_TOKEN|.*_SECRET(_.*)?|OPENAI_.*)$/i;
@@ -38,8 +41,8 @@ export function scrubEnv(env: NodeJS.ProcessEnv, secrets: readonly string[] = []
 }
 
 /**
- * Runs one bash command in the project folder in its own process group, so a timeout or a cancel
- * kills everything it started. Output is capped keeping the head and the tail.
+ * Runs one bash command in the project folder, in the OS sandbox, in its own process group, so a
+ * timeout or a cancel kills everything it started. Output is capped keeping the head and the tail.
  */
 export function runCommand(command: string, options: CommandOptions): Promise<CommandResult> {
   const cap = options.capBytes ?? 16 * 1024;
@@ -65,7 +68,9 @@ export function runCommand(command: string, options: CommandOptions): Promise<Co
     };
     let timedOut = false;
     let cancelled = false;
-    const child = spawn('bash', ['-c', command], {
+    // In the OS sandbox where there is one (commands/sandbox.ts); the caller asked the user first where there is none.
+    const run = sandboxed('bash', ['-c', command], { root: options.cwd, network: options.network });
+    const child = spawn(run.file, run.args, {
       cwd: options.cwd,
       env: scrubEnv(options.env ?? process.env, options.secrets),
       detached: true,

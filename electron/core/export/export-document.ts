@@ -105,14 +105,14 @@ function tasksMarkdown(tasks: readonly TaskItem[]): string {
 
 /** Assembles the spec, the decision log and optionally tasks and evidence into one Markdown document. */
 export async function buildExportDocument(root: string, options: ExportOptions): Promise<ExportDocument> {
-  const specDoc = await readTextDoc(join(root, SPEC_PATH));
+  const specDoc = await readTextDoc(join(root, SPEC_PATH), root);
   const spec = parseSpec(specDoc.text);
   const title = spec.title?.replace(/^spec:\s*/i, '') || projectName(root);
   const date = new Date().toISOString().slice(0, 10);
   const decisions = await readDecisions(root);
   const texts = new Map<number, string>();
   for (const d of decisions) {
-    const t = lf((await readTextDoc(join(root, d.file))).text);
+    const t = lf((await readTextDoc(join(root, d.file), root)).text);
     texts.set(d.number, stripComments(t.slice(splitFrontMatter(t).bodyStart)));
   }
   const parts = [`# ${title} — spec and decision log`, '', `Exported ${date}.`, ''];
@@ -125,7 +125,7 @@ export async function buildExportDocument(root: string, options: ExportOptions):
   }
   // Further specs under .plumbline/specs/, each under its own heading, named by its title or file.
   for (const rel of (await listSpecFiles(root)).filter((r) => r !== SPEC_PATH)) {
-    const doc = await readTextDoc(join(root, rel));
+    const doc = await readTextDoc(join(root, rel), root);
     const more = parseSpec(doc.text);
     const name = more.title?.replace(/^spec:\s*/i, '').trim() || rel.slice(rel.lastIndexOf('/') + 1, -3);
     const body = stripComments(lf(doc.text)).replace(/^\s*#\s+.*(\n|$)/, '');

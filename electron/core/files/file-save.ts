@@ -78,6 +78,35 @@ function dominantEol(lines: readonly ByteLine[]): string {
   return crlf > lf ? '\r\n' : '\n';
 }
 
+/** Above this many old × new lines in the changed middle, the middle is treated as replaced instead of diffed. */
+const MAX_DIFF_CELLS = 4_000_000;
+
+interface LinePart {
+  readonly value: readonly string[];
+  readonly added?: boolean;
+  readonly removed?: boolean;
+}
+
+/**
+ * Line diff in linear time for the common cases: the unchanged head and tail are matched directly,
+ * only the changed middle is diffed (Myers), and a middle too large to diff cheaply (every line of a
+ * big file changed) counts as removed-then-added, which keeps each replacement line's ending by position.
+ */
+export function lineDiff(a: readonly string[], b: readonly string[]): LinePart[] {
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const midA = a.slice(head, a.length - tail);
+  const midB = b.slice(head, b.length - tail);
+  const out: LinePart[] = [];
+  if (head) out.push({ value: a.slice(0, head) });
+  if (midA.length * midB.length <= MAX_DIFF_CELLS) out.push(...diffArrays(midA, midB));
+  else out.push({ value: midA, removed: true }, { value: midB, added: true });
+  if (tail) out.push({ value: a.slice(a.length - tail) });
+  return out.filter((p) => p.value.length > 0);
+}
+
 /**
  * Builds the bytes to write from the editor's text and the bytes on disk. Lines the user did not
  * edit keep their exact bytes (line ending, invalid UTF-8); edited and new lines are UTF-8 with the
@@ -104,7 +133,7 @@ export function mergeEditorText(original: Buffer | null, content: string): Buffe
   let ni = 0;
   // Line endings of lines just removed: a replacement line takes the ending of the line it replaces.
   let replaced: string[] = [];
-  for (const part of diffArrays(
+  for (const part of lineDiff(
     oldLines.map((l) => l.text),
     parts,
   )) {

@@ -10,6 +10,7 @@ import { IgnoreRules } from '../git/ignore-rules';
 import { readConfig, resolveLayout, type RepoLayout } from '../git/repo-layout';
 import { readFileForDisplay } from './file-reader';
 import { saveEditorText } from './file-save';
+import { refuseGitDirWrite } from './git-dir-guard';
 
 /**
  * The folder's ignore rules as git applies them (the status engine's own implementation), read
@@ -68,6 +69,7 @@ export function createFilesModule(ctx: CoreContext): DomainModule<Pick<Handlers,
     },
       'files.write': async ({ root, path, content, expectedHash, overwrite, allowInvalidUtf8 }) => {
         const abs = await ctx.projects.resolveInside(root, path);
+        await refuseGitDirWrite(root, abs, path);
         const saved = await saveEditorText(abs, content, { expectedHash, overwrite, allowInvalidUtf8 });
         return { path, ...saved };
       },

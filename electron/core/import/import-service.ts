@@ -38,10 +38,10 @@ async function exists(abs: string): Promise<boolean> {
 }
 
 async function planText(root: string): Promise<string> {
-  const parts = [(await readTextDoc(join(root, SPEC_PATH))).text, (await readTextDoc(join(root, TASKS_PATH))).text];
-  for (const rel of (await listSpecFiles(root)).slice(1)) parts.push((await readTextDoc(join(root, rel))).text);
+  const parts = [(await readTextDoc(join(root, SPEC_PATH), root)).text, (await readTextDoc(join(root, TASKS_PATH), root)).text];
+  for (const rel of (await listSpecFiles(root)).slice(1)) parts.push((await readTextDoc(join(root, rel), root)).text);
   for (const name of await listDir(join(root, DECISIONS_DIR))) {
-    if (name.endsWith('.md')) parts.push((await readTextDoc(join(root, DECISIONS_DIR, name))).text);
+    if (name.endsWith('.md')) parts.push((await readTextDoc(join(root, DECISIONS_DIR, name), root)).text);
   }
   return parts.join('\n');
 }
@@ -81,7 +81,7 @@ export async function detectImports(root: string): Promise<ImportSource[]> {
     if (r?.decision === 'imported') {
       const now = Object.keys(r.files).sort().join('\n') !== [...s.files].sort().join('\n');
       changed = now;
-      if (!changed) for (const f of s.files) if ((await readTextDoc(join(root, f))).hash !== r.files[f]) changed = true;
+      if (!changed) for (const f of s.files) if ((await readTextDoc(join(root, f), root)).hash !== r.files[f]) changed = true;
     }
     const present = s.files.every((f) => plan.includes(`from: ${f}`) || plan.includes(`from: "${f}`) || plan.includes(`<!-- from: ${f}#`));
     out.push({ ...s, imported: !changed && (r !== undefined || present), changed });
@@ -133,7 +133,7 @@ export async function readSource(root: string, source: ImportSource, step: (entr
   const texts = new Map<string, string>();
   const plans: ImportPlan[] = [];
   for (const file of files) {
-    const text = (await readTextDoc(join(root, file))).text;
+    const text = (await readTextDoc(join(root, file), root)).text;
     texts.set(file, text);
     const plan = parseFile(source.kind, file, text);
     plans.push(plan);
@@ -145,11 +145,11 @@ export async function readSource(root: string, source: ImportSource, step: (entr
 /** Reads the project's plan once: every spec, the tasks file, the decisions and the ID marks. */
 export async function readPlanState(root: string): Promise<PlanState> {
   const specs = new Map<string, PlanFile>();
-  for (const rel of await listSpecFiles(root)) specs.set(rel, await readTextDoc(join(root, rel)));
+  for (const rel of await listSpecFiles(root)) specs.set(rel, await readTextDoc(join(root, rel), root));
   const decisions = await readDecisions(root);
   return {
     specs,
-    tasks: await readTextDoc(join(root, TASKS_PATH)),
+    tasks: await readTextDoc(join(root, TASKS_PATH), root),
     decisions: decisions.map((d) => ({ number: d.number, source: d.source })),
     marks: (await readIdMarks(root)).highWater,
     projectName: projectName(root),
@@ -204,7 +204,7 @@ export async function importSources(
   // Nothing is written when a planning file changed since it was read (an edit made meanwhile is never overwritten).
   for (const [rel] of built.files) {
     const before = rel === TASKS_PATH ? state.tasks : state.specs.get(rel);
-    const now = await readTextDoc(join(root, rel));
+    const now = await readTextDoc(join(root, rel), root);
     if ((before?.hash ?? '') !== now.hash) throw new RpcError('CONFLICT', `${rel} changed while the import ran. Nothing was imported; run the import again.`);
   }
   if (options.signal?.aborted) throw new ImportCancelled();
@@ -241,7 +241,7 @@ export async function recordDecision(root: string, sources: readonly ImportSourc
   const record = await readImportRecord(root);
   for (const s of sources) {
     const files: Record<string, string> = {};
-    for (const f of s.files) files[f] = (await readTextDoc(join(root, f))).hash;
+    for (const f of s.files) files[f] = (await readTextDoc(join(root, f), root)).hash;
     record.sources[s.path] = { decision, at: new Date().toISOString(), files };
   }
   await writeTextDoc(join(root, IMPORTS_PATH), `${JSON.stringify(record, null, 2)}\n`, false);
@@ -255,7 +255,7 @@ interface ImportRecord {
 /** Reads `.plumbline/imports.json` leniently. */
 export async function readImportRecord(root: string): Promise<ImportRecord> {
   try {
-    const data = JSON.parse((await readTextDoc(join(root, IMPORTS_PATH))).text) as Partial<ImportRecord>;
+    const data = JSON.parse((await readTextDoc(join(root, IMPORTS_PATH), root)).text) as Partial<ImportRecord>;
     if (data && typeof data.sources === 'object' && data.sources) return { version: 1, sources: data.sources };
   } catch {
     // Missing or malformed: no decisions remembered.

@@ -8,10 +8,11 @@ import { analyse } from './analysis';
 import { DECISIONS_DIR, EVIDENCE_PATH, listSpecFiles, SPEC_PATH, TASKS_PATH } from './plan-files';
 import { parseSpec, publicClarification, publicItem, publicSection } from './spec-doc';
 import { readTextDoc } from './text-file';
+import { readInsideProject } from '../util/real-path';
 
 /** Reads and parses one spec file (by default the main spec, `.plumbline/spec.md`). */
 export async function readSpecState(root: string, rel: string = SPEC_PATH): Promise<SpecState> {
-  const doc = await readTextDoc(join(root, rel));
+  const doc = await readTextDoc(join(root, rel), root);
   const parsed = parseSpec(doc.text);
   return {
     path: rel,
@@ -34,7 +35,7 @@ export async function readAllSpecs(root: string): Promise<SpecState[]> {
 
 /** Reads and parses `.plumbline/tasks.md`. */
 export async function readTasksState(root: string): Promise<TasksState> {
-  const doc = await readTextDoc(join(root, TASKS_PATH));
+  const doc = await readTextDoc(join(root, TASKS_PATH), root);
   const tasks = parseTasks(doc.text).map((t) => ({
     id: t.id,
     number: t.number,
@@ -72,7 +73,7 @@ export async function readDecisions(root: string): Promise<DecisionRecord[]> {
   const files = await listDecisionFiles(root);
   const out: DecisionRecord[] = [];
   for (const f of files) {
-    const doc = await readTextDoc(join(root, DECISIONS_DIR, f.name));
+    const doc = await readTextDoc(join(root, DECISIONS_DIR, f.name), root);
     const parsed = parseDecision(doc.text);
     out.push({ ...parsed.record, number: f.number, id: pad4(f.number), file: `${DECISIONS_DIR}/${f.name}` });
   }
@@ -84,7 +85,10 @@ export async function readMemory(root: string): Promise<MemoryFile[]> {
   const out: MemoryFile[] = [];
   for (const name of ['AGENTS.md', 'CLAUDE.md']) {
     try {
-      const content = await fs.readFile(join(root, name), 'utf8');
+      // A memory file that is a symbolic link leading out of the project is never read (nor sent to a model).
+      const bytes = await readInsideProject(root, join(root, name));
+      if (bytes === null) continue;
+      const content = bytes.toString('utf8');
       out.push({ path: name, content: content.length > 200_000 ? `${content.slice(0, 200_000)}\n…` : content });
     } catch {
       // absent

@@ -12,7 +12,7 @@ import { listDecisionFiles, projectName, readDecisions, readSnapshot } from './p
 import { parseSpec } from './spec-doc';
 import { appendProse, deleteItem, insertItem, moveItem, oneLine, resolveClarification, updateItemText } from './spec-edit';
 import { sectionInfo, specSkeleton } from './spec-sections';
-import { readTextDoc, withFileLock, writeTextDoc } from './text-file';
+import { assertEditable, readTextDoc, withFileLock, writeTextDoc } from './text-file';
 
 /** Fields of a new decision (the contract's, defaults applied). */
 export type NewDecision = Readonly<DecisionFields>;
@@ -45,7 +45,8 @@ export class PlanService {
   private async editSpec(root: string, edit: (text: string, exists: boolean) => Promise<string> | string, rel: string = SPEC_PATH): Promise<{ before: string; after: string; hash: string }> {
     const path = join(root, rel);
     return withFileLock(path, async () => {
-      const doc = await readTextDoc(path);
+      const doc = await readTextDoc(path, root);
+      assertEditable(doc, rel);
       const after = await edit(doc.text, doc.exists);
       // Remember the IDs of the old text, so one removed by this edit is never handed out again.
       await raiseIdMarks(root, maxIds(doc.text, ''));
@@ -63,7 +64,7 @@ export class PlanService {
   private async specOf(root: string, id: string, spec: string | undefined): Promise<string> {
     if (spec !== undefined) return checkSpecPath(spec);
     for (const rel of await listSpecFiles(root)) {
-      const doc = await readTextDoc(join(root, rel));
+      const doc = await readTextDoc(join(root, rel), root);
       if (parseSpec(doc.text).items.some((i) => i.id === id)) return rel;
     }
     return SPEC_PATH;
@@ -89,7 +90,8 @@ export class PlanService {
   private async editTasks(root: string, edit: (text: string) => Promise<string> | string): Promise<{ before: string; after: string }> {
     const path = join(root, TASKS_PATH);
     return withFileLock(path, async () => {
-      const doc = await readTextDoc(path);
+      const doc = await readTextDoc(path, root);
+      assertEditable(doc, TASKS_PATH);
       const after = await edit(doc.text);
       await raiseIdMarks(root, maxIds('', doc.text));
       if (after === doc.text && doc.exists) return { before: doc.text, after };
@@ -112,7 +114,8 @@ export class PlanService {
     const rel = checkSpecPath(spec);
     const path = join(root, rel);
     await withFileLock(path, async () => {
-      const doc = await readTextDoc(path);
+      const doc = await readTextDoc(path, root);
+      assertEditable(doc, rel);
       if (baseHash !== undefined && doc.exists && doc.hash !== baseHash) {
         throw new RpcError('CONFLICT', 'The spec changed on disk since you opened it. Your text was not saved: copy it, reload, and apply it again.');
       }
@@ -129,7 +132,7 @@ export class PlanService {
   private async nextId(root: string, prefix: string, specText: string, tasksText: string, specRel: string = SPEC_PATH): Promise<string> {
     const marks = await readIdMarks(root);
     const texts = [specText];
-    if (prefix !== 'T') for (const rel of await listSpecFiles(root)) if (rel !== specRel) texts.push((await readTextDoc(join(root, rel))).text);
+    if (prefix !== 'T') for (const rel of await listSpecFiles(root)) if (rel !== specRel) texts.push((await readTextDoc(join(root, rel), root)).text);
     const inUse = prefix === 'T' ? parseTasks(tasksText).map((t) => t.number) : texts.flatMap((t) => parseSpec(t).items.filter((i) => i.prefix === prefix).map((i) => i.number));
     const n = nextNumber(marks, prefix, inUse);
     await raiseIdMarks(root, { [prefix]: n });
@@ -141,7 +144,7 @@ export class PlanService {
     let id = '';
     const rel = checkSpecPath(spec);
     // A further spec must exist (it is made with "New spec…"); only the main spec is created on demand.
-    if (rel !== SPEC_PATH && !(await readTextDoc(join(root, rel))).exists) throw new RpcError('NOT_FOUND', `There is no spec ${rel}. It may have been deleted; reload the Orchestrator.`);
+    if (rel !== SPEC_PATH && !(await readTextDoc(join(root, rel), root)).exists) throw new RpcError('NOT_FOUND', `There is no spec ${rel}. It may have been deleted; reload the Orchestrator.`);
     await this.editSpec(root, async (current, exists) => {
       const base = exists ? current : specSkeleton(projectName(root));
       const info = sectionInfo(section);
@@ -225,7 +228,8 @@ export class PlanService {
   async updateDecision(root: string, number: number, patch: DecisionPatch): Promise<void> {
     const path = await this.decisionFile(root, number);
     await withFileLock(path, async () => {
-      const doc = await readTextDoc(path);
+      const doc = await readTextDoc(path, root);
+      assertEditable(doc, path.slice(root.length + 1));
       const parsed = parseDecision(doc.text);
       const after = patchDecision(doc.text, patch, parsed.record.supersededBy);
       if (after === doc.text) return;
@@ -254,13 +258,15 @@ export class PlanService {
     } else {
       const newPath = await this.decisionFile(root, target);
       await withFileLock(newPath, async () => {
-        const doc = await readTextDoc(newPath);
+        const doc = await readTextDoc(newPath, root);
+        assertEditable(doc, newPath.slice(root.length + 1));
         await writeTextDoc(newPath, setSupersedes(doc.text, number), doc.bom);
       });
     }
     const oldPath = await this.decisionFile(root, number);
     await withFileLock(oldPath, async () => {
-      const doc = await readTextDoc(oldPath);
+      const doc = await readTextDoc(oldPath, root);
+      assertEditable(doc, oldPath.slice(root.length + 1));
       await writeTextDoc(oldPath, patchDecision(doc.text, { status: 'superseded' }, target ?? null), doc.bom);
     });
     this.onChange(root, [DECISIONS_DIR]);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { createTwoFilesPatch } from 'diff';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import { missingKeyMessage } from '../model/settings-store';
 import type { CoreContext } from '../core-context';
 import { resolveInsideRoot } from '../app/project-registry';
 import { appendLine, readJsonLines } from '../util/atomic-write';
+import { readInsideProject } from '../util/real-path';
 import { describeChecks, ReviewCheckRunner, reviewableChecks, RUN_CHECK_TOOL } from './breaker-checks';
 import { readCheckpointTree } from './claim-verifier';
 import { projectHash } from './evidence';
@@ -95,7 +96,8 @@ export async function taskDiff(dataDir: string, root: string, taskId: string): P
   for (const path of [...paths].sort()) {
     const oid = checkpoint.get(path);
     const before = oid ? new TextDecoder().decode((await git.readBlob({ fs: fsSync, gitdir: run.run.shadowGitdir, oid })).blob) : '';
-    const after = await fs.readFile(join(root, path), 'utf8').catch(() => '');
+    // Paths come from claims too: one that leaves the project (or a symlink out of it) reads as empty.
+    const after = (await readInsideProject(root, resolve(root, path)).catch(() => null))?.toString('utf8') ?? '';
     if (before === after) continue;
     out += createTwoFilesPatch(oid ? `a/${path}` : '/dev/null', after ? `b/${path}` : '/dev/null', before, after);
     if (out.length > DIFF_LIMIT) return `${out.slice(0, DIFF_LIMIT)}\n… diff cut at ${DIFF_LIMIT} characters …`;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { sandboxed } from '../commands/sandbox';
 import type { CheckOutcome, CheckResult, PlannedCheck, TestCounts } from '../../../shared/contract/verify';
 import { excerptOf, type EvidenceLedger, type TreeState } from './evidence';
 import { classifyOutcome, parseTestOutput } from './parsers/parse-output';
@@ -26,6 +27,8 @@ export interface RunCommandOptions {
   readonly signal?: AbortSignal;
   /** Receives output in batches (about every 50 ms), never a flood of tiny chunks. */
   readonly onOutput?: (chunk: string) => void;
+  /** Network access inside the sandbox (off by default). */
+  readonly network?: boolean;
 }
 
 /** The environment for check commands: the parent's, without API keys or tokens (they never reach a child). */
@@ -76,7 +79,9 @@ export function runCommand(command: string, options: RunCommandOptions): Promise
         flushTimer ??= setTimeout(flush, 50);
       }
     };
-    const child = spawn('/bin/sh', ['-c', command], {
+    // Checks run in the same OS sandbox as agent commands: their output lands in the versioned ledger.
+    const run = sandboxed('/bin/sh', ['-c', command], { root: options.cwd, network: options.network });
+    const child = spawn(run.file, run.args, {
       cwd: options.cwd,
       env: checkEnvironment(),
       detached: true,

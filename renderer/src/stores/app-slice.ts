@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { HostCapabilities, ProjectInfo, RecentProject } from '../../../shared/contract';
+import type { CommandSandbox, HostCapabilities, ProjectInfo, RecentProject } from '../../../shared/contract';
 import { ApiError, type ApiClient } from '../api/client';
 import type { AppState } from './app-store';
 
@@ -21,6 +21,8 @@ export interface Selection {
 /** The app slice: host, project, recent list, selection and notices. */
 export interface AppSlice {
   readonly host: HostCapabilities | null;
+  /** The OS sandbox agent and check commands run in (from app.info). */
+  readonly sandbox: CommandSandbox | null;
   readonly version: string;
   readonly project: ProjectInfo | null;
   readonly opening: boolean;
@@ -58,6 +60,7 @@ export function messageOf(error: unknown): string {
 export function createAppSlice(api: ApiClient): StateCreator<AppState, [], [], AppSlice> {
   return (set, get) => ({
     host: null,
+    sandbox: null,
     version: '',
     project: null,
     opening: false,
@@ -68,7 +71,7 @@ export function createAppSlice(api: ApiClient): StateCreator<AppState, [], [], A
     async init() {
       try {
         const info = await api.request('app.info', {});
-        set({ host: info.host, version: info.version });
+        set({ host: info.host, version: info.version, sandbox: info.sandbox });
       } catch (error) {
         get().notify('error', messageOf(error));
       }

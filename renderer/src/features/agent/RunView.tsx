@@ -97,6 +97,7 @@ function Review() {
 /** The "Agent run" view: header with model, tokens and cost, the transcript, approvals, steering, and the review. */
 export function RunView() {
   const run = useAppStore((s) => s.shownRun);
+  const sandbox = useAppStore((s) => s.sandbox);
   const { resume, discard } = useAppStore(useShallow((s) => ({ resume: s.resumeRun, discard: s.discardRun })));
   if (!run) return <section className="agent-run" aria-label="Agent run"><div className="empty">Pick a task and press “Run task”, or choose a run on the left.</div></section>;
   const s = run.summary;
@@ -111,6 +112,7 @@ export function RunView() {
         {s && <span className="muted">{s.role}: <span className="mono">{s.model}</span></span>}
         <span className={label.cls}>{label.text}</span>
         {run.retryAt && <Countdown at={run.retryAt} />}
+        {sandbox?.kind === 'none' && <span className="warn small" title={sandbox.message}>⚠ no command sandbox: every command asks</span>}
         {s && (
           <span className="meter" aria-label="Cost meter">
             <span className="num">{formatTokens(totalTokens(s.usage))} tok</span>

@@ -19,6 +19,7 @@ const PRICE_FIELDS: ReadonlyArray<[keyof ModelPrice, string]> = [
 export function SettingsDialog({ onClose }: { readonly onClose: () => void }) {
   const api = useApi();
   const settings = useAppStore((s) => s.agentSettings);
+  const sandbox = useAppStore((s) => s.sandbox);
   const update = useAppStore((s) => s.updateAgentSettings);
   const setKey = useAppStore((s) => s.setAgentKey);
   const [draft, setDraft] = useState(settings);
@@ -68,6 +69,7 @@ export function SettingsDialog({ onClose }: { readonly onClose: () => void }) {
       <div ref={dialog} className="dialog settings-dialog" role="dialog" aria-modal="true" aria-label="Agent settings">
         <h2>Agent settings</h2>
         <p className="muted">Keys are stored by the app (never shown again, never sent to this window). ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL from the environment are used when a role has none.</p>
+        {sandbox && <p className={sandbox.kind === 'none' ? 'warn' : 'muted'} aria-label="Command sandbox">{sandbox.message}</p>}
         <table>
           <thead>
             <tr><th>Role</th><th>Model</th><th>Endpoint</th><th>Key</th><th /></tr>

@@ -54,6 +54,31 @@ describe('mergeEditorText', () => {
   });
 });
 
+describe('mergeEditorText on large edits (linear diff)', () => {
+  it('a 6,000-line file with every line changed keeps each line ending by position', () => {
+    const n = 6000;
+    const original = Buffer.from(Array.from({ length: n }, (_, i) => `line ${i}${i % 3 === 0 ? '\r\n' : '\n'}`).join(''));
+    const edited = Array.from({ length: n }, (_, i) => `LINE ${i} changed`).join('\n') + '\n';
+    const out = mergeEditorText(original, edited).toString('utf8');
+    expect(out).toBe(Array.from({ length: n }, (_, i) => `LINE ${i} changed${i % 3 === 0 ? '\r\n' : '\n'}`).join(''));
+  });
+
+  it('keeps unchanged lines byte for byte when every other line of a large file changed', () => {
+    const n = 6000;
+    const original = Buffer.concat(Array.from({ length: n }, (_, i) => Buffer.from(`l${i}${i % 2 ? '\r\n' : '\n'}`)));
+    const lines = Array.from({ length: n }, (_, i) => (i % 2 ? `l${i}` : `edited ${i}`));
+    const out = mergeEditorText(original, `${lines.join('\n')}\n`).toString('utf8');
+    expect(out).toBe(Array.from({ length: n }, (_, i) => `${i % 2 ? `l${i}` : `edited ${i}`}${i % 2 ? '\r\n' : '\n'}`).join(''));
+  });
+
+  it('an insertion in the middle of a large file keeps the lines around it', () => {
+    const old = Array.from({ length: 5000 }, (_, i) => `x${i}`);
+    const original = Buffer.from(old.join('\r\n') + '\r\n');
+    const edited = [...old.slice(0, 2500), 'new', ...old.slice(2500)].join('\n') + '\n';
+    expect(mergeEditorText(original, edited).toString('utf8')).toBe([...old.slice(0, 2500), 'new', ...old.slice(2500)].join('\r\n') + '\r\n');
+  });
+});
+
 describe('saveEditorText', () => {
   it('saves atomically keeping CRLF, BOM and the executable bit', async () => {
     const bom = Buffer.from([0xef, 0xbb, 0xbf]);

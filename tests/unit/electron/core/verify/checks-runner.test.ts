@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkEnvironment, runCheckCommand, runChecks, runCommand } from '../../../../../electron/core/verify/checks-runner';
@@ -27,13 +27,15 @@ describe('runCommand', () => {
   it('kills the whole process group on timeout', async () => {
     const dir = makeTempDir();
     // A grandchild in the background: it must die with the group, not outlive the check.
-    const r = await runCommand('sleep 60 & echo $! > pid.txt; wait', { cwd: dir, timeoutMs: 300 });
+    // A unique argument finds it from the host, also when it runs in the sandbox's own PID namespace.
+    const marker = `60.${process.pid}${Date.now() % 1000}`;
+    const r = await runCommand(`sleep ${marker} & wait`, { cwd: dir, timeoutMs: 300 });
     expect(r.timedOut).toBe(true);
-    const pid = Number(readFileSync(join(dir, 'pid.txt'), 'utf8').trim());
+    const pids = () => readdirSync('/proc').filter((p) => /^\d+$/.test(p) && alive(Number(p)) && (() => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker); } catch { return false; } })());
     // Exit closes the pipes a moment before the kernel marks the process dead: poll until then (bounded).
     const deadline = Date.now() + 2000;
-    while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
-    expect(alive(pid)).toBe(false);
+    while (pids().length > 0 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    expect(pids()).toEqual([]);
   });
 
   it('cancels on abort', async () => {

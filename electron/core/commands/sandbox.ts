@@ -1,0 +1,148 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * The OS sandbox every agent command and check command runs in.
+ *
+ *   Linux  — bubblewrap (`bwrap`, detected at run time): the whole file system read-only, the project
+ *            writable except its `.git` and `.plumbline/evidence.jsonl`, a private /tmp, the app-data
+ *            folders hidden, a new PID namespace (the host's /proc invisible), no network unless allowed,
+ *            its own session without a terminal (the runner's setsid), killed with its parent.
+ *   macOS  — `sandbox-exec` with a profile of the same rules (writes only in the project and temp
+ *            folders, never `.git` or the ledger; the app-data folders unreadable; no network unless allowed).
+ *   else   — none: the caller says so and asks before every command.
+ */
+export type SandboxKind = 'bubblewrap' | 'sandbox-exec' | 'none';
+
+/** What the host can offer, with a sentence the UI shows. */
+export interface SandboxInfo {
+  readonly kind: SandboxKind;
+  readonly message: string;
+}
+
+/** What one sandboxed command may touch. */
+export interface SandboxPolicy {
+  /** The project folder (writable except its git data and the evidence ledger). */
+  readonly root: string;
+  /** Network access; off unless the user or the task allows it. */
+  readonly network?: boolean;
+}
+
+const hidden = new Set<string>();
+
+/** Registers a folder no command may see (each core's app-data folder, holding secrets and transcripts). */
+export function hideFromCommands(dir: string): void {
+  hidden.add(resolve(dir));
+}
+
+/** The folders hidden from commands: the registered ones and the platform's default app-data folder. */
+export function hiddenFolders(): string[] {
+  const defaults = process.platform === 'darwin' ? [join(homedir(), 'Library', 'Application Support', 'Plumbline')] : [join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'Plumbline')];
+  return [...new Set([...hidden, ...defaults])];
+}
+
+let detected: SandboxInfo | null = null;
+
+/** Finds the sandbox of this machine once (a tiny probe run for bubblewrap, since user namespaces may be off). */
+export function detectSandbox(): SandboxInfo {
+  if (detected) return detected;
+  detected = probe();
+  return detected;
+}
+
+/** Forgets the detection result (tests). */
+export function resetSandboxDetection(): void {
+  detected = null;
+}
+
+function probe(): SandboxInfo {
+  if (process.env.PLUMBLINE_SANDBOX === 'none') return { kind: 'none', message: 'The command sandbox is turned off (PLUMBLINE_SANDBOX=none); every command asks for approval.' };
+  if (process.platform === 'linux') {
+    const bwrap = ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'].find((p) => existsSync(p));
+    if (!bwrap) return { kind: 'none', message: 'No command sandbox: install bubblewrap (Debian/Ubuntu: apt install bubblewrap) so agent and check commands run confined. Until then every command asks for approval.' };
+    const r = spawnSync(bwrap, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-net', '--die-with-parent', '--new-session', '--', '/bin/true'], { timeout: 10_000, stdio: 'pipe' });
+    if (r.status !== 0) {
+      const why = (r.stderr?.toString() ?? '').trim().split('\n')[0] || r.error?.message || `exit ${r.status}`;
+      return { kind: 'none', message: `No command sandbox: bubblewrap is installed but cannot start here (${why}); unprivileged user namespaces may be turned off. Every command asks for approval.` };
+    }
+    bwrapPath = bwrap;
+    return { kind: 'bubblewrap', message: 'Commands run in a bubblewrap sandbox: writes only inside the project (never .git or the evidence ledger), a private /tmp, no network, app data hidden.' };
+  }
+  if (process.platform === 'darwin' && existsSync('/usr/bin/sandbox-exec')) {
+    return { kind: 'sandbox-exec', message: 'Commands run under sandbox-exec: writes only inside the project and temp folders (never .git or the evidence ledger), no network, app data hidden.' };
+  }
+  return { kind: 'none', message: `No command sandbox on ${process.platform}; every command asks for approval.` };
+}
+
+let bwrapPath = '/usr/bin/bwrap';
+
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** The git folders of a project that commands may read but not write (`.git` and what a `.git` file names). */
+function gitPaths(root: string): string[] {
+  const dotGit = join(root, '.git');
+  if (!existsSync(dotGit)) return [];
+  const out = [real(dotGit)];
+  try {
+    if (statSync(dotGit).isFile()) {
+      // A linked worktree or submodule: its git dir (and the common dir it names) are guarded too.
+      const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+      if (m) {
+        const gitdir = resolve(root, m[1].trim());
+        out.push(real(gitdir));
+        const common = join(gitdir, 'commondir');
+        if (existsSync(common)) out.push(real(resolve(gitdir, readFileSync(common, 'utf8').trim())));
+      }
+    }
+  } catch {
+    // An unreadable .git file: `.git` itself is still guarded.
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * How to start `shell args…` in the sandbox: the program and its arguments. With no sandbox the
+ * command is returned unchanged (the caller has asked the user first).
+ */
+export function sandboxed(shell: string, args: readonly string[], policy: SandboxPolicy, info: SandboxInfo = detectSandbox()): { file: string; args: string[] } {
+  if (info.kind === 'none') return { file: shell, args: [...args] };
+  const root = real(policy.root);
+  const readOnly = [...gitPaths(root), join(root, '.plumbline', 'evidence.jsonl')].filter((p) => existsSync(p));
+  const hide = hiddenFolders().map(real).filter((p) => existsSync(p) && statSync(p).isDirectory());
+  if (info.kind === 'bubblewrap') {
+    const out = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--bind', root, root];
+    for (const p of readOnly) out.push('--ro-bind', p, p);
+    for (const p of hide) if (!isInside(p, root)) out.push('--tmpfs', p);
+    out.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try');
+    if (!policy.network) out.push('--unshare-net');
+    // No --new-session: the runner already starts bwrap in a new session without a controlling terminal
+    // (detached spawn, setsid), and keeping the command in bwrap's process group lets a cancel or timeout
+    // kill it even when bwrap is killed before --die-with-parent took effect.
+    out.push('--die-with-parent', '--chdir', root, '--', shell, ...args);
+    return { file: bwrapPath, args: out };
+  }
+  // sandbox-exec: SBPL profile; later rules win.
+  const q = (p: string): string => JSON.stringify(p);
+  const rules = [
+    '(version 1)',
+    '(allow default)',
+    '(deny file-write*)',
+    `(allow file-write* (subpath ${q(root)}) (subpath "/private/tmp") (subpath "/private/var/folders") (literal "/dev/null") (literal "/dev/tty"))`,
+    ...readOnly.map((p) => `(deny file-write* (subpath ${q(p)}))`),
+    ...hide.map((p) => `(deny file-read* file-write* (subpath ${q(p)}))`),
+    ...(policy.network ? [] : ['(deny network-outbound (remote ip))', '(deny network-inbound (local ip))']),
+  ];
+  return { file: '/usr/bin/sandbox-exec', args: ['-p', rules.join('\n'), shell, ...args] };
+}
+
+function isInside(child: string, parent: string): boolean {
+  return child === parent || child.startsWith(`${parent}/`);
+}
