@@ -22,6 +22,9 @@ export interface CodeEditorProps {
    */
   readonly uncontrolled?: boolean;
   readonly handleRef?: RefObject<CodeEditorHandle | null>;
+  /** Takes keyboard focus once created. */
+  readonly autoFocus?: boolean;
+  readonly onFocus?: () => void;
   readonly language?: string;
   readonly path?: string;
   readonly readOnly?: boolean;
@@ -32,12 +35,12 @@ export interface CodeEditorProps {
 }
 
 /** A Monaco editor for one text; the value prop replaces the content only when it differs. */
-export function MonacoCodeEditor({ value, uncontrolled = false, handleRef, language, path, readOnly = false, onChange, onSave, ariaLabel }: CodeEditorProps) {
+export function MonacoCodeEditor({ value, uncontrolled = false, handleRef, autoFocus = false, onFocus, language, path, readOnly = false, onChange, onSave, ariaLabel }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
-  const handlers = useRef({ onChange, onSave });
+  const handlers = useRef({ onChange, onSave, onFocus });
   useEffect(() => {
-    handlers.current = { onChange, onSave };
+    handlers.current = { onChange, onSave, onFocus };
   });
 
   useEffect(() => {
@@ -65,10 +68,13 @@ export function MonacoCodeEditor({ value, uncontrolled = false, handleRef, langu
         focus: () => editor.focus(),
       };
     }
+    const focusSub = editor.onDidFocusEditorText(() => handlers.current.onFocus?.());
+    if (autoFocus) editor.focus();
     const sub = editor.onDidChangeModelContent(() => handlers.current.onChange?.(editor.getValue()));
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => handlers.current.onSave?.(editor.getValue()));
     return () => {
       sub.dispose();
+      focusSub.dispose();
       if (handleRef) handleRef.current = null;
       editor.getModel()?.dispose();
       editor.dispose();

@@ -5,6 +5,7 @@ import type { ChangeSelection } from '../../stores/git-slice';
 import { useUiPrefs } from '../../stores/ui-prefs';
 import { splitPath } from '../../components/format';
 import { afterRender, focusChangeRow } from './focus';
+import { focusEditorWhenOpened } from '../files/editor-focus';
 
 const LETTER: Record<ChangeKind | 'untracked', { readonly letter: string; readonly word: string }> = {
   modified: { letter: 'M', word: 'modified' },
@@ -62,6 +63,7 @@ function ChangeRow({ path, kind, group }: RowProps) {
           aria-label={`Edit ${path}`}
           title="Open in the editor"
           onClick={() => {
+            focusEditorWhenOpened(path);
             void openEditor(path);
             setTab('editor');
           }}
