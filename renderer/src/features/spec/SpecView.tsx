@@ -46,10 +46,10 @@ function Section({ section, spec }: { readonly section: SpecSection; readonly sp
         {section.kind === null && <span className="muted small">not a spec section — kept as written</span>}
       </div>
       )}
-      {section.hint && items.length === 0 && !section.prose.trim() && <p className="hint muted">{section.hint.replace(/`/g, '')}</p>}
+      {section.kind !== 'questions' && section.hint && items.length === 0 && !section.prose.trim() && <p className="hint muted">{section.hint.replace(/`/g, '')}</p>}
       {section.prose.trim() && section.kind !== 'questions' && <Prose text={section.prose} />}
       {section.kind === 'questions' ? (
-        <OpenQuestions questions={spec.clarifications} />
+        <OpenQuestions questions={spec.clarifications} hint={section.hint} />
       ) : (
         items.length > 0 && (
           <ul className="list">
