@@ -9,7 +9,6 @@ import { buildDiffFromSides } from './diff-view';
 import { commitChanges, readCommit, readLog } from './history';
 import { DiscardStore } from './discard-store';
 import { commitStaged, createBranch, listBranches, stageHunk, stagePaths, switchBranch, toChangesView, unstageHunk, unstagePaths } from './operations';
-import { RepoServices } from './repo-services';
 
 type GitMethod =
   | 'git.status'
@@ -45,8 +44,8 @@ async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** The git workbench: Changes, diffs, staging (files and hunks), discard with bring-back, commit, branches, history. */
-export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, GitMethod>> & { readonly repos: RepoServices } {
-  const repos = new RepoServices(ctx.bus, ctx.statusWorkerPath);
+export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, GitMethod>> {
+  const repos = ctx.services.repos;
   const discards = new DiscardStore(ctx.dataDir);
 
   const open = (root: string) => repos.get(ctx.projects.require(root));
@@ -202,11 +201,5 @@ export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, G
       });
     },
   };
-  return {
-    handlers,
-    repos,
-    async dispose() {
-      await repos.dispose();
-    },
-  };
+  return { handlers };
 }
