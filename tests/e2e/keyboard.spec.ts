@@ -93,6 +93,10 @@ test('the main flow with the keyboard alone: open the example, edit and save, st
     await expect(builder.getByRole('list', { name: 'Staged', exact: true }).getByRole('button', { name: 'README.md, modified' })).toBeFocused();
   }
 
+  // Ctrl+2 focuses the Builder's active tab (Changes now), not its first tab.
+  await page.keyboard.press('Control+2');
+  await expect(builder.getByRole('tab', { name: 'Changes' })).toBeFocused();
+
   // Commit from the palette: focus goes to the message; Ctrl+Enter commits.
   await command(page, 'Commit staged changes…');
   await expect(builder.getByRole('textbox', { name: 'Commit message' })).toBeFocused();
