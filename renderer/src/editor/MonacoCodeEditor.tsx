@@ -46,11 +46,14 @@ export function MonacoCodeEditor({ value, uncontrolled = false, handleRef, autoF
   useEffect(() => {
     if (!host.current) return;
     const lang = language ?? (path ? languageForPath(path) : 'plaintext');
+    const prose = lang === 'markdown' || lang === 'plaintext';
     const editor = monaco.editor.create(host.current, {
       value,
       language: lang,
       // Prose is written in long lines; wrapping keeps it readable in a narrow pane.
-      wordWrap: lang === 'markdown' || lang === 'plaintext' ? 'on' : 'off',
+      wordWrap: prose ? 'on' : 'off',
+      // In prose a word suggestion popping up while typing would take the next Enter, losing the line break.
+      ...(prose ? { quickSuggestions: false, wordBasedSuggestions: 'off' as const, suggestOnTriggerCharacters: false } : {}),
       readOnly,
       theme: currentTheme(),
       automaticLayout: true,
