@@ -9,8 +9,9 @@ import { Notices } from './components/Notices';
 import { useAppStore, useAppStoreApi } from './stores/app-store';
 import { WelcomeScreen } from './features/welcome/WelcomeScreen';
 import { focusPane, Workspace } from './features/workspace/Workspace';
+import { MOD, WorkspaceCommands } from './features/workspace/workspace-commands';
+import { ShortcutSheet } from './components/ShortcutSheet';
 
-const MOD = typeof navigator !== 'undefined' && navigator.platform.toLowerCase().includes('mac') ? '⌘' : 'Ctrl';
 
 /** The app-wide commands of the palette. */
 function useAppCommands() {
@@ -37,11 +38,22 @@ function useAppCommands() {
   useCommands(list);
 }
 
-/** Global shortcuts: Ctrl/Cmd+Shift+P palette, Ctrl/Cmd+O open folder, Ctrl/Cmd+1/2/3 focus a pane. */
-function useGlobalShortcuts(openPalette: () => void) {
+/** True when the key goes to a text field (where `?` is a character, not a shortcut). */
+function typingIn(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+/** Global shortcuts: Ctrl/Cmd+Shift+P palette, Ctrl/Cmd+O open folder, Ctrl/Cmd+1/2/3 focus a pane, `?` the shortcut sheet. */
+function useGlobalShortcuts(openPalette: () => void, openShortcuts: () => void) {
   const store = useAppStoreApi();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (e.key === '?' && !e.ctrlKey && !e.metaKey && !e.altKey && !typingIn(e.target) && !document.querySelector('[role="dialog"]')) {
+        e.preventDefault();
+        openShortcuts();
+        return;
+      }
       const mod = e.ctrlKey || e.metaKey;
       if (!mod || e.altKey) return;
       if (e.key.toLowerCase() === 'p' && e.shiftKey) {
@@ -58,25 +70,29 @@ function useGlobalShortcuts(openPalette: () => void) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store, openPalette]);
+  }, [store, openPalette, openShortcuts]);
 }
 
 /** The app: the welcome screen, or the workspace of the open project. */
 export function App() {
   const { project, browsing } = useAppStore(useShallow((s) => ({ project: s.project, browsing: s.browsing })));
   const [palette, setPalette] = useState(false);
+  const [shortcuts, setShortcuts] = useState(false);
   const openPalette = useMemo(() => () => setPalette(true), []);
+  const openShortcuts = useMemo(() => () => setShortcuts(true), []);
   useAppCommands();
-  useGlobalShortcuts(openPalette);
+  useGlobalShortcuts(openPalette, openShortcuts);
   const api = useApi();
   // The desktop menu's "Command Palette…" item.
   useEffect(() => api.onEvent('menu.didInvoke', (e) => e.command === 'palette' && openPalette()), [api, openPalette]);
   return (
     <>
       {project ? <Workspace /> : <WelcomeScreen />}
+      {project && <WorkspaceCommands openShortcuts={openShortcuts} />}
       {browsing && <FolderBrowser />}
       {palette && <CommandPalette onClose={() => setPalette(false)} />}
       <HostNotice />
+      {shortcuts && <ShortcutSheet mod={MOD} onClose={() => setShortcuts(false)} />}
       <Notices />
     </>
   );

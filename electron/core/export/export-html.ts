@@ -106,6 +106,39 @@ function withFigures(body: string, figures: readonly ExportFigure[]): string {
   }, body);
 }
 
+/**
+ * Underscores stay underscores, as in the app: `__proto__` or `_id_` in a spec is an identifier, not emphasis
+ * (the app shows spec text as written, with only inline code marked up). `**bold**` and `*em*` stay emphasis.
+ */
+function literalUnderscores() {
+  return (tree: MdNode, file: { readonly value: unknown }) => {
+    const source = String(file.value);
+    const walk = (node: MdNode): void => {
+      const children = node.children;
+      if (!children) return;
+      for (let i = 0; i < children.length; i++) {
+        const child = children[i]!;
+        const start = child.position?.start.offset;
+        const end = child.position?.end.offset;
+        if ((child.type === 'strong' || child.type === 'emphasis') && start !== undefined && end !== undefined && source[start] === '_') {
+          children[i] = { type: 'text', value: source.slice(start, end) };
+        } else {
+          walk(child);
+        }
+      }
+    };
+    walk(tree);
+  };
+}
+
+/** The part of a Markdown syntax tree node literalUnderscores reads. */
+interface MdNode {
+  type: string;
+  value?: string;
+  children?: MdNode[];
+  position?: { readonly start: { readonly offset?: number }; readonly end: { readonly offset?: number } };
+}
+
 /** Puts the table of contents right after the document's title. */
 function withToc(body: string, nav: string): string {
   const at = body.indexOf('</h1>');
@@ -118,6 +151,7 @@ export async function renderExportHtml(doc: ExportDocument): Promise<string> {
   const file = await unified()
     .use(remarkParse)
     .use(remarkGfm)
+    .use(literalUnderscores)
     .use(remarkRehype)
     .use(rehypeSanitize, defaultSchema)
     .use(selfContained(toc))

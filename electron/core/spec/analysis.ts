@@ -6,7 +6,8 @@ import { SECTIONS } from './spec-sections';
 export interface AnalysedSpec {
   readonly exists: boolean;
   readonly path: string;
-  readonly sections: ReadonlyArray<{ readonly kind: string | null; readonly title: string }>;
+  /** With `prose` and `itemIds` (the plan reader passes them), a required section with neither is reported empty. */
+  readonly sections: ReadonlyArray<{ readonly kind: string | null; readonly title: string; readonly prose?: string; readonly itemIds?: readonly string[] }>;
   readonly items: readonly SpecItem[];
   readonly clarifications: ReadonlyArray<{ readonly question: string; readonly resolved: boolean; readonly line: number; readonly itemId: string | null }>;
 }
@@ -63,6 +64,13 @@ export function analyse(input: AnalysisInput): AnalysisResult {
     for (const s of SECTIONS) {
       if (s.required && !input.spec.sections.some((x) => x.kind === s.kind)) {
         add({ code: 'missing-section', severity: 'warning', message: `The spec has no "${s.title}" section.`, file: specFile, line: null, itemId: null });
+      }
+    }
+    // A skeleton's sections exist but say nothing; open questions may rightly be empty.
+    for (const x of input.spec.sections) {
+      const required = SECTIONS.some((s) => s.required && s.kind === x.kind && s.kind !== 'questions');
+      if (required && x.prose !== undefined && !x.prose.trim() && (x.itemIds?.length ?? 0) === 0) {
+        add({ code: 'missing-section', severity: 'warning', message: `The "${x.title}" section is empty. Write it, or ask a model to critique the spec.`, file: specFile, line: null, itemId: null });
       }
     }
   }

@@ -1,7 +1,7 @@
 import { lazy, Suspense } from 'react';
 import type { CodeEditorProps } from './MonacoCodeEditor';
 
-export type { CodeEditorProps } from './MonacoCodeEditor';
+export type { CodeEditorHandle, CodeEditorProps } from './MonacoCodeEditor';
 
 // Monaco is most of the renderer's code; loading it on first use lets the three panes show without
 // downloading and parsing it first (quality.md: start → panes with status ≤ 2 s).

@@ -5,6 +5,7 @@ import { useAppStore } from '../../stores/app-store';
 import type { EditorDoc } from '../../stores/editor-slice';
 import '../git/git.css';
 import { formatSize } from '../../components/format';
+import { editorFocused, wantsEditorFocus } from './editor-focus';
 
 function baseName(path: string): string {
   return path.split('/').pop() ?? path;
@@ -61,6 +62,7 @@ function DocView({ doc }: { readonly doc: EditorDoc }) {
     );
   }
   const readOnly = loaded.invalidUtf8 && !doc.allowInvalid;
+  const autoFocus = wantsEditorFocus(doc.path);
   return (
     <div className="editor-body">
       <div className="toolbar">
@@ -101,6 +103,8 @@ function DocView({ doc }: { readonly doc: EditorDoc }) {
           value={doc.text}
           path={doc.path}
           readOnly={readOnly}
+          autoFocus={autoFocus}
+          onFocus={() => editorFocused(doc.path)}
           ariaLabel={`Edit ${doc.path}`}
           onChange={(text) => editText(doc.path, text)}
           onSave={() => void saveDoc(doc.path)}

@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { CodeEditor } from '../../editor/CodeEditor';
+import { focusEditorWhenOpened } from './editor-focus';
 import { useAppStore } from '../../stores/app-store';
 import { useUiPrefs } from '../../stores/ui-prefs';
 import { FileTree } from './FileTree';
@@ -33,6 +34,7 @@ function FileView() {
             <button
               className="btn btn-small"
               onClick={() => {
+                focusEditorWhenOpened(viewing.path);
                 void openEditor(viewing.path);
                 setTab('editor');
               }}

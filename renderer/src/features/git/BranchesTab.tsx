@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../stores/app-store';
+import { afterRender } from './focus';
 import './git.css';
 
 /** Branches: where HEAD is (branch, detached or unborn), the local branches, create and switch. */
@@ -9,6 +10,8 @@ export function BranchesTab() {
     useShallow((s) => ({ root: s.gitRoot, branches: s.branches, busy: s.gitBusy, loadBranches: s.loadBranches, createBranch: s.createBranch, switchBranch: s.switchBranch })),
   );
   const [name, setName] = useState('');
+  const [switching, setSwitching] = useState<{ readonly to: string; readonly shown: boolean } | null>(null);
+  const status = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
     if (root) void loadBranches();
   }, [root, loadBranches]);
@@ -18,9 +21,20 @@ export function BranchesTab() {
     : branches.unborn
       ? `On ${branches.current}, which has no commits yet (unborn).`
       : `On ${branches.current} at ${branches.headOid?.slice(0, 7)}.`;
+  const doSwitch = async (to: string) => {
+    setSwitching({ to, shown: false });
+    // Long operations show progress in place; a quick switch does not flash it.
+    const timer = setTimeout(() => setSwitching((sw) => (sw && sw.to === to ? { to, shown: true } : sw)), 300);
+    await switchBranch(to);
+    clearTimeout(timer);
+    setSwitching(null);
+    afterRender(() => status.current?.focus());
+  };
   return (
-    <div className="branches">
-      <p role="status">{where}</p>
+    <div className="branches" aria-busy={switching !== null}>
+      <p role="status" ref={status} tabIndex={-1}>
+        {switching?.shown ? <span className="busy-note"><span className="spinner" aria-hidden="true" /> Switching to {switching.to}…</span> : where}
+      </p>
       <form
         onSubmit={async (e) => {
           e.preventDefault();
@@ -41,8 +55,14 @@ export function BranchesTab() {
             {b.current ? (
               <span className="badge">current</span>
             ) : (
-              <button className="btn btn-small" disabled={busy} aria-label={`Switch to ${b.name}`} onClick={() => void switchBranch(b.name)}>
-                Switch
+              <button className="btn btn-small" disabled={busy} aria-label={`Switch to ${b.name}`} onClick={() => void doSwitch(b.name)}>
+                {switching?.shown && switching.to === b.name ? (
+                  <>
+                    <span className="spinner" aria-hidden="true" /> Switching…
+                  </>
+                ) : (
+                  'Switch'
+                )}
               </button>
             )}
           </li>

@@ -3,6 +3,9 @@ import type { ChangeKind } from '../../../../shared/contract';
 import { useAppStore } from '../../stores/app-store';
 import type { ChangeSelection } from '../../stores/git-slice';
 import { useUiPrefs } from '../../stores/ui-prefs';
+import { splitPath } from '../../components/format';
+import { afterRender, focusChangeRow } from './focus';
+import { focusEditorWhenOpened } from '../files/editor-focus';
 
 const LETTER: Record<ChangeKind | 'untracked', { readonly letter: string; readonly word: string }> = {
   modified: { letter: 'M', word: 'modified' },
@@ -32,17 +35,22 @@ function ChangeRow({ path, kind, group }: RowProps) {
     })),
   );
   const setTab = useUiPrefs((s) => s.setBuilderTab);
-  const trimmed = path.replace(/\/$/, '');
-  const name = trimmed.split('/').pop() ?? trimmed;
-  const folder = trimmed.slice(0, trimmed.length - name.length - 1);
+  const { name, folder } = splitPath(path);
   const { letter, word } = LETTER[kind];
+  // The row moves to another group or goes away: focus follows it, or the row that took its place.
+  const keepFocus = async (done: Promise<unknown>) => {
+    const rows = [...document.querySelectorAll<HTMLElement>(`ul[aria-labelledby="changes-group-${group}"] .change-open`)];
+    const at = rows.findIndex((b) => b.dataset.path === path);
+    await done;
+    afterRender(() => focusChangeRow(path, { group, at }));
+  };
   const confirmDiscard = () => {
     const what = kind === 'untracked' ? `Delete the untracked ${path}?` : `Discard your changes to ${path}?`;
-    if (window.confirm(`${what}\nYou can bring it back from "Recently discarded".`)) void discard([path]);
+    if (window.confirm(`${what}\nYou can bring it back from "Recently discarded".`)) void keepFocus(discard([path]));
   };
   return (
     <li className={`row change-row${selected ? ' selected' : ''}`} aria-selected={selected}>
-      <button className="change-open grow" onClick={() => void selectChange({ path, group })} aria-label={`${path}, ${word}`} aria-current={selected || undefined} title={path}>
+      <button className="change-open grow" data-path={path} onClick={() => void selectChange({ path, group })} aria-label={`${path}, ${word}`} aria-current={selected || undefined} title={path}>
         <span className={`change-letter kind-${kind}`} aria-hidden="true">
           {letter}
         </span>
@@ -55,6 +63,7 @@ function ChangeRow({ path, kind, group }: RowProps) {
           aria-label={`Edit ${path}`}
           title="Open in the editor"
           onClick={() => {
+            focusEditorWhenOpened(path);
             void openEditor(path);
             setTab('editor');
           }}
@@ -68,11 +77,11 @@ function ChangeRow({ path, kind, group }: RowProps) {
         </button>
       )}
       {group === 'staged' ? (
-        <button className="btn btn-ghost btn-small" aria-label={`Unstage ${path}`} title="Unstage" disabled={busy} onClick={() => void unstage([path])}>
+        <button className="btn btn-ghost btn-small" aria-label={`Unstage ${path}`} title="Unstage" disabled={busy} onClick={() => void keepFocus(unstage([path]))}>
           −
         </button>
       ) : (
-        <button className="btn btn-ghost btn-small" aria-label={`Stage ${path}`} title="Stage" disabled={busy} onClick={() => void stage([path])}>
+        <button className="btn btn-ghost btn-small" aria-label={`Stage ${path}`} title="Stage" disabled={busy} onClick={() => void keepFocus(stage([path]))}>
           +
         </button>
       )}

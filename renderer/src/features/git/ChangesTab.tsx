@@ -25,8 +25,8 @@ function ChangeDiff() {
         sel.group === 'untracked'
           ? undefined
           : staged
-            ? { label: 'Unstage hunk', run: (i, h) => void unstageHunk(i, h), disabled: busy }
-            : { label: 'Stage hunk', run: (i, h) => void stageHunk(i, h), disabled: busy }
+            ? { label: 'Unstage hunk', run: (i, h) => unstageHunk(i, h), disabled: busy }
+            : { label: 'Stage hunk', run: (i, h) => stageHunk(i, h), disabled: busy }
       }
     />
   );

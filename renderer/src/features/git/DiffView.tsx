@@ -1,11 +1,13 @@
 import type { GitDiff } from '../../../../shared/contract';
 import { DiffEditor } from '../../editor/DiffEditor';
 import { formatSize } from '../../components/format';
+import { afterRender, focusChangeRow } from './focus';
 
 /** Per-hunk action shown above a text diff (stage or unstage one hunk). */
 export interface HunkAction {
   readonly label: string;
-  readonly run: (index: number, header: string) => void;
+  /** Resolves once the change is written and the diff refreshed, so focus can move to what is left. */
+  readonly run: (index: number, header: string) => Promise<unknown>;
   readonly disabled?: boolean;
 }
 
@@ -55,7 +57,11 @@ export function DiffView({ diff, sides, hunkAction }: DiffViewProps) {
                     className="btn btn-small"
                     disabled={hunkAction.disabled}
                     aria-label={`${hunkAction.label} ${h.index + 1} (${h.header})`}
-                    onClick={() => hunkAction.run(h.index, h.header)}
+                    onClick={(e) => {
+                      const list = e.currentTarget.closest('ul');
+                      const at = list ? [...list.querySelectorAll('button')].indexOf(e.currentTarget) : 0;
+                      void hunkAction.run(h.index, h.header).then(() => focusAfterHunk(diff.path, at));
+                    }}
                   >
                     {hunkAction.label}
                   </button>
@@ -67,4 +73,14 @@ export function DiffView({ diff, sides, hunkAction }: DiffViewProps) {
         </div>
       );
   }
+}
+
+/** After a hunk was staged or unstaged: the hunk now at its place (the next one), else the file's row. */
+function focusAfterHunk(path: string, at: number): void {
+  afterRender(() => {
+    const buttons = [...document.querySelectorAll<HTMLButtonElement>('.hunk-list button')];
+    const target = buttons[Math.min(at, buttons.length - 1)];
+    if (target) target.focus({ focusVisible: true });
+    else focusChangeRow(path);
+  });
 }

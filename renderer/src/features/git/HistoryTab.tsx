@@ -5,7 +5,8 @@ import { useAppStore } from '../../stores/app-store';
 import { DiffView } from './DiffView';
 import './git.css';
 
-const ROW = 28;
+// Two lines a row: the message gets the full width, then hash, author and date (a narrow pane cut both before).
+const ROW = 44;
 
 function when(timestamp: number): string {
   return new Date(timestamp * 1000).toLocaleString();
@@ -80,9 +81,13 @@ function HistoryList() {
               style={{ top: item.start, height: ROW }}
               onClick={() => void selectCommit(c.oid)}
             >
+              <span className="subject" title={c.subject}>
+                {c.subject}
+              </span>
               <span className="mono muted">{c.oid.slice(0, 7)}</span>
-              <span className="subject">{c.subject}</span>
-              <span className="muted author">{c.author.name}</span>
+              <span className="muted author" title={c.author.name}>
+                {c.author.name}
+              </span>
               <time className="muted num" dateTime={new Date(c.author.timestamp * 1000).toISOString()}>
                 {new Date(c.author.timestamp * 1000).toLocaleDateString()}
               </time>

@@ -22,13 +22,59 @@ function listItems(block: string): string[] {
   return items;
 }
 
-/** A section's prose: tables and code stay monospaced as written; lists stay lists; paragraphs flow. */
+/** The cells of one table row: split at pipes that are not escaped, the outer pipes dropped. */
+function cells(line: string): string[] {
+  const parts = line.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '').split(/(?<!\\)\|/);
+  return parts.map((c) => c.trim().replace(/\\\|/g, '|'));
+}
+
+/** A GFM pipe table (header, `---` separator, rows) as a table, wide ones scrolling sideways. */
+function PipeTable({ block }: { readonly block: string }) {
+  const lines = block.trim().split('\n');
+  const head = cells(lines[0]!);
+  return (
+    <div className="prose-table-wrap">
+      <table className="prose-table">
+        <thead>
+          <tr>
+            {head.map((c, i) => (
+              <th key={i} scope="col">
+                <InlineText text={c} />
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {lines.slice(2).map((l, i) => (
+            <tr key={i}>
+              {cells(l).map((c, j) => (
+                <td key={j}>
+                  <InlineText text={c} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** True for a block that is a GFM pipe table. */
+function isPipeTable(block: string): boolean {
+  const lines = block.trim().split('\n');
+  return lines.length >= 2 && lines.every((l) => l.trim().startsWith('|')) && /^[\s|:-]+$/.test(lines[1]!);
+}
+
+/** A section's prose: tables are tables, code stays monospaced as written; lists stay lists; paragraphs flow. */
 export function Prose({ text }: { readonly text: string }) {
   const blocks = text.split(/\n\s*\n/).filter((b) => b.trim());
   return (
     <div className="prose">
       {blocks.map((b, i) =>
-        /^\s*\||^\s*```|^ {4}/m.test(b) ? (
+        isPipeTable(b) ? (
+          <PipeTable key={i} block={b} />
+        ) : /^\s*\||^\s*```|^ {4}/m.test(b) ? (
           <pre key={i} className="prose-pre">
             {b}
           </pre>

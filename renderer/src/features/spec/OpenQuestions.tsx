@@ -36,7 +36,7 @@ function AnswerForm({ q, onDone }: { readonly q: Clarification; readonly onDone:
 }
 
 /** Every clarification marker of the shown spec: open ones first with an Answer action, then answered ones. */
-export function OpenQuestions({ questions }: { readonly questions: readonly Clarification[] }) {
+export function OpenQuestions({ questions, hint }: { readonly questions: readonly Clarification[]; readonly hint?: string | null }) {
   const [answering, setAnswering] = useState<number | null>(null);
   const [showResolved, setShowResolved] = useState(false);
   const open = questions.filter((q) => !q.resolved);
@@ -53,6 +53,7 @@ export function OpenQuestions({ questions }: { readonly questions: readonly Clar
           </button>
         )}
       </div>
+      {hint && questions.length === 0 && <p className="hint muted">{hint.replace(/`/g, '')}</p>}
       {open.length === 0 && <p className="empty-line muted">No open questions.</p>}
       <ul className="list">
         {open.map((q) => (

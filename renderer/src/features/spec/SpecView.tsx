@@ -1,6 +1,6 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SpecSection, SpecSectionKind, SpecState } from '../../../../shared/contract';
-import { CodeEditor } from '../../editor/CodeEditor';
+import { CodeEditor, type CodeEditorHandle } from '../../editor/CodeEditor';
 import { useAppStore } from '../../stores/app-store';
 import { AddItemForm } from './AddItemForm';
 import { CoverageMatrix } from './CoverageMatrix';
@@ -46,10 +46,10 @@ function Section({ section, spec }: { readonly section: SpecSection; readonly sp
         {section.kind === null && <span className="muted small">not a spec section — kept as written</span>}
       </div>
       )}
-      {section.hint && items.length === 0 && !section.prose.trim() && <p className="hint muted">{section.hint.replace(/`/g, '')}</p>}
+      {section.kind !== 'questions' && section.hint && items.length === 0 && !section.prose.trim() && <p className="hint muted">{section.hint.replace(/`/g, '')}</p>}
       {section.prose.trim() && section.kind !== 'questions' && <Prose text={section.prose} />}
       {section.kind === 'questions' ? (
-        <OpenQuestions questions={spec.clarifications} />
+        <OpenQuestions questions={spec.clarifications} hint={section.hint} />
       ) : (
         items.length > 0 && (
           <ul className="list">
@@ -64,33 +64,124 @@ function Section({ section, spec }: { readonly section: SpecSection; readonly sp
   );
 }
 
+/** What the Markdown editor's text was last in step with on disk. */
+interface SpecBase {
+  readonly hash: string;
+  readonly content: string;
+}
+
+/** Unsaved Markdown edits of a spec whose editor was closed (view or tab switched), restored when it reopens. */
+const unsavedDrafts = new Map<string, { readonly base: SpecBase; readonly text: string }>();
+
+/**
+ * The spec as Markdown. The editor's model owns the text while the user types (never re-set from React state);
+ * a change on disk is applied directly when there are no unsaved edits, and offered when there are.
+ */
 function RawSpec({ spec }: { readonly spec: SpecState }) {
   const save = useAppStore((s) => s.saveSpecRaw);
-  const [draft, setDraft] = useState<{ base: string; text: string } | null>(null);
-  const dirty = draft !== null && draft.text !== spec.content;
-  const doSave = async (text: string) => {
-    if (await save(text, draft?.base ?? spec.hash)) setDraft(null);
+  const editor = useRef<CodeEditorHandle | null>(null);
+  const key = spec.path;
+  const [restored] = useState(() => unsavedDrafts.get(key));
+  const base = useRef<SpecBase>(restored?.base ?? { hash: spec.hash, content: spec.content });
+  const lastSaved = useRef<string | null>(null);
+  const [dirty, setDirty] = useState(restored !== undefined);
+  const [saving, setSaving] = useState(false);
+  const [incoming, setIncoming] = useState<SpecBase | null>(null);
+  // The editor's text as last reported; read when the editor itself is gone (unmounting) or still loading.
+  const typed = useRef(restored?.text ?? spec.content);
+  const textNow = () => editor.current?.getValue() ?? typed.current;
+
+  // Keep unsaved edits when the editor closes (another view or tab); drop them once saved or reverted.
+  useEffect(
+    () => () => {
+      const text = typed.current;
+      if (text !== base.current.content) unsavedDrafts.set(key, { base: base.current, text });
+      else unsavedDrafts.delete(key);
+    },
+    [key],
+  );
+
+  useEffect(() => {
+    if (spec.hash === base.current.hash) return;
+    const disk = { hash: spec.hash, content: spec.content };
+    const text = textNow();
+    if (spec.content === text || spec.content === lastSaved.current) {
+      // Our own save came back (possibly while the user kept typing), or the disk now says what we say.
+      base.current = disk;
+      setDirty(text !== disk.content);
+      setIncoming(null);
+    } else if (text === base.current.content) {
+      base.current = disk;
+      editor.current?.replace(disk.content);
+      setIncoming(null);
+    } else {
+      setIncoming(disk);
+    }
+  }, [spec.hash, spec.content]);
+
+  const doSave = async () => {
+    if (saving) return;
+    const text = textNow();
+    lastSaved.current = text;
+    setSaving(true);
+    const ok = await save(text, base.current.hash);
+    setSaving(false);
+    if (!ok) return;
+    // The new snapshot moves `base` (the effect above, which knows the saved text by `lastSaved`).
+    unsavedDrafts.delete(key);
+    setIncoming(null);
+    setDirty(textNow() !== text);
+  };
+  const takeDisk = (disk: SpecBase) => {
+    base.current = disk;
+    editor.current?.replace(disk.content);
+    unsavedDrafts.delete(key);
+    setIncoming(null);
+    setDirty(false);
+  };
+  const keepMine = (disk: SpecBase) => {
+    // Saving now replaces the file on disk: the edits are based on what is there.
+    base.current = { hash: disk.hash, content: disk.content };
+    setIncoming(null);
+    setDirty(textNow() !== disk.content);
   };
   return (
     <div className="raw-spec">
       <div className="toolbar">
         <span className="muted small">{spec.path}</span>
-        {draft && draft.base !== spec.hash && <span className="warn small">⚠ changed on disk since you started editing</span>}
+        {dirty && <span className="muted small">● unsaved</span>}
+        {saving && <span className="muted small">Saving…</span>}
         <span className="spacer" />
-        <button type="button" className="btn btn-small" disabled={!dirty} onClick={() => setDraft(null)}>
+        <button type="button" className="btn btn-small" disabled={!dirty} onClick={() => takeDisk({ hash: spec.hash, content: spec.content })}>
           Revert
         </button>
-        <button type="button" className="btn btn-primary btn-small" disabled={!dirty} onClick={() => void doSave(draft?.text ?? spec.content)}>
+        <button type="button" className="btn btn-primary btn-small" disabled={!dirty || saving} onClick={() => void doSave()}>
           Save
         </button>
       </div>
+      {incoming && (
+        <div className="banner warn actions" role="alert">
+          <span className="grow">⚠ {spec.path} changed on disk while you had unsaved edits. Your text is unchanged.</span>
+          <button type="button" className="btn btn-small" onClick={() => takeDisk(incoming)}>
+            Reload from disk
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => keepMine(incoming)}>
+            Keep mine
+          </button>
+        </div>
+      )}
       <CodeEditor
-        value={draft?.text ?? spec.content}
+        value={restored?.text ?? spec.content}
+        uncontrolled
+        handleRef={editor}
         language="markdown"
         path={spec.path}
         ariaLabel="Spec Markdown"
-        onChange={(text) => setDraft((d) => ({ base: d?.base ?? spec.hash, text }))}
-        onSave={(text) => void doSave(text)}
+        onChange={(text) => {
+          typed.current = text;
+          setDirty(text !== base.current.content);
+        }}
+        onSave={() => void doSave()}
       />
     </div>
   );

@@ -88,7 +88,8 @@ export function Workspace() {
 /** Moves keyboard focus into a pane (Ctrl/Cmd+1/2/3). */
 export function focusPane(index: 1 | 2 | 3): void {
   const el = document.getElementById(`pane-${PANES[index - 1]}`);
-  const target = el?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"], button, [tabindex="0"], input, textarea') ?? el;
+  // The pane's active tab first (a selector list would pick whichever control comes first in the document).
+  const target = el?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]') ?? el?.querySelector<HTMLElement>('button, [tabindex="0"], input, textarea') ?? el;
   // A keyboard shortcut moved focus: show where it went even if the last input was a click.
   target?.focus({ focusVisible: true });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExportArgs, runExportCommand } from '../../../../../electron/core/export/export-command';
+import { renderExportHtml } from '../../../../../electron/core/export/export-html';
 import { findChromium } from '../../../../../electron/core/export/export-pdf';
 import { renderExport } from '../../../../../electron/core/export/export-render';
 import { copyExample } from '../../../../../electron/core/spec/example';
@@ -100,6 +101,14 @@ describe('HTML export', () => {
     expect(html).toContain('[image: pixel]');
     expect(html).toContain('docs (docs.example/a)');
     expect(html).toContain('SEC-1: fine');
+  });
+});
+
+describe('HTML export of underscores', () => {
+  it('shows __proto__ and _id_ as written, as the app does; asterisks still mark emphasis', async () => {
+    const html = await renderExportHtml({ title: 't', markdown: '', source: '# T\n\n- SEC-1: a key named __proto__ or _id_ is refused, **always**.\n', figures: [], decisions: [], date: '2026-01-01' });
+    expect(html).toContain('a key named __proto__ or _id_ is refused, <strong>always</strong>.');
+    expect(html).not.toContain('<strong>proto</strong>');
   });
 });
 

@@ -84,4 +84,14 @@ describe('analyse', () => {
     expect(r.findings).toHaveLength(1);
     expect(r.findings[0]!.severity).toBe('info');
   });
+
+  it('reports the empty required sections of a skeleton spec, but not an empty Open questions', () => {
+    const empty = allSections.map((x) => ({ ...x, prose: '', itemIds: [] as string[] }));
+    const r = run([], [], [], empty);
+    expect(r.findings.map((f) => f.message)).toEqual(
+      ['purpose', 'architecture', 'security', 'api', 'failure', 'nonreq', 'acceptance'].map((t) => `The "${t}" section is empty. Write it, or ask a model to critique the spec.`),
+    );
+    const written = empty.map((x) => (x.kind === 'questions' ? x : { ...x, prose: 'Some text.' }));
+    expect(run([], [], [], written).findings).toEqual([]);
+  });
 });

@@ -1,0 +1,127 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { git } from '../helpers/temp-repo';
+
+// Keyboard only: no click, no fill; every step is a key press, as a person without a mouse works.
+test.describe.configure({ timeout: 180_000 });
+
+function exampleCopy(dataDir: string): string {
+  const [first] = readdirSync(join(dataDir, 'examples'));
+  if (!first) throw new Error('no example copy');
+  return join(dataDir, 'examples', first);
+}
+
+/** Runs a palette command by typing its name. */
+async function command(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+P');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await expect(palette.getByRole('combobox', { name: 'Command' })).toBeFocused();
+  await page.keyboard.type(name);
+  await expect(palette.getByRole('option').first()).toContainText(name);
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+}
+
+/** Presses Tab until `target` has focus (at most `max` times). */
+async function tabTo(page: Page, target: Locator, max = 30): Promise<number> {
+  for (let i = 1; i <= max; i++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((el) => el === document.activeElement)) return i;
+  }
+  throw new Error(`focus did not reach the target in ${max} Tabs`);
+}
+
+test('the main flow with the keyboard alone: open the example, edit and save, stage a hunk, commit, verify', async ({ page, startHost }) => {
+  const host = await startHost();
+  await page.goto(host.url);
+  await expect(page.getByRole('button', { name: /Open the example/ })).toBeVisible();
+
+  // Open the example from the palette.
+  await command(page, 'Open the example project');
+  const builder = page.getByRole('region', { name: 'Builder', exact: true });
+  await expect(builder.getByRole('tab', { name: 'Files' })).toBeVisible();
+  const root = exampleCopy(host.dataDir);
+
+  // The palette lists the commands with their shortcuts.
+  await page.keyboard.press('Control+Shift+P');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  for (const name of ['Stage all changes', 'Commit staged changes…', 'Create branch…', 'Switch branch…', 'Verify: Run every check', 'New task…', 'New decision…', 'Add spec item…', 'Export spec and decision log…', 'Settings…', 'Open folder…', 'Keyboard shortcuts']) {
+    await expect(palette.getByRole('option', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })).toBeVisible();
+  }
+  await expect(palette.getByRole('option', { name: /^Focus Builder/ })).toContainText('Ctrl+2');
+  await expect(palette.getByRole('option', { name: /^Keyboard shortcuts/ })).toContainText('?');
+  await page.keyboard.press('Escape');
+
+  // Ctrl+2 focuses the Builder's active tab.
+  await page.keyboard.press('Control+2');
+  await expect(builder.getByRole('tab', { name: 'Files' })).toBeFocused();
+
+  // Choose README.md in the tree, then edit it from the palette: focus lands in its editor.
+  const readme = builder.getByRole('treeitem', { name: 'README.md' }).locator('.row');
+  await tabTo(page, readme);
+  await page.keyboard.press('Enter');
+  await expect(builder.getByText('read-only')).toBeVisible();
+  await command(page, 'Edit file shown in Files');
+  const editor = builder.getByRole('textbox', { name: 'Edit README.md' });
+  await expect(editor).toBeFocused();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\nEdited with the keyboard alone.\n');
+  await page.keyboard.press('Control+s');
+  await expect(builder.getByRole('tab', { name: 'README.md', exact: true })).toBeVisible();
+  await expect.poll(() => readFileSync(join(root, 'README.md'), 'utf8')).toContain('Edited with the keyboard alone.');
+
+  // Changes: the row has focus; Enter shows the diff; Tab reaches "Stage hunk"; after it, focus stays on the file.
+  await command(page, 'Show changes');
+  const row = builder.getByRole('button', { name: 'README.md, modified' });
+  await expect(row).toBeFocused();
+  // A file at the root shows no folder beside its name.
+  await expect(row).toHaveText('MREADME.md');
+  await expect(row.locator('.change-dir')).toHaveCount(0);
+  await page.keyboard.press('Enter');
+  const stageHunk = builder.getByRole('button', { name: /^Stage hunk 1 / });
+  await expect(stageHunk).toBeVisible();
+  await tabTo(page, stageHunk);
+  await page.keyboard.press('Enter');
+  // Focus moves to the hunk now in its place, or to the file's row when no hunk is left: never to the page.
+  await expect(builder.getByRole('list', { name: 'Staged', exact: true }).getByRole('button', { name: 'README.md, modified' })).toBeVisible();
+  await expect(page.locator(':focus')).toHaveAttribute('aria-label', /^(Stage hunk 1 |README\.md, modified$)/);
+  if (await stageHunk.isVisible()) {
+    await page.keyboard.press('Enter');
+    await expect(builder.getByRole('list', { name: 'Unstaged' })).toHaveCount(0);
+    await expect(builder.getByRole('list', { name: 'Staged', exact: true }).getByRole('button', { name: 'README.md, modified' })).toBeFocused();
+  }
+
+  // Ctrl+2 focuses the Builder's active tab (Changes now), not its first tab.
+  await page.keyboard.press('Control+2');
+  await expect(builder.getByRole('tab', { name: 'Changes' })).toBeFocused();
+
+  // Commit from the palette: focus goes to the message; Ctrl+Enter commits.
+  await command(page, 'Commit staged changes…');
+  await expect(builder.getByRole('textbox', { name: 'Commit message' })).toBeFocused();
+  await page.keyboard.type('docs: note the keyboard path');
+  await page.keyboard.press('Control+Enter');
+  await expect.poll(() => git(root, 'log', '-1', '--format=%s').trim()).toBe('docs: note the keyboard path');
+
+  // Verify from the palette; the result shows in the Calibrator.
+  await command(page, 'Verify: Run every check');
+  const cal = page.getByRole('region', { name: 'Calibrator', exact: true });
+  await expect(cal.getByRole('status')).toContainText(/passed|failed/, { timeout: 90_000 });
+
+  // Ctrl+3 focuses the Calibrator's active tab; `?` opens the shortcut sheet there, Escape closes it.
+  await page.keyboard.press('Control+3');
+  await expect(cal.getByRole('tab', { selected: true })).toBeFocused();
+  await page.keyboard.press('?');
+  const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(sheet).toContainText('Ctrl+Shift+P');
+  await page.keyboard.press('Escape');
+  await expect(sheet).toHaveCount(0);
+
+  // In a text field `?` is a character, not a shortcut.
+  await command(page, 'Create branch…');
+  await expect(builder.getByRole('textbox', { name: 'New branch name' })).toBeFocused();
+  await page.keyboard.type('what?');
+  await expect(sheet).toHaveCount(0);
+  await expect(builder.getByRole('textbox', { name: 'New branch name' })).toHaveValue('what?');
+});
