@@ -120,6 +120,9 @@ export function createGitSlice(api: ApiClient): StateCreator<AppState, [], [], G
       set({ gitBusy: true });
       try {
         await fn(r);
+        // The event came before the answer and its refresh is running: resolve once it is in, so
+        // what follows (focus on the next hunk) sees the fresh status and diff.
+        await (refreshing ?? Promise.resolve());
         return true;
       } catch (error) {
         fail(error);
