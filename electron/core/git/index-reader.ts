@@ -34,6 +34,8 @@ export interface GitIndex {
   readonly mtimeMs: number;
   /** Valid folder tree ids from the TREE extension ('' = root); folders git invalidated are absent. */
   readonly cacheTree: ReadonlyMap<string, string>;
+  /** Signatures of the extensions present ('TREE', 'link' = split index, 'sdir' = sparse index, …). */
+  readonly extensions: readonly string[];
 }
 
 /** Decodes a path (UTF-8, as git stores it). */
@@ -181,8 +183,10 @@ export function parseIndex(buf: Buffer, label: string, mtimeMs: number): GitInde
   }
   // Extensions: only TREE is used; a malformed one is ignored (git rebuilds it too).
   let cacheTree = new Map<string, string>();
+  const extensions: string[] = [];
   while (p + 8 <= end) {
     const sig = buf.toString('latin1', p, p + 4);
+    extensions.push(sig);
     const size = buf.readUInt32BE(p + 4);
     if (sig === 'TREE' && p + 8 + size <= end) {
       try {
@@ -193,5 +197,5 @@ export function parseIndex(buf: Buffer, label: string, mtimeMs: number): GitInde
     }
     p += 8 + size;
   }
-  return { version, entries, mtimeMs, cacheTree };
+  return { version, entries, mtimeMs, cacheTree, extensions };
 }

@@ -35,7 +35,7 @@ import { compareIndexToTree, comparePaths, modeKind, type TreeChange } from './t
 /** Porcelain v1 X: how the index differs from HEAD. */
 export type IndexStatus = ' ' | 'M' | 'A' | 'D' | 'T' | 'U';
 /** Porcelain v1 Y: how the work tree differs from the index. */
-export type WorktreeStatus = ' ' | 'M' | 'D' | 'T' | 'U';
+export type WorktreeStatus = ' ' | 'M' | 'D' | 'T' | 'U' | 'A';
 /** Porcelain XY of an unmerged path. */
 export type ConflictCode = 'DD' | 'AU' | 'UD' | 'UA' | 'DU' | 'AA' | 'UU';
 
