@@ -90,13 +90,20 @@ export function runGit(git: NativeGit, args: readonly string[], options: RunOpti
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       shell: false,
       windowsHide: true,
+      // Its own process group, so a timeout also stops what git started (hooks, filters, credential helpers).
+      detached: process.platform !== 'win32',
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      try {
+        if (child.pid && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     child.stdout?.on('data', (b: Buffer) => out.push(b));
     child.stderr?.on('data', (b: Buffer) => err.push(b));
