@@ -25,6 +25,8 @@ export interface IndexEntry {
   readonly size: number;
   readonly intentToAdd: boolean;
   readonly skipWorktree: boolean;
+  /** The assume-unchanged bit (`git update-index --assume-unchanged`). */
+  readonly assumeValid: boolean;
 }
 
 /** A parsed index plus the file's own mtime (for racy-git checks). */
@@ -54,6 +56,9 @@ class LazyEntry implements IndexEntry {
     readonly intentToAdd: boolean,
     readonly skipWorktree: boolean,
   ) {}
+  get assumeValid(): boolean {
+    return (this.buf.readUInt16BE(this.at + 60) & 0x8000) !== 0;
+  }
   get oid(): string {
     return (this.hex ??= this.buf.toString('hex', this.at + 40, this.at + 60));
   }

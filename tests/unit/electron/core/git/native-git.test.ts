@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../../../../electron/core/git/backend';
@@ -109,5 +109,26 @@ describe('native status', () => {
       { kind: 'untracked', path: 'new/' },
     ]);
     expect(parsePorcelainV2(Buffer.from('# branch.oid (initial)\0# branch.head (detached)\0'))).toMatchObject({ unborn: true, detached: true, branch: null, headOid: null });
+  });
+});
+
+describe('the built-in engine and commit hooks', () => {
+  it('says once that it does not run the hooks, then commits without them', async () => {
+    const { EmbeddedGitBackend } = await import('../../../../../electron/core/git/backend');
+    const { git } = await import('./git-oracle');
+    const { chmodSync } = await import('node:fs');
+    const dir = initRepo();
+    writeFileSync(join(dir, 'a.txt'), 'a\n');
+    git(dir, 'add', 'a.txt');
+    writeFileSync(join(dir, '.git/hooks/pre-commit'), '#!/bin/sh\ntouch "$GIT_DIR/../hook-ran"\nexit 1\n');
+    chmodSync(join(dir, '.git/hooks/pre-commit'), 0o755);
+    const backend = new EmbeddedGitBackend({ kind: 'embedded', version: null, path: null, reason: 'test' });
+    const status = await backend.statusSource(dir).status();
+    const options = { message: 'first', amend: false, author: { name: 'A', email: 'a@example.com', typed: true } };
+    await expect(backend.commit(dir, status, options)).rejects.toThrow(/pre-commit.*does not run.*commit again/);
+    expect(git(dir, 'rev-list', '--all').trim()).toBe('');
+    const oid = await backend.commit(dir, status, options);
+    expect(git(dir, 'rev-parse', 'HEAD').trim()).toBe(oid);
+    expect(existsSync(join(dir, 'hook-ran'))).toBe(false);
   });
 });
