@@ -36,23 +36,26 @@ function looksBinaryFile(abs: string): boolean {
 /**
  * Stages the work tree into the shadow's index and returns path → blob. `userIsRepo`: the project is a git
  * repository, whose tracked-but-ignored files are added too; `seedIndex`: the user's index file when a copy
- * of it may start the shadow's index (see index-seed.ts); the limits: the snapshot size policy.
+ * of it may start the shadow's index (see index-seed.ts); the limits: the snapshot size policy. Also returns
+ * the snapshot's tree, written by `git write-tree` from the shadow's index.
  */
 export async function nativeCheckpointScan(
   git: NativeGit,
   shadowGitdir: string,
   root: string,
   options: { readonly userIsRepo: boolean; readonly seedIndex: string | null; readonly sizeLimit: number; readonly binaryLimit: number },
-): Promise<Map<string, CheckpointFile>> {
+): Promise<{ files: Map<string, CheckpointFile>; tree: string }> {
   const { userIsRepo, seedIndex } = options;
   const limits = options;
   mkdirSync(join(shadowGitdir, 'info'), { recursive: true });
   // The first checkpoint starts from a copy of the user's index (its mtime kept, for git's racy check),
   // so `add -A` only re-checks stat data instead of hashing every file.
   const shadowIndex = join(shadowGitdir, 'index');
+  let seeded = false;
   if (seedIndex && !existsSync(shadowIndex)) {
     try {
       copyFileSync(seedIndex, shadowIndex);
+      seeded = true;
       const st = statSync(seedIndex);
       utimesSync(shadowIndex, st.atime, st.mtime);
     } catch {
@@ -62,7 +65,8 @@ export async function nativeCheckpointScan(
   writeFileSync(join(shadowGitdir, 'info', 'attributes'), RAW_ATTRIBUTES);
   const shadow = ['--git-dir', shadowGitdir, '--work-tree', root, '-c', 'core.bare=false', '-c', 'core.fileMode=true', '-c', 'core.symlinks=true', '-c', 'core.autocrlf=false', '-c', 'core.safecrlf=false', '--literal-pathspecs'];
   await runGit(git, [...shadow, 'add', '-A', '--ignore-errors', '--', '.'], { cwd: root, what: 'take a checkpoint', successCodes: new Set([0, 1]) });
-  if (userIsRepo) {
+  // Files the user tracks although they match .gitignore: already in a seeded index, else added by name.
+  if (userIsRepo && !seeded) {
     const forced = await runGit(git, ['ls-files', '-z', '--cached', '--ignored', '--exclude-standard'], { cwd: root, read: true, what: 'take a checkpoint' });
     if (forced.stdout.length) {
       await runGit(git, [...shadow, 'add', '-f', '--ignore-errors', '--pathspec-from-file=-', '--pathspec-file-nul'], {
@@ -74,12 +78,24 @@ export async function nativeCheckpointScan(
     }
   }
   const index = readIndex(shadowGitdir);
-  const out = new Map<string, CheckpointFile>();
+  const files = new Map<string, CheckpointFile>();
+  const leftOut: string[] = [];
   for (const e of index?.entries ?? []) {
-    if (e.stage !== 0 || (e.mode !== 0o100644 && e.mode !== 0o100755)) continue;
-    if (e.size > limits.sizeLimit) continue;
-    if (e.size > limits.binaryLimit && looksBinaryFile(join(root, e.path))) continue;
-    out.set(e.path, { oid: e.oid, mode: e.mode === 0o100755 ? '100755' : '100644' });
+    const regular = e.stage === 0 && (e.mode === 0o100644 || e.mode === 0o100755);
+    if (!regular || e.size > limits.sizeLimit || (e.size > limits.binaryLimit && looksBinaryFile(join(root, e.path)))) {
+      leftOut.push(e.path);
+      continue;
+    }
+    files.set(e.path, { oid: e.oid, mode: e.mode === 0o100755 ? '100755' : '100644' });
   }
-  return out;
+  // The index then holds exactly the snapshot's files, so git writes the snapshot's tree.
+  if (leftOut.length) {
+    await runGit(git, [...shadow, 'rm', '--cached', '-q', '-r', '--ignore-unmatch', '--pathspec-from-file=-', '--pathspec-file-nul'], {
+      cwd: root,
+      input: Buffer.from(leftOut.map((p) => `${p}\0`).join('')),
+      what: 'take a checkpoint',
+    });
+  }
+  const tree = (await runGit(git, [...shadow, 'write-tree'], { cwd: root, what: 'take a checkpoint' })).stdout.toString('utf8').trim();
+  return { files, tree };
 }

@@ -62,6 +62,101 @@ async function hunkHeader(dir: string, path: string, side: 'unstaged' | 'staged'
   return computeHunks(splitLines(before.bytes ?? new Uint8Array()), splitLines(after.bytes ?? new Uint8Array()))[index].header;
 }
 
+/** A case that only reads: the status of the repository as built is compared with git's. */
+function read(name: string, setup: (dir: string) => void, extra: Partial<Case> = {}): Case {
+  return { name: `read: ${name}`, setup, act: async () => undefined, oracle: () => undefined, ...extra };
+}
+
+const READS: Case[] = [
+  read('unborn branch with staged and untracked files', (d) => {
+    git(d, 'init', '-q', '-b', 'main');
+    write(d, { 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    git(d, 'add', 'a.txt');
+  }),
+  read('detached HEAD', (d) => (base(d), git(d, 'checkout', '-q', '--detach'), write(d, { 'a.txt': 'x\n' }))),
+  read('ignores at every level (root, nested, info/exclude, negation)', (d) => {
+    base(d);
+    write(d, { '.gitignore': '*.log\n!keep.log\nbuild/\n', 'sub/.gitignore': 'local.txt\n', '.git/info/exclude': 'secret\n' });
+    write(d, { 'x.log': '', 'keep.log': '', 'build/out.js': '', 'sub/local.txt': '', 'sub/other.txt': '', secret: '', 'deep/er/x.log': '', 'deep/er/y.txt': '' });
+  }),
+  read('symlinks, modes, binary and a large file', (d) => {
+    base(d);
+    execFileSync('ln', ['-s', 'a.txt', join(d, 'link')]);
+    write(d, { 'bin.dat': Buffer.from([0, 1, 2, 3, 0, 255]), 'large.txt': 'x'.repeat(3 * 1024 * 1024) });
+    git(d, 'add', '-A');
+    git(d, 'commit', '-q', '-m', 'more');
+    chmodSync(join(d, 'b.txt'), 0o755);
+    write(d, { 'bin.dat': Buffer.from([0, 1, 2, 4]), 'large.txt': 'y'.repeat(3 * 1024 * 1024) });
+    rmSync(join(d, 'link'));
+    execFileSync('ln', ['-s', 'b.txt', join(d, 'link')]);
+  }),
+  read('renames and deletes, staged and not', (d) => (base(d), git(d, 'mv', 'a.txt', 'renamed.txt'), rmSync(join(d, 'b.txt')))),
+  read('a merge conflict', (d) => {
+    base(d);
+    git(d, 'switch', '-q', '-c', 'side');
+    write(d, { 'a.txt': 'side\n' });
+    git(d, 'commit', '-q', '-am', 'side');
+    git(d, 'switch', '-q', 'main');
+    write(d, { 'a.txt': 'main\n' });
+    git(d, 'commit', '-q', '-am', 'main');
+    try {
+      git(d, 'merge', '-q', 'side');
+    } catch {
+      // The conflict is the point.
+    }
+  }),
+  read('packs only, packed refs only, history with merges', (d) => {
+    base(d);
+    git(d, 'switch', '-q', '-c', 'side');
+    write(d, { 'c.txt': 'c\n' });
+    git(d, 'add', '-A');
+    git(d, 'commit', '-q', '-m', 'side');
+    git(d, 'switch', '-q', 'main');
+    git(d, 'merge', '-q', '--no-ff', '-m', 'merge', 'side');
+    git(d, 'gc', '-q', '--prune=now');
+    write(d, { 'c.txt': 'changed\n' });
+  }),
+  read('intent-to-add', (d) => (base(d), write(d, { 'n.txt': 'new\n' }), git(d, 'add', '-N', 'n.txt'))),
+  read('assume-unchanged and skip-worktree', (d) => {
+    base(d);
+    git(d, 'update-index', '--assume-unchanged', 'a.txt');
+    git(d, 'update-index', '--skip-worktree', 'b.txt');
+    write(d, { 'a.txt': 'edited\n', 'b.txt': 'edited\n' });
+  }),
+  read('core.autocrlf=true with CRLF files', (d) => {
+    git(d, 'init', '-q', '-b', 'main');
+    git(d, 'config', 'core.autocrlf', 'true');
+    write(d, { 'crlf.txt': 'a\r\nb\r\n' });
+    git(d, 'add', '-A');
+    git(d, 'commit', '-q', '-m', 'crlf');
+    write(d, { 'crlf.txt': 'a\r\nB\r\n' });
+  }),
+  read('.gitattributes text=auto eol=crlf', (d) => {
+    git(d, 'init', '-q', '-b', 'main');
+    write(d, { '.gitattributes': '* text=auto eol=crlf\n', 'f.txt': 'one\r\ntwo\r\n', 'g.txt': 'same\r\n' });
+    git(d, 'add', '-A');
+    git(d, 'commit', '-q', '-m', 'attrs');
+    write(d, { 'f.txt': 'one\r\nTWO\r\n' });
+  }),
+  read('core.fileMode=false', (d) => (base(d), git(d, 'config', 'core.fileMode', 'false'), chmodSync(join(d, 'a.txt'), 0o755))),
+  read('a nested repository that is not a submodule', (d) => {
+    base(d);
+    const inner = join(d, 'inner');
+    mkdirSync(inner);
+    git(inner, 'init', '-q', '-b', 'main');
+    write(inner, { 'x.txt': 'x\n' });
+  }),
+  read('a shallow clone', (d) => {
+    const src = join(d, '..', 'shallow-src');
+    mkdirSync(src);
+    base(src);
+    write(src, { 'a.txt': 'two\n' });
+    git(src, 'commit', '-q', '-am', 'two');
+    git(d, 'clone', '-q', '--depth', '1', `file://${src}`, '.');
+    write(d, { 'a.txt': 'three\n' });
+  }),
+];
+
 const CASES: Case[] = [
   {
     name: 'stage a modified file',
@@ -374,7 +469,7 @@ function snapshot(dir: string) {
 describe.each(Object.keys(BACKENDS) as Kind[])('git backend conformance: %s', (kind) => {
   const backend = BACKENDS[kind];
 
-  it.each(CASES)('$name', async (c) => {
+  it.each([...READS, ...CASES])('$name', async (c) => {
     const top = tempDir('pl-conf-');
     const made = join(top, 'repo');
     mkdirSync(made);
