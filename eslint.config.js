@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import plumbline from './scripts/eslint-no-cycle.mjs';
 
 /** Import boundaries between the layers (see ARCHITECTURE.md); the per-folder tsconfig enforces them too. */
 const nodeBuiltins = ['node:*', 'fs', 'path', 'child_process', 'os', 'crypto', 'http', 'net', 'worker_threads'];
@@ -32,6 +33,12 @@ export default tseslint.config(
       { group: ['electron'], message: 'The core never imports electron: inject host services instead.' },
       { group: ['**/renderer/**', '**/main/**', '**/preload/**', '**/web-host/**', 'react', 'monaco-editor'], message: 'The core imports only shared/ and its libraries.' },
     ]),
+  },
+  {
+    // No runtime import cycles inside the core: each folder can be understood, tested and moved on its own.
+    files: ['electron/core/**/*.ts'],
+    plugins: { plumbline },
+    rules: { 'plumbline/no-cycle': 'error' },
   },
   {
     // Inside the core, verification judges runs and never depends on the agents that make them;

@@ -12,10 +12,9 @@ import { AgentService } from '../../electron/core/agent/agent-service';
 import { runAgentLoop } from '../../electron/core/agent/agent-loop';
 import { makeClient } from '../../electron/core/model/model-stream';
 import { TranscriptStore, summarise } from '../../electron/core/model/transcript-store';
-import { EventBus } from '../../electron/core/events';
-import { ProjectRegistry } from '../../electron/core/app/project-registry';
 import { messageFrames, startMockMessagesApi, streamReply } from '../../tests/helpers/mock-messages-api';
 import type { BenchCase } from '../harness';
+import { createCoreContext } from '../../electron/core/create-core';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'plumbline-bench-agent-'));
@@ -33,15 +32,15 @@ export function agentCases(): BenchCase[] {
         const base = tempDir();
         const samples: number[] = [];
         try {
-          const projects = new ProjectRegistry();
+          const ctxBase = createCoreContext({ dataDir: join(base, '.data'), version: 'bench', resourcesDir: base, host: { capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: process.platform }, browseRoots: [], secrets: { get: async () => null, set: async () => {} } } });
+          const { bus, projects } = ctxBase;
           projects.add(base);
-          const bus = new EventBus();
           let streamEvents = 0;
           bus.subscribe((e) => {
             if (e.event === 'agent.didStream') streamEvents++;
           });
           const service = new AgentService(
-            { dataDir: join(base, '.data'), version: 'bench', bus, projects, resourcesDir: base, host: { capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: process.platform }, browseRoots: [], secrets: { get: async () => null, set: async () => {} } } },
+            { ...ctxBase, bus, projects },
             { env: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'bench' } },
           );
           for (let i = 0; i < ctx.repeat; i++) {

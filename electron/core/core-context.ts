@@ -1,6 +1,7 @@
 import type { HostCapabilities } from '../../shared/contract';
 import type { EventBus } from './events';
 import type { ProjectRegistry } from './app/project-registry';
+import type { CoreServices } from './core-services';
 
 /** Secret storage injected by the host (Electron safeStorage, or a 0600 file for the web host). */
 export interface SecretStore {
@@ -32,4 +33,6 @@ export interface CoreContext {
   readonly resourcesDir: string;
   /** The bundled status worker (`status-worker-entry.ts`); absent → status runs on the calling thread (tests). */
   readonly statusWorkerPath?: string;
+  /** Services built once: shared ones, and per opened project (see core-services.ts). */
+  readonly services: CoreServices;
 }

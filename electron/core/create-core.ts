@@ -9,6 +9,7 @@ import { createSettingsModule } from './settings/settings-module';
 import type { CoreContext, HostServices } from './core-context';
 import { EventBus } from './events';
 import { ProjectRegistry } from './app/project-registry';
+import { CoreServices } from './core-services';
 
 /** What a host passes to build the core. */
 export interface CoreConfig {
@@ -18,6 +19,25 @@ export interface CoreConfig {
   readonly resourcesDir: string;
   /** The bundled status worker; hosts pass it so walking and hashing never block their thread. */
   readonly statusWorkerPath?: string;
+  /** Environment the model settings fall back to; default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The context every module receives: config, event bus, opened projects and the services built once. */
+export function createCoreContext(config: CoreConfig): CoreContext {
+  const bus = new EventBus();
+  const projects = new ProjectRegistry();
+  const services = new CoreServices({ dataDir: config.dataDir, bus, projects, secrets: config.host.secrets, statusWorkerPath: config.statusWorkerPath, env: config.env });
+  return {
+    dataDir: config.dataDir,
+    version: config.version,
+    bus,
+    projects,
+    host: config.host,
+    resourcesDir: config.resourcesDir,
+    statusWorkerPath: config.statusWorkerPath,
+    services,
+  };
 }
 
 /** The assembled core: handlers for every contract method, the event bus, and a way to stop it. */
@@ -40,16 +60,8 @@ export interface DomainModule<H> {
  * own folder and contributes the handlers for its part of the contract.
  */
 export function createCore(config: CoreConfig): Core {
-  const bus = new EventBus();
-  const ctx: CoreContext = {
-    dataDir: config.dataDir,
-    version: config.version,
-    bus,
-    projects: new ProjectRegistry(),
-    host: config.host,
-    resourcesDir: config.resourcesDir,
-    statusWorkerPath: config.statusWorkerPath,
-  };
+  const ctx = createCoreContext(config);
+  const bus = ctx.bus;
   // One line per domain module; the Handlers type makes a method without a handler a type error.
   const app = createAppHandlers(ctx);
   const gitModule = createGitModule(ctx);
@@ -59,8 +71,6 @@ export function createCore(config: CoreConfig): Core {
   const agent = createAgentModule(ctx);
   const settings = createSettingsModule(agent.service);
   const modules: DomainModule<unknown>[] = [app, gitModule, files, spec, verify, agent, settings];
-  // A closed project releases its watcher and status engine.
-  ctx.projects.onRemove((root) => void gitModule.repos.release(root));
   const handlers: Handlers = {
     ...app.handlers,
     ...gitModule.handlers,
@@ -76,6 +86,7 @@ export function createCore(config: CoreConfig): Core {
     ctx,
     async dispose() {
       for (const m of modules.reverse()) await m.dispose?.();
+      await ctx.services.dispose();
     },
   };
 }

@@ -4,7 +4,6 @@ import type { DomainModule } from '../create-core';
 import type { CoreContext } from '../core-context';
 import { AgentService, type AgentServiceOptions } from './agent-service';
 import { readHandoff, renderHandoff, writeHandoff, HANDOFF_PATH } from './handoff-note';
-import { PlanService } from '../spec/plan-service';
 import { acceptReplan, replanTask, taskHandback } from './replan';
 import { breakIntoTasks, critiqueSpec, routeQuestion } from './thinker-actions';
 
@@ -37,7 +36,7 @@ type AgentHandlers = Pick<
 /** The agent domain: building runs, review, questions, thinker actions and the hand-off note. */
 export function createAgentModule(ctx: CoreContext, options: AgentServiceOptions = {}, service = new AgentService(ctx, options)): DomainModule<AgentHandlers> & { readonly service: AgentService } {
   // Accepted replans go through the Orchestrator's writer: same file locks, same change events.
-  const plans = new PlanService((root, files) => ctx.bus.emit('spec.didChange', { root, files }));
+  const plans = ctx.services.plans;
   return {
     service,
     handlers: {

@@ -66,21 +66,19 @@ export class AgentService {
   private readonly active = new Map<string, ActiveRun>();
   /** Projects with building runs in this session: their hand-off note is written when the session ends. */
   readonly sessionRoots = new Set<string>();
-  private readonly shadows = new Map<string, ShadowRepo>();
 
   constructor(
     private readonly ctx: CoreContext,
     private readonly options: AgentServiceOptions = {},
   ) {
-    this.settings = new SettingsStore(ctx.dataDir, ctx.host.secrets, options.env ?? process.env);
-    this.transcripts = new TranscriptStore(ctx.dataDir);
+    // A test may give the run its own environment (keys, endpoint); the app uses the core's settings.
+    this.settings = options.env ? new SettingsStore(ctx.dataDir, ctx.host.secrets, options.env) : ctx.services.settings;
+    this.transcripts = ctx.services.transcripts;
   }
 
   /** The shadow repository of a project. */
   shadow(root: string): ShadowRepo {
-    let s = this.shadows.get(root);
-    if (!s) this.shadows.set(root, (s = new ShadowRepo(root, this.ctx.dataDir)));
-    return s;
+    return this.ctx.services.project(root).shadow;
   }
 
   /** A role's connection, or a clear error naming what to set. */

@@ -8,9 +8,7 @@ import { readSide } from './blobs';
 import { buildDiffFromSides } from './diff-view';
 import { commitChanges, readCommit, readLog } from './history';
 import { DiscardStore } from './discard-store';
-import { chooseBackend, type GitBackend } from './backend';
 import { listBranches, toChangesView } from './operations';
-import { RepoServices } from './repo-services';
 
 type GitMethod =
   | 'git.backend'
@@ -47,12 +45,9 @@ async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** The git workbench: Changes, diffs, staging (files and hunks), discard with bring-back, commit, branches, history. */
-export function createGitModule(
-  ctx: CoreContext,
-  options: { readonly backend?: GitBackend } = {},
-): DomainModule<Pick<Handlers, GitMethod>> & { readonly repos: RepoServices; readonly backend: GitBackend } {
-  const backend = options.backend ?? chooseBackend();
-  const repos = new RepoServices(ctx.bus, backend, ctx.statusWorkerPath);
+export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, GitMethod>> {
+  const repos = ctx.services.repos;
+  const backend = repos.backend;
   const discards = new DiscardStore(ctx.dataDir);
 
   const open = (root: string) => repos.get(ctx.projects.require(root));
@@ -218,12 +213,5 @@ export function createGitModule(
       });
     },
   };
-  return {
-    handlers,
-    repos,
-    backend,
-    async dispose() {
-      await repos.dispose();
-    },
-  };
+  return { handlers };
 }

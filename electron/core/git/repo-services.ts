@@ -3,7 +3,7 @@ import type { ProjectInfo } from '../../../shared/contract';
 import { RpcError } from '../../../shared/rpc';
 import type { EventBus } from '../events';
 import { readHeadInfo } from '../app/head-info';
-import type { GitBackend } from './backend';
+import { chooseBackend, type GitBackend } from './backend';
 import type { StatusEngine, StatusResult } from './status-engine';
 import { watchRepository } from './watcher';
 
@@ -80,10 +80,11 @@ export class RepoServices {
   private readonly services = new Map<string, RepoService>();
 
   /** `statusWorkerPath`: the bundled worker entry of the built-in engine; without it status runs on this thread. */
+  /** `backend`: which git does the work (default: native git when usable, else the built-in engine). */
   constructor(
     private readonly bus: EventBus,
-    private readonly backend: GitBackend,
     private readonly statusWorkerPath?: string,
+    readonly backend: GitBackend = chooseBackend(),
   ) {}
 
   /** The service of an opened root; UNAVAILABLE with what to do when it is not a git repository. */

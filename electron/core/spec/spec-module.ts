@@ -2,7 +2,6 @@ import type { Handlers } from '../../../shared/rpc';
 import type { CoreContext } from '../core-context';
 import type { DomainModule } from '../create-core';
 import { renderExport } from '../export/export-render';
-import { PlanService } from './plan-service';
 import { PlanWatchers } from './plan-watcher';
 
 type SpecHandlerNames =
@@ -31,7 +30,7 @@ type SpecHandlerNames =
  * the renderer as `spec.didChange` from a watcher of the plan files.
  */
 export function createSpecModule(ctx: CoreContext): DomainModule<Pick<Handlers, SpecHandlerNames>> {
-  const plans = new PlanService((root, files) => ctx.bus.emit('spec.didChange', { root, files }));
+  const plans = ctx.services.plans;
   // Hand edits reach the renderer through our own watcher of `.plumbline/` (started when a
   // project's plan is first read), which also covers folders that are not git repositories.
   const watchers = new PlanWatchers((root, files) => {

@@ -7,14 +7,13 @@ import { z } from 'zod';
 import { reviewFinding, type PlannedCheck, type Review } from '../../../shared/contract/verify';
 import { RpcError } from '../../../shared/rpc';
 import { makeClient, streamTurn } from '../model/model-stream';
-import { missingKeyMessage, SettingsStore } from '../model/settings-store';
+import { missingKeyMessage } from '../model/settings-store';
 import type { CoreContext } from '../core-context';
 import { resolveInsideRoot } from '../app/project-registry';
-import { PlanService } from '../spec/plan-service';
 import { appendLine, readJsonLines } from '../util/atomic-write';
 import { describeChecks, ReviewCheckRunner, reviewableChecks, RUN_CHECK_TOOL } from './breaker-checks';
 import { readCheckpointTree } from './claim-verifier';
-import { EvidenceLedger, projectHash } from './evidence';
+import { projectHash } from './evidence';
 import { planChecks, readPlanFacts, type PlanFacts } from './plan-facts';
 import { listRuns } from './run-store';
 import { resolveTestCommand } from './test-command';
@@ -141,7 +140,7 @@ interface ActiveReview {
 
 async function runReview(ctx: CoreContext, root: string, review: Review, active: ActiveReview): Promise<Review> {
   const signal = active.controller.signal;
-  const store = new SettingsStore(ctx.dataDir, ctx.host.secrets);
+  const store = ctx.services.settings;
   const conn = await store.connection('breaker');
   if (!conn.apiKey) throw new RpcError('UNAVAILABLE', missingKeyMessage('breaker'));
   const client = makeClient(conn.apiKey, conn.baseURL);
@@ -150,7 +149,7 @@ async function runReview(ctx: CoreContext, root: string, review: Review, active:
   const runner = new ReviewCheckRunner({
     root,
     taskId: review.taskId,
-    ledger: new EvidenceLedger(root, ctx.dataDir),
+    ledger: ctx.services.project(root).ledger,
     checks,
     configuredCommands: planChecks(facts, testCommand, undefined, ['decision']),
     allowlist: settings.autoApprove.commands,
@@ -231,7 +230,7 @@ const running = new Map<string, ActiveReview>();
 export async function startReview(ctx: CoreContext, root: string, taskId: string): Promise<Review> {
   const facts = await readPlanFacts(root);
   if (!facts.tasks.some((t) => t.id === taskId)) throw new RpcError('NOT_FOUND', `There is no task ${taskId} in .plumbline/tasks.md.`);
-  const conn = await new SettingsStore(ctx.dataDir, ctx.host.secrets).connection('breaker');
+  const conn = await ctx.services.settings.connection('breaker');
   if (!conn.apiKey) throw new RpcError('UNAVAILABLE', missingKeyMessage('breaker'));
   const review: Review = { id: `rv-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`, taskId, model: conn.model, time: new Date().toISOString(), status: 'running', findings: [], accepted: {} };
   await saveReview(ctx, root, review);
@@ -250,8 +249,9 @@ export async function startReview(ctx: CoreContext, root: string, taskId: string
     } finally {
       running.delete(review.id);
     }
-    await new EvidenceLedger(root, ctx.dataDir)
-      .append({
+    await ctx.services
+      .project(root)
+      .ledger.append({
         subject: { kind: 'task', id: taskId },
         taskId,
         requirementIds: [...new Set(done.findings.flatMap((f) => (f.requirementId ? [f.requirementId] : [])))],
@@ -322,7 +322,7 @@ export async function acceptFinding(ctx: CoreContext, root: string, reviewId: st
   if (existing) return existing;
   const facts = await readPlanFacts(root);
   const origin = facts.tasks.find((t) => t.id === review.taskId);
-  const plan = new PlanService((r, files) => ctx.bus.emit('spec.didChange', { root: r, files }));
+  const plan = ctx.services.plans;
   const taskId = await plan.createTask(
     root,
     {

@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import git from 'isomorphic-git';
 import type { ClaimResult, ClaimVerdict, EvidenceResult, RunFinding, RunVerification } from '../../../shared/contract/verify';
 import { RpcError } from '../../../shared/rpc';
-import { ShadowRepo } from '../checkpoints/shadow-repo';
 import type { CoreContext } from '../core-context';
 import { resolveInsideRoot, toRel } from '../app/project-registry';
 import { calibrationByModel } from './calibration';
@@ -16,7 +15,7 @@ import { resolveTestCommand, type TestCommand } from './test-command';
 import type { VerifiableRun, VerifyRunOptions } from './verifiable-run';
 
 /** What the verifier needs of the core. */
-export type VerifierContext = Pick<CoreContext, 'dataDir' | 'bus'>;
+export type VerifierContext = Pick<CoreContext, 'dataDir' | 'bus' | 'services'>;
 
 /** One file's blob before and after: null = absent. */
 interface FileChange {
@@ -86,7 +85,7 @@ interface Pass {
 
 async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRunOptions): Promise<Pass> {
   const root = run.projectRoot;
-  const ledger = new EvidenceLedger(root, ctx.dataDir);
+  const { ledger, shadow } = ctx.services.project(root);
   const facts = await readPlanFacts(root);
   const testCommand = await resolveTestCommand(root);
   let checkpoint: Map<string, string>;
@@ -96,7 +95,6 @@ async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRun
     throw new RpcError('NOT_FOUND', `The checkpoint ${run.checkpointCommit.slice(0, 10)} of run ${run.runId} is missing from the checkpoint store, so its claims cannot be checked against the tree.`);
   }
   // The current tree through the same snapshot policy as the checkpoint (ignore rules, size limits).
-  const shadow = new ShadowRepo(root, ctx.dataDir);
   const current = new Map<string, string>();
   for (const [path, entry] of await shadow.readSnapshot(await shadow.snapshot(`verification of run ${run.runId}`))) current.set(path, entry.oid);
   const changes = new Map<string, FileChange>();

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fsSync from 'node:fs';
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import git from 'isomorphic-git';
 import type { EvidenceRecord } from '../../../shared/contract/verify';
-import { StatusEngine } from '../git/status-engine';
+import { StatusEngine, type StatusResult } from '../git/status-engine';
 import { appendLine, atomicWrite, readJsonLines } from '../util/atomic-write';
 
 /** Where the ledger lives inside a project. */
@@ -55,21 +55,47 @@ function onlyLedger(root: string, path: string): boolean {
   }
 }
 
+/** What the ledger needs to know of the working tree: a git status (the project's live engine). */
+export type StatusReader = () => Promise<StatusResult>;
+
+/** A tree state and the paths that make it dirty, from one status. */
+export interface TreeFacts {
+  readonly state: TreeState;
+  /** Uncommitted paths (tracked changes and untracked files), the ledger itself left out. */
+  readonly dirtyPaths: readonly string[];
+}
+
+/** The files of an untracked folder (git shows the folder as one entry), project-relative. */
+function filesUnder(root: string, dir: string): string[] {
+  try {
+    return fsSync
+      .readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+      .filter((d) => !d.isDirectory())
+      .map((d) => `${dir}${relative(join(root, dir), join(d.parentPath, d.name)).split(sep).join('/')}`);
+  } catch {
+    return [dir];
+  }
+}
+
+/** Tree facts from one status result. */
+export function treeFactsOf(root: string, status: StatusResult): TreeFacts {
+  const dirtyPaths = status.entries.filter((e) => e.kind !== 'ignored' && !onlyLedger(root, e.path)).flatMap((e) => (e.path.endsWith('/') ? filesUnder(root, e.path) : [e.path]));
+  return { state: { commit: status.headOid, dirty: dirtyPaths.length > 0 }, dirtyPaths };
+}
+
 /**
- * HEAD commit and dirty flag, through the git engine's StatusEngine (fast on big repositories;
- * no git binary needed), falling back to isomorphic-git. Changes to the ledger itself do not count
- * as dirty: appending evidence must not make the next check look dirty. Untracked files count:
- * they can change a check's outcome.
+ * HEAD commit, dirty flag and dirty paths through the git engine's status (the project's live
+ * engine when one is passed — worker thread, watcher cache — else a one-off StatusEngine), falling
+ * back to isomorphic-git for repositories the engine cannot read. Changes to the ledger itself do
+ * not count as dirty: appending evidence must not make the next check look dirty. Untracked files
+ * count: they can change a check's outcome.
  */
-export async function readTreeState(root: string): Promise<TreeState> {
+export async function readTreeFacts(root: string, status?: StatusReader): Promise<TreeFacts> {
   if (fsSync.existsSync(join(root, '.git'))) {
     let engine: StatusEngine | null = null;
     try {
-      engine = new StatusEngine({ dir: root, statWorkers: 0 });
-      const status = await engine.status();
-      if (status.headOid || status.unborn) {
-        return { commit: status.headOid, dirty: status.entries.some((e) => e.kind !== 'ignored' && !onlyLedger(root, e.path)) };
-      }
+      const result = status ? await status() : await (engine = new StatusEngine({ dir: root, statWorkers: 0 })).status();
+      if (result.headOid || result.unborn) return treeFactsOf(root, result);
     } catch {
       // A repository the engine cannot read: try isomorphic-git below, which names fewer problems but copes.
     } finally {
@@ -80,15 +106,21 @@ export async function readTreeState(root: string): Promise<TreeState> {
   try {
     commit = await git.resolveRef({ fs: fsSync, dir: root, ref: 'HEAD' });
   } catch {
-    return { commit: null, dirty: fsSync.existsSync(join(root, '.git')) };
+    const dirty = fsSync.existsSync(join(root, '.git'));
+    return { state: { commit: null, dirty }, dirtyPaths: [] };
   }
   try {
     const matrix = await git.statusMatrix({ fs: fsSync, dir: root, filter: (f) => f !== EVIDENCE_FILE });
-    const dirty = matrix.some(([, head, work, stage]) => !(head === 1 && work === 1 && stage === 1));
-    return { commit, dirty };
+    const dirtyPaths = matrix.filter(([, head, work, stage]) => !(head === 1 && work === 1 && stage === 1)).map(([p]) => p);
+    return { state: { commit, dirty: dirtyPaths.length > 0 }, dirtyPaths };
   } catch {
-    return { commit, dirty: true };
+    return { state: { commit, dirty: true }, dirtyPaths: [] };
   }
+}
+
+/** HEAD commit and dirty flag (see readTreeFacts). */
+export async function readTreeState(root: string, status?: StatusReader): Promise<TreeState> {
+  return (await readTreeFacts(root, status)).state;
 }
 
 /**
@@ -97,12 +129,17 @@ export async function readTreeState(root: string): Promise<TreeState> {
  * Records are never rewritten; a later record with the same `key` supersedes an earlier one.
  */
 export class EvidenceLedger {
-  private cachedState: { at: number; state: TreeState } | null = null;
+  private cached: { at: number; facts: Promise<TreeFacts> } | null = null;
 
+  /**
+   * `status`: the project's live status (its engine in a worker, kept current by the watcher);
+   * `treeState`: a fixed source of tree states instead (tests, exports of another machine's ledger).
+   */
   constructor(
     readonly root: string,
     readonly dataDir: string,
-    private readonly treeState: (root: string) => Promise<TreeState> = readTreeState,
+    private readonly treeState: ((root: string) => Promise<TreeState>) | null = null,
+    private readonly status?: StatusReader,
   ) {}
 
   /** Folder of full outputs for this project. */
@@ -112,15 +149,22 @@ export class EvidenceLedger {
 
   /** Forgets the cached tree state (call after anything that may change the tree). */
   invalidate(): void {
-    this.cachedState = null;
+    this.cached = null;
   }
 
-  /** The tree state, reused for a short batch of appends so one job reads it once. */
+  /** The tree facts, reused for a short batch of appends so one job reads them once. */
+  facts(): Promise<TreeFacts> {
+    if (!this.cached || Date.now() - this.cached.at >= 2000) {
+      const facts = this.treeState ? this.treeState(this.root).then((state) => ({ state, dirtyPaths: [] })) : readTreeFacts(this.root, this.status);
+      this.cached = { at: Date.now(), facts };
+      facts.catch(() => (this.cached = null));
+    }
+    return this.cached.facts;
+  }
+
+  /** The tree state (see facts()). */
   async state(): Promise<TreeState> {
-    if (this.cachedState && Date.now() - this.cachedState.at < 2000) return this.cachedState.state;
-    const state = await this.treeState(this.root);
-    this.cachedState = { at: Date.now(), state };
-    return state;
+    return (await this.facts()).state;
   }
 
   /** Appends one record (full output saved first, so a record never points at a missing file). */

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import git from 'isomorphic-git';
 import type { EvidenceRecord, RunVerification, TaskVerifyState } from '../../../shared/contract/verify';
 import { inScope } from './drift';
-import type { TreeState } from './evidence';
+import { readTreeFacts, type TreeState } from './evidence';
 import { planChecks, type PlanFacts } from './plan-facts';
 import type { TestCommand } from './test-command';
 
@@ -23,16 +23,6 @@ export async function changedBetween(root: string, from: string, to: string): Pr
     },
   });
   return out;
-}
-
-/** Project files with uncommitted changes (what a dirty tree holds). */
-export async function dirtyPaths(root: string): Promise<string[]> {
-  try {
-    const matrix = await git.statusMatrix({ fs, dir: root });
-    return matrix.filter(([, h, w, s]) => !(h === 1 && w === 1 && s === 1)).map(([p]) => p);
-  } catch {
-    return [];
-  }
 }
 
 /** What the agent sessions know of a verified run: the user's review of its diff and the files it wrote. */
@@ -80,11 +70,12 @@ export async function taskStates(
   runs: readonly RunVerification[],
   tree: TreeState,
   runFacts: ReadonlyMap<string, RunFacts> = new Map(),
+  dirtyPaths?: readonly string[],
 ): Promise<TaskVerifyState[]> {
   const latest = new Map<string, EvidenceRecord>();
   for (const r of records) if (r.key) latest.set(r.key, r);
   const changedCache = new Map<string, string[]>();
-  const dirty = tree.dirty ? await dirtyPaths(root) : [];
+  const dirty = !tree.dirty ? [] : (dirtyPaths ?? (await readTreeFacts(root)).dirtyPaths);
   const out: TaskVerifyState[] = [];
   for (const task of facts.tasks) {
     // Runs newest first; a rejected run's diff never landed, so its claims say nothing of the task.

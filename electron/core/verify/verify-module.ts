@@ -7,7 +7,7 @@ import { acceptFinding, answerReviewCheck, cancelReview, cancelReviews, listRevi
 import { calibrationByModel } from './calibration';
 import { runChecks } from './checks-runner';
 import { ruleOnClaim, runClaimNow } from './claim-verifier';
-import { currentRecords, EvidenceLedger, supersededIds } from './evidence';
+import { currentRecords, supersededIds } from './evidence';
 import { planChecks, readPlanFacts } from './plan-facts';
 import { listRuns } from './run-store';
 import { taskRunFacts } from './run-facts';
@@ -38,7 +38,7 @@ type VerifyHandlers = Pick<
 /** The Calibrator's part of the core: evidence, checks, run verification, calibration, reviews. */
 export function createVerifyModule(ctx: CoreContext): DomainModule<VerifyHandlers> {
   const jobs = new Map<string, AbortController>();
-  const ledgerFor = (root: string) => new EvidenceLedger(ctx.projects.require(root), ctx.dataDir);
+  const ledgerFor = (root: string) => ctx.services.project(root).ledger;
 
   const handlers: VerifyHandlers = {
     'verify.evidence': async ({ root, taskId, requirementId, limit }) => {
@@ -108,8 +108,9 @@ export function createVerifyModule(ctx: CoreContext): DomainModule<VerifyHandler
     'verify.calibration': async ({ root }) => ({ groups: calibrationByModel(currentRecords(await ledgerFor(root).readAll())) }),
     'verify.taskStates': async ({ root }) => {
       const ledger = ledgerFor(root);
-      const [facts, testCommand, records, runs, tree] = await Promise.all([readPlanFacts(root), resolveTestCommand(root), ledger.readAll(), listRuns(ctx.dataDir, root), ledger.state()]);
-      return { tasks: await taskStates(root, facts, testCommand, records, runs.map((r) => r.verification), tree, await taskRunFacts(ctx.dataDir, root, runs)) };
+      // The tree comes from the project's live status engine (worker thread, watcher cache).
+      const [facts, testCommand, records, runs, tree] = await Promise.all([readPlanFacts(root), resolveTestCommand(root), ledger.readAll(), listRuns(ctx.dataDir, root), ledger.facts()]);
+      return { tasks: await taskStates(root, facts, testCommand, records, runs.map((r) => r.verification), tree.state, await taskRunFacts(ctx.dataDir, root, runs), tree.dirtyPaths) };
     },
     'verify.review': ({ root, taskId }) => startReview(ctx, ctx.projects.require(root), taskId),
     'verify.reviews': async ({ root, taskId }) => {

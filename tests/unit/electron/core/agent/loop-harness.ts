@@ -9,10 +9,9 @@ import { FileWriter } from '../../../../../electron/core/agent/file-writer';
 import { makeClient } from '../../../../../electron/core/model/model-stream';
 import { RunJournal } from '../../../../../electron/core/checkpoints/run-journal';
 import { ShadowRepo } from '../../../../../electron/core/checkpoints/shadow-repo';
-import type { CoreContext, SecretStore } from '../../../../../electron/core/core-context';
-import { EventBus } from '../../../../../electron/core/events';
-import { ProjectRegistry } from '../../../../../electron/core/app/project-registry';
+import type { CoreContext } from '../../../../../electron/core/core-context';
 import type { MockMessagesApi } from '../../../../helpers/mock-messages-api';
+import { testCoreContext } from '../../../../helpers/core-context';
 
 /** A temp project folder and data folder, removed by cleanup(). */
 export async function tempProject(): Promise<{ root: string; dataDir: string; cleanup: () => Promise<void> }> {
@@ -27,20 +26,7 @@ export async function tempProject(): Promise<{ root: string; dataDir: string; cl
 
 /** A core context for one project (opened in the registry) as the web host builds it; secrets in memory. */
 export function projectContext(project: { root: string; dataDir: string }, secrets: Map<string, string> = new Map()): CoreContext {
-  const projects = new ProjectRegistry();
-  projects.add(project.root);
-  const store: SecretStore = {
-    get: async (n) => secrets.get(n) ?? null,
-    set: async (n, v) => void (v === null ? secrets.delete(n) : secrets.set(n, v)),
-  };
-  return {
-    dataDir: project.dataDir,
-    version: 'test',
-    bus: new EventBus(),
-    projects,
-    resourcesDir: project.dataDir,
-    host: { capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: 'linux' }, browseRoots: [], secrets: store },
-  };
+  return testCoreContext({ dataDir: project.dataDir, roots: [project.root], secrets });
 }
 
 /** Options of runScripted. */

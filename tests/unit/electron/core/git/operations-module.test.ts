@@ -5,11 +5,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName, EventOf } from '../../../../../shared/contract';
 import { dispatch, type Handlers } from '../../../../../shared/rpc';
-import type { CoreContext } from '../../../../../electron/core/core-context';
-import { EventBus } from '../../../../../electron/core/events';
 import { createFilesModule } from '../../../../../electron/core/files/files-module';
 import { createGitModule } from '../../../../../electron/core/git/git-module';
-import { ProjectRegistry } from '../../../../../electron/core/app/project-registry';
+import { testCoreContext } from '../../../../helpers/core-context';
 
 let base: string;
 beforeAll(() => {
@@ -39,13 +37,11 @@ afterEach(async () => {
 
 /** The git and editor modules over a real bus and registry, called through dispatch like a transport does. */
 function core(root: string) {
-  const bus = new EventBus();
-  const projects = new ProjectRegistry();
-  projects.add(root);
-  const ctx = { dataDir: join(base, `data${n++}`), version: 'test', bus, projects, resourcesDir: base } as unknown as CoreContext;
+  const ctx = testCoreContext({ dataDir: join(base, `data${n++}`), roots: [root], resourcesDir: base });
+  const bus = ctx.bus;
   const gitModule = createGitModule(ctx);
   const editor = createFilesModule(ctx);
-  disposers.push(() => gitModule.dispose?.());
+  disposers.push(() => ctx.services.dispose());
   const handlers = { ...gitModule.handlers, ...editor.handlers } as unknown as Handlers;
   let id = 0;
   const call = async (method: string, params: unknown) => {

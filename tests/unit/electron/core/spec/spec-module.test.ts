@@ -4,31 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch, type Handlers } from '../../../../../shared/rpc';
-import type { CoreContext } from '../../../../../electron/core/core-context';
-import { EventBus } from '../../../../../electron/core/events';
-import { ProjectRegistry } from '../../../../../electron/core/app/project-registry';
 import { copyExample } from '../../../../../electron/core/spec/example';
 import { createSpecModule } from '../../../../../electron/core/spec/spec-module';
+import { testCoreContext } from '../../../../helpers/core-context';
 
 let base: string;
 let root: string;
 let module: ReturnType<typeof createSpecModule>;
-const bus = new EventBus();
 const events: Array<{ event: string; payload: unknown }> = [];
 
 beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'plumbline-module-'));
   root = await copyExample(join(process.cwd(), 'resources'), join(base, 'p'));
-  const projects = new ProjectRegistry();
-  projects.add(root);
-  const ctx: CoreContext = {
-    dataDir: base,
-    version: 'test',
-    bus,
-    projects,
-    host: { capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: 'linux' }, browseRoots: [], secrets: { get: async () => null, set: async () => undefined } },
-    resourcesDir: join(process.cwd(), 'resources'),
-  };
+  const ctx = testCoreContext({ dataDir: base, roots: [root], resourcesDir: join(process.cwd(), 'resources') });
+  const bus = ctx.bus;
   bus.subscribe((e) => events.push(e));
   module = createSpecModule(ctx);
 });

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Review } from '../../../../../shared/contract/verify';
 import type { CoreContext } from '../../../../../electron/core/core-context';
-import { EventBus } from '../../../../../electron/core/events';
-import { ProjectRegistry } from '../../../../../electron/core/app/project-registry';
 import { dispatch, type Handlers } from '../../../../../shared/rpc';
 import { acceptFinding, answerReviewCheck, cancelReviews, listReviews, startReview } from '../../../../../electron/core/verify/breaker';
 import { workingTreeLock } from '../../../../../electron/core/verify/tree-lock';
@@ -13,21 +11,10 @@ import { createVerifyModule } from '../../../../../electron/core/verify/verify-m
 import { EvidenceLedger } from '../../../../../electron/core/verify/evidence';
 import { startMockMessagesApi, streamReply, type MockMessagesApi, type MockResponse, type RecordedRequest } from '../../../../helpers/mock-messages-api';
 import { makeRepo, makeTempDir } from '../../../../helpers/temp-repo';
+import { testCoreContext } from '../../../../helpers/core-context';
 
 function makeCtx(dataDir: string): CoreContext {
-  const secrets = new Map<string, string | null>();
-  return {
-    dataDir,
-    version: 'test',
-    bus: new EventBus(),
-    projects: new ProjectRegistry(),
-    resourcesDir: '',
-    host: {
-      capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: 'linux' },
-      browseRoots: [],
-      secrets: { get: async (n) => secrets.get(n) ?? null, set: async (n, v) => void secrets.set(n, v) },
-    },
-  };
+  return testCoreContext({ dataDir, env: process.env });
 }
 
 /** Resolves when a review reaches a final state. */
@@ -111,6 +98,7 @@ describe('breaker review', () => {
       '.plumbline/tasks.md': '# Tasks\n\n## T-1: Request log\n\n- Serves: SEC-1\n- Scope: src/log.js\n- Status: in review\n',
     });
     const ctx = makeCtx(makeTempDir('plumbline-data-'));
+    ctx.projects.add(root);
     api.enqueue(
       streamReply([{ type: 'tool_use', name: 'read_file', input: { path: 'src/log.js' } }]),
       streamReply([{ type: 'tool_use', name: 'report_findings', input: { findings: [{ severity: 'high', requirementId: 'SEC-1', title: 'The key is logged', evidence: 'src/log.js: console.log(key)', suggestedFix: 'Log a hash of the key.' }] } }]),
@@ -149,6 +137,7 @@ describe('breaker review', () => {
   it('runs a named check at once through the checks runner; the result is evidence and the finding cites it', async () => {
     const root = makeRepo(CHECKED_REPO);
     const ctx = makeCtx(makeTempDir('plumbline-data-'));
+    ctx.projects.add(root);
     api.enqueue(streamReply([{ type: 'tool_use', name: 'run_check', input: { check: 'AC-1' } }]));
     api.respondWith((req) => {
       const cited = /Evidence (\S+):/.exec(toolResults(req).join('\n'))?.[1] ?? 'none';
@@ -182,6 +171,7 @@ describe('breaker review', () => {
   it('asks before any other command: approved runs as evidence, denied never runs, allowlisted runs at once', async () => {
     const root = makeRepo(CHECKED_REPO);
     const ctx = makeCtx(makeTempDir('plumbline-data-'));
+    ctx.projects.add(root);
     answerChecks(ctx, root, { c1: true, c2: false });
     api.enqueue(
       streamReply([
@@ -217,6 +207,7 @@ describe('breaker review', () => {
   it('stops a review that waits for an approval: the check is denied and never runs', async () => {
     const root = makeRepo(CHECKED_REPO);
     const ctx = makeCtx(makeTempDir('plumbline-data-'));
+    ctx.projects.add(root);
     ctx.bus.subscribe((e) => {
       const review = (e.payload as { review?: Review }).review;
       if (e.event === 'verify.didReview' && review?.checks?.[0]?.status === 'waiting') cancelReviews();
@@ -233,6 +224,7 @@ describe('breaker review', () => {
   it('verify.cancelReview stops a review waiting for an approval: the check is denied, never runs, no findings', async () => {
     const root = makeRepo(CHECKED_REPO);
     const ctx = makeCtx(makeTempDir('plumbline-data-'));
+    ctx.projects.add(root);
     const call = verifyCalls(ctx, root);
     let cancelled: Promise<unknown> | null = null;
     ctx.bus.subscribe((e) => {
@@ -259,6 +251,7 @@ describe('breaker review', () => {
   it('verify.cancelReview aborts the model stream: the review ends cancelled without findings or a next turn', async () => {
     const root = makeRepo(CHECKED_REPO);
     const ctx = makeCtx(makeTempDir('plumbline-data-'));
+    ctx.projects.add(root);
     const call = verifyCalls(ctx, root);
     let reviewId = '';
     let cancelled: Promise<unknown> | null = null;
@@ -302,6 +295,7 @@ describe('breaker review', () => {
   it('a review check waits while a Verify job holds the working tree, and Verify refuses while a review check runs', async () => {
     const root = makeRepo(CHECKED_REPO);
     const ctx = makeCtx(makeTempDir('plumbline-data-'));
+    ctx.projects.add(root);
     const call = verifyCalls(ctx, root);
     const states = firstCheckStates(ctx);
     // A Verify job of the project holds the tree.

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Claim } from '../../../../../shared/contract/verify';
 import { ShadowRepo } from '../../../../../electron/core/checkpoints/shadow-repo';
-import { EventBus } from '../../../../../electron/core/events';
 import { calibrationByModel } from '../../../../../electron/core/verify/calibration';
 import { ruleOnClaim, runClaimNow, verifyRun } from '../../../../../electron/core/verify/claim-verifier';
 import { currentRecords, EvidenceLedger } from '../../../../../electron/core/verify/evidence';
 import type { VerifiableRun } from '../../../../../electron/core/verify/verifiable-run';
 import { makeRepo, makeTempDir, writeFiles } from '../../../../helpers/temp-repo';
+import { testCoreContext } from '../../../../helpers/core-context';
+import type { CoreContext } from '../../../../../electron/core/core-context';
 
 const TEST_CMD = 'node --test test/';
 
@@ -49,13 +50,13 @@ const claim = (c: Partial<Claim> & Pick<Claim, 'kind'>): Claim => ({ statement: 
 describe('verifyRun', () => {
   let root: string;
   let dataDir: string;
-  let ctx: { dataDir: string; bus: EventBus };
+  let ctx: CoreContext;
   let checkpoint: string;
 
   beforeEach(async () => {
     root = makeProject();
     dataDir = makeTempDir('plumbline-data-');
-    ctx = { dataDir, bus: new EventBus() };
+    ctx = testCoreContext({ dataDir, roots: [root] });
     checkpoint = await new ShadowRepo(root, dataDir).snapshot('before run');
   });
 

@@ -3,21 +3,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dispatch, type Handlers } from '../../../../../shared/rpc';
 import type { EventOf } from '../../../../../shared/contract';
-import type { CoreContext } from '../../../../../electron/core/core-context';
-import { EventBus } from '../../../../../electron/core/events';
-import { ProjectRegistry } from '../../../../../electron/core/app/project-registry';
 import { createVerifyModule } from '../../../../../electron/core/verify/verify-module';
 import { makeRepo, makeTempDir } from '../../../../helpers/temp-repo';
+import { testCoreContext } from '../../../../helpers/core-context';
 
 function setup(acCommand: string) {
   const root = makeRepo({
     '.plumbline/spec.md': `# S\n\n## Acceptance checks\n\n- AC-1: prints \`${acCommand}\`\n`,
     '.plumbline/tasks.md': '# Tasks\n\n## T-1: A\n\n- Checks: AC-1\n',
   });
-  const bus = new EventBus();
-  const projects = new ProjectRegistry();
-  projects.add(root);
-  const ctx = { dataDir: makeTempDir('plumbline-data-'), version: 't', bus, projects, resourcesDir: '', host: {} } as unknown as CoreContext;
+  const ctx = testCoreContext({ dataDir: makeTempDir('plumbline-data-'), roots: [root] });
+  const bus = ctx.bus;
   const handlers = createVerifyModule(ctx).handlers as unknown as Handlers;
   const call = async (method: string, params: unknown) => {
     const res = await dispatch(handlers, { id: 1, method, params }, { connectionId: 't' }, { validateResponses: true });
