@@ -59,8 +59,6 @@ export class ShadowRepo {
   private store: ObjectStore | null = null;
   /** The last checkpoint this instance took, to find what the next one replaces without reading it back. */
   private last: { readonly commit: string; readonly files: ReadonlyMap<string, SnapshotEntry> } | null = null;
-  /** The tree native git wrote for the last scan's files (see native-checkpoint.ts). */
-  private nativeTree: { readonly files: ReadonlyMap<string, SnapshotEntry>; readonly tree: string } | null = null;
   private get cacheFile(): string {
     return join(this.gitdir, 'plumbline-stat-cache.json');
   }
@@ -117,9 +115,7 @@ export class ShadowRepo {
     // With native git installed, git stages the work tree into the shadow's own index (see native-checkpoint.ts).
     const native = findNativeGit().git;
     if (native) {
-      const { files, tree } = await nativeCheckpointScan(native, this.gitdir, this.root, { userIsRepo: layoutOf(this.root).isRepo, seedIndex: seedableIndexFile(this.root), sizeLimit: SIZE_LIMIT, binaryLimit: BINARY_LIMIT });
-      this.nativeTree = { files, tree };
-      return files;
+      return nativeCheckpointScan(native, this.gitdir, this.root, { userIsRepo: layoutOf(this.root).isRepo, seedIndex: seedableIndexFile(this.root), sizeLimit: SIZE_LIMIT, binaryLimit: BINARY_LIMIT });
     }
     const seed = loadIndexSeed(this.root);
     const layout = seed?.layout ?? layoutOf(this.root).layout;
@@ -214,7 +210,7 @@ export class ShadowRepo {
   /** Takes a checkpoint: a commit of the current working tree; returns its id. */
   async snapshot(reason: string): Promise<string> {
     const files = await this.scan();
-    const tree = this.nativeTree?.files === files ? this.nativeTree.tree : await this.writeTree(files);
+    const tree = await this.writeTree(files);
     const now = Math.floor(Date.now() / 1000);
     const who = { name: 'Plumbline checkpoint', email: 'checkpoint@plumbline.invalid', timestamp: now, timezoneOffset: 0 };
     let parent: string[];

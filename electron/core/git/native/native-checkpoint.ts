@@ -36,15 +36,16 @@ function looksBinaryFile(abs: string): boolean {
 /**
  * Stages the work tree into the shadow's index and returns path → blob. `userIsRepo`: the project is a git
  * repository, whose tracked-but-ignored files are added too; `seedIndex`: the user's index file when a copy
- * of it may start the shadow's index (see index-seed.ts); the limits: the snapshot size policy. Also returns
- * the snapshot's tree, written by `git write-tree` from the shadow's index.
+ * of it may start the shadow's index (see index-seed.ts); the limits: the snapshot size policy. The
+ * snapshot's trees are written by the shadow repository itself, into its own object store, where the
+ * checkpoint readers (which do not follow alternates) find them.
  */
 export async function nativeCheckpointScan(
   git: NativeGit,
   shadowGitdir: string,
   root: string,
   options: { readonly userIsRepo: boolean; readonly seedIndex: string | null; readonly sizeLimit: number; readonly binaryLimit: number },
-): Promise<{ files: Map<string, CheckpointFile>; tree: string }> {
+): Promise<Map<string, CheckpointFile>> {
   const { userIsRepo, seedIndex } = options;
   const limits = options;
   mkdirSync(join(shadowGitdir, 'info'), { recursive: true });
@@ -79,23 +80,10 @@ export async function nativeCheckpointScan(
   }
   const index = readIndex(shadowGitdir);
   const files = new Map<string, CheckpointFile>();
-  const leftOut: string[] = [];
   for (const e of index?.entries ?? []) {
     const regular = e.stage === 0 && (e.mode === 0o100644 || e.mode === 0o100755);
-    if (!regular || e.size > limits.sizeLimit || (e.size > limits.binaryLimit && looksBinaryFile(join(root, e.path)))) {
-      leftOut.push(e.path);
-      continue;
-    }
+    if (!regular || e.size > limits.sizeLimit || (e.size > limits.binaryLimit && looksBinaryFile(join(root, e.path)))) continue;
     files.set(e.path, { oid: e.oid, mode: e.mode === 0o100755 ? '100755' : '100644' });
   }
-  // The index then holds exactly the snapshot's files, so git writes the snapshot's tree.
-  if (leftOut.length) {
-    await runGit(git, [...shadow, 'rm', '--cached', '-q', '-r', '--ignore-unmatch', '--pathspec-from-file=-', '--pathspec-file-nul'], {
-      cwd: root,
-      input: Buffer.from(leftOut.map((p) => `${p}\0`).join('')),
-      what: 'take a checkpoint',
-    });
-  }
-  const tree = (await runGit(git, [...shadow, 'write-tree'], { cwd: root, what: 'take a checkpoint' })).stdout.toString('utf8').trim();
-  return { files, tree };
+  return files;
 }
