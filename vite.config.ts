@@ -1,11 +1,17 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { contentSecurityPolicy, WEB_HOST_CONNECT_SRC } from './shared/content-security.ts';
+
+/** Writes the shared Content Security Policy into index.html (both hosts also send it as a header). */
+function cspMeta(): Plugin {
+  return { name: 'plumbline-csp', transformIndexHtml: (html) => html.replace('%PLUMBLINE_CSP%', contentSecurityPolicy(WEB_HOST_CONNECT_SRC, { meta: true })) };
+}
 
 /** The renderer is one static build served by both hosts (relative base so file:// and app:// work too). */
 export default defineConfig({
   root: 'renderer',
   base: './',
-  plugins: [react()],
+  plugins: [react(), cspMeta()],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

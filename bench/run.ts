@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { ensureBigRepo } from './big-repo';
 import { agentCases } from './cases/agent-cases';
 import { agentCheckpointCases } from './cases/agent-checkpoint';
+import { importCases } from './cases/import-cases';
 import { uiCases } from './cases/ui-cases';
 import { gitCases } from './git-cases';
 import { type BenchCase, formatTable, runCases } from './harness';
@@ -43,7 +44,7 @@ function tempRepo(files: Record<string, string>): string {
 }
 
 /** Every case of the suite; other areas add theirs here. */
-const cases: BenchCase[] = [...gitCases({ coldScript, tempRepo }), ...agentCases(), ...agentCheckpointCases(), ...uiCases({ projectRoot })];
+const cases: BenchCase[] = [...gitCases({ coldScript, tempRepo }), ...agentCases(), ...agentCheckpointCases(), ...importCases(), ...uiCases({ projectRoot })];
 
 const selected = only ? cases.filter((c) => c.name.includes(only)) : cases;
 const rows = await runCases(selected, {

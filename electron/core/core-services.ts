@@ -17,6 +17,7 @@ import type { SecretStore } from './core-context';
 import { SettingsStore } from './model/settings-store';
 import { TranscriptStore } from './model/transcript-store';
 import type { ProjectRegistry } from './app/project-registry';
+import { PlanEchoFilter } from './spec/plan-echo';
 import { PlanService } from './spec/plan-service';
 import { EvidenceLedger } from './verify/evidence';
 
@@ -43,13 +44,18 @@ export interface CoreServicesConfig {
 /** The core's services (see the module comment). */
 export class CoreServices {
   readonly plans: PlanService;
+  /** Drops the plan watcher's echo of a write the plan writer already announced. */
+  readonly planEcho = new PlanEchoFilter();
   readonly settings: SettingsStore;
   readonly transcripts: TranscriptStore;
   readonly repos: RepoServices;
   private readonly perProject = new Map<string, ProjectServices>();
 
   constructor(private readonly config: CoreServicesConfig) {
-    this.plans = new PlanService((root, files) => config.bus.emit('spec.didChange', { root, files }));
+    this.plans = new PlanService((root, files) => {
+      config.bus.emit('spec.didChange', { root, files });
+      this.planEcho.remember(root, files);
+    });
     this.settings = new SettingsStore(config.dataDir, config.secrets, config.env ?? process.env);
     this.transcripts = new TranscriptStore(config.dataDir);
     this.repos = new RepoServices(config.bus, config.statusWorkerPath);
@@ -76,6 +82,7 @@ export class CoreServices {
   /** Drops a project's services (closed, or git initialised so its engine must be rebuilt). */
   async release(root: string): Promise<void> {
     this.perProject.delete(root);
+    this.planEcho.forget(root);
     await this.repos.release(root);
   }
 

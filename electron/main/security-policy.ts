@@ -3,6 +3,7 @@
  * the origin the renderer is served from, the Content Security Policy, and which IPC senders,
  * navigations and external links are allowed.
  */
+import { contentSecurityPolicy } from '../../shared/content-security';
 
 /** The privileged custom scheme the renderer is served from (standard + secure, so `'self'` works). */
 export const APP_SCHEME = 'app';
@@ -11,25 +12,8 @@ export const APP_HOST = 'plumbline';
 /** The renderer's entry page. */
 export const APP_ENTRY_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
-/**
- * The Content Security Policy sent with every app:// response. Monaco injects style elements
- * (hence inline styles) and starts its workers from our own origin; nothing may load from elsewhere.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "media-src 'none'",
-  "object-src 'none'",
-  "frame-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The Content Security Policy sent with every app:// response (the shared policy; the page talks over IPC). */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 /** Parses a URL, or null when it is not one. */
 function parseUrl(url: string): URL | null {

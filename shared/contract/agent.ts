@@ -146,6 +146,18 @@ export const draftTask = z.object({
 });
 export type DraftTask = z.infer<typeof draftTask>;
 
+/** A task as a thinker submits it: title and the requirements it serves asked for, the rest optional. */
+export const submittedTask = draftTask.partial({ description: true, scope: true, checks: true, dependsOn: true });
+
+/** What a thinker's submission is parsed with: lenient (a missing list is empty), filled to a DraftTask. */
+export const lenientDraftTask = submittedTask.partial({ requirements: true });
+
+/** The JSON schema of a submitted task for a tool's `input_schema`, derived from the zod schema. */
+export function submittedTaskJsonSchema(): { [key: string]: unknown } {
+  const { $schema: _drop, ...schema } = z.toJSONSchema(submittedTask, { io: 'input' });
+  return schema;
+}
+
 /** A building run of a task that failed its checks, as the thinker and the user see it. */
 export const failedRun = z.object({
   runId: z.string(),

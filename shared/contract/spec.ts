@@ -172,10 +172,24 @@ export const importSource = z.object({
   label: z.string(),
   /** Files that would be read. */
   files: z.array(z.string()),
-  /** True when everything it holds is already in Plumbline's files. */
+  /** True when everything it holds is already in Plumbline's files, or the user declined it. */
   imported: z.boolean(),
+  /** True when it was imported before and its files changed since (a re-import shows what changed). */
+  changed: z.boolean().default(false),
 });
 export type ImportSource = z.infer<typeof importSource>;
+
+/** One upstream change a re-import would apply; `key` is the provenance (`file#ID`). */
+export const importChange = z.object({
+  key: z.string(),
+  change: z.enum(['new', 'changed', 'removed']),
+  kind: z.enum(['item', 'task', 'decision']),
+  /** The ID it has in Plumbline (null for a new one). */
+  id: z.string().nullable(),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+});
+export type ImportChange = z.infer<typeof importChange>;
 
 /** A project-memory file shown read-only (AGENTS.md, CLAUDE.md). */
 export const memoryFile = z.object({ path: z.string(), content: z.string() });
@@ -311,10 +325,27 @@ export const specMethods = {
   /** Restores the tasks file to a previous content (undo). */
   'tasks.saveRaw': method(z.object({ root: projectRoot, content: z.string().max(5_000_000) }), planSnapshot),
   /** Imports from another spec tool into Plumbline's files; originals are never modified. */
+  /**
+   * One import at a time per project: a request with the running import's `importId` joins it (or gets
+   * a finished one's answer), another while one runs is refused with CONFLICT. Progress arrives as
+   * `import.didProgress`.
+   */
   'import.run': method(
-    z.object({ root: projectRoot, paths: z.array(z.string()).min(1).max(50) }),
+    z.object({
+      root: projectRoot,
+      paths: z.array(z.string()).min(1).max(50),
+      importId: z.string().min(1).max(100).optional(),
+      /** Re-import: apply only these changes (keys from `import.preview`); absent imports everything new. */
+      accept: z.array(z.string()).max(100_000).optional(),
+    }),
     withSnapshot({ summary: z.array(z.string()) }),
   ),
+  /** What a re-import would change: items, tasks and decisions new upstream, changed, or removed. */
+  'import.preview': method(z.object({ root: projectRoot, paths: z.array(z.string()).min(1).max(50) }), z.object({ changes: z.array(importChange) })),
+  /** Cancels a running import before it writes anything; `cancelled` is false when that import is not running. */
+  'import.cancel': method(z.object({ root: projectRoot, importId: z.string().min(1).max(100) }), z.object({ cancelled: z.boolean() })),
+  /** Remembers that the user declined importing these sources (in `.plumbline/imports.json`), so the offer goes away. */
+  'import.decline': method(z.object({ root: projectRoot, paths: z.array(z.string()).min(1).max(50) }), planSnapshot),
   /** Renders the spec and decision log as one Markdown, HTML or PDF document (bytes as base64). */
   'export.render': method(
     z.object({ root: projectRoot, format: z.enum(['md', 'html', 'pdf']), withTasks: z.boolean().default(false), withEvidence: z.boolean().default(false) }),
@@ -325,4 +356,6 @@ export const specMethods = {
 export const specEvents = {
   /** Plumbline's planning files changed (written by the app or edited on disk). */
   'spec.didChange': z.object({ root: z.string(), files: z.array(z.string()) }),
+  /** A running import's progress: steps done of the total known so far, and the spec items, tasks and decisions read so far. */
+  'import.didProgress': z.object({ root: z.string(), importId: z.string(), done: z.number().int(), total: z.number().int(), items: z.number().int() }),
 } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { draftTask, type DraftTask, type FailedRun, type ReplanDraft } from '../../../shared/contract';
+import { lenientDraftTask, submittedTaskJsonSchema, type DraftTask, type FailedRun, type ReplanDraft } from '../../../shared/contract';
 import type { TaskItem } from '../../../shared/contract/spec';
 import { RpcError } from '../../../shared/rpc';
 import type { PlanService } from '../spec/plan-service';
@@ -9,7 +9,7 @@ import type { AgentService } from './agent-service';
 import { handbackState } from './handback';
 import { THINKER_SYSTEM } from '../model/prompts';
 
-const looseTask = draftTask.partial({ description: true, scope: true, checks: true, dependsOn: true, requirements: true });
+const looseTask = lenientDraftTask;
 const replanInput = z.object({
   diagnosis: z.string().min(1),
   choice: z.enum(['revise', 'split']),
@@ -21,18 +21,7 @@ function fill(t: z.infer<typeof looseTask>): DraftTask {
   return { title: t.title, description: t.description ?? '', requirements: t.requirements ?? [], scope: t.scope ?? [], checks: t.checks ?? [], dependsOn: t.dependsOn ?? [] };
 }
 
-const taskSchema = {
-  type: 'object',
-  properties: {
-    title: { type: 'string' },
-    description: { type: 'string' },
-    requirements: { type: 'array', items: { type: 'string' } },
-    scope: { type: 'array', items: { type: 'string' } },
-    checks: { type: 'array', items: { type: 'string' } },
-    dependsOn: { type: 'array', items: { type: 'string' } },
-  },
-  required: ['title', 'requirements'],
-};
+const taskSchema = submittedTaskJsonSchema();
 
 /** The thinker's structured answer for a handed-back task. */
 export const replanTool = {

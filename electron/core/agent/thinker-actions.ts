@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { draftTask, type DraftTask } from '../../../shared/contract';
+import { lenientDraftTask, submittedTaskJsonSchema, type DraftTask } from '../../../shared/contract';
 import type { LoopTool } from './agent-loop';
 import type { AgentService } from './agent-service';
 import { makeClient } from '../model/model-stream';
@@ -54,7 +54,7 @@ export async function critiqueSpec(service: AgentService, root: string): Promise
   return { runId, ...value };
 }
 
-const breakdownInput = z.object({ tasks: z.array(draftTask.partial({ description: true, scope: true, checks: true, dependsOn: true, requirements: true })).min(1) });
+const breakdownInput = z.object({ tasks: z.array(lenientDraftTask).min(1) });
 
 const breakdownTool = {
   name: 'submit_tasks',
@@ -66,18 +66,7 @@ const breakdownTool = {
       properties: {
         tasks: {
           type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              title: { type: 'string' },
-              description: { type: 'string' },
-              requirements: { type: 'array', items: { type: 'string' } },
-              scope: { type: 'array', items: { type: 'string' } },
-              checks: { type: 'array', items: { type: 'string' } },
-              dependsOn: { type: 'array', items: { type: 'string' } },
-            },
-            required: ['title', 'requirements'],
-          },
+          items: submittedTaskJsonSchema(),
         },
       },
       required: ['tasks'],

@@ -58,7 +58,7 @@ export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, G
   };
 
   const allPaths = async (root: string, which: 'unstaged' | 'staged') => {
-    const view = toChangesView(await open(root).status());
+    const view = toChangesView(await open(root).freshStatus());
     return which === 'staged' ? view.staged.map((c) => c.path) : [...view.unstaged.map((c) => c.path), ...view.untracked];
   };
 
@@ -149,7 +149,7 @@ export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, G
       const configured = await readAuthor(svc.root);
       const who = author ? { ...author, typed: true } : configured.name && configured.email ? { name: configured.name, email: configured.email, typed: false } : null;
       if (!who) throw new RpcError('INVALID_REQUEST', 'No author is set. Enter your name and email (they can be saved to this repository).');
-      const oid = await svc.write([], true, async () => guard('commit', async () => backend.commit(svc.root, await svc.status(), { message, amend, author: who })));
+      const oid = await svc.write([], true, async () => guard('commit', async () => backend.commit(svc.root, await svc.freshStatus(), { message, amend, author: who })));
       await svc.emitProjectInfo();
       return { oid };
     },
@@ -173,7 +173,7 @@ export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, G
 
     'git.switchBranch': async ({ root, name }) => {
       const svc = open(root);
-      await svc.write([], true, async () => guard('switch branch', async () => backend.switchBranch(svc.root, name, await svc.status())));
+      await svc.write([], true, async () => guard('switch branch', async () => backend.switchBranch(svc.root, name, await svc.freshStatus())));
       return svc.emitProjectInfo();
     },
 

@@ -10,10 +10,25 @@ import { watchRepository } from './watcher';
 /** What RepoService needs of a status engine: the engine itself, or its worker-thread client. */
 export type StatusSource = Pick<StatusEngine, 'status' | 'notifyChanged' | 'invalidateAll' | 'dispose'>;
 
-/** The live git services of one opened repository: its status engine and its file watcher. */
+/** The temp files of Plumbline's own atomic writes (`.name.<12 hex>.tmp`): never a change of their own. */
+const OWN_TEMP_FILE = /(^|\/)\.[^/]+\.[0-9a-f]{12}\.tmp$/;
+
+/** A status in a form that compares equal exactly when the Changes view would show the same thing. */
+function statusSignature(s: StatusResult): string {
+  return JSON.stringify([s.headOid, s.branch, s.detached, s.unborn, s.entries]);
+}
+
+/**
+ * The live git services of one opened repository: its status engine and its file watcher.
+ * Each change is announced once: a write of ours announces itself when it is done, and the
+ * watcher's report of the same write (the index file changed) is dropped when the status it leads
+ * to is the one already announced. Our own atomic-write temp files are never reported.
+ */
 export class RepoService {
   private watcher: { close(): Promise<void> } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The status last announced after a write of ours (to recognise the watcher's echo of it). */
+  private announced: string | null = null;
 
   constructor(
     readonly root: string,
@@ -25,23 +40,46 @@ export class RepoService {
   startWatching(): void {
     if (this.watcher) return;
     try {
-      this.watcher = watchRepository(this.root, ({ paths, git }) => {
-        if (git) this.engine.invalidateAll();
-        else this.engine.notifyChanged(paths);
-        this.bus.emit('repo.didChange', { root: this.root, paths: [...paths], git });
-        // HEAD or refs moved outside the app (a terminal `git checkout`): the header must follow.
-        if (git) void this.emitProjectInfo();
-      });
+      this.watcher = watchRepository(this.root, (change) => void this.onWatched(change.paths.filter((p) => !OWN_TEMP_FILE.test(p)), change.git));
     } catch {
       // Without a watcher the engine cannot trust its cache: every status re-scans.
       this.watcher = null;
     }
   }
 
+  /** A batch from the watcher: announced unless it is only the echo of a write already announced. */
+  private async onWatched(paths: readonly string[], git: boolean): Promise<void> {
+    if (paths.length === 0 && !git) return;
+    if (git) this.engine.invalidateAll();
+    else this.engine.notifyChanged(paths);
+    if (paths.length === 0 && this.announced !== null) {
+      // Only git's own files changed: an echo of our write when the status is the one announced.
+      try {
+        const now = statusSignature(await this.engine.status());
+        if (now === this.announced) return;
+      } catch {
+        // Unreadable for the moment: announce, and let the reader say what is wrong.
+      }
+    }
+    this.announced = null;
+    this.bus.emit('repo.didChange', { root: this.root, paths: [...paths], git });
+    // HEAD or refs moved outside the app (a terminal `git checkout`): the header must follow.
+    if (git) void this.emitProjectInfo();
+  }
+
   /** The current status (cached by the engine, re-scanned when nothing watches). */
   async status(signal?: AbortSignal): Promise<StatusResult> {
     if (!this.watcher) this.engine.invalidateAll();
     return this.engine.status({ signal });
+  }
+
+  /**
+   * The status from a full re-check, not the watcher-fed cache: what a write decides from (stage all,
+   * commit, switch) must include a change made a moment ago that the watcher has not reported yet.
+   */
+  async freshStatus(): Promise<StatusResult> {
+    this.engine.invalidateAll();
+    return this.engine.status();
   }
 
   /**
@@ -55,6 +93,9 @@ export class RepoService {
       return await run;
     } finally {
       this.engine.invalidateAll();
+      // The status after the write is computed now (readers get it from the engine's cache), so the
+      // watcher's report of this same write can be recognised and dropped.
+      this.announced = this.watcher ? await this.engine.status().then(statusSignature, () => null) : null;
       this.bus.emit('repo.didChange', { root: this.root, paths: [...paths], git: gitChanged });
     }
   }

@@ -1,13 +1,21 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { ImportSource } from '../../../shared/contract/spec';
+import type { ImportChange, ImportSource } from '../../../shared/contract/spec';
 import { RpcError } from '../../../shared/rpc';
-import { readTextDoc } from '../spec/text-file';
-import { DECISIONS_DIR, SPEC_PATH, TASKS_PATH } from '../spec/plan-files';
+import { slugify } from '../spec/decisions-doc';
+import { DECISIONS_DIR, listSpecFiles, PLAN_DIR, raiseIdMarks, readIdMarks, SPEC_PATH, SPECS_DIR, TASKS_PATH } from '../spec/plan-files';
+import { projectName, readDecisions } from '../spec/plan-reader';
+import { readTextDoc, writeTextDoc } from '../spec/text-file';
 import { importAdrFile } from './adr';
-import { EMPTY_PLAN, type ImportPlan } from './import-plan';
+import { buildImport, type PlanFile, type PlanState } from './import-apply';
+import { applyAccepted, diffImport } from './import-diff';
+import { emptyPlan, mergePlans, type ImportPlan, type ImportTarget } from './import-plan';
 import { importKiroDesign, importKiroRequirements, importKiroSteering, importKiroTasks } from './kiro';
-import { importConstitution, importSpecKitPlan, importSpecKitSpec, importSpecKitTasks } from './spec-kit';
+import { yieldToLoop } from './markdown-blocks';
+import { importConstitution, importSpecKitPlan, importSpecKitSpec, importSpecKitTasks, specKitTitle } from './spec-kit';
+
+/** Where the user's import decisions (imported, declined) are remembered. */
+export const IMPORTS_PATH = `${PLAN_DIR}/imports.json`;
 
 /** Folders where ADRs conventionally live. */
 export const ADR_DIRS: readonly string[] = ['docs/adr', 'docs/decisions', 'doc/adr', 'doc/decisions', 'docs/architecture/decisions', 'adr'];
@@ -31,6 +39,7 @@ async function exists(abs: string): Promise<boolean> {
 
 async function planText(root: string): Promise<string> {
   const parts = [(await readTextDoc(join(root, SPEC_PATH))).text, (await readTextDoc(join(root, TASKS_PATH))).text];
+  for (const rel of (await listSpecFiles(root)).slice(1)) parts.push((await readTextDoc(join(root, rel))).text);
   for (const name of await listDir(join(root, DECISIONS_DIR))) {
     if (name.endsWith('.md')) parts.push((await readTextDoc(join(root, DECISIONS_DIR, name))).text);
   }
@@ -39,7 +48,7 @@ async function planText(root: string): Promise<string> {
 
 /** Finds spec-kit features, Kiro specs and steering, and ADR folders in a project (reads names only, plus Plumbline's own files). */
 export async function detectImports(root: string): Promise<ImportSource[]> {
-  const found: Array<Omit<ImportSource, 'imported'>> = [];
+  const found: Array<Omit<ImportSource, 'imported' | 'changed'>> = [];
   for (const dir of await listDir(join(root, 'specs'))) {
     if (!/^\d+[-_].+\/$/.test(dir)) continue;
     const base = `specs/${dir.slice(0, -1)}`;
@@ -63,38 +72,195 @@ export async function detectImports(root: string): Promise<ImportSource[]> {
   }
   if (!found.length) return [];
   const plan = await planText(root);
-  return found.map((s) => ({ ...s, imported: s.files.every((f) => plan.includes(`from: ${f}`) || plan.includes(`from: "${f}`) || plan.includes(`<!-- from: ${f}#`)) }));
+  const record = await readImportRecord(root);
+  const out: ImportSource[] = [];
+  for (const s of found) {
+    const r = record.sources[s.path];
+    // Imported before, and the source's files differ from the ones imported: offer the changes.
+    let changed = false;
+    if (r?.decision === 'imported') {
+      const now = Object.keys(r.files).sort().join('\n') !== [...s.files].sort().join('\n');
+      changed = now;
+      if (!changed) for (const f of s.files) if ((await readTextDoc(join(root, f))).hash !== r.files[f]) changed = true;
+    }
+    const present = s.files.every((f) => plan.includes(`from: ${f}`) || plan.includes(`from: "${f}`) || plan.includes(`<!-- from: ${f}#`));
+    out.push({ ...s, imported: !changed && (r !== undefined || present), changed });
+  }
+  return out;
 }
 
-function merge(a: ImportPlan, b: ImportPlan): ImportPlan {
-  return { items: [...a.items, ...b.items], prose: [...a.prose, ...b.prose], tasks: [...a.tasks, ...b.tasks], decisions: [...a.decisions, ...b.decisions] };
+/** Reads one source file into a plan (originals are only read). */
+function parseFile(kind: ImportSource['kind'], file: string, text: string): ImportPlan {
+  const name = file.split('/').at(-1) ?? '';
+  if (kind === 'spec-kit') {
+    if (name === 'spec.md') return importSpecKitSpec(text, file);
+    if (name === 'plan.md') return importSpecKitPlan(text, file);
+    if (name === 'tasks.md') return importSpecKitTasks(text, file);
+    if (name === 'constitution.md') return importConstitution(text, file);
+    return emptyPlan();
+  }
+  if (kind === 'kiro') {
+    if (file.startsWith('.kiro/steering/')) return importKiroSteering(text, file);
+    if (name === 'requirements.md') return importKiroRequirements(text, file);
+    if (name === 'design.md') return importKiroDesign(text, file);
+    if (name === 'tasks.md') return importKiroTasks(text, file);
+    return emptyPlan();
+  }
+  const n = /^(\d+)/.exec(name);
+  return { ...emptyPlan(), decisions: [importAdrFile(text, file, n ? Number(n[1]) : null)] };
 }
 
-/** Reads one detected source into an import plan (originals are only read). */
-export async function readSource(root: string, source: ImportSource): Promise<ImportPlan> {
-  let plan = EMPTY_PLAN;
-  // Requirements before tasks so task references resolve.
+/** Where a source's spec items go: a spec-kit feature or Kiro spec gets a spec of its own; the rest go to the main spec. */
+function targetOf(source: ImportSource, texts: ReadonlyMap<string, string>): ImportTarget | null {
+  const name = source.path.split('/').at(-1) ?? source.path;
+  if (source.kind === 'spec-kit' && source.path.startsWith('specs/')) {
+    const spec = texts.get(`${source.path}/spec.md`) ?? '';
+    return { file: `${SPECS_DIR}/${slugify(name)}.md`, title: specKitTitle(spec, name) };
+  }
+  if (source.kind === 'kiro' && source.path.startsWith('.kiro/specs/')) return { file: `${SPECS_DIR}/${slugify(name)}.md`, title: name.replace(/[-_]+/g, ' ') };
+  return null;
+}
+
+/** Progress of a running import: steps done of the total known so far. */
+export type ImportProgress = (done: number, total: number, items: number) => void;
+
+const entries = (p: ImportPlan): number => p.items.length + p.tasks.length + p.decisions.length;
+
+/** Reads a source's files (requirements before plans before tasks), yielding to the event loop between files. */
+export async function readSource(root: string, source: ImportSource, step: (entries: number) => Promise<void> = yieldToLoop): Promise<ImportPlan> {
   const order = (f: string): number => (/(spec|requirements|constitution)\.md$/.test(f) ? 0 : /(plan|design)\.md$/.test(f) ? 1 : 2);
   const files = [...source.files].sort((a, b) => order(a) - order(b));
+  const texts = new Map<string, string>();
+  const plans: ImportPlan[] = [];
   for (const file of files) {
     const text = (await readTextDoc(join(root, file))).text;
-    const name = file.split('/').at(-1) ?? '';
-    if (source.kind === 'spec-kit') {
-      if (name === 'spec.md') plan = merge(plan, importSpecKitSpec(text, file));
-      else if (name === 'plan.md') plan = merge(plan, importSpecKitPlan(text, file));
-      else if (name === 'tasks.md') plan = merge(plan, importSpecKitTasks(text, file));
-      else if (name === 'constitution.md') plan = merge(plan, importConstitution(text, file));
-    } else if (source.kind === 'kiro') {
-      if (file.startsWith('.kiro/steering/')) plan = merge(plan, importKiroSteering(text, file));
-      else if (name === 'requirements.md') plan = merge(plan, importKiroRequirements(text, file));
-      else if (name === 'design.md') plan = merge(plan, importKiroDesign(text, file));
-      else if (name === 'tasks.md') plan = merge(plan, importKiroTasks(text, file));
-    } else {
-      const n = /^(\d+)/.exec(name);
-      plan = merge(plan, { ...EMPTY_PLAN, decisions: [importAdrFile(text, file, n ? Number(n[1]) : null)] });
-    }
+    texts.set(file, text);
+    const plan = parseFile(source.kind, file, text);
+    plans.push(plan);
+    await step(entries(plan));
   }
-  return plan;
+  return mergePlans(plans, targetOf(source, texts));
+}
+
+/** Reads the project's plan once: every spec, the tasks file, the decisions and the ID marks. */
+export async function readPlanState(root: string): Promise<PlanState> {
+  const specs = new Map<string, PlanFile>();
+  for (const rel of await listSpecFiles(root)) specs.set(rel, await readTextDoc(join(root, rel)));
+  const decisions = await readDecisions(root);
+  return {
+    specs,
+    tasks: await readTextDoc(join(root, TASKS_PATH)),
+    decisions: decisions.map((d) => ({ number: d.number, source: d.source })),
+    marks: (await readIdMarks(root)).highWater,
+    projectName: projectName(root),
+  };
+}
+
+/** Stops an import before anything is written. */
+export class ImportCancelled extends Error {
+  constructor() {
+    super('The import was cancelled. Nothing was written.');
+  }
+}
+
+/**
+ * Imports detected sources in one pass: each source file is read and parsed once, the whole new plan is
+ * built in memory, then every changed file is written once, atomically. A cancel (the signal) is honoured
+ * up to the first write, so a cancelled import leaves nothing behind. Returns one summary line per source.
+ */
+export async function importSources(
+  root: string,
+  paths: readonly string[],
+  options: { signal?: AbortSignal; onProgress?: ImportProgress; onChange?: (files: string[]) => void; accept?: readonly string[] } = {},
+): Promise<string[]> {
+  const sources = await resolveSources(root, paths);
+  const fileCount = sources.reduce((n, s) => n + s.files.length, 0);
+  let done = 0;
+  let total = fileCount + 1;
+  // Spec items, tasks and decisions read from the sources so far.
+  let items = 0;
+  const step = async (read = 0): Promise<void> => {
+    items += read;
+    options.onProgress?.(++done, total, items);
+    await yieldToLoop();
+    if (options.signal?.aborted) throw new ImportCancelled();
+  };
+  const plans: ImportPlan[] = [];
+  for (const source of sources) plans.push(await readSource(root, source, step));
+  const state = await readPlanState(root);
+  let built = await buildImport(state, accepted(plans, options.accept), yieldToLoop);
+  let updated = 0;
+  if (options.accept) {
+    // A re-import applies only the accepted changes: new entries (filtered above), changed texts and removals.
+    const accept = new Set(options.accept);
+    const changes = diffImport(state, plans, sources.flatMap((s) => s.files)).filter((c) => c.change !== 'new' && accept.has(c.key));
+    const files = new Map(built.files);
+    applyAccepted(files, state, changes, accept);
+    updated = changes.length;
+    built = { ...built, files };
+  }
+  total = fileCount + 1 + built.files.size;
+  await step();
+  // Nothing is written when a planning file changed since it was read (an edit made meanwhile is never overwritten).
+  for (const [rel] of built.files) {
+    const before = rel === TASKS_PATH ? state.tasks : state.specs.get(rel);
+    const now = await readTextDoc(join(root, rel));
+    if ((before?.hash ?? '') !== now.hash) throw new RpcError('CONFLICT', `${rel} changed while the import ran. Nothing was imported; run the import again.`);
+  }
+  if (options.signal?.aborted) throw new ImportCancelled();
+  await raiseIdMarks(root, built.marks);
+  for (const [rel, f] of built.files) {
+    await writeTextDoc(join(root, rel), f.text, f.bom);
+    options.onProgress?.(++done, total, items);
+  }
+  await recordDecision(root, sources, 'imported');
+  if (built.files.size) options.onChange?.([...built.files.keys()]);
+  return sources.map((s, i) => {
+    const c = built.counts[i]!;
+    return `${s.label}: ${c.items} spec items, ${c.tasks} tasks, ${c.decisions} decisions imported.`;
+  }).concat(updated ? [`${updated} changed or removed entries updated.`] : []);
+}
+
+/** The plans with only the accepted new entries (all of them when nothing was chosen). */
+function accepted(plans: readonly ImportPlan[], accept: readonly string[] | undefined): ImportPlan[] {
+  if (!accept) return [...plans];
+  const ok = new Set(accept);
+  return plans.map((p) => ({ ...p, items: p.items.filter((i) => ok.has(i.from)), prose: p.prose, tasks: p.tasks.filter((t) => ok.has(t.from)), decisions: p.decisions.filter((d) => ok.has(d.from)) }));
+}
+
+/** What a re-import of the sources would change (see `import-diff.ts`). */
+export async function previewImport(root: string, paths: readonly string[]): Promise<ImportChange[]> {
+  const sources = await resolveSources(root, paths);
+  const plans: ImportPlan[] = [];
+  for (const source of sources) plans.push(await readSource(root, source));
+  return diffImport(await readPlanState(root), plans, sources.flatMap((s) => s.files));
+}
+
+/** Remembers that the user decided about sources (imported or declined), with their files' hashes, in `.plumbline/imports.json`. */
+export async function recordDecision(root: string, sources: readonly ImportSource[], decision: 'imported' | 'declined'): Promise<void> {
+  const record = await readImportRecord(root);
+  for (const s of sources) {
+    const files: Record<string, string> = {};
+    for (const f of s.files) files[f] = (await readTextDoc(join(root, f))).hash;
+    record.sources[s.path] = { decision, at: new Date().toISOString(), files };
+  }
+  await writeTextDoc(join(root, IMPORTS_PATH), `${JSON.stringify(record, null, 2)}\n`, false);
+}
+
+interface ImportRecord {
+  version: 1;
+  sources: Record<string, { decision: 'imported' | 'declined'; at: string; files: Record<string, string> }>;
+}
+
+/** Reads `.plumbline/imports.json` leniently. */
+export async function readImportRecord(root: string): Promise<ImportRecord> {
+  try {
+    const data = JSON.parse((await readTextDoc(join(root, IMPORTS_PATH))).text) as Partial<ImportRecord>;
+    if (data && typeof data.sources === 'object' && data.sources) return { version: 1, sources: data.sources };
+  } catch {
+    // Missing or malformed: no decisions remembered.
+  }
+  return { version: 1, sources: {} };
 }
 
 /** Looks up the detected sources for the requested paths; unknown paths are refused. */

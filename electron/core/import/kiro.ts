@@ -1,25 +1,31 @@
-import type { List, ListItem } from 'mdast';
-import { parseMarkdown, plainText } from '../spec/markdown-source';
-import type { ImportedItem, ImportedProse, ImportedTask, ImportPlan } from './import-plan';
-import { itemText } from './spec-kit';
+import type { List, ListItem, Paragraph } from 'mdast';
+import { parseMarkdown, plainText, splitFrontMatter } from '../spec/markdown-source';
+import { emptyPlan, type ImportedDecision, type ImportedItem, type ImportedProse, type ImportedTask, type ImportPlan } from './import-plan';
+import { anchor, blocksSource, flat, headingSections } from './markdown-blocks';
+
+/** A criterion line written as a paragraph (`1.1. WHEN …`), which Markdown does not read as a list item. */
+const NUMBERED_LINE = /^(\d+(?:\.\d+)*)\.?\s+(.+)$/;
 
 /**
  * Reads a Kiro `requirements.md`: each `### Requirement N` with its user story becomes a functional
- * requirement (key `N`), each EARS acceptance criterion an acceptance check (key `N.k`); the
- * introduction goes to Purpose.
+ * requirement (key `N`, number kept where free), each EARS acceptance criterion an acceptance check
+ * (key `N.k`, as a list item or a `N.k. WHEN …` line); the introduction goes to Purpose.
  */
 export function importKiroRequirements(text: string, file: string): ImportPlan {
   const root = parseMarkdown(text);
   const items: ImportedItem[] = [];
   const prose: ImportedProse[] = [];
-  const kids = root.children;
   let req: string | null = null;
   let reqTitle = '';
-  let inIntro = false;
-  for (const b of kids) {
+  let intro = false;
+  const criterion = (key: string, t: string): void => {
+    if (!t || items.some((i) => i.key === key)) return;
+    items.push({ section: 'acceptance', text: t, body: '', from: `${file}#${key}`, key, alias: `Kiro ${key}`, number: null });
+  };
+  for (const b of root.children) {
     if (b.type === 'heading') {
-      const t = plainText(b).trim();
-      inIntro = /^introduction$/i.test(t);
+      const t = flat(b);
+      intro = /^introduction$/i.test(t);
       const m = /^requirement\s+(\d+)\s*:?\s*(.*)$/i.exec(t);
       if (m) {
         req = m[1]!;
@@ -27,84 +33,153 @@ export function importKiroRequirements(text: string, file: string): ImportPlan {
       } else if (b.depth <= 2) req = null;
       continue;
     }
-    if (inIntro && b.type === 'paragraph') prose.push({ section: 'purpose', text: plainText(b).replace(/\s+/g, ' ').trim(), from: `${file}#introduction` });
+    if (intro && b.type === 'paragraph') prose.push({ section: 'purpose', text: flat(b), from: `${file}#introduction` });
     if (!req) continue;
     if (b.type === 'paragraph') {
-      const t = plainText(b).replace(/\s+/g, ' ').trim();
+      const t = flat(b);
       const story = /^user story:?\s*(.*)$/i.exec(t);
-      if (story) items.push({ section: 'functional', text: `${reqTitle ? `${reqTitle} — ` : ''}${story[1]!.trim()}`, from: `${file}#requirement-${req}`, key: req });
+      if (story) {
+        items.push({ section: 'functional', text: `${reqTitle ? `${reqTitle} — ` : ''}${story[1]!.trim()}`, body: '', from: `${file}#requirement-${req}`, key: req, alias: `Kiro requirement ${req}`, number: Number(req) });
+        continue;
+      }
+      // `1.1. WHEN …` lines: one criterion per numbered line, continuation lines joined to it.
+      const found: Array<[string, string]> = [];
+      for (const line of plainText(b).split(/\r?\n/)) {
+        const m = NUMBERED_LINE.exec(line.trim());
+        if (m && /^(WHEN|IF|WHILE|WHERE|THE|GIVEN)\b/i.test(m[2]!)) found.push([m[1]!.includes('.') ? m[1]! : `${req}.${m[1]}`, m[2]!.trim()]);
+        else if (found.length && line.trim()) found.at(-1)![1] += ` ${line.trim()}`;
+      }
+      for (const [key, t] of found) criterion(key, t.replace(/\s+/g, ' '));
     }
     if (b.type === 'list') {
+      const start = (b as List).start ?? 1;
       (b as List).children.forEach((li: ListItem, k) => {
-        const t = itemText(li);
-        if (t) items.push({ section: 'acceptance', text: t, from: `${file}#${req}.${k + 1}`, key: `${req}.${k + 1}` });
+        const first = li.children[0];
+        const t = first ? flat(first) : '';
+        const explicit = NUMBERED_LINE.exec(t);
+        if (explicit && explicit[1]!.includes('.')) criterion(explicit[1]!, explicit[2]!.trim());
+        else criterion(`${req}.${b.ordered ? start + k : k + 1}`, t);
       });
     }
   }
-  return { items, prose, tasks: [], decisions: [] };
+  return { ...emptyPlan(), items, prose };
 }
 
-/** Reads a Kiro `design.md`: each second-level section becomes an architecture item with its first paragraph. */
+/** Reads a Kiro `design.md`: each second-level section becomes an architecture item: its title and first paragraph, wherever in the section it is. */
 export function importKiroDesign(text: string, file: string): ImportPlan {
   const root = parseMarkdown(text);
   const items: ImportedItem[] = [];
-  const kids = root.children;
-  kids.forEach((b, i) => {
-    if (b.type !== 'heading' || b.depth !== 2) return;
-    const title = plainText(b).trim();
-    const next = kids[i + 1];
-    const first = next && next.type !== 'heading' ? plainText(next).replace(/\s+/g, ' ').trim() : '';
-    if (first) items.push({ section: 'architecture', text: `${title}: ${first.length > 400 ? `${first.slice(0, 400)}…` : first}`, from: `${file}#${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, key: null });
-  });
-  return { items, prose: [], tasks: [], decisions: [] };
+  let current: { title: string; first: string; subs: string[] } | null = null;
+  const flush = (): void => {
+    if (!current) return;
+    const summary = current.first || current.subs.join('; ');
+    items.push({ section: 'architecture', text: summary ? `${current.title}: ${summary}` : current.title, body: '', from: `${file}#${anchor(current.title)}`, key: null, alias: null, number: null });
+    current = null;
+  };
+  for (const b of root.children) {
+    if (b.type === 'heading' && b.depth <= 2) {
+      flush();
+      if (b.depth === 2) current = { title: flat(b), first: '', subs: [] };
+      continue;
+    }
+    if (!current) continue;
+    const c: { title: string; first: string; subs: string[] } = current;
+    if (b.type === 'heading') c.subs.push(flat(b));
+    else if (!c.first && b.type === 'paragraph') c.first = flat(b as Paragraph);
+  }
+  flush();
+  return { ...emptyPlan(), items };
 }
 
-/** Reads a Kiro `tasks.md`: numbered checkbox items (and sub-items), `_Requirements: 1.1, 2.3_` mapped to the criteria. */
+/** Expands `4.1-4.6` to `4.1 … 4.6` (same requirement); anything else is kept as written. */
+export function expandRefs(list: string): string[] {
+  const out: string[] = [];
+  for (const part of list.split(/\s*,\s*/).map((x) => x.trim()).filter(Boolean)) {
+    const r = /^(\d+)\.(\d+)\s*[-–]\s*(?:(\d+)\.)?(\d+)$/.exec(part);
+    if (r && (r[3] === undefined || r[3] === r[1]) && Number(r[4]) >= Number(r[2]) && Number(r[4]) - Number(r[2]) < 100) {
+      for (let k = Number(r[2]); k <= Number(r[4]); k++) out.push(`${r[1]}.${k}`);
+    } else out.push(part);
+  }
+  return out;
+}
+
+/** Reads a Kiro `tasks.md`: numbered checkbox items and sub-items, optional ones (`- [ ]*`) included, `_Requirements: 1.1, 4.1-4.6_` mapped to the criteria. */
 export function importKiroTasks(text: string, file: string): ImportPlan {
   const root = parseMarkdown(text);
   const tasks: ImportedTask[] = [];
   const visitList = (list: List): void => {
     for (const li of list.children) {
-      const t = itemText(li);
+      const first = li.children[0];
+      let t = first ? flat(first) : '';
+      let checked = li.checked;
+      let optional = false;
+      // `- [ ]* 2.3 …`: GFM does not read `[ ]*` as a checkbox, so the marker is still in the text.
+      const box = /^\[([ xX])\]\s*(\*)?\s*/.exec(t);
+      if ((checked === null || checked === undefined) && box) {
+        checked = box[1] !== ' ';
+        optional = !!box[2];
+        t = t.slice(box[0].length);
+      } else if (checked !== null && checked !== undefined && /^\*\s*/.test(t)) {
+        optional = true;
+        t = t.replace(/^\*\s*/, '');
+      }
       const m = /^(\d+(?:\.\d+)*)\.?\s+(.+)$/.exec(t);
-      if (!m || li.checked === null || li.checked === undefined) {
-        continue;
-      }
-      const notes: string[] = [];
-      const serves: string[] = [];
-      for (const child of li.children.slice(1)) {
-        if (child.type !== 'list') continue;
-        for (const sub of child.children) {
-          const st = itemText(sub);
-          const reqs = /^_?requirements?:\s*([^_]*)_?$/i.exec(st);
-          if (reqs) serves.push(...reqs[1]!.split(/\s*,\s*/).map((x) => x.trim()).filter(Boolean));
-          else if (sub.checked === null || sub.checked === undefined) notes.push(`- ${st}`);
+      if (m && checked !== null && checked !== undefined) {
+        const notes: string[] = [];
+        const serves: string[] = [];
+        for (const child of li.children.slice(1)) {
+          if (child.type !== 'list') continue;
+          for (const sub of child.children) {
+            const st = sub.children[0] ? flat(sub.children[0]) : '';
+            const reqs = /^_?requirements?:\s*([^_]*)_?$/i.exec(st);
+            if (reqs) serves.push(...expandRefs(reqs[1]!));
+            else if (sub.checked === null || sub.checked === undefined) {
+              if (!/^\[[ xX]\]/.test(st)) notes.push(`- ${st}`);
+            }
+          }
         }
+        const scope = [...m[2]!.matchAll(/(?:^|\s)((?:[\w.-]+\/)+[\w.-]*)/g)].map((x) => x[1]!.replace(/[.,;:]$/, ''));
+        const head = `Imported from Kiro task ${m[1]}.${optional ? ' Optional (marked `*` in Kiro).' : ''}`;
+        tasks.push({ title: m[2]!.trim(), description: [head, ...notes].join('\n'), servesKeys: serves, scope, status: checked ? 'done' : 'todo', from: `${file}#${m[1]}`, key: m[1]!, number: null });
       }
-      const scope = [...m[2]!.matchAll(/(?:^|\s)((?:[\w.-]+\/)+[\w.-]*)/g)].map((x) => x[1]!.replace(/[.,;:]$/, ''));
-      tasks.push({ title: m[2]!.trim(), description: [`Imported from Kiro task ${m[1]}.`, ...notes].join('\n'), servesKeys: serves, scope, status: li.checked ? 'done' : 'todo', from: `${file}#${m[1]}` });
       for (const child of li.children.slice(1)) if (child.type === 'list') visitList(child);
     }
   };
   for (const b of root.children) if (b.type === 'list') visitList(b);
-  return { items: [], prose: [], tasks, decisions: [] };
+  return { ...emptyPlan(), tasks };
 }
 
-/** Reads `.kiro/steering/*.md`: product.md to Purpose, the others' bullets to architecture items. */
-export function importKiroSteering(text: string, file: string): ImportPlan {
+/**
+ * Reads `.kiro/steering/*.md`: `product.md` to Purpose; every other steering file becomes one accepted
+ * decision holding the whole file (never one item per bullet).
+ */
+export function importKiroSteering(source: string, file: string): ImportPlan {
+  // Steering files start with front matter (`inclusion: always`); it is configuration, not content.
+  const text = source.slice(splitFrontMatter(source).bodyStart);
   const root = parseMarkdown(text);
-  const isProduct = /product\.md$/i.test(file);
-  const prose: ImportedProse[] = [];
-  const items: ImportedItem[] = [];
-  let k = 0;
-  for (const b of root.children) {
-    if (isProduct && b.type === 'paragraph') prose.push({ section: 'purpose', text: plainText(b).replace(/\s+/g, ' ').trim(), from: `${file}#${++k}` });
-    if (!isProduct && b.type === 'list') {
-      for (const li of b.children) {
-        const t = itemText(li);
-        if (t) items.push({ section: 'architecture', text: t, from: `${file}#${++k}`, key: null });
-      }
-    }
+  if (/(^|\/)product\.md$/i.test(file)) {
+    const prose = root.children.filter((b) => b.type === 'paragraph').map((b) => ({ section: 'purpose' as const, text: flat(b), from: `${file}#${anchor(flat(b).slice(0, 40))}` }));
+    return { ...emptyPlan(), prose };
   }
-  return { items, prose, tasks: [], decisions: [] };
+  const sections = headingSections(root);
+  const h1 = sections.find((s) => s.heading?.depth === 1)?.heading;
+  const name = file.split('/').at(-1)!.replace(/\.md$/i, '');
+  const blocks = root.children.filter((b) => b !== h1);
+  const decision: ImportedDecision = {
+    originalNumber: null,
+    title: `Steering: ${h1 ? flat(h1) : name}`,
+    status: 'accepted',
+    supersededBy: null,
+    supersedes: null,
+    amends: [],
+    amendedBy: [],
+    date: null,
+    context: `Kiro steering file \`${file}\`, followed by the agent in every session.`,
+    options: '',
+    decision: blocksSource(text, blocks),
+    consequences: '',
+    confirmation: '',
+    from: file,
+  };
+  return { ...emptyPlan(), decisions: [decision] };
 }

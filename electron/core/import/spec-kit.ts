@@ -1,12 +1,7 @@
-import type { List, ListItem, RootContent } from 'mdast';
-import { endOf, parseMarkdown, plainText, startOf } from '../spec/markdown-source';
-import type { ImportedItem, ImportedTask, ImportPlan } from './import-plan';
-
-/** Text of a list item's first paragraph, whitespace collapsed. */
-export function itemText(li: ListItem): string {
-  const first = li.children[0];
-  return first ? plainText(first).replace(/\s+/g, ' ').trim() : '';
-}
+import type { List, ListItem, Paragraph, RootContent } from 'mdast';
+import { parseMarkdown, plainText } from '../spec/markdown-source';
+import { emptyPlan, type ImportedItem, type ImportedProse, type ImportedTask, type ImportPlan } from './import-plan';
+import { anchor, flat, itemText, nestedSource } from './markdown-blocks';
 
 /** Walks root blocks with the text of the nearest heading of each depth. */
 function withHeadings(blocks: readonly RootContent[], visit: (block: RootContent, path: readonly string[]) => void): void {
@@ -14,121 +9,149 @@ function withHeadings(blocks: readonly RootContent[], visit: (block: RootContent
   for (const b of blocks) {
     if (b.type === 'heading') {
       path.length = b.depth - 1;
-      path[b.depth - 1] = plainText(b).trim();
+      path[b.depth - 1] = flat(b);
       continue;
     }
-    visit(b, [...path].filter((x) => x !== undefined));
+    visit(b, path.filter((x) => x !== undefined));
   }
 }
 
-const lastHeading = (path: readonly string[]): string => path.at(-1) ?? '';
+/** Every list item of a list and its nested lists, depth first. */
+function allItems(list: List): ListItem[] {
+  const out: ListItem[] = [];
+  for (const li of list.children) {
+    out.push(li);
+    for (const c of li.children) if (c.type === 'list') out.push(...allItems(c));
+  }
+  return out;
+}
 
-/** Reads a spec-kit `spec.md`: FR-### → FR items, SC-### → acceptance checks, user-story scenarios → acceptance checks, edge cases → failure modes. */
+/** Lines of a paragraph's plain text (soft line breaks kept). */
+function lines(p: Paragraph): string[] {
+  return plainText(p).split(/\r?\n/);
+}
+
+const storyTitle = (heading: string): string => heading.replace(/\s*\(priority.*\)\s*$/i, '').trim();
+
+/**
+ * Reads a spec-kit `spec.md`: `FR-###` → functional requirements (number kept where free, the original
+ * ID shown as an alias, sub-lists kept), `SC-###` → acceptance checks, user-story scenarios → acceptance
+ * checks, edge cases → failure modes, the Input line → Purpose.
+ */
 export function importSpecKitSpec(text: string, file: string): ImportPlan {
   const root = parseMarkdown(text);
   const items: ImportedItem[] = [];
+  const prose: ImportedProse[] = [];
+  let scenarios = false;
   withHeadings(root.children, (block, path) => {
-    const h = lastHeading(path).toLowerCase();
-    if (block.type === 'list') {
-      (block as List).children.forEach((li, k) => {
-        const t = itemText(li);
-        const id = /^(FR|SC|NFR)-(\d+)\s*:?\s*(.*)$/.exec(t);
-        if (id) {
-          const key = `${id[1]}-${id[2]}`;
-          items.push({ section: id[1] === 'SC' ? 'acceptance' : 'functional', text: (id[3] ?? '').trim(), from: `${file}#${key}`, key });
-        } else if (/edge cases/.test(h) && t) {
-          items.push({ section: 'failure', text: t, from: `${file}#edge-case-${k + 1}`, key: null });
-        } else if (/acceptance scenarios/.test(h) || /user story/.test(h)) {
-          const story = /user story\s*(\d+)/i.exec(path.join(' / '))?.[1];
-          if (story && /given|when|then/i.test(t)) {
-            const title = path.find((p) => /user story/i.test(p)) ?? `User Story ${story}`;
-            items.push({ section: 'acceptance', text: `${title.replace(/\s*\(priority.*\)$/i, '')}: ${t}`, from: `${file}#US${story}.${k + 1}`, key: null, groups: [`US${story}`] });
-          }
-        }
-      });
+    const h = (path.at(-1) ?? '').toLowerCase();
+    const story = /^user story\s*(\d+)/i.exec(path.at(-1) ?? '');
+    if (block.type === 'paragraph') {
+      const t = flat(block);
+      scenarios = /^acceptance scenarios/i.test(t);
+      const input = /^input\s*:\s*(?:user description\s*:\s*)?(.+)$/im.exec(plainText(block));
+      if (input && path.length <= 1) prose.push({ section: 'purpose', text: input[1]!.replace(/^"|"$/g, '').trim(), from: `${file}#input` });
+      return;
     }
-  });
-  // The acceptance scenarios list sits under a bold "Acceptance Scenarios" paragraph, not a heading: catch those too.
-  root.children.forEach((b, i) => {
-    if (b.type !== 'list') return;
-    const prev = root.children[i - 1];
-    if (!prev || prev.type !== 'paragraph' || !/acceptance scenarios/i.test(plainText(prev))) return;
-    let story: string | undefined;
-    let title = '';
-    for (let j = i; j >= 0; j--) {
-      const n = root.children[j]!;
-      if (n.type === 'heading') {
-        const m = /user story\s*(\d+)/i.exec(plainText(n));
-        if (m) {
-          story = m[1];
-          title = plainText(n).replace(/\s*\(priority.*\)$/i, '').trim();
-        }
-        break;
+    if (block.type !== 'list') return;
+    const wasScenarios = scenarios;
+    scenarios = false;
+    for (const li of allItems(block)) {
+      const t = itemText(li);
+      const id = /^(FR|SC|NFR)-(\d+)\s*:?\s*(.*)$/.exec(t);
+      if (id) {
+        const key = `${id[1]}-${id[2]}`;
+        items.push({
+          section: id[1] === 'SC' ? 'acceptance' : 'functional',
+          text: (id[3] ?? '').trim(),
+          body: nestedSource(text, li),
+          from: `${file}#${key}`,
+          key,
+          alias: key,
+          number: id[1] === 'FR' ? Number(id[2]) : null,
+        });
+      } else if (/^edge cases/.test(h) && t) {
+        const k = items.filter((x) => x.from.startsWith(`${file}#edge-case-`)).length + 1;
+        items.push({ section: 'failure', text: t, body: '', from: `${file}#edge-case-${k}`, key: null, alias: null, number: null });
+      } else if (story && (wasScenarios || /acceptance scenarios/.test(h)) && t) {
+        const n = story[1]!;
+        const k = items.filter((x) => x.from.startsWith(`${file}#US${n}.`)).length + 1;
+        items.push({ section: 'acceptance', text: `${storyTitle(path.at(-1)!)}: ${t}`, body: '', from: `${file}#US${n}.${k}`, key: `US${n}.${k}`, alias: null, number: null, groups: [`US${n}`] });
       }
     }
-    if (!story) return;
-    (b as List).children.forEach((li, k) => {
-      const t = itemText(li);
-      if (!t || items.some((x) => x.from === `${file}#US${story}.${k + 1}`)) return;
-      items.push({ section: 'acceptance', text: `${title}: ${t}`, from: `${file}#US${story}.${k + 1}`, key: null, groups: [`US${story}`] });
-    });
   });
-  return { items, prose: [], tasks: [], decisions: [] };
+  return { ...emptyPlan(), items, prose };
 }
 
-/** Reads a spec-kit `plan.md`: the Technical Context lines become architecture decisions. */
+/** Reads a spec-kit `plan.md`: each `**Field**: value` of Technical Context (value up to the next field) becomes an architecture item. */
 export function importSpecKitPlan(text: string, file: string): ImportPlan {
   const root = parseMarkdown(text);
   const items: ImportedItem[] = [];
+  const fields: Array<{ name: string; value: string[] }> = [];
   withHeadings(root.children, (block, path) => {
-    if (!/technical context/i.test(lastHeading(path)) || block.type !== 'paragraph') return;
-    const raw = text.slice(startOf(block), endOf(block));
-    for (const line of raw.split(/\r?\n/)) {
-      const m = /^\*\*([^*]+)\*\*:\s*(.+)$/.exec(line.trim());
-      if (m && !/NEEDS CLARIFICATION/.test(m[2] ?? '') && !/^N\/A$/i.test((m[2] ?? '').trim())) {
-        items.push({ section: 'architecture', text: `${m[1]!.trim()}: ${m[2]!.trim()}`, from: `${file}#${m[1]!.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, key: null });
+    if (!/technical context/i.test(path.at(-1) ?? '')) return;
+    const paragraphs: Paragraph[] = block.type === 'paragraph' ? [block] : block.type === 'list' ? allItems(block).flatMap((li) => (li.children[0]?.type === 'paragraph' ? [li.children[0]] : [])) : [];
+    for (const p of paragraphs) {
+      for (const line of lines(p)) {
+        const m = /^([A-Z][\w /&-]*?):\s*(.*)$/.exec(line.trim());
+        if (m && p.children.some((c) => c.type === 'strong' && plainText(c).trim() === m[1]!.trim())) fields.push({ name: m[1]!.trim(), value: [m[2]!.trim()] });
+        else if (fields.length && line.trim()) fields.at(-1)!.value.push(line.trim());
       }
     }
   });
-  return { items, prose: [], tasks: [], decisions: [] };
+  for (const f of fields) {
+    const value = f.value.filter(Boolean).join(' ').trim();
+    if (!value || /NEEDS CLARIFICATION/.test(value) || /^N\/A$/i.test(value)) continue;
+    items.push({ section: 'architecture', text: `${f.name}: ${value}`, body: '', from: `${file}#${anchor(f.name)}`, key: null, alias: null, number: null });
+  }
+  return { ...emptyPlan(), items };
 }
 
-/** Reads a spec-kit `tasks.md`: `- [ ] T001 [P] [US1] Description in path/file` lines. */
+/** Reads a spec-kit `tasks.md`: checkbox items `- [ ] T001 [P] [US1] Description in path/file` (a prose bullet is not a task). */
 export function importSpecKitTasks(text: string, file: string): ImportPlan {
   const root = parseMarkdown(text);
   const tasks: ImportedTask[] = [];
   withHeadings(root.children, (block, path) => {
     if (block.type !== 'list') return;
-    for (const li of (block as List).children) {
-      const t = itemText(li);
-      const m = /^(T\d+)\s+(.*)$/.exec(t);
+    for (const li of allItems(block)) {
+      if (li.checked === null || li.checked === undefined) continue;
+      const m = /^T(\d+)\s+(.*)$/.exec(itemText(li));
       if (!m) continue;
+      const key = `T${m[1]}`;
       let rest = m[2] ?? '';
       const parallel = /\[P\]/.test(rest);
       const stories = [...rest.matchAll(/\[(US\d+)\]/g)].map((x) => x[1]!);
       rest = rest.replace(/\[(P|US\d+)\]\s*/g, '').trim();
       const scope = [...rest.matchAll(/(?:^|\s)((?:[\w.-]+\/)+[\w.-]*)/g)].map((x) => x[1]!.replace(/[.,;:]$/, ''));
-      const phase = lastHeading(path);
-      const notes = [`Imported from spec-kit ${m[1]}${phase ? ` (${phase})` : ''}.`];
+      const phase = path.at(-1) ?? '';
+      const notes = [`Imported from spec-kit ${key}${phase ? ` (${phase})` : ''}.`];
       if (parallel) notes.push('Marked [P]: can run in parallel with other [P] tasks of its phase.');
-      tasks.push({ title: rest, description: notes.join(' '), servesKeys: stories, scope, status: li.checked ? 'done' : 'todo', from: `${file}#${m[1]}` });
+      const nested = nestedSource(text, li);
+      tasks.push({ title: rest, description: [notes.join(' '), nested].filter(Boolean).join('\n\n'), servesKeys: stories, scope, status: li.checked ? 'done' : 'todo', from: `${file}#${key}`, key, number: Number(m[1]) });
     }
   });
-  return { items: [], prose: [], tasks, decisions: [] };
+  return { ...emptyPlan(), tasks };
 }
 
-/** Reads `.specify/memory/constitution.md`: each `### Principle` becomes an architecture decision. */
+/** Reads `.specify/memory/constitution.md`: each `### Principle` becomes an architecture item with its whole text. */
 export function importConstitution(text: string, file: string): ImportPlan {
   const root = parseMarkdown(text);
   const items: ImportedItem[] = [];
   const kids = root.children;
   kids.forEach((b, i) => {
     if (b.type !== 'heading' || b.depth !== 3) return;
-    const title = plainText(b).replace(/^[IVXLC\d]+\.\s*/, '').trim();
+    const title = flat(b).replace(/^[IVXLC\d]+\.\s*/, '').trim();
     const body: string[] = [];
-    for (let j = i + 1; j < kids.length && kids[j]!.type !== 'heading'; j++) body.push(plainText(kids[j]!).replace(/\s+/g, ' ').trim());
+    for (let j = i + 1; j < kids.length && kids[j]!.type !== 'heading'; j++) body.push(flat(kids[j]!));
     const summary = body.join(' ').trim();
-    if (title) items.push({ section: 'architecture', text: `${title}${summary ? ` — ${summary}` : ''}`, from: `${file}#${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, key: null });
+    if (title) items.push({ section: 'architecture', text: `${title}${summary ? ` — ${summary}` : ''}`, body: '', from: `${file}#${anchor(title)}`, key: null, alias: null, number: null });
   });
-  return { items, prose: [], tasks: [], decisions: [] };
+  return { ...emptyPlan(), items };
+}
+
+/** A feature's title from its spec's first heading (`Feature Specification: Photo Albums` → `Photo Albums`). */
+export function specKitTitle(text: string, fallback: string): string {
+  const h1 = parseMarkdown(text).children.find((b) => b.type === 'heading' && b.depth === 1);
+  const t = h1 ? flat(h1).replace(/^feature specification\s*:\s*/i, '').trim() : '';
+  return t || fallback;
 }

@@ -127,7 +127,7 @@ export function analyse(input: AnalysisInput): AnalysisResult {
   for (const { item, file } of items) {
     if (!SERVED_PREFIXES.includes(item.prefix)) continue;
     const serving = servedBy.get(item.id) ?? [];
-    if (serving.length === 0 && item.prefix !== 'FR') {
+    if (serving.length === 0) {
       add({ code: 'unserved-requirement', severity: 'warning', message: `No task serves ${item.id}.`, file, line: item.line, itemId: item.id });
     }
     if (item.prefix === 'AC' && !item.command) {

@@ -1,7 +1,7 @@
 import type { Heading, RootContent } from 'mdast';
 import { parse as parseYaml } from 'yaml';
 import type { DecisionRecord, DecisionStatus } from '../../../shared/contract/spec';
-import { endOf, parseMarkdown, plainText, splitFrontMatter, startOf } from './markdown-source';
+import { endOf, opaqueRanges, parseMarkdown, plainText, splitFrontMatter, startOf } from './markdown-source';
 
 /** Which part of a decision record a heading introduces. */
 export type DecisionPart = 'context' | 'options' | 'decision' | 'consequences' | 'confirmation' | 'status';
@@ -31,6 +31,7 @@ export function matchDecisionPart(heading: string): DecisionPart | null {
   if (/^status\b/.test(h)) return 'status';
   if (/context|problem statement|^background/.test(h)) return 'context';
   if (/considered options|^options|alternatives|pros and cons/.test(h)) return 'options';
+  if (/^decision drivers\b/.test(h)) return null;
   if (/^decision\b|decision outcome|^outcome/.test(h)) return 'decision';
   if (/consequences/.test(h)) return 'consequences';
   if (/confirmation|^validation|^compliance/.test(h)) return 'confirmation';
@@ -104,12 +105,15 @@ export function parseDecision(text: string): ParsedDecision {
     sections.push({ part, headingStart: startOf(n) + off, headingEnd: endOf(n) + off, start, end, content: text.slice(start, end).trim() });
   });
   const part = (p: DecisionPart): string => sections.find((s) => s.part === p)?.content ?? '';
-  const bodyStatus = /^[*-]?[ \t]*status:[ \t]*(.+)$/im.exec(body)?.[1];
+  // `status:` / `date:` lines count only outside code (a fenced example of front matter is not the record's own).
+  let prose = body;
+  for (const [s, e] of opaqueRanges(root)) prose = prose.slice(0, s) + ' '.repeat(e - s) + prose.slice(e);
+  const bodyStatus = /^[*-]?[ \t]*status:[ \t]*(.+)$/im.exec(prose)?.[1];
   const statusRaw = typeof data.status === 'string' ? data.status : (part('status').split(/\r?\n/)[0] ?? bodyStatus ?? '') || (bodyStatus ?? '');
   const st = parseDecisionStatus(statusRaw || 'proposed');
   const supersededBy = st.supersededBy ?? asNumber(data['superseded-by'] ?? data.superseded_by);
   const confirmation = /`([^`]+)`/.exec(part('confirmation'))?.[1] ?? null;
-  const dateRaw = data.date ?? /^[*-]?[ \t]*date:[ \t]*(.+)$/im.exec(body)?.[1];
+  const dateRaw = data.date ?? /^[*-]?[ \t]*date:[ \t]*(.+)$/im.exec(prose)?.[1];
   const date = dateRaw instanceof Date ? dateRaw.toISOString().slice(0, 10) : typeof dateRaw === 'string' ? dateRaw.trim() : null;
   return {
     record: {

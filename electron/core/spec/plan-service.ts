@@ -4,7 +4,7 @@ import type { DecisionFields, PlanSnapshot, SpecSectionKind, TaskFields } from '
 import { RpcError } from '../../../shared/rpc';
 import { patchDecision, renderDecision, setSupersedes, type DecisionPatch } from './decisions-edit';
 import { pad4, parseDecision, slugify } from './decisions-doc';
-import { detectImports, readSource, resolveSources } from '../import/import-service';
+import { detectImports, importSources } from '../import/import-service';
 import { parseTasks } from './tasks-doc';
 import { appendTask, deleteTask, patchTask, type TaskPatch } from './tasks-edit';
 import { checkSpecPath, DECISIONS_DIR, listSpecFiles, nextNumber, raiseIdMarks, readIdMarks, SPEC_PATH, SPECS_DIR, TASKS_PATH } from './plan-files';
@@ -292,69 +292,8 @@ export class PlanService {
     await this.editTasks(root, () => content);
   }
 
-  /** Imports detected sources; items already imported (same provenance) are skipped. */
-  async importSources(root: string, paths: readonly string[]): Promise<string[]> {
-    const sources = await resolveSources(root, paths);
-    const summary: string[] = [];
-    for (const source of sources) {
-      const plan = await readSource(root, source);
-      let added = 0;
-      // Spec items and prose.
-      await this.editSpec(root, async (current, exists) => {
-        let text = exists ? current : specSkeleton(projectName(root));
-        for (const p of plan.prose) {
-          if (text.includes(`<!-- from: ${p.from} -->`)) continue;
-          text = appendProse(text, p.section, `${oneLine(p.text)} <!-- from: ${p.from} -->`);
-        }
-        for (const item of plan.items) {
-          if (text.includes(`<!-- from: ${item.from} -->`)) continue;
-          const prefix = sectionInfo(item.section).prefix;
-          const label = prefix ? `${await this.nextId(root, prefix, text, '')}: ` : '';
-          text = insertItem(text, item.section, `${label}${oneLine(item.text)} <!-- from: ${item.from} -->`);
-          added++;
-        }
-        return text;
-      });
-      // Map original keys to the IDs the items now have.
-      const specItems = parseSpec((await readTextDoc(join(root, SPEC_PATH))).text).items;
-      const idOfFrom = new Map(specItems.filter((i) => i.source).map((i) => [i.source!, i.id]));
-      const resolveKey = (key: string): string[] =>
-        plan.items.filter((i) => i.key === key || i.groups?.includes(key)).map((i) => idOfFrom.get(i.from)).filter((x): x is string => !!x);
-      let tasksAdded = 0;
-      const tasksText = (await readTextDoc(join(root, TASKS_PATH))).text;
-      for (const t of plan.tasks) {
-        if (tasksText.includes(`from: ${t.from}`)) continue;
-        await this.createTask(root, { title: t.title || 'Imported task', description: t.description, serves: [...new Set(t.servesKeys.flatMap(resolveKey))], scope: [...t.scope], checks: [], depends: [], status: t.status }, t.from);
-        tasksAdded++;
-      }
-      // Decisions, renumbered after the existing ones; supersede links remapped.
-      const existing = await readDecisions(root);
-      const numberOf = new Map<number, number>();
-      for (const d of existing) {
-        const orig = plan.decisions.find((p) => p.from === d.source);
-        if (orig?.originalNumber != null) numberOf.set(orig.originalNumber, d.number);
-      }
-      let decisionsAdded = 0;
-      for (const d of plan.decisions) {
-        if (existing.some((e) => e.source === d.from)) continue;
-        const n = await this.createDecision(
-          root,
-          { title: d.title, status: d.status === 'superseded' ? 'accepted' : d.status, context: d.context, options: d.options, decision: d.decision, consequences: d.consequences, confirmation: d.confirmation, links: [] },
-          { from: d.from, date: d.date ?? today() },
-        );
-        if (d.originalNumber !== null) numberOf.set(d.originalNumber, n);
-        decisionsAdded++;
-      }
-      for (const d of plan.decisions) {
-        if (d.status !== 'superseded' || d.originalNumber === null) continue;
-        const mine = numberOf.get(d.originalNumber);
-        const by = d.supersededBy !== null ? numberOf.get(d.supersededBy) : undefined;
-        if (mine === undefined) continue;
-        if (by !== undefined) await this.supersede(root, mine, by);
-        else await this.updateDecision(root, mine, { status: 'superseded' });
-      }
-      summary.push(`${source.label}: ${added} spec items, ${tasksAdded} tasks, ${decisionsAdded} decisions imported.`);
-    }
-    return summary;
+  /** Imports detected sources (see `import/import-service.ts`); items already imported (same provenance) are skipped. */
+  async importSources(root: string, paths: readonly string[], options: { signal?: AbortSignal; onProgress?: (done: number, total: number, items: number) => void; accept?: readonly string[] } = {}): Promise<string[]> {
+    return importSources(root, paths, { ...options, onChange: (files) => this.onChange(root, files) });
   }
 }

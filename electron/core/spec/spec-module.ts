@@ -2,6 +2,8 @@ import type { Handlers } from '../../../shared/rpc';
 import type { CoreContext } from '../core-context';
 import type { DomainModule } from '../create-core';
 import { renderExport } from '../export/export-render';
+import { ImportRunner } from '../import/import-runner';
+import { previewImport, recordDecision, resolveSources } from '../import/import-service';
 import { PlanWatchers } from './plan-watcher';
 
 type SpecHandlerNames =
@@ -22,6 +24,9 @@ type SpecHandlerNames =
   | 'tasks.delete'
   | 'tasks.saveRaw'
   | 'import.run'
+  | 'import.cancel'
+  | 'import.preview'
+  | 'import.decline'
   | 'export.render';
 
 /**
@@ -30,12 +35,17 @@ type SpecHandlerNames =
  * the renderer as `spec.didChange` from a watcher of the plan files.
  */
 export function createSpecModule(ctx: CoreContext): DomainModule<Pick<Handlers, SpecHandlerNames>> {
+  const imports = new ImportRunner();
   const plans = ctx.services.plans;
   // Hand edits reach the renderer through our own watcher of `.plumbline/` (started when a
   // project's plan is first read), which also covers folders that are not git repositories.
   const watchers = new PlanWatchers((root, files) => {
     watchers.retain(ctx.projects.list());
-    if (ctx.projects.list().includes(root)) ctx.bus.emit('spec.didChange', { root, files });
+    if (!ctx.projects.list().includes(root)) return;
+    // The echo of a write the plan writer already announced is dropped: one edit, one event.
+    void ctx.services.planEcho.changed(root, files).then((changed) => {
+      if (changed.length) ctx.bus.emit('spec.didChange', { root, files: changed });
+    });
   });
   const snap = (root: string) => {
     watchers.retain(ctx.projects.list());
@@ -106,9 +116,19 @@ export function createSpecModule(ctx: CoreContext): DomainModule<Pick<Handlers, 
         await plans.saveRawTasks(ctx.projects.require(root), content);
         return snap(root);
       },
-      'import.run': async ({ root, paths }) => {
-        const summary = await plans.importSources(ctx.projects.require(root), paths);
+      'import.preview': async ({ root, paths }) => ({ changes: await previewImport(ctx.projects.require(root), paths) }),
+      'import.run': async ({ root, paths, importId, accept }) => {
+        const abs = ctx.projects.require(root);
+        const summary = await imports.run(abs, importId, paths, (signal, onProgress) => plans.importSources(abs, paths, { signal, onProgress, accept }), (id, done, total, items) =>
+          ctx.bus.emit('import.didProgress', { root, importId: id, done, total, items }),
+        );
         return { summary, snapshot: await snap(root) };
+      },
+      'import.cancel': async ({ root, importId }) => ({ cancelled: imports.cancel(ctx.projects.require(root), importId) }),
+      'import.decline': async ({ root, paths }) => {
+        const abs = ctx.projects.require(root);
+        await recordDecision(abs, await resolveSources(abs, paths), 'declined');
+        return snap(root);
       },
       'export.render': async ({ root, format, withTasks, withEvidence }) => {
         const r = await renderExport(ctx.projects.require(root), format, { withTasks, withEvidence }, ctx.host.printToPdf);

@@ -1,4 +1,4 @@
-import type { EventName, EventOf, MethodName, RequestOf, ResponseOf } from '../../../shared/contract';
+import type { EventName, EventOf, MethodName, PlumblineBridge, RequestOf, ResponseOf } from '../../../shared/contract';
 import type { RpcErrorCode } from '../../../shared/rpc';
 
 /** A failed request, as the core described it (the message says what to do). */
@@ -18,26 +18,20 @@ export interface ApiClient {
   onEvent<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
 }
 
-/** The bridge the desktop preload exposes on `window.plumbline`. */
-export interface DesktopBridge {
-  request(method: string, params: unknown): Promise<{ result?: unknown; error?: { code: RpcErrorCode; message: string } }>;
-  onEvent(event: string, listener: (payload: unknown) => void): () => void;
-}
-
 declare global {
   interface Window {
-    plumbline?: DesktopBridge;
+    plumbline?: PlumblineBridge;
   }
 }
 
 type Listener = (payload: unknown) => void;
 
 /** Client over the desktop preload bridge (IPC). */
-export function createDesktopClient(bridge: DesktopBridge): ApiClient {
+export function createDesktopClient(bridge: PlumblineBridge): ApiClient {
   return {
     async request(method, params) {
       const response = await bridge.request(method, params);
-      if (response.error) throw new ApiError(response.error.code, response.error.message);
+      if ('error' in response) throw new ApiError(response.error.code, response.error.message);
       return response.result as never;
     },
     onEvent(event, listener) {

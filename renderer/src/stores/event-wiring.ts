@@ -20,17 +20,16 @@ export function wireEvents(api: ApiClient, store: StoreApi<AppState>): () => voi
       const state = store.getState();
       if (state.project?.root !== e.root) return;
       void state.refreshFiles(e.paths.length ? e.paths : undefined);
-      if (e.git) void state.refreshProject();
+      // A moved HEAD arrives as project.didChange from the core itself; no project.info here.
       if (state.gitRoot === e.root) void state.refreshGit();
       void state.checkDisk(e.git ? [] : e.paths);
     }),
     api.onEvent('agent.didStream', (e) => store.getState().onAgentStream(e)),
     api.onEvent('agent.didAppend', (e) => store.getState().onAgentAppend(e)),
     api.onEvent('agent.didUpdate', (e) => store.getState().onAgentUpdate(e)),
-    api.onEvent('spec.didChange', (e) => {
-      if (store.getState().planRoot === e.root) void store.getState().refreshPlan();
-    }),
+    api.onEvent('spec.didChange', (e) => store.getState().onPlanChanged(e.root)),
     api.onEvent('verify.didProgress', (e) => store.getState().onVerifyProgress(e)),
+    api.onEvent('import.didProgress', (e) => store.getState().onImportProgress(e)),
     api.onEvent('verify.didOutput', (e) => store.getState().onVerifyOutput(e)),
     api.onEvent('verify.didFinish', (e) => store.getState().onVerifyFinish(e)),
     // The coverage matrix shows the latest evidence per requirement: re-read the plan after a Verify.

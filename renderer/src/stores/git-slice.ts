@@ -84,10 +84,11 @@ export function createGitSlice(api: ApiClient): StateCreator<AppState, [], [], G
       const r = root();
       if (!r) return;
       try {
-        const [status, discarded] = await Promise.all([api.request('git.status', { root: r }), api.request('git.discarded', { root: r })]);
+        // The discarded list changes only by discard and restore, which announce it (git.didDiscard).
+        const status = await api.request('git.status', { root: r });
         if (root() !== r) return;
         const headMoved = get().gitStatus !== null && get().gitStatus?.headOid !== status.headOid;
-        set({ gitStatus: status, discarded: discarded.entries, gitError: null });
+        set({ gitStatus: status, gitError: null });
         // A commit, checkout or reset (here or in a terminal) moved HEAD: History follows.
         if (headMoved && get().history.length) void get().loadHistory(true);
         // The selected change may have moved groups (staged) or gone (committed, discarded).
@@ -108,7 +109,11 @@ export function createGitSlice(api: ApiClient): StateCreator<AppState, [], [], G
       }
     };
 
-    /** Runs a write, then refreshes; errors become notices. Returns whether it succeeded. */
+    /**
+     * Runs a write; errors become notices. Returns whether it succeeded. The refresh comes from the
+     * event every git write of the core announces (`repo.didChange`, before its response), never
+     * from here as well: one action, one refresh.
+     */
     const write = async (fn: (r: string) => Promise<unknown>): Promise<boolean> => {
       const r = root();
       if (!r) return false;
@@ -121,7 +126,6 @@ export function createGitSlice(api: ApiClient): StateCreator<AppState, [], [], G
         return false;
       } finally {
         set({ gitBusy: false });
-        await get().refreshGit();
       }
     };
 
@@ -160,6 +164,12 @@ export function createGitSlice(api: ApiClient): StateCreator<AppState, [], [], G
         });
         if (!r) return;
         await get().refreshGit();
+        try {
+          const { entries } = await api.request('git.discarded', { root: r });
+          if (root() === r) set({ discarded: entries });
+        } catch {
+          // Not a repository yet: nothing was discarded.
+        }
         try {
           const author = await api.request('git.author', { root: r });
           if (root() === r) set({ author });

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { DecisionFields, PlanSnapshot, ResponseOf, SpecSectionKind, TaskFields } from '../../../shared/contract';
+import type { DecisionFields, EventOf, ImportChange, PlanSnapshot, ResponseOf, SpecSectionKind, TaskFields } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
 import { messageOf } from './app-slice';
 import type { AppState } from './app-store';
@@ -30,8 +30,14 @@ export interface SpecSlice {
   readonly selectedDecision: number | null;
   /** Import offers the user dismissed in this session (by path). */
   readonly importDismissed: readonly string[];
+  /** The running import of the open project: its ID and progress (steps done of the total known so far). */
+  readonly importRun: { readonly importId: string; readonly done: number; readonly total: number; readonly items: number } | null;
+  /** Upstream changes of sources imported before, shown for the user to pick from. */
+  readonly importPreview: { readonly paths: readonly string[]; readonly changes: readonly ImportChange[] } | null;
   loadPlan(root: string | null): Promise<void>;
   refreshPlan(): Promise<void>;
+  /** A plan file changed (`spec.didChange`): re-read, unless a mutation of ours is in flight (its answer is the fresh state). */
+  onPlanChanged(root: string): void;
   setOrchestratorTab(tab: OrchestratorTab): void;
   setSpecPath(path: string | null): void;
   setSpecMode(mode: SpecMode): void;
@@ -52,8 +58,15 @@ export interface SpecSlice {
   createTask(draft: TaskDraft): Promise<string | null>;
   updateTask(id: string, patch: Partial<TaskDraft>): Promise<boolean>;
   deleteTask(id: string): Promise<void>;
-  runImport(paths: readonly string[]): Promise<void>;
-  dismissImport(paths: readonly string[]): void;
+  /** Imports the sources (only the `accept`ed changes on a re-import); a call while one runs does nothing (one import at a time). */
+  runImport(paths: readonly string[], accept?: readonly string[]): Promise<void>;
+  /** Loads what a re-import of the sources would change. */
+  previewImport(paths: readonly string[]): Promise<void>;
+  closeImportPreview(): void;
+  onImportProgress(e: EventOf<'import.didProgress'>): void;
+  cancelImport(): Promise<void>;
+  /** "Not now": remembered in the project, so the offer does not come back. */
+  dismissImport(paths: readonly string[]): Promise<void>;
   exportPlan(format: 'md' | 'html' | 'pdf', withTasks: boolean, withEvidence: boolean): Promise<ResponseOf<'export.render'> | null>;
 }
 
@@ -63,10 +76,14 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
     let inflight: Promise<void> | null = null;
     let again = false;
 
+    /** Mutations of this window in flight: the change events they cause are answered by their own snapshot. */
+    let mutating = 0;
+
     /** Runs a mutation of the open project's plan; applies the returned snapshot if still current. */
     async function mutate<T>(run: (root: string) => Promise<T>, snapshotOf: (r: T) => PlanSnapshot): Promise<T | null> {
       const root = get().planRoot;
       if (!root) return null;
+      mutating++;
       try {
         const result = await run(root);
         if (get().planRoot === root) set({ plan: snapshotOf(result), planError: null });
@@ -74,6 +91,8 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
       } catch (error) {
         get().notify('error', messageOf(error));
         return null;
+      } finally {
+        mutating--;
       }
     }
     const same = (s: PlanSnapshot): PlanSnapshot => s;
@@ -93,9 +112,14 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
       specMode: 'structured',
       selectedDecision: null,
       importDismissed: [],
+      importRun: null,
+      importPreview: null,
       async loadPlan(root) {
-        set({ planRoot: root, plan: null, planError: null, planLoading: root !== null, importDismissed: [], specPath: null, selectedDecision: null });
+        set({ planRoot: root, plan: null, planError: null, planLoading: root !== null, importDismissed: [], importRun: null, importPreview: null, specPath: null, selectedDecision: null });
         if (root) await get().refreshPlan();
+      },
+      onPlanChanged(root) {
+        if (get().planRoot === root && mutating === 0) void get().refreshPlan();
       },
       refreshPlan() {
         // Coalesce bursts of change events into at most one extra read.
@@ -212,12 +236,50 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
           run: () => void mutate((root) => api.request('tasks.saveRaw', { root, content: r.previousContent }), same),
         });
       },
-      async runImport(paths) {
-        const r = await mutate((root) => api.request('import.run', { root, paths: [...paths] }), (x) => x.snapshot);
-        if (r) get().notify('info', r.summary.join(' '));
+      async runImport(paths, accept) {
+        if (get().importRun) return;
+        const importId = `import-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+        set({ importRun: { importId, done: 0, total: 0, items: 0 } });
+        try {
+          const r = await mutate((root) => api.request('import.run', { root, paths: [...paths], importId, ...(accept ? { accept: [...accept] } : {}) }), (x) => x.snapshot);
+          if (r) {
+            set({ importPreview: null });
+            get().notify('info', r.summary.join(' '));
+          }
+        } finally {
+          if (get().importRun?.importId === importId) set({ importRun: null });
+        }
       },
-      dismissImport(paths) {
+      async previewImport(paths) {
+        const root = get().planRoot;
+        if (!root) return;
+        try {
+          const r = await api.request('import.preview', { root, paths: [...paths] });
+          if (get().planRoot === root) set({ importPreview: { paths: [...paths], changes: r.changes } });
+        } catch (error) {
+          get().notify('error', messageOf(error));
+        }
+      },
+      closeImportPreview() {
+        set({ importPreview: null });
+      },
+      onImportProgress(e) {
+        const run = get().importRun;
+        if (e.root === get().planRoot && run && run.importId === e.importId) set({ importRun: { importId: e.importId, done: e.done, total: e.total, items: e.items } });
+      },
+      async cancelImport() {
+        const run = get().importRun;
+        const root = get().planRoot;
+        if (!run || !root) return;
+        try {
+          await api.request('import.cancel', { root, importId: run.importId });
+        } catch (error) {
+          get().notify('error', messageOf(error));
+        }
+      },
+      async dismissImport(paths) {
         set({ importDismissed: [...get().importDismissed, ...paths] });
+        await mutate((root) => api.request('import.decline', { root, paths: [...paths] }), same);
       },
       async exportPlan(format, withTasks, withEvidence) {
         const root = get().planRoot;

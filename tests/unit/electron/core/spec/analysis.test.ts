@@ -29,6 +29,11 @@ describe('analyse', () => {
     ]);
   });
 
+  it('reports every requirement kind no task serves, functional requirements included', () => {
+    const r = run([item('FR-1', 'served'), item('FR-2', 'left alone'), item('SEC-1', 's'), item('AC-1', 'a — `npm test`')], [task('T-1', { serves: ['FR-1', 'SEC-1', 'AC-1'] })]);
+    expect(codes(r).filter((c) => c.startsWith('unserved-requirement'))).toEqual(['unserved-requirement:FR-2']);
+  });
+
   it('reports missing sections, duplicates, dangling IDs, unserved items, idle tasks, manual checks', () => {
     const r = run(
       [item('SEC-1', 'a'), item('SEC-1', 'again', { line: 12 }), item('FM-1', 'f'), item('AC-1', 'manual one')],

@@ -27,6 +27,12 @@ describe('decision records', () => {
     expect(parseDecision(madr2).record).toMatchObject({ status: 'accepted', date: '2018-09-02', context: 'Which format?' });
   });
 
+  it('reads status and date never from code, and "Decision Drivers" is not the decision', () => {
+    const text = '# Use YAML\n\n## Context\n\nLike this:\n\n```yaml\nstatus: accepted\ndate: 2020-01-01\n```\n\n## Decision Drivers\n\n* speed\n\n## Decision Outcome\n\nChosen option: YAML, because tools read it.\n';
+    const d = parseDecision(text).record;
+    expect([d.status, d.date, d.decision]).toEqual(['proposed', null, 'Chosen option: YAML, because tools read it.']);
+  });
+
   it('statuses and missing reasons are read leniently', () => {
     expect(parseDecisionStatus('Superseded by ADR-0012')).toEqual({ status: 'superseded', supersededBy: 12 });
     expect(parseDecisionStatus('Draft')).toEqual({ status: 'proposed', supersededBy: null });
