@@ -11,6 +11,8 @@ import { readSide } from '../electron/core/git/blobs';
 import { commitChanges, readCommit, readLog } from '../electron/core/git/history';
 import { closeRepo } from '../electron/core/git/repo-cache';
 import { StatusEngine } from '../electron/core/git/status-engine';
+import { findNativeGit } from '../electron/core/git/native/find-git';
+import { NativeStatusSource, nativeStatus as nativeBackendStatus } from '../electron/core/git/native/native-status';
 import { watchRepository } from '../electron/core/git/watcher';
 import { type BenchCase, time, timeCommand } from './harness';
 
@@ -44,6 +46,53 @@ export function gitCases(opts: { coldScript: string; tempRepo: (files: Record<st
           native.push(nativeStatus(repo));
         }
         return { plumbline, native };
+      },
+    },
+    {
+      name: 'status (cold, native backend: git status --porcelain=v2 through the runner)',
+      target: '≤ 1.2× git status --porcelain',
+      targetRatio: 1.2,
+      run: async (ctx) => {
+        const git = findNativeGit().git;
+        if (!git) throw new Error('no native git ≥ 2.30 found; the native backend rows need one');
+        const repo = ctx.bigRepo();
+        nativeStatus(repo);
+        const plumbline: number[] = [];
+        const native: number[] = [];
+        for (let i = 0; i < ctx.repeat; i++) {
+          plumbline.push(await time(() => nativeBackendStatus(git, repo)));
+          native.push(nativeStatus(repo));
+        }
+        return { plumbline, native };
+      },
+    },
+    {
+      name: 'status after a one-file change, native backend (write → status)',
+      target: '≤ 150 ms from the write',
+      targetMs: 150,
+      run: async (ctx) => {
+        const git = findNativeGit().git;
+        if (!git) throw new Error('no native git ≥ 2.30 found; the native backend rows need one');
+        const repo = ctx.bigRepo();
+        const file = join(repo, EDITED);
+        const original = Buffer.from((await readSide(repo, EDITED, { kind: 'index' })).bytes ?? readFileSync(file));
+        const source = new NativeStatusSource(git, repo);
+        await source.status();
+        const plumbline: number[] = [];
+        try {
+          for (let i = 0; i < ctx.repeat; i++) {
+            const t0 = performance.now();
+            writeFileSync(file, Buffer.concat([original, Buffer.from(`// bench edit ${i}\n`)]));
+            source.notifyChanged([EDITED]);
+            const r = await source.status();
+            plumbline.push(performance.now() - t0);
+            if (!r.entries.some((x) => x.path === EDITED)) throw new Error('the native status missed the edit');
+          }
+        } finally {
+          writeFileSync(file, original);
+          source.dispose();
+        }
+        return { plumbline, native: null };
       },
     },
     {

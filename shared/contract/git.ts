@@ -100,10 +100,24 @@ export const discardedEntry = z.object({
 });
 export type DiscardedEntry = z.infer<typeof discardedEntry>;
 
+/** Which git does the work for a project: the user's git, or the built-in engine when none is installed. */
+export const gitBackendInfo = z.object({
+  kind: z.enum(['native', 'embedded']),
+  /** Native git's version ("2.39.5"). */
+  version: z.string().nullable(),
+  /** Native git's path as configured ("git" = found on PATH). */
+  path: z.string().nullable(),
+  /** Why the built-in engine is used. */
+  reason: z.string().nullable(),
+});
+export type GitBackendInfo = z.infer<typeof gitBackendInfo>;
+
 const pathsRequest = z.object({ root: projectRoot, paths: z.array(relPath).max(100_000).default([]), all: z.boolean().default(false) });
 const hunkRequest = z.object({ root: projectRoot, path: relPath, index: z.number().int().min(0), header: z.string() });
 
 export const gitMethods = {
+  /** Which git backend serves this project (shown on the branch line and in Settings). */
+  'git.backend': method(z.object({ root: projectRoot }), gitBackendInfo),
   /** The Changes list (staged, unstaged, untracked). Starts watching the repository on first use. */
   'git.status': method(z.object({ root: projectRoot }), gitStatus),
   /** Diff of one path: work tree ↔ index (`unstaged`) or index ↔ HEAD (`staged`). */

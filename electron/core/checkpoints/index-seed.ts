@@ -53,6 +53,23 @@ function converts(layout: RepoLayout, config: GitConfig, entries: readonly Index
   return false;
 }
 
+/**
+ * The user's index file when native git may start a shadow index from a copy of it: a plain index (no
+ * split or sparse index, no skip-worktree, intent-to-add or assume-unchanged entries) of a repository that
+ * converts no content.
+ */
+export function seedableIndexFile(root: string): string | null {
+  const { layout, isRepo } = layoutOf(root);
+  if (!isRepo) return null;
+  try {
+    const index = readIndex(layout.gitdir);
+    if (!index || index.extensions.some((x) => x === 'link' || x === 'sdir') || index.entries.some((e) => e.skipWorktree || e.intentToAdd || e.assumeValid)) return null;
+    return converts(layout, readConfig(layout), index.entries) ? null : join(layout.gitdir, 'index');
+  } catch {
+    return null;
+  }
+}
+
 /** Reads the user's index once; null when the folder is no repository or has no (readable) index. */
 export function loadIndexSeed(root: string): IndexSeed | null {
   const { layout, isRepo } = layoutOf(root);

@@ -6,8 +6,10 @@ import { IgnoreRules } from '../git/ignore-rules';
 import { hashObject, MODE_EXEC, MODE_FILE, MODE_TREE, parseCommit, parseTree } from '../git/object-parse';
 import { ObjectStore } from '../git/object-store';
 import { readConfig } from '../git/repo-layout';
+import { findNativeGit } from '../git/native/find-git';
+import { nativeCheckpointScan } from '../git/native/native-checkpoint';
 import { atomicWrite } from '../util/atomic-write';
-import { layoutOf, loadIndexSeed } from './index-seed';
+import { layoutOf, loadIndexSeed, seedableIndexFile } from './index-seed';
 import { blobHash, looksBinary } from '../util/text-format';
 import { TimeSlicer } from './time-slicer';
 
@@ -110,6 +112,11 @@ export class ShadowRepo {
    */
   async scan(): Promise<Map<string, SnapshotEntry>> {
     await this.init();
+    // With native git installed, git stages the work tree into the shadow's own index (see native-checkpoint.ts).
+    const native = findNativeGit().git;
+    if (native) {
+      return nativeCheckpointScan(native, this.gitdir, this.root, { userIsRepo: layoutOf(this.root).isRepo, seedIndex: seedableIndexFile(this.root), sizeLimit: SIZE_LIMIT, binaryLimit: BINARY_LIMIT });
+    }
     const seed = loadIndexSeed(this.root);
     const layout = seed?.layout ?? layoutOf(this.root).layout;
     const hasGitignore = new Map<string, boolean>();

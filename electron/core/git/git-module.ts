@@ -8,9 +8,10 @@ import { readSide } from './blobs';
 import { buildDiffFromSides } from './diff-view';
 import { commitChanges, readCommit, readLog } from './history';
 import { DiscardStore } from './discard-store';
-import { commitStaged, createBranch, listBranches, stageHunk, stagePaths, switchBranch, toChangesView, unstageHunk, unstagePaths } from './operations';
+import { listBranches, toChangesView } from './operations';
 
 type GitMethod =
+  | 'git.backend'
   | 'git.status'
   | 'git.diff'
   | 'git.stage'
@@ -46,6 +47,7 @@ async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
 /** The git workbench: Changes, diffs, staging (files and hunks), discard with bring-back, commit, branches, history. */
 export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, GitMethod>> {
   const repos = ctx.services.repos;
+  const backend = repos.backend;
   const discards = new DiscardStore(ctx.dataDir);
 
   const open = (root: string) => repos.get(ctx.projects.require(root));
@@ -63,6 +65,11 @@ export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, G
   const emitDiscarded = async (root: string) => ctx.bus.emit('git.didDiscard', { root, entries: await discards.list(root) });
 
   const handlers: Pick<Handlers, GitMethod> = {
+    'git.backend': async ({ root }) => {
+      ctx.projects.require(root);
+      return { ...backend.info };
+    },
+
     'git.status': async ({ root }) => toChangesView(await open(root).status()),
 
     'git.diff': async ({ root, path, side }) => {
@@ -82,7 +89,7 @@ export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, G
       const svc = open(root);
       const list = all ? await allPaths(root, 'unstaged') : paths;
       await checkPaths(root, list);
-      await svc.write(list, true, () => guard('stage', () => stagePaths(svc.root, list)));
+      await svc.write(list, true, () => guard('stage', () => backend.stage(svc.root, list)));
       return { ok: true };
     },
 
@@ -90,28 +97,33 @@ export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, G
       const svc = open(root);
       const list = all ? await allPaths(root, 'staged') : paths;
       await checkPaths(root, list);
-      await svc.write(list, true, () => guard('unstage', () => unstagePaths(svc.root, list)));
+      await svc.write(list, true, () => guard('unstage', () => backend.unstage(svc.root, list)));
       return { ok: true };
     },
 
     'git.stageHunk': async ({ root, path, index, header }) => {
       const svc = open(root);
       await checkPaths(root, [path]);
-      await svc.write([path], true, () => guard('stage the hunk', () => stageHunk(svc.root, path, index, header)));
+      await svc.write([path], true, () => guard('stage the hunk', () => backend.stageHunk(svc.root, path, index, header)));
       return { ok: true };
     },
 
     'git.unstageHunk': async ({ root, path, index, header }) => {
       const svc = open(root);
       await checkPaths(root, [path]);
-      await svc.write([path], true, () => guard('unstage the hunk', () => unstageHunk(svc.root, path, index, header)));
+      await svc.write([path], true, () => guard('unstage the hunk', () => backend.unstageHunk(svc.root, path, index, header)));
       return { ok: true };
     },
 
     'git.discard': async ({ root, paths }) => {
       const svc = open(root);
       await checkPaths(root, paths);
-      const entry = await svc.write(paths, false, () => guard('discard', () => discards.discard(svc.root, paths)));
+      const entry = await svc.write(paths, false, () =>
+        guard('discard', async () => {
+          backend.assertCanWrite(svc.root, paths);
+          return discards.discard(svc.root, paths);
+        }),
+      );
       await emitDiscarded(root);
       return entry;
     },
@@ -135,9 +147,9 @@ export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, G
     'git.commit': async ({ root, message, amend, author }) => {
       const svc = open(root);
       const configured = await readAuthor(svc.root);
-      const who = author ?? (configured.name && configured.email ? { name: configured.name, email: configured.email } : null);
+      const who = author ? { ...author, typed: true } : configured.name && configured.email ? { name: configured.name, email: configured.email, typed: false } : null;
       if (!who) throw new RpcError('INVALID_REQUEST', 'No author is set. Enter your name and email (they can be saved to this repository).');
-      const oid = await svc.write([], true, async () => guard('commit', async () => commitStaged(svc.root, await svc.freshStatus(), { message, amend, author: who })));
+      const oid = await svc.write([], true, async () => guard('commit', async () => backend.commit(svc.root, await svc.freshStatus(), { message, amend, author: who })));
       await svc.emitProjectInfo();
       return { oid };
     },
@@ -155,13 +167,13 @@ export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, G
 
     'git.createBranch': async ({ root, name, checkout }) => {
       const svc = open(root);
-      await svc.write([], true, () => guard('create the branch', () => createBranch(svc.root, name, checkout)));
+      await svc.write([], true, () => guard('create the branch', () => backend.createBranch(svc.root, name, checkout)));
       return svc.emitProjectInfo();
     },
 
     'git.switchBranch': async ({ root, name }) => {
       const svc = open(root);
-      await svc.write([], true, async () => guard('switch branch', async () => switchBranch(svc.root, name, await svc.freshStatus())));
+      await svc.write([], true, async () => guard('switch branch', async () => backend.switchBranch(svc.root, name, await svc.freshStatus())));
       return svc.emitProjectInfo();
     },
 

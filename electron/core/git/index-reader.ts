@@ -25,6 +25,8 @@ export interface IndexEntry {
   readonly size: number;
   readonly intentToAdd: boolean;
   readonly skipWorktree: boolean;
+  /** The assume-unchanged bit (`git update-index --assume-unchanged`). */
+  readonly assumeValid: boolean;
 }
 
 /** A parsed index plus the file's own mtime (for racy-git checks). */
@@ -34,6 +36,8 @@ export interface GitIndex {
   readonly mtimeMs: number;
   /** Valid folder tree ids from the TREE extension ('' = root); folders git invalidated are absent. */
   readonly cacheTree: ReadonlyMap<string, string>;
+  /** Signatures of the extensions present ('TREE', 'link' = split index, 'sdir' = sparse index, …). */
+  readonly extensions: readonly string[];
 }
 
 /** Decodes a path (UTF-8, as git stores it). */
@@ -52,6 +56,9 @@ class LazyEntry implements IndexEntry {
     readonly intentToAdd: boolean,
     readonly skipWorktree: boolean,
   ) {}
+  get assumeValid(): boolean {
+    return (this.buf.readUInt16BE(this.at + 60) & 0x8000) !== 0;
+  }
   get oid(): string {
     return (this.hex ??= this.buf.toString('hex', this.at + 40, this.at + 60));
   }
@@ -181,8 +188,10 @@ export function parseIndex(buf: Buffer, label: string, mtimeMs: number): GitInde
   }
   // Extensions: only TREE is used; a malformed one is ignored (git rebuilds it too).
   let cacheTree = new Map<string, string>();
+  const extensions: string[] = [];
   while (p + 8 <= end) {
     const sig = buf.toString('latin1', p, p + 4);
+    extensions.push(sig);
     const size = buf.readUInt32BE(p + 4);
     if (sig === 'TREE' && p + 8 + size <= end) {
       try {
@@ -193,5 +202,5 @@ export function parseIndex(buf: Buffer, label: string, mtimeMs: number): GitInde
     }
     p += 8 + size;
   }
-  return { version, entries, mtimeMs, cacheTree };
+  return { version, entries, mtimeMs, cacheTree, extensions };
 }

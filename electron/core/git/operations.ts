@@ -5,6 +5,8 @@ import type { GitChange, GitStatus } from '../../../shared/contract';
 import { RpcError } from '../../../shared/rpc';
 import { looksBinary } from '../files/file-reader';
 import { applyHunk, computeHunks, joinLines, revertHunk, splitLines, type LineHunk } from './hunks';
+import { readIndex } from './index-reader';
+import { resolveLayout } from './repo-layout';
 import { diffCommits, readCommitSide, readIndexEntry, readIndexSide, readWorktreeSide, resolveHead } from './object-reads';
 
 /** A status entry as the status engine reports it (see status-engine.ts). */
@@ -50,11 +52,19 @@ export function toChangesView(status: LocalStatus): GitStatus {
 export async function stagePaths(dir: string, paths: readonly string[]): Promise<void> {
   const files: string[] = [];
   const folders: string[] = [];
+  const tracked = (readIndex(resolveLayout(dir).gitdir)?.entries ?? []).map((e) => e.path);
   for (const p of paths) {
-    const st = await fs.promises.lstat(join(dir, p)).catch(() => null);
-    if (st?.isDirectory()) folders.push(p.replace(/\/$/, ''));
-    else if (st) files.push(p);
-    else if (await readIndexEntry(dir, p)) await git.remove({ fs, dir, filepath: p });
+    const clean = p.replace(/\/$/, '');
+    const st = await fs.promises.lstat(join(dir, clean)).catch(() => null);
+    // A file replaced by a folder (or a folder by a file): the old entries go first, as `git add -A` does,
+    // so the index never holds both `a` and `a/…` (a tree git rejects).
+    if (st?.isDirectory()) {
+      if (tracked.includes(clean)) await git.remove({ fs, dir, filepath: clean });
+      folders.push(clean);
+    } else if (st) {
+      if (tracked.some((t) => t.startsWith(`${clean}/`))) await git.remove({ fs, dir, filepath: clean });
+      files.push(clean);
+    } else if (await readIndexEntry(dir, clean)) await git.remove({ fs, dir, filepath: clean });
   }
   // Files come from the Changes list, so a tracked file matching .gitignore still stages (force);
   // an untracked folder is added like `git add dir/`, leaving the ignored files inside it alone.
@@ -114,23 +124,48 @@ export async function unstageHunk(dir: string, path: string, index: number, head
   await git.updateIndex({ fs, dir, filepath: path, oid, mode: staged.mode ?? head.mode ?? 0o100644, add: true });
 }
 
+/**
+ * The checks both backends make before a commit, with messages that say what to do; returns the trimmed
+ * message. `merging`: a merge is being completed, which may commit a tree equal to HEAD's.
+ */
+export function checkCommittable(status: LocalStatus, options: { readonly message: string; readonly amend: boolean }, merging: boolean): string {
+  const message = options.message.trim();
+  if (options.amend && status.unborn) throw new RpcError('CONFLICT', 'There is no commit to amend yet. Make a first commit instead.');
+  if (!message && !options.amend) throw new RpcError('INVALID_REQUEST', 'Write a commit message first.');
+  const staged = status.entries.some((e) => e.kind === 'tracked' && e.index !== ' ');
+  if (!staged && !options.amend && !merging) throw new RpcError('CONFLICT', 'Nothing is staged. Stage the changes to commit first.');
+  if (status.entries.some((e) => e.kind === 'tracked' && (e.index === 'U' || e.worktree === 'U'))) {
+    throw new RpcError('CONFLICT', 'Some files have unresolved conflicts. Resolve and stage them before committing.');
+  }
+  return message;
+}
+
 /** Commits what is staged (or amends HEAD); refuses an empty message or nothing staged, saying why. */
 export async function commitStaged(
   dir: string,
   status: LocalStatus,
   options: { readonly message: string; readonly amend: boolean; readonly author: { readonly name: string; readonly email: string } },
 ): Promise<string> {
-  const message = options.message.trim();
-  if (options.amend && status.unborn) throw new RpcError('CONFLICT', 'There is no commit to amend yet. Make a first commit instead.');
-  if (!message && !options.amend) throw new RpcError('INVALID_REQUEST', 'Write a commit message first.');
-  const staged = status.entries.some((e) => e.kind === 'tracked' && e.index !== ' ');
-  if (!staged && !options.amend) throw new RpcError('CONFLICT', 'Nothing is staged. Stage the changes to commit first.');
-  if (status.entries.some((e) => e.kind === 'tracked' && (e.index === 'U' || e.worktree === 'U'))) {
-    throw new RpcError('CONFLICT', 'Some files have unresolved conflicts. Resolve and stage them before committing.');
-  }
+  const gitdir = join(dir, '.git');
+  const mergeHeads = await readMergeHeads(gitdir);
+  if (mergeHeads.length && options.amend) throw new RpcError('CONFLICT', 'A merge is in progress; finish it with a new commit instead of amending.');
+  const message = checkCommittable(status, options, mergeHeads.length > 0);
   const author = { name: options.author.name, email: options.author.email };
   const full = message ? `${message}\n` : undefined;
-  return git.commit({ fs, dir, message: full, author, committer: author, amend: options.amend });
+  if (!mergeHeads.length) return git.commit({ fs, dir, message: full, author, committer: author, amend: options.amend });
+  // Completing a merge: both parents, then the merge state goes away as `git commit` does it.
+  const head = await resolveHead(dir);
+  const oid = await git.commit({ fs, dir, message: full, author, committer: author, parent: [...(head ? [head] : []), ...mergeHeads] });
+  for (const f of ['MERGE_HEAD', 'MERGE_MSG', 'MERGE_MODE', 'AUTO_MERGE']) await fs.promises.rm(join(gitdir, f), { force: true });
+  return oid;
+}
+
+async function readMergeHeads(gitdir: string): Promise<string[]> {
+  try {
+    return (await fs.promises.readFile(join(gitdir, 'MERGE_HEAD'), 'utf8')).split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{40}$/.test(l));
+  } catch {
+    return [];
+  }
 }
 
 /** Local branches with their tips. */
@@ -155,10 +190,15 @@ async function branchOid(dir: string, name: string): Promise<string | null> {
   }
 }
 
+/** Refuses a name git would not take as a branch (check-ref-format --branch rules, no leading "-"). */
+export function checkBranchName(name: string): void {
+  const valid = /^(?!\/|-|.*([/.]\.|\/\/|@\{|\\))[^\0-\x20\x7f~^:?*[]+(?<![/.])$/.test(name) && !name.endsWith('.lock') && name !== '@';
+  if (!valid) throw new RpcError('INVALID_REQUEST', `"${name}" is not a valid branch name. Use letters, digits, "-", "_" and "/" (no spaces, "..", "~", "^", ":").`);
+}
+
 /** Creates a branch at HEAD (on an unborn branch, only HEAD can move to the new name). */
 export async function createBranch(dir: string, name: string, checkout: boolean): Promise<void> {
-  const valid = /^(?!\/|.*([/.]\.|\/\/|@\{|\\))[^\0-\x20\x7f~^:?*[]+(?<![/.])$/.test(name) && !name.endsWith('.lock') && name !== '@';
-  if (!valid) throw new RpcError('INVALID_REQUEST', `"${name}" is not a valid branch name. Use letters, digits, "-", "_" and "/" (no spaces, "..", "~", "^", ":").`);
+  checkBranchName(name);
   if (await branchOid(dir, name)) throw new RpcError('CONFLICT', `A branch named ${name} already exists. Switch to it or choose another name.`);
   const head = await resolveHead(dir);
   if (!head) {
@@ -194,7 +234,11 @@ export async function switchBranch(dir: string, name: string, status: LocalStatu
     throw new RpcError('CONFLICT', `Cannot switch to ${name}: your local changes to ${shown} would be overwritten. Commit, stash or discard them first.`, { files: conflicts });
   }
   try {
-    await git.checkout({ fs, dir, ref: name });
+    // Only the files that differ between the two commits are checked out, so staged and unstaged changes
+    // elsewhere are carried over as `git switch` does.
+    const paths = changed.map((c) => c.path);
+    if (paths.length) await git.checkout({ fs, dir, ref: name, filepaths: paths, noUpdateHead: true });
+    await git.writeRef({ fs, dir, ref: 'HEAD', value: `refs/heads/${name}`, symbolic: true, force: true });
   } catch (error) {
     const data = (error as { code?: string; data?: { filepaths?: string[] } }).data;
     if ((error as { code?: string }).code === 'CheckoutConflictError') {

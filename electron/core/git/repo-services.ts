@@ -3,8 +3,8 @@ import type { ProjectInfo } from '../../../shared/contract';
 import { RpcError } from '../../../shared/rpc';
 import type { EventBus } from '../events';
 import { readHeadInfo } from '../app/head-info';
-import { StatusEngine, type StatusResult } from './status-engine';
-import { StatusWorkerClient } from './status-worker';
+import { chooseBackend, type GitBackend } from './backend';
+import type { StatusEngine, StatusResult } from './status-engine';
 import { watchRepository } from './watcher';
 
 /** What RepoService needs of a status engine: the engine itself, or its worker-thread client. */
@@ -120,10 +120,12 @@ export class RepoService {
 export class RepoServices {
   private readonly services = new Map<string, RepoService>();
 
-  /** `statusWorkerPath`: the bundled worker entry; without it status runs on this thread. */
+  /** `statusWorkerPath`: the bundled worker entry of the built-in engine; without it status runs on this thread. */
+  /** `backend`: which git does the work (default: native git when usable, else the built-in engine). */
   constructor(
     private readonly bus: EventBus,
     private readonly statusWorkerPath?: string,
+    readonly backend: GitBackend = chooseBackend(),
   ) {}
 
   /** The service of an opened root; UNAVAILABLE with what to do when it is not a git repository. */
@@ -132,7 +134,7 @@ export class RepoServices {
     if (!svc) {
       let engine: StatusSource;
       try {
-        engine = this.statusWorkerPath ? new StatusWorkerClient({ dir: root, workerUrl: this.statusWorkerPath }) : new StatusEngine({ dir: root });
+        engine = this.backend.statusSource(root, this.statusWorkerPath);
       } catch (error) {
         throw new RpcError('UNAVAILABLE', (error as Error).message);
       }

@@ -35,7 +35,7 @@ import { compareIndexToTree, comparePaths, modeKind, type TreeChange } from './t
 /** Porcelain v1 X: how the index differs from HEAD. */
 export type IndexStatus = ' ' | 'M' | 'A' | 'D' | 'T' | 'U';
 /** Porcelain v1 Y: how the work tree differs from the index. */
-export type WorktreeStatus = ' ' | 'M' | 'D' | 'T' | 'U';
+export type WorktreeStatus = ' ' | 'M' | 'D' | 'T' | 'U' | 'A';
 /** Porcelain XY of an unmerged path. */
 export type ConflictCode = 'DD' | 'AU' | 'UD' | 'UA' | 'DU' | 'AA' | 'UU';
 
@@ -328,6 +328,8 @@ export class StatusEngine {
     const staged = compareIndexToTree(entries, headTree, this.store, cacheTree);
     // Conflicted paths are reported as conflicts, not as deletions against HEAD.
     for (const p of conflicts.keys()) staged.delete(p);
+    // An intent-to-add entry (`git add -N`) is not staged: git shows it as " A" (added in the work tree only).
+    for (const e of entries) if (e.intentToAdd) staged.delete(e.path);
     this.state = { sig, head, index, entries, tracked, trackedDirs, conflicts, staged, verdicts: new Uint8Array(entries.length), positions: null };
     return this.state;
   }
@@ -373,7 +375,8 @@ export class StatusEngine {
     const todo: number[] = [];
     for (let i = 0; i < entries.length; i++) {
       if (verdicts[i] !== 0) continue;
-      if (entries[i].skipWorktree) verdicts[i] = 1;
+      // skip-worktree and assume-unchanged entries are not compared with the work tree, as in git.
+      if (entries[i].skipWorktree || entries[i].assumeValid) verdicts[i] = 1;
       else todo.push(i);
     }
     if (todo.length > 0) {
@@ -390,7 +393,9 @@ export class StatusEngine {
       const code = verdicts[i];
       const e = entries[i];
       const x = hasStaged ? (staged.get(e.path) ?? ' ') : ' ';
-      if (code !== 1 || x !== ' ') {
+      if (e.intentToAdd) {
+        out.push({ kind: 'tracked', path: e.path, index: ' ', worktree: VERDICTS[code - 1] === 'D' ? 'D' : 'A' });
+      } else if (code !== 1 || x !== ' ') {
         out.push({ kind: 'tracked', path: e.path, index: x, worktree: VERDICTS[code - 1], ...(modeKind(e.mode) === 'gitlink' ? { submodule: true } : {}) });
       }
     }

@@ -5,6 +5,7 @@ import { useApi } from '../../api/api-context';
 import { useModalFocus } from '../../components/use-modal-focus';
 import { useAppStore } from '../../stores/app-store';
 import { messageOf } from '../../stores/app-slice';
+import { backendDescription, useGitBackend } from '../git/use-git-backend';
 
 const ROLES: readonly AgentRole[] = ['thinker', 'builder', 'breaker', 'utility'];
 const PRICE_FIELDS: ReadonlyArray<[keyof ModelPrice, string]> = [
@@ -27,6 +28,8 @@ export function SettingsDialog({ onClose }: { readonly onClose: () => void }) {
   const [tests, setTests] = useState<Record<string, { ok: boolean; message: string; models: readonly ListedModel[] }>>({});
   const first = useRef<HTMLInputElement>(null);
   const loadSettings = useAppStore((s) => s.loadAgentSettings);
+  const project = useAppStore((s) => s.project);
+  const backend = useGitBackend(project?.root, project?.git.isRepo ?? false);
   useEffect(() => setDraft(settings), [settings]);
   // Opened from the header before anything loaded the settings: fetch them rather than show nothing.
   useEffect(() => {
@@ -126,6 +129,12 @@ export function SettingsDialog({ onClose }: { readonly onClose: () => void }) {
         </div>
         <label className="muted" htmlFor="allowlist">Read-only commands that run without asking (one per line)</label>
         <textarea id="allowlist" rows={4} style={{ width: '100%' }} value={draft.autoApprove.commands.join('\n')} onChange={(e) => setDraft({ ...draft, autoApprove: { ...draft.autoApprove, commands: e.target.value.split('\n').map((x) => x.trim()).filter(Boolean) } })} />
+        {backend && (
+          <>
+            <h3>Git</h3>
+            <p aria-label="Git backend in use">{backendDescription(backend)}</p>
+          </>
+        )}
         <div className="footer">
           <button className="btn" onClick={onClose}>Cancel</button>
           <button className="btn btn-primary" onClick={() => void save()}>Save</button>

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { formatCost } from '../agent/format';
 import { useAppStore } from '../../stores/app-store';
+import { backendDescription, backendLabel, useGitBackend } from '../git/use-git-backend';
 import { useUiPrefs } from '../../stores/ui-prefs';
 
 /** True when an ISO time falls on the local calendar day of `now`. */
@@ -25,6 +26,7 @@ export function Header() {
   const setBuilderTab = useUiPrefs((s) => s.setBuilderTab);
   const loadAgent = useAppStore((s) => s.loadAgent);
   const root = project?.root;
+  const backend = useGitBackend(root, project?.git.isRepo ?? false);
   // Today's cost and the settings dialog need the runs and settings before the Agent tab is first opened.
   useEffect(() => {
     if (root) void loadAgent();
@@ -49,6 +51,11 @@ export function Header() {
       <span aria-label="Branch" className={g.problem ? 'danger' : g.isRepo ? '' : 'muted'} title={g.problem ?? undefined}>
         ⎇ {branch}
       </span>
+      {backend && (
+        <span className="muted" aria-label="Git backend" title={backendDescription(backend)}>
+          ({backendLabel(backend)})
+        </span>
+      )}
       {!g.isRepo && (
         <button className="btn btn-small" onClick={() => void initGit()}>
           Initialise git

@@ -133,3 +133,82 @@ describe('ShadowRepo first checkpoint of a git repository', () => {
     expect(Buffer.from(bytes).toString()).toBe('a\r\nb\r\n');
   });
 });
+
+describe('checkpoints through native git and through the built-in scan', () => {
+  it('give the same snapshot: raw bytes whatever the attributes, regular files only, tracked-but-ignored files in, the size policy kept', async () => {
+    const { execFileSync: run } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync: put, mkdirSync: mk, symlinkSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join: j } = await import('node:path');
+    const root = mkdtempSync(j(tmpdir(), 'pl-ckpt-'));
+    const g = (...a: string[]) => run('git', a, { cwd: root }).toString();
+    g('init', '-q', '-b', 'main');
+    put(j(root, '.gitattributes'), '* text=auto eol=crlf\n');
+    put(j(root, '.gitignore'), 'build/\n');
+    put(j(root, 'crlf.txt'), 'a\r\nb\r\n');
+    put(j(root, 'lf.txt'), 'a\nb\n');
+    put(j(root, 'run.sh'), '#!/bin/sh\n', { mode: 0o755 });
+    mk(j(root, 'build'));
+    put(j(root, 'build/forced.js'), 'tracked although ignored\n');
+    put(j(root, 'build/out.js'), 'ignored\n');
+    put(j(root, 'big.bin'), Buffer.alloc(2 * 1024 * 1024));
+    symlinkSync('lf.txt', j(root, 'link'));
+    g('add', '-A');
+    g('add', '-f', 'build/forced.js');
+    const take = async (setting: string) => {
+      const before = process.env.PLUMBLINE_GIT;
+      process.env.PLUMBLINE_GIT = setting;
+      try {
+        const data = mkdtempSync(j(tmpdir(), 'pl-ckpt-data-'));
+        const shadow = new ShadowRepo(root, data);
+        const tree = await shadow.readSnapshot(await shadow.snapshot('one'));
+        const bytes = Buffer.from(await shadow.readBlob(tree.get('crlf.txt')!.oid)).toString();
+        rmSync(data, { recursive: true, force: true });
+        return { files: [...tree.entries()].map(([p, e]) => `${e.mode} ${e.oid} ${p}`).sort(), bytes };
+      } finally {
+        if (before === undefined) delete process.env.PLUMBLINE_GIT;
+        else process.env.PLUMBLINE_GIT = before;
+      }
+    };
+    const native = await take('git');
+    const embedded = await take('embedded');
+    expect(native).toEqual(embedded);
+    expect(native.bytes).toBe('a\r\nb\r\n');
+    expect(native.files.map((l) => l.split(' ')[2]).sort()).toEqual(['.gitattributes', '.gitignore', 'build/forced.js', 'crlf.txt', 'lf.txt', 'run.sh']);
+    expect(native.files.find((l) => l.endsWith(' run.sh'))).toMatch(/^100755 /);
+    rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe('a native checkpoint started from the user index', () => {
+  it('stores the bytes on disk, also for a file the user marked assume-unchanged', async () => {
+    const { execFileSync: run } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync: put, rmSync, utimesSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join: j } = await import('node:path');
+    const root = mkdtempSync(j(tmpdir(), 'pl-ckpt-'));
+    const g = (...a: string[]) => run('git', a, { cwd: root }).toString();
+    g('init', '-q', '-b', 'main');
+    put(j(root, 'a.txt'), 'one\n');
+    put(j(root, 'b.txt'), 'two\n');
+    g('add', '-A');
+    g('update-index', '--assume-unchanged', 'a.txt');
+    put(j(root, 'a.txt'), 'ONE\n');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(j(root, 'b.txt'), old, old);
+    const before = process.env.PLUMBLINE_GIT;
+    process.env.PLUMBLINE_GIT = 'git';
+    const data = mkdtempSync(j(tmpdir(), 'pl-ckpt-data-'));
+    try {
+      const shadow = new ShadowRepo(root, data);
+      const tree = await shadow.readSnapshot(await shadow.snapshot('one'));
+      expect(Buffer.from(await shadow.readBlob(tree.get('a.txt')!.oid)).toString()).toBe('ONE\n');
+      expect(Buffer.from(await shadow.readBlob(tree.get('b.txt')!.oid)).toString()).toBe('two\n');
+    } finally {
+      if (before === undefined) delete process.env.PLUMBLINE_GIT;
+      else process.env.PLUMBLINE_GIT = before;
+      rmSync(data, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
