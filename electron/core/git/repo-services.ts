@@ -29,6 +29,8 @@ export class RepoService {
   private queue: Promise<unknown> = Promise.resolve();
   /** The status last announced after a write of ours (to recognise the watcher's echo of it). */
   private announced: string | null = null;
+  /** Settles when the write in progress has been announced. */
+  private writing: Promise<void> | null = null;
 
   constructor(
     readonly root: string,
@@ -50,6 +52,7 @@ export class RepoService {
   /** A batch from the watcher: announced unless it is only the echo of a write already announced. */
   private async onWatched(paths: readonly string[], git: boolean): Promise<void> {
     if (paths.length === 0 && !git) return;
+    while (this.writing) await this.writing;
     if (git) this.engine.invalidateAll();
     else this.engine.notifyChanged(paths);
     if (paths.length === 0 && this.announced !== null) {
@@ -89,15 +92,24 @@ export class RepoService {
   async write<T>(paths: readonly string[], gitChanged: boolean, op: () => Promise<T>): Promise<T> {
     const run = this.queue.then(op, op);
     this.queue = run.catch(() => undefined);
-    try {
-      return await run;
-    } finally {
-      this.engine.invalidateAll();
-      // The status after the write is computed now (readers get it from the engine's cache), so the
-      // watcher's report of this same write can be recognised and dropped.
-      this.announced = this.watcher ? await this.engine.status().then(statusSignature, () => null) : null;
-      this.bus.emit('repo.didChange', { root: this.root, paths: [...paths], git: gitChanged });
-    }
+    // Watcher reports that arrive meanwhile wait for this write's announcement, then compare with it.
+    const done = (async () => {
+      try {
+        return await run;
+      } finally {
+        this.engine.invalidateAll();
+        // The status after the write is computed now (readers get it from the engine's cache), so the
+        // watcher's report of this same write can be recognised and dropped.
+        this.announced = this.watcher ? await this.engine.status().then(statusSignature, () => null) : null;
+        this.bus.emit('repo.didChange', { root: this.root, paths: [...paths], git: gitChanged });
+      }
+    })();
+    const settled = done.then(() => undefined, () => undefined);
+    this.writing = settled;
+    void settled.then(() => {
+      if (this.writing === settled) this.writing = null;
+    });
+    return done;
   }
 
   /** Pushes a fresh ProjectInfo so the header shows the current branch. */

@@ -1,9 +1,13 @@
 import { watch, type FSWatcher } from 'chokidar';
 import { relative, sep } from 'node:path';
 
+/** Bookkeeping the plan writer keeps beside the plan (the highest IDs handed out); nothing the Orchestrator shows. */
+const BOOKKEEPING = new Set(['.plumbline/ids.json']);
+
 /** Files under the root whose changes concern the Orchestrator. */
 function isPlanPath(rel: string): boolean {
   const p = rel.split(sep).join('/');
+  if (BOOKKEEPING.has(p)) return false;
   return p === '' || p === '.plumbline' || p.startsWith('.plumbline/') || p === 'AGENTS.md' || p === 'CLAUDE.md';
 }
 

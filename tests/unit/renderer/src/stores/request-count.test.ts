@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventName, EventOf, MethodName, RequestOf, ResponseOf } from '../../../../../shared/contract';
 import { dispatch } from '../../../../../shared/rpc';
@@ -27,7 +27,7 @@ function harness(root: string) {
     dataDir: makeTempDir('plumbline-data-'),
     version: 'test',
     resourcesDir: join(process.cwd(), 'resources'),
-    host: { capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: process.platform }, browseRoots: [], secrets: { get: async () => null, set: async () => {} } },
+    host: { capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: process.platform }, browseRoots: [dirname(root)], secrets: { get: async () => null, set: async () => {} } },
     env: { PATH: process.env.PATH },
   });
   cores.push(core);
