@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect, openWorkspace, test } from './fixtures';
 import { makeRepo, makeTempDir } from '../helpers/temp-repo';
 
@@ -50,7 +50,8 @@ test('with --token-file a restarted host keeps its URL and the open tab reconnec
   await openWorkspace(page, first);
   await first.stop();
   await expect(page.getByRole('alert').filter({ hasText: 'web host has stopped' })).toBeVisible();
-  const second = await startHost({ args: ['--port', String(first.port), '--token-file', tokenFile] });
+  // Started without the folder (the web host serves only folders under its roots: name the repository's parent).
+  const second = await startHost({ args: ['--port', String(first.port), '--token-file', tokenFile, '--root', dirname(repo)] });
   expect(second.token).toBe(first.token);
   await expect(page.getByRole('alert').filter({ hasText: 'web host' })).toHaveCount(0);
   // The new host never opened the folder itself: the tab opened it again on reconnecting.

@@ -60,7 +60,7 @@ export function DiffView({ diff, sides, hunkAction }: DiffViewProps) {
                     onClick={(e) => {
                       const list = e.currentTarget.closest('ul');
                       const at = list ? [...list.querySelectorAll('button')].indexOf(e.currentTarget) : 0;
-                      void hunkAction.run(h.index, h.header).then(() => focusAfterHunk(diff.path, at));
+                      void hunkAction.run(h.index, h.header).then(() => focusAfterHunk(diff.path, at, hunkAction.label));
                     }}
                   >
                     {hunkAction.label}
@@ -75,10 +75,13 @@ export function DiffView({ diff, sides, hunkAction }: DiffViewProps) {
   }
 }
 
-/** After a hunk was staged or unstaged: the hunk now at its place (the next one), else the file's row. */
-function focusAfterHunk(path: string, at: number): void {
+/**
+ * After a hunk was staged or unstaged: the next hunk waiting for the same action, else the file's row
+ * (when the last one went, the view shows the file's other side, whose buttons do the opposite).
+ */
+function focusAfterHunk(path: string, at: number, label: string): void {
   afterRender(() => {
-    const buttons = [...document.querySelectorAll<HTMLButtonElement>('.hunk-list button')];
+    const buttons = [...document.querySelectorAll<HTMLButtonElement>('.hunk-list button')].filter((b) => b.textContent === label);
     const target = buttons[Math.min(at, buttons.length - 1)];
     if (target) target.focus({ focusVisible: true });
     else focusChangeRow(path);
