@@ -118,9 +118,13 @@ export function sandboxed(shell: string, args: readonly string[], policy: Sandbo
   const readOnly = [...gitPaths(root), join(root, '.plumbline', 'evidence.jsonl')].filter((p) => existsSync(p));
   const hide = hiddenFolders().map(real).filter((p) => existsSync(p) && statSync(p).isDirectory());
   if (info.kind === 'bubblewrap') {
-    const out = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--bind', root, root];
-    for (const p of readOnly) out.push('--ro-bind', p, p);
+    // Mounts apply in order: hidden folders first, then the project on top, so a project that lives
+    // inside a hidden folder (the example copied into the app data) stays reachable, and the
+    // read-only binds for .git and the ledger last of all.
+    const out = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
     for (const p of hide) if (!isInside(p, root)) out.push('--tmpfs', p);
+    out.push('--bind', root, root);
+    for (const p of readOnly) out.push('--ro-bind', p, p);
     out.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try');
     if (!policy.network) out.push('--unshare-net');
     // No --new-session: the runner already starts bwrap in a new session without a controlling terminal
@@ -135,9 +139,11 @@ export function sandboxed(shell: string, args: readonly string[], policy: Sandbo
     '(version 1)',
     '(allow default)',
     '(deny file-write*)',
-    `(allow file-write* (subpath ${q(root)}) (subpath "/private/tmp") (subpath "/private/var/folders") (literal "/dev/null") (literal "/dev/tty"))`,
+    `(allow file-write* (subpath "/private/tmp") (subpath "/private/var/folders") (literal "/dev/null") (literal "/dev/tty"))`,
+    ...hide.filter((p) => !isInside(p, root)).map((p) => `(deny file-read* file-write* (subpath ${q(p)}))`),
+    // The project after the hidden folders (a project inside one stays reachable), its guarded parts last.
+    `(allow file-read* file-write* (subpath ${q(root)}))`,
     ...readOnly.map((p) => `(deny file-write* (subpath ${q(p)}))`),
-    ...hide.map((p) => `(deny file-read* file-write* (subpath ${q(p)}))`),
     ...(policy.network ? [] : ['(deny network-outbound (remote ip))', '(deny network-inbound (local ip))']),
   ];
   return { file: '/usr/bin/sandbox-exec', args: ['-p', rules.join('\n'), shell, ...args] };

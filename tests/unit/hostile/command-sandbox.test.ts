@@ -94,6 +94,25 @@ describe.skipIf(!bwrap)('hostile: commands in the bubblewrap sandbox', () => {
   });
 });
 
+describe.runIf(bwrap)('hostile: a project inside the app-data folder', () => {
+  it('runs its commands (the example is copied there) while the secrets beside it stay hidden', async () => {
+    const data = makeTempDir('plumbline-appdata-');
+    writeFileSync(join(data, 'secrets.json'), JSON.stringify({ anthropic: KEY }));
+    hideFromCommands(data);
+    const root = join(data, 'examples', 'quota-service');
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, 'check.sh'), 'echo check-ran\n');
+    for (const [, run] of runners) {
+      const { out, code } = await run(`sh check.sh; cat ${data}/secrets.json; echo "entries: $(ls -A ${data} | wc -l)"`, root);
+      expect(out).toContain('check-ran');
+      expect(out).not.toContain(KEY);
+      // Only the path down to the project is there: examples/, nothing else of the app data.
+      expect(out).toContain('entries: 1');
+      expect(code).not.toBe(null);
+    }
+  });
+});
+
 describe('hostile: without a sandbox every command asks', () => {
   it('an allowlisted command and a task check still go to the approval gate', async () => {
     const before = process.env.PLUMBLINE_SANDBOX;
