@@ -25,6 +25,8 @@ const repeat = Number(opt('--repeat') ?? 5);
 const only = opt('--only');
 const projectRoot = process.env.PLUMBLINE_ROOT ?? process.cwd();
 const coldScript = join(dirname(process.argv[1]), 'cold-status.mjs');
+// The import worker, bundled beside the harness by scripts/bench.mjs (as the hosts bundle it beside theirs).
+const importWorker = join(dirname(process.argv[1]), 'import-worker.mjs');
 // Progress goes to stderr so that stdout ends with exactly one JSON line under --json.
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -45,7 +47,7 @@ function tempRepo(files: Record<string, string>): string {
 }
 
 /** Every case of the suite; other areas add theirs here. */
-const cases: BenchCase[] = [...gitCases({ coldScript, tempRepo }), ...agentCases(), ...agentCheckpointCases(), ...importCases(), ...uiCases({ projectRoot }), ...safetyCases()];
+const cases: BenchCase[] = [...gitCases({ coldScript, tempRepo }), ...agentCases(), ...agentCheckpointCases(), ...importCases({ workerPath: importWorker }), ...uiCases({ projectRoot }), ...safetyCases()];
 
 const selected = only ? cases.filter((c) => c.name.includes(only)) : cases;
 const rows = await runCases(selected, {

@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'build', 'bench');
 await build({
-  entryPoints: [join(root, 'bench', 'run.ts'), join(root, 'bench', 'cold-status.ts')],
+  entryPoints: { run: join(root, 'bench', 'run.ts'), 'cold-status': join(root, 'bench', 'cold-status.ts'), 'import-worker': join(root, 'electron', 'core', 'import', 'import-worker-entry.ts') },
   outdir,
   outExtension: { '.js': '.mjs' },
   bundle: true,

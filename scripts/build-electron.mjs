@@ -22,8 +22,8 @@ export async function buildElectron({ force = false, quiet = true, outDir = join
   const built = [];
   if (force || isStale(join(outDir, 'main.cjs'), mainInputs)) {
     await esbuild.build({
-      // The status worker is its own bundle: walking and hashing run off the main process's thread.
-      entryPoints: { main: join(appRoot, 'electron/main/main.ts'), 'status-worker': join(appRoot, 'electron/core/git/status-worker-entry.ts') },
+      // The status and import workers are bundles of their own: walking, hashing and parsing run off the main process's thread.
+      entryPoints: { main: join(appRoot, 'electron/main/main.ts'), 'status-worker': join(appRoot, 'electron/core/git/status-worker-entry.ts'), 'import-worker': join(appRoot, 'electron/core/import/import-worker-entry.ts') },
       outdir: outDir,
       outExtension: { '.js': '.cjs' },
       bundle: true,

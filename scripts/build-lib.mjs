@@ -56,7 +56,7 @@ export async function buildNode({ force = false } = {}) {
   const sourceTime = newestMtime(nodeInputs);
   const esbuild = await import('esbuild');
   await esbuild.build({
-    entryPoints: { cli: join(appRoot, 'electron/web-host/cli.ts'), 'status-worker': join(appRoot, 'electron/core/git/status-worker-entry.ts') },
+    entryPoints: { cli: join(appRoot, 'electron/web-host/cli.ts'), 'status-worker': join(appRoot, 'electron/core/git/status-worker-entry.ts'), 'import-worker': join(appRoot, 'electron/core/import/import-worker-entry.ts') },
     outdir: dirname(outfile),
     outExtension: { '.js': '.mjs' },
     bundle: true,

@@ -2,9 +2,8 @@
  * Import benchmark: a spec-kit project of 10 features, each with 100 functional requirements and 50 tasks
  * (1,000 spec items + 500 tasks), imported through the spec module as `import.run` runs it. Two rows: the
  * import's wall time (≤ 5 s) and the longest event-loop stall meanwhile (≤ 50 ms; measured with
- * `monitorEventLoopDelay`, so the host would answer other requests during the import).
- *
- * Wire into bench/run.ts with: `...importCases()` in the `cases` list.
+ * `monitorEventLoopDelay`, so the host would answer other requests during the import). With `workerPath`
+ * (the bundled import worker) reading and parsing run in the worker, as in both hosts.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +33,7 @@ function makeProject(): string {
 }
 
 /** The import cases. */
-export function importCases(): BenchCase[] {
+export function importCases(opts: { workerPath?: string } = {}): BenchCase[] {
   let stalls: number[] = [];
   return [
     {
@@ -52,7 +51,7 @@ export function importCases(): BenchCase[] {
             const h = monitorEventLoopDelay({ resolution: 5 });
             h.enable();
             const t0 = performance.now();
-            const summary = await service.importSources(root, paths);
+            const summary = await service.importSources(root, paths, { workerPath: opts.workerPath });
             const ms = performance.now() - t0;
             h.disable();
             const items = summary.reduce((n, s) => n + Number(/(\d+) spec items/.exec(s)?.[1] ?? 0), 0);

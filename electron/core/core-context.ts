@@ -33,6 +33,8 @@ export interface CoreContext {
   readonly resourcesDir: string;
   /** The bundled status worker (`status-worker-entry.ts`); absent → status runs on the calling thread (tests). */
   readonly statusWorkerPath?: string;
+  /** The bundled import worker (`import/import-worker-entry.ts`); absent → imports parse on the calling thread (tests). */
+  readonly importWorkerPath?: string;
   /** Services built once: shared ones, and per opened project (see core-services.ts). */
   readonly services: CoreServices;
 }

@@ -20,6 +20,8 @@ export interface CoreConfig {
   readonly resourcesDir: string;
   /** The bundled status worker; hosts pass it so walking and hashing never block their thread. */
   readonly statusWorkerPath?: string;
+  /** The bundled import worker; hosts pass it so reading and parsing an import never block their thread. */
+  readonly importWorkerPath?: string;
   /** Environment the model settings fall back to; default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -37,6 +39,7 @@ export function createCoreContext(config: CoreConfig): CoreContext {
     host: config.host,
     resourcesDir: config.resourcesDir,
     statusWorkerPath: config.statusWorkerPath,
+    importWorkerPath: config.importWorkerPath,
     services,
   };
 }

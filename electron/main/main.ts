@@ -121,6 +121,7 @@ async function start(): Promise<void> {
     resourcesDir: app.isPackaged ? process.resourcesPath : join(appRoot, 'resources'),
     // Worker threads cannot load a script from inside the asar archive; it is unpacked beside it.
     statusWorkerPath: join(bundleDir, 'status-worker.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`),
+    importWorkerPath: join(bundleDir, 'import-worker.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`),
   });
   attachIpcTransport({
     core,

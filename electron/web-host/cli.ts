@@ -82,6 +82,7 @@ async function serve(argv: string[]): Promise<number> {
     rendererDir: join(appRoot, 'dist', 'renderer'),
     resourcesDir: join(appRoot, 'resources'),
     statusWorkerPath: join(appRoot, 'dist', 'node', 'status-worker.mjs'),
+    importWorkerPath: join(appRoot, 'dist', 'node', 'import-worker.mjs'),
     version: version(),
     validateResponses: process.env.PLUMBLINE_VALIDATE_RESPONSES === '1',
   });

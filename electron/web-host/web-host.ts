@@ -24,6 +24,8 @@ export interface WebHostOptions {
   readonly resourcesDir: string;
   /** The bundled status worker (dist/node/status-worker.mjs). */
   readonly statusWorkerPath?: string;
+  /** The bundled import worker (dist/node/import-worker.mjs). */
+  readonly importWorkerPath?: string;
   readonly version: string;
   /** Validate every response against the contract (tests and development). */
   readonly validateResponses?: boolean;
@@ -71,6 +73,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     version: options.version,
     resourcesDir: options.resourcesDir,
     statusWorkerPath: options.statusWorkerPath,
+    importWorkerPath: options.importWorkerPath,
     host: {
       capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: platform() },
       browseRoots: roots,

@@ -7,12 +7,16 @@ import { DECISIONS_DIR, listSpecFiles, PLAN_DIR, raiseIdMarks, readIdMarks, SPEC
 import { projectName, readDecisions } from '../spec/plan-reader';
 import { readTextDoc, writeTextDoc } from '../spec/text-file';
 import { importAdrFile } from './adr';
-import { buildImport, type PlanFile, type PlanState } from './import-apply';
+import { ImportCancelled } from './import-cancelled';
+import { buildImport, type ImportWrites, type PlanFile, type PlanState } from './import-apply';
 import { applyAccepted, diffImport } from './import-diff';
 import { emptyPlan, mergePlans, type ImportPlan, type ImportTarget } from './import-plan';
+import { prepareInWorker } from './import-worker-client';
 import { importKiroDesign, importKiroRequirements, importKiroSteering, importKiroTasks } from './kiro';
 import { yieldToLoop } from './markdown-blocks';
 import { importConstitution, importSpecKitPlan, importSpecKitSpec, importSpecKitTasks, specKitTitle } from './spec-kit';
+
+export { ImportCancelled };
 
 /** Where the user's import decisions (imported, declined) are remembered. */
 export const IMPORTS_PATH = `${PLAN_DIR}/imports.json`;
@@ -156,56 +160,93 @@ export async function readPlanState(root: string): Promise<PlanState> {
   };
 }
 
-/** Stops an import before anything is written. */
-export class ImportCancelled extends Error {
-  constructor() {
-    super('The import was cancelled. Nothing was written.');
+/** What an import will write, built before anything is written (see `prepareImport`). */
+export interface PreparedImport {
+  readonly sources: readonly ImportSource[];
+  readonly built: ImportWrites;
+  /** Each file to be written: its hash when it was read ('' when missing), so a later edit is noticed. */
+  readonly before: Readonly<Record<string, string>>;
+  /** Changed or removed entries a re-import updates. */
+  readonly updated: number;
+}
+
+/** Where `prepareImport` reports: the number of source files once known, then each file read with its entries. */
+export interface PrepareHooks {
+  readonly sources?: (files: number) => void;
+  readonly read?: (entries: number) => Promise<void> | void;
+}
+
+/**
+ * The CPU-heavy part of an import, before any write: reads and parses every source file once, reads the
+ * project's plan once and builds the whole new plan in memory. It writes nothing, so it can run in a
+ * worker thread (`import-worker.ts`).
+ */
+export async function prepareImport(root: string, paths: readonly string[], accept: readonly string[] | undefined, hooks: PrepareHooks = {}): Promise<PreparedImport> {
+  const sources = await resolveSources(root, paths);
+  hooks.sources?.(sources.reduce((n, s) => n + s.files.length, 0));
+  const plans: ImportPlan[] = [];
+  for (const source of sources) plans.push(await readSource(root, source, async (n) => hooks.read?.(n)));
+  const state = await readPlanState(root);
+  let built = await buildImport(state, accepted(plans, accept), yieldToLoop);
+  let updated = 0;
+  if (accept) {
+    // A re-import applies only the accepted changes: new entries (filtered above), changed texts and removals.
+    const chosen = new Set(accept);
+    const changes = diffImport(state, plans, sources.flatMap((s) => s.files)).filter((c) => c.change !== 'new' && chosen.has(c.key));
+    const files = new Map(built.files);
+    applyAccepted(files, state, changes, chosen);
+    updated = changes.length;
+    built = { ...built, files };
   }
+  const before: Record<string, string> = {};
+  for (const [rel] of built.files) before[rel] = (rel === TASKS_PATH ? state.tasks : state.specs.get(rel))?.hash ?? '';
+  return { sources, built, before, updated };
+}
+
+/** Options of `importSources`. */
+export interface ImportOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: ImportProgress;
+  readonly onChange?: (files: string[]) => void;
+  readonly accept?: readonly string[];
+  /** The bundled import worker (`import-worker-entry.ts`): reading and parsing run there; absent → on this thread. */
+  readonly workerPath?: string;
 }
 
 /**
  * Imports detected sources in one pass: each source file is read and parsed once, the whole new plan is
- * built in memory, then every changed file is written once, atomically. A cancel (the signal) is honoured
- * up to the first write, so a cancelled import leaves nothing behind. Returns one summary line per source.
+ * built in memory (in the import worker when one is given), then every changed file is written once,
+ * atomically. A cancel (the signal) is honoured up to the first write, so a cancelled import leaves
+ * nothing behind. Returns one summary line per source.
  */
-export async function importSources(
-  root: string,
-  paths: readonly string[],
-  options: { signal?: AbortSignal; onProgress?: ImportProgress; onChange?: (files: string[]) => void; accept?: readonly string[] } = {},
-): Promise<string[]> {
-  const sources = await resolveSources(root, paths);
-  const fileCount = sources.reduce((n, s) => n + s.files.length, 0);
+export async function importSources(root: string, paths: readonly string[], options: ImportOptions = {}): Promise<string[]> {
+  let fileCount = 0;
   let done = 0;
-  let total = fileCount + 1;
+  let total = 1;
   // Spec items, tasks and decisions read from the sources so far.
   let items = 0;
-  const step = async (read = 0): Promise<void> => {
+  const progress = (read: number): void => {
     items += read;
     options.onProgress?.(++done, total, items);
+  };
+  const step = async (read = 0): Promise<void> => {
+    progress(read);
     await yieldToLoop();
     if (options.signal?.aborted) throw new ImportCancelled();
   };
-  const plans: ImportPlan[] = [];
-  for (const source of sources) plans.push(await readSource(root, source, step));
-  const state = await readPlanState(root);
-  let built = await buildImport(state, accepted(plans, options.accept), yieldToLoop);
-  let updated = 0;
-  if (options.accept) {
-    // A re-import applies only the accepted changes: new entries (filtered above), changed texts and removals.
-    const accept = new Set(options.accept);
-    const changes = diffImport(state, plans, sources.flatMap((s) => s.files)).filter((c) => c.change !== 'new' && accept.has(c.key));
-    const files = new Map(built.files);
-    applyAccepted(files, state, changes, accept);
-    updated = changes.length;
-    built = { ...built, files };
-  }
+  const sources = (files: number): void => {
+    fileCount = files;
+    total = files + 1;
+  };
+  const { sources: found, built, before, updated } = options.workerPath
+    ? await prepareInWorker(options.workerPath, { op: 'prepare', root, paths: [...paths], accept: options.accept ? [...options.accept] : undefined }, { sources, read: progress }, options.signal)
+    : await prepareImport(root, paths, options.accept, { sources, read: step });
   total = fileCount + 1 + built.files.size;
   await step();
   // Nothing is written when a planning file changed since it was read (an edit made meanwhile is never overwritten).
   for (const [rel] of built.files) {
-    const before = rel === TASKS_PATH ? state.tasks : state.specs.get(rel);
     const now = await readTextDoc(join(root, rel), root);
-    if ((before?.hash ?? '') !== now.hash) throw new RpcError('CONFLICT', `${rel} changed while the import ran. Nothing was imported; run the import again.`);
+    if ((before[rel] ?? '') !== now.hash) throw new RpcError('CONFLICT', `${rel} changed while the import ran. Nothing was imported; run the import again.`);
   }
   if (options.signal?.aborted) throw new ImportCancelled();
   await raiseIdMarks(root, built.marks);
@@ -213,9 +254,9 @@ export async function importSources(
     await writeTextDoc(join(root, rel), f.text, f.bom);
     options.onProgress?.(++done, total, items);
   }
-  await recordDecision(root, sources, 'imported');
+  await recordDecision(root, found, 'imported');
   if (built.files.size) options.onChange?.([...built.files.keys()]);
-  return sources.map((s, i) => {
+  return found.map((s, i) => {
     const c = built.counts[i]!;
     return `${s.label}: ${c.items} spec items, ${c.tasks} tasks, ${c.decisions} decisions imported.`;
   }).concat(updated ? [`${updated} changed or removed entries updated.`] : []);
@@ -228,8 +269,14 @@ function accepted(plans: readonly ImportPlan[], accept: readonly string[] | unde
   return plans.map((p) => ({ ...p, items: p.items.filter((i) => ok.has(i.from)), prose: p.prose, tasks: p.tasks.filter((t) => ok.has(t.from)), decisions: p.decisions.filter((d) => ok.has(d.from)) }));
 }
 
-/** What a re-import of the sources would change (see `import-diff.ts`). */
-export async function previewImport(root: string, paths: readonly string[]): Promise<ImportChange[]> {
+/** What a re-import of the sources would change (see `import-diff.ts`); parsed in the import worker when one is given. */
+export async function previewImport(root: string, paths: readonly string[], workerPath?: string): Promise<ImportChange[]> {
+  if (workerPath) return prepareInWorker(workerPath, { op: 'preview', root, paths: [...paths] });
+  return computePreview(root, paths);
+}
+
+/** `previewImport` on this thread. */
+export async function computePreview(root: string, paths: readonly string[]): Promise<ImportChange[]> {
   const sources = await resolveSources(root, paths);
   const plans: ImportPlan[] = [];
   for (const source of sources) plans.push(await readSource(root, source));

@@ -4,7 +4,7 @@ import type { DecisionFields, PlanSnapshot, SpecSectionKind, TaskFields } from '
 import { RpcError } from '../../../shared/rpc';
 import { patchDecision, renderDecision, setSupersedes, type DecisionPatch } from './decisions-edit';
 import { pad4, parseDecision, slugify } from './decisions-doc';
-import { detectImports, importSources } from '../import/import-service';
+import { detectImports, importSources, type ImportOptions } from '../import/import-service';
 import { parseTasks } from './tasks-doc';
 import { appendTask, deleteTask, patchTask, type TaskPatch } from './tasks-edit';
 import { checkSpecPath, DECISIONS_DIR, listSpecFiles, nextNumber, raiseIdMarks, readIdMarks, SPEC_PATH, SPECS_DIR, TASKS_PATH } from './plan-files';
@@ -299,7 +299,7 @@ export class PlanService {
   }
 
   /** Imports detected sources (see `import/import-service.ts`); items already imported (same provenance) are skipped. */
-  async importSources(root: string, paths: readonly string[], options: { signal?: AbortSignal; onProgress?: (done: number, total: number, items: number) => void; accept?: readonly string[] } = {}): Promise<string[]> {
+  async importSources(root: string, paths: readonly string[], options: Omit<ImportOptions, 'onChange'> = {}): Promise<string[]> {
     return importSources(root, paths, { ...options, onChange: (files) => this.onChange(root, files) });
   }
 }

@@ -116,10 +116,10 @@ export function createSpecModule(ctx: CoreContext): DomainModule<Pick<Handlers, 
         await plans.saveRawTasks(ctx.projects.require(root), content);
         return snap(root);
       },
-      'import.preview': async ({ root, paths }) => ({ changes: await previewImport(ctx.projects.require(root), paths) }),
+      'import.preview': async ({ root, paths }) => ({ changes: await previewImport(ctx.projects.require(root), paths, ctx.importWorkerPath) }),
       'import.run': async ({ root, paths, importId, accept }) => {
         const abs = ctx.projects.require(root);
-        const summary = await imports.run(abs, importId, paths, (signal, onProgress) => plans.importSources(abs, paths, { signal, onProgress, accept }), (id, done, total, items) =>
+        const summary = await imports.run(abs, importId, paths, (signal, onProgress) => plans.importSources(abs, paths, { signal, onProgress, accept, workerPath: ctx.importWorkerPath }), (id, done, total, items) =>
           ctx.bus.emit('import.didProgress', { root, importId: id, done, total, items }),
         );
         return { summary, snapshot: await snap(root) };
