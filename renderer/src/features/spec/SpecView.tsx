@@ -9,27 +9,13 @@ import { Prose } from './InlineText';
 import { OpenQuestions } from './OpenQuestions';
 import { findingsByItem, shownSpec, specLabel } from './plan-helpers';
 import { SpecItemRow } from './SpecItemRow';
+import { SECTIONS } from '../../../../shared/spec-sections';
 
-const ITEM_SECTIONS: Readonly<Partial<Record<SpecSectionKind, string>>> = {
-  architecture: 'A choice and why',
-  security: 'What must never happen',
-  functional: 'What the system must do',
-  failure: 'Trigger → required behaviour',
-  nonreq: 'What is out of scope',
-  acceptance: 'Statement — `command that proves it`',
-  questions: 'A question to settle',
-};
+/** Placeholders of the "add an item" fields, by section (sections whose items are listed). */
+const ITEM_SECTIONS: Readonly<Partial<Record<SpecSectionKind, string>>> = Object.fromEntries(SECTIONS.flatMap((s) => (s.placeholder ? [[s.kind, s.placeholder]] : [])));
 
-const CANONICAL: ReadonlyArray<readonly [SpecSectionKind, string]> = [
-  ['purpose', 'Purpose'],
-  ['architecture', 'Architecture decisions'],
-  ['security', 'Security requirements'],
-  ['api', 'API contract'],
-  ['failure', 'Failure modes'],
-  ['nonreq', 'Non-requirements'],
-  ['acceptance', 'Acceptance checks'],
-  ['questions', 'Open questions'],
-];
+/** The sections every spec has, in their canonical order. */
+const CANONICAL: ReadonlyArray<readonly [SpecSectionKind, string]> = SECTIONS.filter((s) => s.required).map((s) => [s.kind, s.title] as const);
 
 function Section({ section, spec }: { readonly section: SpecSection; readonly spec: SpecState }) {
   const plan = useAppStore((s) => s.plan);
