@@ -2,6 +2,16 @@ import type { EventName, EventOf, MethodName, PlumblineBridge, RequestOf, Respon
 import type { RpcErrorCode } from '../../../shared/rpc';
 
 /** A failed request, as the core described it (the message says what to do). */
+/** What a request fails with when the web host cannot be reached (the host notice explains it once). */
+export const HOST_UNREACHABLE = 'Cannot reach the Plumbline web host. Is `plumbline serve` still running?';
+/** What pending requests fail with when the connection to the web host drops. */
+export const HOST_CONNECTION_LOST = 'The connection to the Plumbline web host was lost. Reload the page once it runs again.';
+
+/** True for the failures of a lost or unreachable web host, which the host notice reports in their place. */
+export function isHostConnectionError(message: string): boolean {
+  return message === HOST_UNREACHABLE || message === HOST_CONNECTION_LOST;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly code: RpcErrorCode,
@@ -125,11 +135,11 @@ export function createWebSocketClient(url: string, options: { readonly probeUrl?
       };
       ws.onerror = () => {
         if (opened) return;
-        reject(new ApiError('UNAVAILABLE', 'Cannot reach the Plumbline web host. Is `plumbline serve` still running?'));
+        reject(new ApiError('UNAVAILABLE', HOST_UNREACHABLE));
       };
       ws.onclose = () => {
         if (socket === ws) socket = null;
-        for (const [, p] of pending) p.reject(new ApiError('UNAVAILABLE', 'The connection to the Plumbline web host was lost. Reload the page once it runs again.'));
+        for (const [, p] of pending) p.reject(new ApiError('UNAVAILABLE', HOST_CONNECTION_LOST));
         pending.clear();
         if (!opened) return;
         setState('reconnecting');

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { CommandSandbox, HostCapabilities, ProjectInfo, RecentProject } from '../../../shared/contract';
-import { ApiError, type ApiClient } from '../api/client';
+import { ApiError, isHostConnectionError, type ApiClient } from '../api/client';
 import type { AppState } from './app-store';
 
 /** A message shown to the user in the notice area; errors say what to do. */
@@ -167,6 +167,8 @@ export function createAppSlice(api: ApiClient): StateCreator<AppState, [], [], A
       set({ selection });
     },
     notify(kind, message, action) {
+      // A host that stopped or restarted is said once, by the host notice, not by every request it failed.
+      if (kind === 'error' && isHostConnectionError(message)) return;
       const id = noticeId++;
       set({ notices: [...get().notices.slice(-4), { id, kind, message, action }] });
       if (kind === 'info') setTimeout(() => get().dismiss(id), 6000);

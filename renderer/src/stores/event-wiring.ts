@@ -24,6 +24,30 @@ export function wireEvents(api: ApiClient, store: StoreApi<AppState>): () => voi
       if (state.gitRoot === e.root) void state.refreshGit();
       void state.checkDisk(e.git ? [] : e.paths);
     }),
+    // Back from a lost connection (the web host restarted with its token): what failed meanwhile
+    // is read again, so no pane keeps a "connection lost" error once the host is back.
+    ...(api.onConnection
+      ? [
+          (() => {
+            let down = false;
+            return api.onConnection((state) => {
+              if (state !== 'connected') {
+                down = true;
+                return;
+              }
+              if (!down) return;
+              down = false;
+              const s = store.getState();
+              const root = s.project?.root;
+              if (!root) return;
+              void s.refreshFiles();
+              void s.refreshGit();
+              if (s.planRoot === root) void s.refreshPlan();
+              if (s.calRoot === root) void s.refreshCalibrator();
+            });
+          })(),
+        ]
+      : []),
     api.onEvent('agent.didStream', (e) => store.getState().onAgentStream(e)),
     api.onEvent('agent.didAppend', (e) => store.getState().onAgentAppend(e)),
     api.onEvent('agent.didUpdate', (e) => store.getState().onAgentUpdate(e)),
