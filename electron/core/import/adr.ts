@@ -1,7 +1,6 @@
 import type { Nodes, RootContent } from 'mdast';
-import { parse as parseYaml } from 'yaml';
 import type { DecisionStatus } from '../../../shared/contract/spec';
-import { parseMarkdown, splitFrontMatter } from '../spec/markdown-source';
+import { parseMarkdown, readFrontMatter } from '../spec/markdown-source';
 import type { ImportedDecision } from './import-plan';
 import { blocksSource, flat, headingSections, linksIn } from './markdown-blocks';
 
@@ -116,16 +115,8 @@ function collectLines(node: Nodes): string[] {
 
 /** Reads one MADR (2, 3 or 4) or Nygard/adr-tools record. Statuses and dates come only from front matter, the preamble or the Status section. */
 export function importAdrFile(text: string, file: string, fileNumber: number | null): ImportedDecision {
-  const fm = splitFrontMatter(text);
-  let data: Record<string, unknown> = {};
-  if (fm.yaml !== null) {
-    try {
-      const parsed: unknown = parseYaml(fm.yaml);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) data = parsed as Record<string, unknown>;
-    } catch {
-      // Malformed front matter: the body is read anyway.
-    }
-  }
+  const fm = readFrontMatter(text);
+  const data = fm.data;
   const body = text.slice(fm.bodyStart);
   const root = parseMarkdown(body);
   const sections = headingSections(root);

@@ -1,7 +1,6 @@
 import type { Heading, RootContent } from 'mdast';
-import { parse as parseYaml } from 'yaml';
 import type { DecisionRecord, DecisionStatus } from '../../../shared/contract/spec';
-import { endOf, opaqueRanges, parseMarkdown, plainText, splitFrontMatter, startOf } from './markdown-source';
+import { endOf, opaqueRanges, parseMarkdown, plainText, readFrontMatter, startOf } from './markdown-source';
 
 /** Which part of a decision record a heading introduces. */
 export type DecisionPart = 'context' | 'options' | 'decision' | 'consequences' | 'confirmation' | 'status';
@@ -68,16 +67,8 @@ function asNumber(v: unknown): number | null {
 
 /** Parses a decision file (text without BOM); MADR front matter or Nygard `## Status` sections. */
 export function parseDecision(text: string): ParsedDecision {
-  const fm = splitFrontMatter(text);
-  let data: Record<string, unknown> = {};
-  if (fm.yaml !== null) {
-    try {
-      const parsed: unknown = parseYaml(fm.yaml);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) data = parsed as Record<string, unknown>;
-    } catch {
-      // Malformed front matter: read the body anyway.
-    }
-  }
+  const fm = readFrontMatter(text);
+  const data = fm.data;
   const body = text.slice(fm.bodyStart);
   const root = parseMarkdown(body);
   const off = fm.bodyStart;
@@ -133,7 +124,7 @@ export function parseDecision(text: string): ParsedDecision {
     },
     titleRange: h1 ? { start: startOf(h1) + off, end: endOf(h1) + off, prefix } : null,
     sections,
-    hasFrontMatter: fm.yaml !== null,
+    hasFrontMatter: fm.present,
   };
 }
 

@@ -2,6 +2,7 @@ import type { Nodes, Root, RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
+import { parse as parseYaml } from 'yaml';
 
 /** Parses Markdown (GFM) with source positions; offsets index the given string (pass it without BOM). */
 export function parseMarkdown(text: string): Root {
@@ -104,4 +105,19 @@ export function setFrontMatterKey(text: string, key: string, value: string | nul
   // Insert before the closing `---` line.
   const closing = block.replace(/\r?\n$/, '').lastIndexOf('\n') + 1;
   return splice(text, closing, closing, `${key}: ${value}${eol}`);
+}
+
+/** Front matter read leniently: its fields as an object (empty when missing or malformed) and where the body starts. */
+export function readFrontMatter(text: string): { readonly data: Record<string, unknown>; readonly bodyStart: number; readonly present: boolean } {
+  const fm = splitFrontMatter(text);
+  let data: Record<string, unknown> = {};
+  if (fm.yaml !== null) {
+    try {
+      const parsed: unknown = parseYaml(fm.yaml);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) data = parsed as Record<string, unknown>;
+    } catch {
+      // Malformed front matter: the body is read anyway.
+    }
+  }
+  return { data, bodyStart: fm.bodyStart, present: fm.yaml !== null };
 }
