@@ -66,6 +66,15 @@ export const evidenceRecord = z.object({
   excerpt: z.string(),
   /** A full output file exists in the app data folder. */
   hasOutput: z.boolean(),
+  /** Hash chain: SHA-256 of the previous line of the ledger as written ('' for the first record). */
+  prev: z.string().optional(),
+  /** HMAC-SHA256 of the record (without `mac`) under this install's ledger key. */
+  mac: z.string().optional(),
+  /**
+   * Set when reading, never stored: why the record is not trusted ("not written by Plumbline on this
+   * machine", "a record before it was removed"). Untrusted records are shown but never count.
+   */
+  untrusted: z.string().optional(),
   /** For claim records: what calibration needs. */
   claim: z
     .object({ kind: claimKind, statement: z.string(), confidence: z.number(), model: z.string(), role: z.string() })
@@ -87,15 +96,61 @@ export const claimResult = z.object({
 });
 export type ClaimResult = z.infer<typeof claimResult>;
 
+/**
+ * Kinds of finding beyond the claims. `untrusted_check`: the run changed what a check executes (its
+ * plan entry, the script it names, test files or config, package.json scripts); `regression`: a served
+ * check or the test command got worse than the baseline taken at the run's start; `plan_command`: the
+ * run introduced or changed a command in the plan (never run without approval); `masked_command`: a
+ * claimed command hides failure; `write_flagged`: the file writer flagged a write (emptied, shrunk,
+ * placeholder); `no_claims`: the run ended without report_outcome; `ledger_tampered`: the evidence
+ * ledger holds records Plumbline did not write or lost some.
+ */
+export const findingKind = z.enum([
+  'unclaimed_change', 'out_of_scope', 'new_dependency', 'decision_failing', 'claimed_success_with_failed_check',
+  'untrusted_check', 'regression', 'plan_command', 'masked_command', 'write_flagged', 'no_claims', 'ledger_tampered',
+]);
+export type FindingKind = z.infer<typeof findingKind>;
+
 /** A finding beyond the claims. */
 export const runFinding = z.object({
-  kind: z.enum(['unclaimed_change', 'out_of_scope', 'new_dependency', 'decision_failing', 'claimed_success_with_failed_check']),
+  kind: findingKind,
   severity: z.enum(['warning', 'error']),
   message: z.string(),
   path: z.string().optional(),
   evidenceId: z.string().optional(),
 });
 export type RunFinding = z.infer<typeof runFinding>;
+
+/** One outcome of a check command: at the run's start (baseline) or after it. */
+export const checkSample = z.object({
+  outcome: checkOutcome,
+  exitCode: z.number().nullable(),
+  counts: testCounts.nullable(),
+});
+export type CheckSample = z.infer<typeof checkSample>;
+
+/**
+ * A check the run is judged by whatever it claimed: the task's checks, the acceptance checks it serves
+ * and the test command, defined by the plan as it stood at the run's start.
+ * `passed`: passes now (and did not get worse); `failing`: fails now and failed before too; `regressed`:
+ * passed (or ran more tests) at the start and is worse now; `untrusted`: the run changed what the check
+ * executes, so its result proves nothing; `not_run`: cancelled, or could not run.
+ */
+export const servedCheck = z.object({
+  id: z.string(),
+  label: z.string(),
+  command: z.string(),
+  verdict: z.enum(['passed', 'failing', 'regressed', 'untrusted', 'not_run']),
+  reason: z.string(),
+  baseline: checkSample.nullable(),
+  after: checkSample.nullable(),
+  evidenceId: z.string().optional(),
+});
+export type ServedCheck = z.infer<typeof servedCheck>;
+
+/** The run at a glance: red (a refuted claim, an error finding, a regressed or untrusted check), open (waits for the user), green. */
+export const runGlance = z.enum(['red', 'open', 'green']);
+export type RunGlance = z.infer<typeof runGlance>;
 
 /** The Calibrator's verdict on a run: claims (refuted first), findings, and who made the claims. */
 export const runVerification = z.object({
@@ -111,6 +166,11 @@ export const runVerification = z.object({
   counts: z.object({ verified: z.number(), refuted: z.number(), unverifiable: z.number(), pending: z.number() }),
   /** The model's confidence runs high (calibration): its verdicts deserve a closer look. */
   overconfident: z.boolean(),
+  /** Served checks re-run from trusted definitions and compared with the baseline (absent in runs verified before they existed). */
+  checks: z.array(servedCheck).default([]),
+  /** Error findings plus regressed and untrusted checks: what makes the run red besides refuted claims. */
+  problems: z.number().default(0),
+  glance: runGlance.default('open'),
 });
 export type RunVerification = z.infer<typeof runVerification>;
 
@@ -159,7 +219,8 @@ export type CalibrationGroup = z.infer<typeof calibrationGroup>;
 /** Verification state of a task, from evidence. */
 export const taskVerifyState = z.object({
   taskId: z.string(),
-  state: z.enum(['verified', 'refuted', 'failing', 'stale', 'unverified']),
+  /** `untrusted`: the run the state rests on changed what a check executes; `refuted`: a refuted claim or an open error finding. */
+  state: z.enum(['verified', 'refuted', 'untrusted', 'failing', 'stale', 'unverified']),
   reason: z.string(),
   commit: z.string().nullable(),
   /** The accepted agent run the state rests on; null when the work has none (done by hand: checks only). */

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import git from 'isomorphic-git';
-import type { ClaimResult, ClaimVerdict, EvidenceResult, RunFinding, RunVerification } from '../../../shared/contract/verify';
+import type { ClaimResult, ClaimVerdict, EvidenceResult, RunFinding, RunVerification, ServedCheck } from '../../../shared/contract/verify';
 import { RpcError } from '../../../shared/rpc';
 import type { CoreContext } from '../core-context';
 import { resolveInsideRoot, toRel } from '../app/project-registry';
@@ -285,10 +285,15 @@ function changeFindings(pass: Pass): RunFinding[] {
 
 const verdictRank: Record<ClaimVerdict, number> = { refuted: 0, pending: 1, unverifiable: 2, verified: 3 };
 
-function summarize(run: VerifiableRun, claims: ClaimResult[], findings: RunFinding[], commit: string | null, overconfident: boolean): RunVerification {
+function summarize(run: VerifiableRun, claims: ClaimResult[], findings: RunFinding[], commit: string | null, overconfident: boolean, checks: readonly ServedCheck[] = []): RunVerification {
   const sorted = [...claims].sort((a, b) => verdictRank[a.verdict] - verdictRank[b.verdict] || a.index - b.index);
   const count = (v: ClaimVerdict) => claims.filter((c) => c.verdict === v).length;
+  const problems = findings.filter((f) => f.severity === 'error').length + checks.filter((c) => c.verdict === 'regressed' || c.verdict === 'untrusted').length;
+  const open = count('pending') + count('unverifiable') > 0 || findings.length > 0 || checks.some((c) => c.verdict !== 'passed');
   return {
+    checks: [...checks],
+    problems,
+    glance: count('refuted') > 0 || problems > 0 ? 'red' : open ? 'open' : 'green',
     runId: run.runId,
     taskId: run.taskId,
     model: run.model,

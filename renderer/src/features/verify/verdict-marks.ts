@@ -61,6 +61,8 @@ export function taskStateMark(s: Pick<TaskVerifyState, 'state' | 'acceptedRunId'
       return { symbol: '✔', word: s.acceptedRunId ? 'verified — checks pass; accepted run, no claim refuted' : 'verified — checks pass; no agent run', tone: 'ok' };
     case 'refuted':
       return { symbol: '✘', word: 'refuted', tone: 'danger' };
+    case 'untrusted':
+      return { symbol: '✘', word: 'untrusted — the run changed the check', tone: 'danger' };
     case 'failing':
       return { symbol: '✘', word: 'failing', tone: 'danger' };
     case 'stale':

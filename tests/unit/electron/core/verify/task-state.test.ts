@@ -16,7 +16,7 @@ async function stateOf(root: string, ledger: EvidenceLedger, runs: RunVerificati
 
 /** A verified run of T-1 with this many refuted claims. */
 function runOf(runId: string, refuted: number): RunVerification {
-  return { runId, taskId: 'T-1', model: 'm', role: 'builder', summary: '', verifiedAt: '', commit: null, claims: [], findings: [], counts: { verified: 1, refuted, unverifiable: 0, pending: 0 }, overconfident: false };
+  return { runId, taskId: 'T-1', model: 'm', role: 'builder', summary: '', verifiedAt: '', commit: null, claims: [], findings: [], counts: { verified: 1, refuted, unverifiable: 0, pending: 0 }, overconfident: false, checks: [], problems: 0, glance: 'open' };
 }
 
 /** Writes a file and dates it well after (or before) now, so "written after the evidence" never hangs on clock granularity. */
@@ -63,7 +63,7 @@ describe('taskStates', () => {
     const ledger = new EvidenceLedger(root, makeTempDir('plumbline-data-'));
     await runChecks(ledger, planChecks(await readPlanFacts(root), null), { root });
     expect((await stateOf(root, ledger)).state).toBe('failing');
-    const run = { runId: 'r1', taskId: 'T-1', model: 'm', role: 'builder', summary: '', verifiedAt: '', commit: null, claims: [], findings: [], counts: { verified: 0, refuted: 1, unverifiable: 0, pending: 0 }, overconfident: false };
+    const run = { runId: 'r1', taskId: 'T-1', model: 'm', role: 'builder', summary: '', verifiedAt: '', commit: null, claims: [], findings: [], counts: { verified: 0, refuted: 1, unverifiable: 0, pending: 0 }, overconfident: false, checks: [], problems: 0, glance: 'red' as const };
     expect((await stateOf(root, ledger, [run])).state).toBe('refuted');
   });
 
