@@ -117,6 +117,8 @@ export const runFinding = z.object({
   severity: z.enum(['warning', 'error']),
   message: z.string(),
   path: z.string().optional(),
+  /** For `plan_command`: the command the run put in the plan (never run without approval). */
+  command: z.string().optional(),
   evidenceId: z.string().optional(),
 });
 export type RunFinding = z.infer<typeof runFinding>;

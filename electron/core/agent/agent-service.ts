@@ -8,6 +8,7 @@ import type { CoreContext } from '../core-context';
 import { readAuthor } from '../git/author-config';
 import { verifyRun } from '../verify/claim-verifier';
 import type { VerifiableRun } from '../verify/verifiable-run';
+import { describeBaseline, loadBaseline, saveBaseline, takeBaseline, type Baseline } from '../verify/baseline';
 import { runAgentLoop, type LoopTool, type Summariser } from './agent-loop';
 import { builderTools, type BuilderToolEnv } from './builder-tools';
 import { isAllowlisted, type CommandResult } from '../commands/command-runner';
@@ -181,8 +182,9 @@ export class AgentService {
   private async drive(
     run: ActiveRun,
     conn: RoleConnection & { apiKey: string },
-    o: { checkpoint: string | null; taskId: string | null; scope: readonly string[]; checks?: readonly string[]; memory: string | null; messages: MessageParam[]; readOnly: boolean; system: string; taskText: string; settings: Awaited<ReturnType<SettingsStore['load']>>; tools?: LoopTool[] },
+    o: { checkpoint: string | null; taskId: string | null; scope: readonly string[]; checks?: readonly string[]; memory: string | null; messages: MessageParam[]; readOnly: boolean; system: string; taskText: string; settings: Awaited<ReturnType<SettingsStore['load']>>; tools?: LoopTool[]; resumedFrom?: string },
   ): Promise<void> {
+    const baseline = run.kind === 'task' && o.checkpoint && o.taskId ? await this.baseline(run, o.checkpoint, o.taskId, o.settings.commandTimeoutSec * 1000, o.resumedFrom) : null;
     const journal = new RunJournal();
     const commands: Array<{ command: string; result: CommandResult }> = [];
     let outcome: { summary: string; claims: readonly AgentClaim[] } | null = null;
@@ -265,7 +267,8 @@ export class AgentService {
     await run.writeChain;
     this.active.delete(run.runId);
     const done = outcome as { summary: string; claims: readonly AgentClaim[] } | null;
-    if (run.kind === 'task' && done && o.checkpoint) await this.verify(run, conn, o, journal, commands, done);
+    // Every building run is judged against its task, whether or not it reported an outcome.
+    if (run.kind === 'task' && o.checkpoint) await this.verify(run, conn, o, journal, commands, done ?? { summary: result.reason ?? result.finalText ?? '', claims: [] }, !!done, baseline);
     this.lastResult.set(run.runId, result.finalText);
   }
 
@@ -278,6 +281,8 @@ export class AgentService {
     journal: RunJournal,
     commands: ReadonlyArray<{ command: string; result: CommandResult }>,
     outcome: { summary: string; claims: readonly AgentClaim[] },
+    reported: boolean,
+    baseline: Baseline | null,
   ): Promise<void> {
     const verifiable: VerifiableRun = {
       runId: run.runId,
@@ -286,10 +291,12 @@ export class AgentService {
       model: conn.model,
       summary: outcome.summary,
       claims: outcome.claims,
+      reported,
+      baseline,
       projectRoot: run.root,
       checkpointCommit: o.checkpoint ?? '',
       shadowGitdir: this.shadow(run.root).gitdir,
-      journal: journal.entries().map((e) => ({ path: e.path, hashBefore: e.hashBefore, hashAfter: e.hashAfter, source: e.source })),
+      journal: journal.entries(),
       commands: commands.map((c) => ({ command: c.command, exitCode: c.result.exitCode, outputExcerpt: c.result.output.slice(-4000) })),
       scope: o.scope,
       endedAt: now(),
@@ -300,6 +307,30 @@ export class AgentService {
       const text = `Verification of the claims could not run: ${error instanceof Error ? error.message : String(error)}`;
       await this.transcripts.append(run.root, run.runId, { type: 'notice', at: now(), level: 'warn', text });
     }
+  }
+
+  /**
+   * Runs the task's served checks before the model starts (from the plan at the checkpoint) and keeps
+   * the result in the app data folder; a resumed run reuses the baseline of the run it continues.
+   */
+  private async baseline(run: ActiveRun, checkpoint: string, taskId: string, timeoutMs: number, resumedFrom?: string): Promise<Baseline | null> {
+    const previous = resumedFrom ? await loadBaseline(this.ctx.dataDir, run.root, resumedFrom) : null;
+    let baseline: Baseline | null = previous;
+    if (!baseline) {
+      try {
+        baseline = await takeBaseline(run.root, this.shadow(run.root), checkpoint, taskId, {
+          timeoutMs,
+          signal: run.controller.signal,
+          onCheck: (check, i, total) => this.record(run, { type: 'notice', at: now(), level: 'info', text: `Baseline ${i + 1}/${total}: running ${check.id} (\`${check.command}\`) before the run starts.` }),
+        });
+      } catch (error) {
+        this.record(run, { type: 'notice', at: now(), level: 'warn', text: `The baseline could not be taken (${error instanceof Error ? error.message : String(error)}); checks after the run are compared with nothing.` });
+        return null;
+      }
+    }
+    await saveBaseline(this.ctx.dataDir, run.root, run.runId, baseline).catch(() => {});
+    this.record(run, { type: 'notice', at: now(), level: 'info', text: `Baseline${previous ? ` (from ${resumedFrom})` : ''}: ${describeBaseline(baseline)}` });
+    return baseline;
   }
 
   private summariser(): Summariser {
@@ -483,7 +514,7 @@ export class AgentService {
     const memory = summary.kind === 'task' ? (await buildTaskContext(root, summary.taskId ?? '').catch(() => null))?.memory ?? null : null;
     // Copy the write records so review of the resumed run covers the whole piece of work.
     for (const e of events) if (e.type === 'write' || e.type === 'user' || e.type === 'assistant' || e.type === 'tool_result') this.record(run, e);
-    run.done = this.drive(run, conn, { checkpoint, taskId: summary.taskId, scope: [], memory, messages, readOnly: summary.kind !== 'task', system: summary.kind === 'task' ? BUILDER_SYSTEM : ASK_THINKER_SYSTEM, taskText, settings });
+    run.done = this.drive(run, conn, { checkpoint, taskId: summary.taskId, scope: [], memory, messages, readOnly: summary.kind !== 'task', system: summary.kind === 'task' ? BUILDER_SYSTEM : ASK_THINKER_SYSTEM, taskText, settings, resumedFrom: runId });
     return run.runId;
   }
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import git from 'isomorphic-git';
-import type { ClaimResult, ClaimVerdict, EvidenceResult, RunFinding, RunVerification, ServedCheck } from '../../../shared/contract/verify';
+import type { CheckSample, ClaimResult, ClaimVerdict, EvidenceResult, PlannedCheck, RunFinding, RunVerification, ServedCheck } from '../../../shared/contract/verify';
 import { RpcError } from '../../../shared/rpc';
 import type { CoreContext } from '../core-context';
 import { resolveInsideRoot, toRel } from '../app/project-registry';
@@ -9,7 +9,11 @@ import { describeOutcome, runCheckCommand, type CheckRunResult } from './checks-
 import { decisionMentions, inScope, isManifest, newDependencies } from './drift';
 import { currentRecords, EVIDENCE_FILE, EvidenceLedger, excerptOf, type TreeState } from './evidence';
 import { parseTestOutput } from './parsers/parse-output';
-import { checksForRequirement, readPlanFacts, type PlanFacts } from './plan-facts';
+import { checkInputs, isTestConfig, isTestFile, scriptsChanged } from './check-inputs';
+import { maskedFailure } from './masked-command';
+import { checksForRequirement, planChecks, readPlanFacts, servedChecks, type PlanFacts } from './plan-facts';
+import type { ShadowRepo } from '../checkpoints/shadow-repo';
+import { blobText, readCheckpointTree, trustedPlanAt, type TrustedPlan } from './trusted-plan';
 import { loadRun, saveRun, type StoredRun } from './run-store';
 import { resolveTestCommand, type TestCommand } from './test-command';
 import type { VerifiableRun, VerifyRunOptions } from './verifiable-run';
@@ -26,21 +30,7 @@ interface FileChange {
 /** Files the ledger itself writes: never a change of the run's. */
 const OWN_FILES = new Set([EVIDENCE_FILE]);
 
-/** The files of a checkpoint commit in the shadow repository: path → blob id. */
-export async function readCheckpointTree(gitdir: string, commit: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const { commit: c } = await git.readCommit({ fs, gitdir, oid: commit });
-  const walk = async (oid: string, prefix: string): Promise<void> => {
-    const { tree } = await git.readTree({ fs, gitdir, oid });
-    for (const e of tree) {
-      const path = prefix ? `${prefix}/${e.path}` : e.path;
-      if (e.type === 'tree') await walk(e.oid, path);
-      else if (e.type === 'blob') out.set(path, e.oid);
-    }
-  };
-  await walk(c.tree, '');
-  return out;
-}
+export { readCheckpointTree } from './trusted-plan';
 
 /** Blob id of a file as it is on disk now, or null when absent. */
 async function diskOid(root: string, rel: string): Promise<string | null> {
@@ -52,28 +42,22 @@ async function diskOid(root: string, rel: string): Promise<string | null> {
   }
 }
 
-async function blobText(gitdir: string, oid: string | null): Promise<string | null> {
-  if (!oid) return null;
-  try {
-    const { blob } = await git.readBlob({ fs, gitdir, oid });
-    return new TextDecoder().decode(blob);
-  } catch {
-    return null;
-  }
-}
-
 /** Collapses whitespace so `npm  test` and `npm test` are the same command. */
 export function normalizeCommand(command: string): string {
   return command.trim().replace(/\s+/g, ' ');
 }
 
-/** Everything one verification pass shares: the tree compared, the plan, and command results so far. */
+/** Everything one verification pass shares: the tree compared, the plans, and command results so far. */
 interface Pass {
   readonly run: VerifiableRun;
   readonly root: string;
   readonly ledger: EvidenceLedger;
-  readonly facts: PlanFacts;
-  readonly testCommand: TestCommand | null;
+  readonly shadow: ShadowRepo;
+  /** The plan at the run's checkpoint: the only source of commands the Calibrator runs unasked. */
+  readonly trusted: TrustedPlan;
+  /** The plan on disk now, as the run left it: read only to see what the run changed. */
+  readonly currentFacts: PlanFacts;
+  readonly currentTest: TestCommand | null;
   readonly checkpoint: Map<string, string>;
   readonly current: Map<string, string>;
   readonly changes: Map<string, FileChange>;
@@ -81,19 +65,20 @@ interface Pass {
   readonly opts: VerifyRunOptions;
   readonly commandCache: Map<string, CheckRunResult>;
   readonly approvedChecks: Set<string>;
+  /** Served checks judged in this pass (filled by judgeServedChecks). */
+  served: ServedCheck[];
 }
 
 async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRunOptions): Promise<Pass> {
   const root = run.projectRoot;
   const { ledger, shadow } = ctx.services.project(root);
-  const facts = await readPlanFacts(root);
-  const testCommand = await resolveTestCommand(root);
   let checkpoint: Map<string, string>;
   try {
     checkpoint = await readCheckpointTree(run.shadowGitdir, run.checkpointCommit);
   } catch {
     throw new RpcError('NOT_FOUND', `The checkpoint ${run.checkpointCommit.slice(0, 10)} of run ${run.runId} is missing from the checkpoint store, so its claims cannot be checked against the tree.`);
   }
+  const [trusted, currentFacts, currentTest] = await Promise.all([trustedPlanAt((oid) => shadow.readBlob(oid), checkpoint), readPlanFacts(root), resolveTestCommand(root)]);
   // The current tree through the same snapshot policy as the checkpoint (ignore rules, size limits).
   const current = new Map<string, string>();
   for (const [path, entry] of await shadow.readSnapshot(await shadow.snapshot(`verification of run ${run.runId}`))) current.set(path, entry.oid);
@@ -104,13 +89,12 @@ async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRun
     if (now !== oid) changes.set(path, { before: oid, after: now });
   }
   for (const [path, oid] of current) if (!checkpoint.has(path) && !OWN_FILES.has(path)) changes.set(path, { before: null, after: oid });
+  // Only commands of the plan at the checkpoint run unasked; what the run wrote into the plan does not.
   const approvedChecks = new Set<string>();
-  for (const ac of facts.acceptance) if (ac.command) approvedChecks.add(normalizeCommand(ac.command));
-  for (const d of facts.decisions) if (d.confirmation) approvedChecks.add(normalizeCommand(d.confirmation));
-  if (testCommand) approvedChecks.add(normalizeCommand(testCommand.command));
+  for (const c of planChecks(trusted.facts, trusted.testCommand)) approvedChecks.add(normalizeCommand(c.command));
   ledger.invalidate();
   const state = await ledger.state();
-  return { run, root, ledger, facts, testCommand, checkpoint, current, changes, state, opts, commandCache: new Map(), approvedChecks };
+  return { run, root, ledger, shadow, trusted, currentFacts, currentTest, checkpoint, current, changes, state, opts, commandCache: new Map(), approvedChecks, served: [] };
 }
 
 async function runOnce(pass: Pass, command: string): Promise<CheckRunResult> {
@@ -185,6 +169,220 @@ function commandVerdict(command: string, r: CheckRunResult): Verdict {
   return { ...base, verdict: 'refuted', reason: `\`${command}\` ${words}.` };
 }
 
+/** The trusted plan check a claimed command names: by ID, by its command now, or by its command at the checkpoint. */
+function planCheckFor(pass: Pass, claimed: string): PlannedCheck | null {
+  const key = normalizeCommand(claimed);
+  const { facts, testCommand } = pass.trusted;
+  const trustedChecks = [...(pass.run.taskId ? servedChecks(facts, testCommand, pass.run.taskId) : []), ...planChecks(facts, testCommand)];
+  const byId = trustedChecks.find((c) => c.id === claimed.trim());
+  if (byId) return byId;
+  const byCommand = trustedChecks.find((c) => normalizeCommand(c.command) === key);
+  if (byCommand) return byCommand;
+  // The run changed a check's command in the plan and claims the new one passes: judge the old one.
+  const now = planChecks(pass.currentFacts, pass.currentTest).find((c) => normalizeCommand(c.command) === key);
+  return now ? (trustedChecks.find((c) => c.id === now.id) ?? null) : null;
+}
+
+/** Judges a claim by a plan check: untrusted when the run changed what it runs, else by its result now. */
+async function judgeByPlanCheck(pass: Pass, check: PlannedCheck, claimed: string): Promise<Verdict> {
+  const served = pass.served.find((s) => s.id === check.id);
+  const tampered = served ? (served.verdict === 'untrusted' ? served.reason : null) : tamperReasons(pass, check).join(' ') || null;
+  const r = await runOnce(pass, check.command);
+  const v = commandVerdict(check.command, r);
+  const named = normalizeCommand(claimed) === normalizeCommand(check.command) ? check.id : `${check.id} (claimed as \`${claimed}\`)`;
+  if (tampered) return { ...v, verdict: 'refuted', reason: `${named} is untrusted — the run changed the check: ${tampered}` };
+  if (served?.verdict === 'regressed') return { ...v, verdict: 'refuted', reason: `${named}: ${served.reason}` };
+  return { ...v, reason: `${named} (command from the plan before the run): ${v.reason}` };
+}
+
+/** How the plan entry of a check changed between the checkpoint and now (empty: unchanged). */
+function planEntryChanges(pass: Pass, check: PlannedCheck): string[] {
+  const cur = pass.currentFacts;
+  if (check.id === 'tests') {
+    const now = pass.currentTest?.command ?? null;
+    return now !== null && normalizeCommand(now) === normalizeCommand(check.command) ? [] : [`the run changed the test command (\`${check.command}\` → ${now ? `\`${now}\`` : 'none'}).`];
+  }
+  if (/^ADR-/.test(check.id)) {
+    const d = cur.decisions.find((x) => x.id === check.id);
+    if (!d) return [`the run deleted ${check.id} from the plan.`];
+    if (d.status !== 'accepted') return [`the run changed ${check.id}'s status to "${d.status}".`];
+    return d.confirmation && normalizeCommand(d.confirmation) === normalizeCommand(check.command) ? [] : [`the run changed ${check.id}'s confirmation command.`];
+  }
+  const slash = check.id.indexOf('/check-');
+  if (slash > 0) {
+    const taskId = check.id.slice(0, slash);
+    const still = planChecks(cur, pass.currentTest, taskId).some((c) => normalizeCommand(c.command) === normalizeCommand(check.command));
+    return still ? [] : [`the run changed ${taskId}'s checks in the plan.`];
+  }
+  const ac = cur.acceptance.find((a) => a.id === check.id);
+  if (!ac) return [`the run deleted ${check.id} from the plan.`];
+  if (!ac.command) return [`the run removed ${check.id}'s command from the plan.`];
+  return normalizeCommand(ac.command) === normalizeCommand(check.command) ? [] : [`the run changed ${check.id}'s command in the plan (\`${check.command}\` → \`${ac.command}\`).`];
+}
+
+/** What the run changed of the files a check executes: its named files, package.json scripts, test files and config. */
+function inputChanges(pass: Pass, check: PlannedCheck): string[] {
+  const tree = new Set(pass.checkpoint.keys());
+  const inputs = checkInputs(check.command, tree, pass.trusted.packageJson);
+  const out: string[] = [];
+  const touched = (p: string) => {
+    const c = pass.changes.get(p);
+    return c && c.before !== null ? c : null;
+  };
+  for (const f of inputs.files) {
+    const c = touched(f);
+    if (c) out.push(`the run ${c.after === null ? 'deleted' : 'changed'} ${f}, which the check runs.`);
+  }
+  if (inputs.packageScripts && pass.changes.has('package.json')) {
+    const after = pass.current.has('package.json') ? readTextSync(pass.root, 'package.json') : null;
+    if (scriptsChanged(pass.trusted.packageJson, after)) out.push('the run changed the scripts in package.json.');
+  }
+  if (inputs.testSuite) {
+    const namesTests = inputs.files.some(isTestFile);
+    for (const [path, c] of pass.changes) {
+      if (isTestConfig(path)) out.push(`the run ${c.before === null ? 'added' : c.after === null ? 'deleted' : 'changed'} the test configuration ${path}.`);
+      else if (!namesTests && isTestFile(path) && c.before !== null && c.after !== null && !isEmptyBlob(pass, c.after)) out.push(`the run changed the existing test file ${path}.`);
+    }
+  }
+  return out;
+}
+
+/** Why a check's result proves nothing about the run (empty: it can be trusted). */
+function tamperReasons(pass: Pass, check: PlannedCheck): string[] {
+  return [...planEntryChanges(pass, check), ...inputChanges(pass, check)];
+}
+
+function readTextSync(root: string, rel: string): string | null {
+  try {
+    return fs.readFileSync(`${root}/${rel}`, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** git's id of the empty blob, and a file of whitespace only counts as emptied too. */
+const EMPTY_BLOB = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
+function isEmptyBlob(pass: Pass, oid: string): boolean {
+  if (oid === EMPTY_BLOB) return true;
+  const c = [...pass.changes.entries()].find(([, ch]) => ch.after === oid);
+  if (!c) return false;
+  const text = readTextSync(pass.root, c[0]);
+  return text !== null && text.trim() === '';
+}
+
+/** Test files of the checkpoint the run deleted or emptied. */
+function removedTests(pass: Pass): string[] {
+  const out: string[] = [];
+  for (const [path, c] of pass.changes) {
+    if (!isTestFile(path) || c.before === null) continue;
+    if (c.after === null) out.push(`${path} deleted`);
+    else if (isEmptyBlob(pass, c.after)) out.push(`${path} emptied`);
+  }
+  return out;
+}
+
+const ranCount = (s: CheckSample | null | undefined): number | null => (s?.counts ? s.counts.total - s.counts.skipped : null);
+
+/** Compares one served check after the run with its baseline. */
+function servedVerdict(check: PlannedCheck, baseline: CheckSample | null, after: CheckSample, tampered: readonly string[], removed: readonly string[]): Pick<ServedCheck, 'verdict' | 'reason'> {
+  const now = describeOutcome(after.outcome, after.exitCode, after.counts);
+  const before = baseline ? describeOutcome(baseline.outcome, baseline.exitCode, baseline.counts) : null;
+  if (tampered.length > 0) return { verdict: 'untrusted', reason: `Untrusted — ${tampered.join(' ')} It ${now} now.` };
+  if (after.outcome === 'cancelled') return { verdict: 'not_run', reason: 'Cancelled; verify again.' };
+  const was = before ? ` (before the run it ${before})` : '';
+  if (check.id === 'tests' && removed.length > 0) return { verdict: 'regressed', reason: `Test files were removed or gutted: ${removed.join(', ')}. It ${now}${was}.` };
+  if (after.outcome !== 'passed') {
+    if (baseline?.outcome === 'passed' || (baseline?.outcome === 'failed' && (after.outcome === 'no_tests' || after.outcome === 'error'))) return { verdict: 'regressed', reason: `It ${now}; before the run it ${before}.` };
+    return { verdict: 'failing', reason: `It ${now}${baseline ? `, and failed before the run too (${before})` : ''}.` };
+  }
+  const [b, a] = [ranCount(baseline), ranCount(after)];
+  if (b !== null && a !== null && a < b) return { verdict: 'regressed', reason: `Fewer tests ran: ${a} now, ${b} before the run.` };
+  if (baseline?.counts && after.counts && after.counts.skipped > baseline.counts.skipped) return { verdict: 'regressed', reason: `More tests skipped: ${after.counts.skipped} now, ${baseline.counts.skipped} before the run.` };
+  return { verdict: 'passed', reason: `It ${now}${was}.` };
+}
+
+/**
+ * Re-runs the run's served checks (the task's checks, the acceptance checks it serves, the test
+ * command — from the plan at the checkpoint) and compares each with the baseline taken at the
+ * run's start. Evidence is appended for each; a check the run tampered with never counts as a pass.
+ */
+async function judgeServedChecks(pass: Pass): Promise<ServedCheck[]> {
+  const taskId = pass.run.taskId;
+  if (!taskId) return [];
+  const checks = servedChecks(pass.trusted.facts, pass.trusted.testCommand, taskId);
+  const removed = removedTests(pass);
+  const out: ServedCheck[] = [];
+  for (const check of checks) {
+    const tampered = tamperReasons(pass, check);
+    const r = await runOnce(pass, check.command);
+    const after: CheckSample = { outcome: r.outcome, exitCode: r.run.exitCode, counts: r.counts };
+    const base = pass.run.baseline?.checks.find((b) => b.id === check.id && normalizeCommand(b.command) === normalizeCommand(check.command))?.sample ?? null;
+    const { verdict, reason } = servedVerdict(check, base, after, tampered, removed);
+    const counts = verdict === 'passed' || verdict === 'failing';
+    const record = await pass.ledger.append(
+      {
+        subject: { kind: 'run', id: pass.run.runId },
+        taskId,
+        requirementIds: check.requirementIds,
+        runId: pass.run.runId,
+        what: `${check.label} after run ${pass.run.runId}`,
+        how: check.command,
+        kind: 'command',
+        result: verdict === 'untrusted' || verdict === 'regressed' ? 'failed' : r.outcome,
+        exitCode: r.run.exitCode,
+        counts: r.counts,
+        durationMs: r.run.durationMs,
+        excerpt: excerptOf(r.run.output),
+        output: r.run.output,
+        // A trusted result is evidence for the check itself; an untrusted or regressed one stays the run's.
+        key: counts ? `check:${check.id}` : `runcheck:${pass.run.runId}:${check.id}`,
+        note: reason,
+      },
+      pass.state,
+    );
+    out.push({ id: check.id, label: check.label, command: check.command, verdict, reason, baseline: base, after, evidenceId: record.id });
+  }
+  return out;
+}
+
+/** Plan checks other than the served ones that the run changed: listed, never run as changed. */
+function otherCheckFindings(pass: Pass): RunFinding[] {
+  const served = new Set(pass.served.map((c) => c.id));
+  const out: RunFinding[] = [];
+  for (const check of planChecks(pass.trusted.facts, pass.trusted.testCommand)) {
+    if (served.has(check.id)) continue;
+    const changed = planEntryChanges(pass, check);
+    if (changed.length > 0) out.push({ kind: 'untrusted_check', severity: 'error', message: `${check.id} is untrusted — ${changed.join(' ')}` });
+  }
+  return out;
+}
+
+/** Commands the run introduced or changed in the plan: listed, and never run without approval. */
+function planCommandFindings(pass: Pass): RunFinding[] {
+  const out: RunFinding[] = [];
+  for (const c of planChecks(pass.currentFacts, pass.currentTest)) {
+    if (pass.approvedChecks.has(normalizeCommand(c.command))) continue;
+    out.push({ kind: 'plan_command', severity: 'error', command: c.command, message: `The run put the command \`${c.command}\` into the plan (${c.id}). It was not run: a command from a run needs your approval — review it in the diff, then accept the run or run it yourself.` });
+  }
+  return out;
+}
+
+/** Findings of what the run did beyond its claims' verdicts: flagged writes, no claims, removed tests. */
+function conductFindings(pass: Pass): RunFinding[] {
+  const out: RunFinding[] = [];
+  if (pass.run.reported === false) out.push({ kind: 'no_claims', severity: 'error', message: 'The run ended without report_outcome: it made no claims. Its task\'s checks were run all the same; read the diff before accepting.' });
+  for (const t of removedTests(pass)) out.push({ kind: 'regression', severity: 'error', path: t.replace(/ (deleted|emptied)$/, ''), message: `Test file ${t} by the run: fewer tests can only hide failures.` });
+  const seen = new Set<string>();
+  for (const j of pass.run.journal) {
+    for (const flag of j.flags ?? []) {
+      if (flag === 'rewrite' || seen.has(`${j.path}:${flag}`)) continue;
+      seen.add(`${j.path}:${flag}`);
+      out.push({ kind: 'write_flagged', severity: 'warning', path: j.path, message: `The write to ${j.path} was flagged: ${flag}.` });
+    }
+  }
+  return out;
+}
+
 async function verifyClaim(pass: Pass, index: number, userApproved: boolean): Promise<Verdict> {
   const claim = pass.run.claims[index]!;
   switch (claim.kind) {
@@ -194,6 +392,12 @@ async function verifyClaim(pass: Pass, index: number, userApproved: boolean): Pr
       return verifyFileClaim(pass, claim.kind, claim.path);
     case 'command_passes': {
       if (!claim.command?.trim()) return { verdict: 'unverifiable', reason: 'The claim names no command.', how: '', kind: 'command' };
+      // A claim naming a plan check (by ID or by a command the plan has or had) is judged by the
+      // plan's command as it stood at the checkpoint, whatever the run wrote there since.
+      const planned = planCheckFor(pass, claim.command);
+      if (planned) return judgeByPlanCheck(pass, planned, claim.command);
+      const masked = maskedFailure(claim.command);
+      if (masked) return { verdict: 'refuted', reason: `\`${claim.command}\` cannot show a failure: ${masked}. Run the command without it.`, how: claim.command, kind: 'command' };
       if (!(await mayRun(pass, claim.command, userApproved))) {
         return { verdict: 'pending', reason: `\`${claim.command}\` is not an approved check; choose "Run now" to run it.`, how: claim.command, kind: 'command' };
       }
@@ -201,13 +405,13 @@ async function verifyClaim(pass: Pass, index: number, userApproved: boolean): Pr
     }
     case 'requirement_met': {
       const id = claim.requirement?.trim() ?? '';
-      const checks = id ? checksForRequirement(pass.facts, id) : [];
-      if (checks.length === 0) return { verdict: 'unverifiable', reason: id ? `No acceptance check with a command is linked to ${id}.` : 'The claim names no requirement.', how: 'linked acceptance checks', kind: 'command' };
+      const checks = id ? checksForRequirement(pass.trusted.facts, id) : [];
+      if (checks.length === 0) return { verdict: 'unverifiable', reason: id ? `No acceptance check with a command is linked to ${id} in the plan as it stood before the run.` : 'The claim names no requirement.', how: 'linked acceptance checks', kind: 'command' };
       const parts: string[] = [];
       let verdict: ClaimVerdict = 'verified';
       let last: Verdict | null = null;
       for (const ac of checks) {
-        const v = commandVerdict(ac.command!, await runOnce(pass, ac.command!));
+        const v = await judgeByPlanCheck(pass, { id: ac.id, kind: 'acceptance', label: `${ac.id}: ${ac.text}`, command: ac.command!, requirementIds: [ac.id], taskIds: [] }, ac.command!);
         parts.push(`${ac.id}: ${v.reason}`);
         if (v.verdict === 'refuted') verdict = 'refuted';
         else if (v.verdict === 'pending' && verdict === 'verified') verdict = 'pending';
@@ -221,11 +425,11 @@ async function verifyClaim(pass: Pass, index: number, userApproved: boolean): Pr
 }
 
 async function dependencyFindings(pass: Pass): Promise<RunFinding[]> {
-  const accepted = pass.facts.decisions.filter((d) => d.status === 'accepted').map((d) => d.text);
+  const accepted = pass.trusted.facts.decisions.filter((d) => d.status === 'accepted').map((d) => d.text);
   const out: RunFinding[] = [];
   for (const [path, change] of pass.changes) {
     if (!isManifest(path)) continue;
-    const before = await blobText(pass.run.shadowGitdir, change.before);
+    const before = await blobText((oid) => pass.shadow.readBlob(oid), change.before);
     const after = change.after ? await fs.promises.readFile(`${pass.root}/${path}`, 'utf8').catch(() => null) : null;
     for (const dep of newDependencies(path, before, after)) {
       if (decisionMentions(accepted, dep.name)) continue;
@@ -254,7 +458,7 @@ function failedOwnChecks(pass: Pass): RunFinding[] {
 
 async function decisionFindings(pass: Pass): Promise<RunFinding[]> {
   const out: RunFinding[] = [];
-  for (const d of pass.facts.decisions) {
+  for (const d of pass.trusted.facts.decisions) {
     if (d.status !== 'accepted' || !d.confirmation) continue;
     const r = await runOnce(pass, d.confirmation);
     if (r.outcome !== 'passed') out.push({ kind: 'decision_failing', severity: 'error', message: `${d.id} "${d.title}": its confirmation \`${d.confirmation}\` ${describeOutcome(r.outcome, r.run.exitCode, r.counts)}.` });
@@ -265,7 +469,7 @@ async function decisionFindings(pass: Pass): Promise<RunFinding[]> {
 function changeFindings(pass: Pass): RunFinding[] {
   const claimed = new Set<string>();
   for (const c of pass.run.claims) if (c.path) claimed.add(c.path.replace(/^\.\//, '').replace(/\\/g, '/').replace(`${pass.root}/`, ''));
-  const task = pass.run.taskId ? pass.facts.tasks.find((t) => t.id === pass.run.taskId) : undefined;
+  const task = pass.run.taskId ? pass.trusted.facts.tasks.find((t) => t.id === pass.run.taskId) : undefined;
   const scope = pass.run.scope && pass.run.scope.length > 0 ? pass.run.scope : (task?.scope ?? []);
   const journal = new Set(pass.run.journal.map((j) => j.path));
   const out: RunFinding[] = [];
@@ -276,9 +480,6 @@ function changeFindings(pass: Pass): RunFinding[] {
       out.push({ kind: 'unclaimed_change', severity: 'warning', path, message: `${who} ${what} ${path} without claiming it.` });
     }
     if (!inScope(path, scope)) out.push({ kind: 'out_of_scope', severity: 'error', path, message: `${path} was ${what} outside the task's scope (${scope.join(', ')}): drift.` });
-  }
-  for (const j of pass.run.journal) {
-    for (const flag of j.flags ?? []) out.push({ kind: 'unclaimed_change', severity: 'warning', path: j.path, message: `The write to ${j.path} was flagged: ${flag}.` });
   }
   return out;
 }
@@ -349,9 +550,10 @@ async function isOverconfident(ledger: EvidenceLedger, model: string, role: stri
 export async function verifyRun(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRunOptions = {}): Promise<RunVerification> {
   const pass = await prepare(ctx, run, opts);
   const overconfident = await isOverconfident(pass.ledger, run.model, run.role);
+  pass.served = await judgeServedChecks(pass);
   const claims: ClaimResult[] = [];
   for (let i = 0; i < run.claims.length; i++) claims.push(await recordClaim(pass, i, await verifyClaim(pass, i, false)));
-  const findings = [...changeFindings(pass), ...(await dependencyFindings(pass)), ...failedOwnChecks(pass), ...(await decisionFindings(pass))];
+  const findings = [...conductFindings(pass), ...planCommandFindings(pass), ...otherCheckFindings(pass), ...changeFindings(pass), ...(await dependencyFindings(pass)), ...failedOwnChecks(pass), ...(await decisionFindings(pass))];
   const recorded: RunFinding[] = [];
   for (const [i, f] of findings.entries()) {
     const record = await pass.ledger.append(
@@ -370,7 +572,7 @@ export async function verifyRun(ctx: VerifierContext, run: VerifiableRun, opts: 
     );
     recorded.push({ ...f, evidenceId: record.id });
   }
-  const verification = summarize(run, claims, recorded, pass.state.commit, overconfident);
+  const verification = summarize(run, claims, recorded, pass.state.commit, overconfident, pass.served);
   await finish(ctx, { run, verification });
   return verification;
 }

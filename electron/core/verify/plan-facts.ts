@@ -111,15 +111,37 @@ function taskChecks(facts: PlanFacts, testCommand: TestCommand | null, task: Tas
 }
 
 /**
+ * The checks a task is judged by: the checks it names, the acceptance checks of the requirements it
+ * serves, and the test command — each command once, the task's own first.
+ */
+export function servedChecks(facts: PlanFacts, testCommand: TestCommand | null, taskId: string): PlannedCheck[] {
+  const task = facts.tasks.find((t) => t.id === taskId);
+  if (!task) return [];
+  const out: PlannedCheck[] = [];
+  const seen = new Set<string>();
+  const push = (c: PlannedCheck) => {
+    if (seen.has(c.id) || seen.has(norm(c.command))) return;
+    seen.add(c.id);
+    seen.add(norm(c.command));
+    out.push(c);
+  };
+  for (const c of taskChecks(facts, testCommand, task)) push(c);
+  for (const req of task.serves) {
+    for (const ac of checksForRequirement(facts, req)) push({ id: ac.id, kind: 'acceptance', label: `${ac.id}: ${ac.text}`, command: ac.command!, requirementIds: [ac.id], taskIds: [task.id] });
+  }
+  if (testCommand) push({ id: 'tests', kind: 'tests', label: `Test command (${testCommand.source})`, command: testCommand.command, requirementIds: task.serves, taskIds: [task.id] });
+  return out;
+}
+
+/**
  * The checks to run: every acceptance check with a command, every accepted decision's confirmation,
- * the checks tasks name themselves, and the test command — each command once. With a task: only the
- * checks it names.
+ * the checks tasks name themselves, and the test command — each command once. With a task: the
+ * checks it is judged by (servedChecks).
  */
 export function planChecks(facts: PlanFacts, testCommand: TestCommand | null, taskId?: string, include?: readonly CheckKind[]): PlannedCheck[] {
   const want = (k: CheckKind) => !include || include.includes(k);
   if (taskId) {
-    const task = facts.tasks.find((t) => t.id === taskId);
-    return task ? taskChecks(facts, testCommand, task).filter((c) => want(c.kind)) : [];
+    return servedChecks(facts, testCommand, taskId).filter((c) => want(c.kind));
   }
   const out: PlannedCheck[] = [];
   const seen = new Set<string>();

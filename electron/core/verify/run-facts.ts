@@ -1,5 +1,5 @@
 import { summarise, TranscriptStore } from '../model/transcript-store';
-import type { StoredRun } from './run-store';
+import { listRuns, type StoredRun } from './run-store';
 import type { RunFacts } from './task-state';
 
 /**
@@ -21,6 +21,29 @@ export async function taskRunFacts(dataDir: string, root: string, runs: readonly
     }
     out.set(run.runId, { review, files: [...new Set(run.journal.map((e) => e.path))] });
     if (review === 'accepted') settled.add(run.taskId);
+  }
+  return out;
+}
+
+/**
+ * Commands building runs put into the plan (their `plan_command` findings) whose run the user has
+ * not accepted: normalized command → run id. Verify does not run them; accepting the run approves them.
+ */
+export async function heldCommands(dataDir: string, root: string): Promise<Map<string, string>> {
+  const transcripts = new TranscriptStore(dataDir);
+  const out = new Map<string, string>();
+  for (const { verification } of await listRuns(dataDir, root)) {
+    const planted = verification.findings.filter((f) => f.kind === 'plan_command' && f.command);
+    if (planted.length === 0) continue;
+    let review: string = 'none';
+    try {
+      review = summarise(await transcripts.read(root, verification.runId), false)?.review ?? 'none';
+    } catch {
+      // no transcript: never accepted here
+    }
+    // Accepting approves the command; rejecting took it out of the plan again.
+    if (review === 'accepted' || review === 'rejected') continue;
+    for (const f of planted) out.set(f.command!.trim().replace(/\s+/g, ' '), verification.runId);
   }
   return out;
 }

@@ -43,7 +43,7 @@ export async function loadRun(dataDir: string, root: string, runId: string): Pro
 export async function listRuns(dataDir: string, root: string): Promise<StoredRun[]> {
   let files: string[];
   try {
-    files = (await fs.readdir(runStoreDir(dataDir, root))).filter((f) => f.endsWith('.json'));
+    files = (await fs.readdir(runStoreDir(dataDir, root))).filter((f) => f.endsWith('.json') && !f.endsWith('.baseline.json'));
   } catch {
     return [];
   }

@@ -55,9 +55,26 @@ async function changedAfter(root: string, record: EvidenceRecord, tree: TreeStat
   return [...new Set([...committed, ...dirty.filter(writtenAfter)])];
 }
 
+/** Why a red run makes its task red: untrusted when it changed a check, else refuted (claims, findings, regressions). */
+function redState(run: RunVerification): { state: 'untrusted' | 'refuted'; reason: string } {
+  const checks = run.checks ?? [];
+  const untrusted = checks.filter((c) => c.verdict === 'untrusted').map((c) => c.id);
+  if (untrusted.length > 0 || run.findings.some((f) => f.kind === 'untrusted_check')) {
+    return { state: 'untrusted', reason: `Run ${run.runId} changed what ${untrusted.length ? untrusted.join(', ') : 'a check'} executes: its results prove nothing. Reject the run, or review the change and verify again.` };
+  }
+  const parts: string[] = [];
+  if (run.counts.refuted > 0) parts.push(`${run.counts.refuted} claim(s) refuted`);
+  const regressed = checks.filter((c) => c.verdict === 'regressed').map((c) => c.id);
+  if (regressed.length > 0) parts.push(`${regressed.join(', ')} regressed`);
+  const errors = run.findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0) parts.push(`${errors.length} open finding(s): ${[...new Set(errors.map((f) => f.kind.replace(/_/g, ' ')))].join(', ')}`);
+  return { state: 'refuted', reason: `Run ${run.runId}: ${parts.join('; ') || 'red'}.` };
+}
+
 /**
- * A task is verified only when every check it names passed and no claim of its accepted run (or
- * its latest run not rejected) is refuted; stale when its files changed after the evidence; failing
+ * A task is verified only when every check it is judged by (its own, the acceptance checks it serves,
+ * the test command) passed and its accepted run (or its latest run not rejected) is not red — no
+ * refuted claim, no open error finding, no regressed or untrusted check; stale when its files changed after the evidence; failing
  * when a check failed; unverified when a check has no evidence yet. A task with no accepted agent
  * run still becomes verified on passing checks (work done by hand counts) — `acceptedRunId: null`
  * says so. Its files are its scope plus what its accepted run wrote; with neither, every project file.
@@ -82,9 +99,9 @@ export async function taskStates(
     const taskRuns = runs.filter((r) => r.taskId === task.id && runFacts.get(r.runId)?.review !== 'rejected');
     const accepted = taskRuns.find((r) => runFacts.get(r.runId)?.review === 'accepted') ?? null;
     const acceptedRunId = accepted?.runId ?? null;
-    const refutedRun = [taskRuns[0], accepted].find((r) => r && r.counts.refuted > 0);
-    if (refutedRun) {
-      out.push({ taskId: task.id, state: 'refuted', reason: `${refutedRun.counts.refuted} claim(s) of run ${refutedRun.runId} refuted.`, commit: refutedRun.commit, acceptedRunId });
+    const redRun = [taskRuns[0], accepted].find((r) => r && (r.counts.refuted > 0 || r.glance === 'red'));
+    if (redRun) {
+      out.push({ taskId: task.id, ...redState(redRun), commit: redRun.commit, acceptedRunId });
       continue;
     }
     const checks = planChecks(facts, testCommand, task.id);

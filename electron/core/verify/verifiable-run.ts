@@ -1,20 +1,10 @@
 import type { Claim, RunVerification } from '../../../shared/contract/verify';
+import type { JournalEntry } from '../checkpoints/run-journal';
+import type { Baseline } from './baseline';
 
 export type { Claim, ClaimKind, ClaimVerdict, RunVerification, RunFinding } from '../../../shared/contract/verify';
 
-/**
- * One write the run made, from the agent's per-run journal: an edit tool write or a file a command
- * changed (snapshot before/after the command). Hashes are git blob SHA-1s of the bytes; null = absent.
- */
-export interface JournalEntry {
-  /** Project-relative path, forward slashes. */
-  readonly path: string;
-  readonly hashBefore: string | null;
-  readonly hashAfter: string | null;
-  readonly source: 'edit' | 'command';
-  /** Warnings the file writer raised (emptied, shrank, placeholder text). */
-  readonly flags?: readonly string[];
-}
+export type { JournalEntry } from '../checkpoints/run-journal';
 
 /** A command the run executed itself (bash tool), as it finished. */
 export interface RunCommand {
@@ -26,8 +16,9 @@ export interface RunCommand {
 }
 
 /**
- * Everything the Calibrator needs about a finished building run. The agent loop produces this
- * after `report_outcome` and calls `verifyRun` before offering the diff for acceptance.
+ * Everything the Calibrator needs about a finished building run. The agent service produces this
+ * when a building run ends (with or without `report_outcome`) and calls `verifyRun` before offering
+ * the diff for acceptance.
  */
 export interface VerifiableRun {
   readonly runId: string;
@@ -37,6 +28,10 @@ export interface VerifiableRun {
   readonly model: string;
   readonly summary: string;
   readonly claims: readonly Claim[];
+  /** False when the run ended without report_outcome (no claims at all: a finding of its own). Absent = true. */
+  readonly reported?: boolean;
+  /** The served checks at the run's start; null or absent when none was taken. */
+  readonly baseline?: Baseline | null;
   /** Absolute project root (must be open in the core when verified through the contract). */
   readonly projectRoot: string;
   /** Commit in the shadow repository taken before the run started (the checkpoint). */

@@ -10,7 +10,7 @@ import { ruleOnClaim, runClaimNow } from './claim-verifier';
 import { currentRecords, supersededIds } from './evidence';
 import { planChecks, readPlanFacts } from './plan-facts';
 import { listRuns } from './run-store';
-import { taskRunFacts } from './run-facts';
+import { heldCommands, taskRunFacts } from './run-facts';
 import { taskStates } from './task-state';
 import { workingTreeLock } from './tree-lock';
 import { detectTestCommand, readChecksConfig, resolveTestCommand, writeTestCommand } from './test-command';
@@ -68,13 +68,21 @@ export function createVerifyModule(ctx: CoreContext): DomainModule<VerifyHandler
       const ledger = ledgerFor(root);
       const facts = await readPlanFacts(root);
       if (taskId && !facts.tasks.some((t) => t.id === taskId)) throw new RpcError('NOT_FOUND', `There is no task ${taskId} in .plumbline/tasks.md.`);
-      const checks = planChecks(facts, await resolveTestCommand(root), taskId, include);
+      const planned = planChecks(facts, await resolveTestCommand(root), taskId, include);
+      // A command a building run put into the plan runs only once the user has accepted that run.
+      const held = await heldCommands(ctx.dataDir, root);
+      const checks = planned.filter((c) => !held.has(c.command.trim().replace(/\s+/g, ' ')));
+      const skipped = planned.filter((c) => !checks.includes(c));
       // Checks share the working tree with other Verify jobs and with breaker review checks: one at a time.
       const release = workingTreeLock.tryAcquire(root);
       if (!release) throw new RpcError('CONFLICT', 'A verification or a review check of this project is already running. Wait for it or stop it first.');
       const jobId = `job-${randomBytes(6).toString('hex')}`;
       const controller = new AbortController();
       jobs.set(jobId, controller);
+      for (const c of skipped) {
+        const runId = held.get(c.command.trim().replace(/\s+/g, ' '));
+        queueMicrotask(() => ctx.bus.emit('verify.didOutput', { jobId, checkId: c.id, chunk: `Not run: ${c.id}'s command \`${c.command}\` was put into the plan by run ${runId}, which you have not accepted. Review and accept that run, or run the command yourself.\n` }));
+      }
       void runChecks(ledger, checks, {
         root,
         timeoutMs,

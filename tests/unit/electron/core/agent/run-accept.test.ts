@@ -12,6 +12,8 @@ let project: Awaited<ReturnType<typeof tempProject>>;
 let ctx: CoreContext;
 
 const git = (...args: string[]): string => execFileSync('git', args, { cwd: project.root }).toString();
+/** The user's status, without the Calibrator's ledger (verification appends to it after every run). */
+const userStatus = (): string => git('status', '--porcelain').split('\n').filter((l) => !l.endsWith(' .plumbline/') && !l.endsWith('evidence.jsonl')).join('\n');
 const f = (p: string): string => join(project.root, p);
 
 beforeEach(async () => {
@@ -56,7 +58,7 @@ describe('accepting a run', () => {
     await writeFile(f('notes.txt'), 'notes v2 staged\n');
     git('add', 'staged-new.txt', 'notes.txt');
     await writeFile(f('notes.txt'), 'notes v3 unstaged\n');
-    const statusBefore = git('status', '--porcelain');
+    const statusBefore = userStatus();
     const agent = createAgentModule(ctx, { env: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'k', PATH: process.env.PATH }, sleep: async () => {} });
     const runId = await run(agent, [
       streamReply([{ type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'view', path: 'hello.txt' } }]),
@@ -79,7 +81,7 @@ describe('accepting a run', () => {
     expect(await readFile(f('notes.txt'), 'utf8')).toBe('notes v3 unstaged\n');
     expect(git('diff', '--name-only').trim()).toBe('notes.txt');
     // The run's files are clean in the index; the rest of the status is what it was before the run.
-    expect(git('status', '--porcelain')).toBe(statusBefore);
+    expect(userStatus()).toBe(statusBefore);
     expect(git('fsck', '--no-progress').trim()).toBe('');
   });
 
@@ -93,9 +95,9 @@ describe('accepting a run', () => {
       streamReply([{ type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'create', path: 'src/new.txt', file_text: 'created by the run\n' } }]),
       streamReply([{ type: 'text', text: 'Done.' }]),
     ]);
-    const statusBefore = git('status', '--porcelain');
+    const statusBefore = userStatus();
     await expect(agent.handlers['agent.accept']({ root: project.root, runId }, { connectionId: 't' })).rejects.toThrow(/hello\.txt already had uncommitted changes of yours/);
     expect(git('rev-parse', 'HEAD')).toBe(headBefore);
-    expect(git('status', '--porcelain')).toBe(statusBefore);
+    expect(userStatus()).toBe(statusBefore);
   });
 });

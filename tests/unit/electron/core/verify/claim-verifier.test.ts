@@ -101,7 +101,7 @@ describe('verifyRun', () => {
       claim({ kind: 'file_created', path: 'src/bucket.js', statement: 'bucket added', confidence: 0.85 }),
       claim({ kind: 'file_changed', path: 'package.json', statement: 'dependency added', confidence: 0.8 }),
     ], {
-      journal: [{ path: 'src/limiter.js', hashBefore: null, hashAfter: null, source: 'edit' }],
+      journal: [{ path: 'src/limiter.js', hashBefore: null, hashAfter: null, source: 'edit', flags: [] }],
       commands: [{ command: TEST_CMD, exitCode: 1, outputExcerpt: 'ℹ tests 1\nℹ pass 0\nℹ fail 1\n' }],
     });
     const v = await verifyRun(ctx, run);

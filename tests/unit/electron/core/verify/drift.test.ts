@@ -76,8 +76,11 @@ describe('planChecks on the example project', () => {
     const test = await resolveTestCommand(root);
     expect(test?.command).toBe('npm test');
     expect(planChecks(facts, test).map((c) => c.id)).toEqual(['AC-1', 'AC-2', 'AC-3', 'ADR-0001', 'ADR-0003']);
-    // T-1 names `node --test test/bucket.test.js`, which is AC-1's command: the same check.
-    expect(planChecks(facts, test, 'T-1').map((c) => c.id)).toEqual(['AC-1']);
+    // T-1 names `node --test test/bucket.test.js`, which is AC-1's command: the same check. A task is
+    // judged by its own checks, the acceptance checks it serves and the test command.
+    expect(planChecks(facts, test, 'T-1').map((c) => c.id)).toEqual(['AC-1', 'tests']);
+    // T-6 names `npm test`, which is AC-3's command and the test command's line: one check.
+    expect(planChecks(facts, test, 'T-6').map((c) => c.id)).toEqual(['AC-3']);
     expect(planChecks(facts, test, 'T-3').map((c) => c.id)).toEqual(['AC-3']);
     expect(planChecks(facts, test).find((c) => c.id === 'AC-1')?.taskIds).toEqual(['T-1']);
   });

@@ -1,0 +1,77 @@
+import * as fs from 'node:fs';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import git from 'isomorphic-git';
+import { EVIDENCE_FILE } from './evidence';
+import { readPlanFacts, type PlanFacts } from './plan-facts';
+import { resolveTestCommand, type TestCommand } from './test-command';
+
+/** Files outside `.plumbline/` the test command is detected from. */
+const MANIFESTS = new Set(['package.json', 'pyproject.toml', 'go.mod', 'Cargo.toml', 'Makefile', 'makefile', 'GNUmakefile']);
+
+/** The plan as it stood at a checkpoint: what the Calibrator trusts after a run. */
+export interface TrustedPlan {
+  readonly facts: PlanFacts;
+  readonly testCommand: TestCommand | null;
+  /** The checkpoint's files: path → blob id. */
+  readonly tree: ReadonlyMap<string, string>;
+  /** package.json at the checkpoint (null when absent). */
+  readonly packageJson: string | null;
+}
+
+/** The files of a checkpoint commit in the shadow repository: path → blob id. */
+export async function readCheckpointTree(gitdir: string, commit: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const { commit: c } = await git.readCommit({ fs, gitdir, oid: commit });
+  const walk = async (oid: string, prefix: string): Promise<void> => {
+    const { tree } = await git.readTree({ fs, gitdir, oid });
+    for (const e of tree) {
+      const path = prefix ? `${prefix}/${e.path}` : e.path;
+      if (e.type === 'tree') await walk(e.oid, path);
+      else if (e.type === 'blob') out.set(path, e.oid);
+    }
+  };
+  await walk(c.tree, '');
+  return out;
+}
+
+/** Reads a checkpoint blob (the shadow repository's store, falling back to the project's repository). */
+export type BlobReader = (oid: string) => Promise<Uint8Array>;
+
+/** A blob's text, or null when it is missing. */
+export async function blobText(read: BlobReader, oid: string | null | undefined): Promise<string | null> {
+  if (!oid) return null;
+  try {
+    return new TextDecoder().decode(await read(oid));
+  } catch {
+    return null;
+  }
+}
+
+/** True for the files that define the plan's checks: the plan folder (not the ledger) and the manifests. */
+function definesChecks(path: string): boolean {
+  return (path.startsWith('.plumbline/') && path !== EVIDENCE_FILE) || MANIFESTS.has(path);
+}
+
+/**
+ * Reads the plan as it stood at a checkpoint: the plan files and manifests are copied from the
+ * checkpoint's blobs into a private folder and parsed there by the same readers the Orchestrator
+ * uses, so nothing the run wrote on disk can change what the Calibrator runs or expects.
+ */
+export async function trustedPlanAt(read: BlobReader, tree: ReadonlyMap<string, string>): Promise<TrustedPlan> {
+  const dir = await mkdtemp(join(tmpdir(), 'plumbline-plan-'));
+  try {
+    for (const [path, oid] of tree) {
+      if (!definesChecks(path)) continue;
+      const blob = await read(oid);
+      const abs = join(dir, path);
+      await mkdir(dirname(abs), { recursive: true });
+      await writeFile(abs, blob);
+    }
+    const [facts, testCommand] = await Promise.all([readPlanFacts(dir), resolveTestCommand(dir)]);
+    return { facts, testCommand, tree, packageJson: await blobText(read, tree.get('package.json')) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
