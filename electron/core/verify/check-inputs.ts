@@ -104,9 +104,8 @@ function candidatePaths(word: string): string[] {
   const out: string[] = [];
   for (const part of [word, word.includes('=') ? word.slice(word.lastIndexOf('=') + 1) : null]) {
     if (!part) continue;
-    const path = posix.normalize(part.replace(/::.*$/, ''));
-    if (path.startsWith('/') || path.startsWith('..') || path === '.') continue;
-    out.push(path.replace(/\/$/, ''));
+    // Paths outside the project (`/abs`, `../x`) are never in the tree.
+    out.push(posix.normalize(part.replace(/::.*$/, '')).replace(/\/$/, ''));
   }
   return out;
 }

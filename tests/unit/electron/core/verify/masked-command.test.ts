@@ -34,6 +34,8 @@ describe('maskedFailure flags command lines that hide a failure', () => {
     ['npm test \\\n  || true', /`\|\| true`/],
     ['npm test; set -x', /followed by `set -x`/],
     ['npm test | cat; exit 0', /exit status is that of `cat`/],
+    ['npm test || true\nexit $?', /`\|\| true`/],
+    ['npm test || true || npm run report', /`\|\| true`/],
   ];
   for (const [command, reason] of masked) {
     it(JSON.stringify(command), () => {
@@ -74,6 +76,7 @@ describe('maskedFailure leaves honest command lines alone', () => {
     'true',
     'npm test "||" true',
     'npm test \\|\\| true',
+    'false || true',
   ];
   for (const command of honest) {
     it(JSON.stringify(command), () => {
@@ -115,5 +118,9 @@ describe('tokenizeShell', () => {
   });
   it('is null when a quote is left open', () => {
     expect(tokenizeShell("echo 'open")).toBeNull();
+    expect(tokenizeShell('echo "open')).toBeNull();
+  });
+  it('joins continued lines', () => {
+    expect(tokenizeShell('a \\\n  b')!.map((t) => (t.kind === 'word' ? t.value : t.kind))).toEqual(['a', 'b']);
   });
 });
