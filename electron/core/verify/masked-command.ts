@@ -154,7 +154,8 @@ function maskedIn(command: string, depth: number): string | null {
   const tokens = tokenizeShell(command);
   if (!tokens) return null;
   const items = parseShellList(tokens);
-  let pipefail = false;
+  // `exit ${PIPESTATUS[0]}` hands on the status of the pipeline's first command.
+  let pipefail = command.includes('PIPESTATUS');
   for (const [i, item] of items.entries()) {
     for (const c of item.pipeline.commands) {
       const script = depth === 0 ? shellScript(c) : null;

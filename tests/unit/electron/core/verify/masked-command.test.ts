@@ -77,6 +77,7 @@ describe('maskedFailure leaves honest command lines alone', () => {
     'npm test "||" true',
     'npm test \\|\\| true',
     'false || true',
+    'npm test 2>&1 | tee out.log; exit ${PIPESTATUS[0]}',
   ];
   for (const command of honest) {
     it(JSON.stringify(command), () => {
