@@ -89,12 +89,13 @@ function runsTests(words: readonly string[]): boolean {
   return false;
 }
 
-/** The string of `bash -c '…'` (flags before `-c` allowed), or null. */
+/** The string of `bash -c '…'` (options before `-c` allowed), or null. */
 function shellScript(words: readonly string[]): string | null {
   if (!SHELLS.has(basename(words[0] ?? ''))) return null;
   for (let i = 1; i < words.length - 1; i++) {
     if (/^-[a-z]*c[a-z]*$/.test(words[i]!)) return words[i + 1]!;
-    if (!words[i]!.startsWith('-') && !words[i]!.startsWith('+')) return null;
+    if (words[i] === '-o' || words[i] === '+o') i++; // `-o pipefail`
+    else if (!words[i]!.startsWith('-') && !words[i]!.startsWith('+')) return null;
   }
   return null;
 }

@@ -66,13 +66,17 @@ function setOptions(command: SimpleCommand): Map<'errexit' | 'pipefail', boolean
   return out;
 }
 
-/** The string of `bash -c '…'` (flags before `-c` allowed), or null. */
-function shellScript(command: SimpleCommand): string | null {
+/** The string of `bash -c '…'` (options before `-c` allowed) and whether they set pipefail, or null. */
+function shellScript(command: SimpleCommand): { script: string; pipefail: boolean } | null {
   const w = words(command);
   if (!SHELLS.has((w[0] ?? '').split('/').pop()!)) return null;
+  let pipefail = false;
   for (let i = 1; i < w.length - 1; i++) {
-    if (/^-[a-z]*c[a-z]*$/.test(w[i]!)) return w[i + 1]!;
-    if (!w[i]!.startsWith('-') && !w[i]!.startsWith('+')) return null;
+    if (/^-[a-z]*c[a-z]*$/.test(w[i]!)) return { script: w[i + 1]!, pipefail };
+    if (w[i] === '-o' || w[i] === '+o') {
+      if (w[i + 1] === 'pipefail') pipefail = w[i] === '-o';
+      i++;
+    } else if (!w[i]!.startsWith('-') && !w[i]!.startsWith('+')) return null;
   }
   return null;
 }
@@ -147,19 +151,19 @@ function simulate(items: readonly ListItem[]): string | null {
  * exit status can show a failure. Strings given to `sh -c`/`bash -c` are read one level down.
  */
 export function maskedFailure(command: string): string | null {
-  return maskedIn(command, 0);
+  return maskedIn(command, 0, false);
 }
 
-function maskedIn(command: string, depth: number): string | null {
+function maskedIn(command: string, depth: number, pipefailOn: boolean): string | null {
   const tokens = tokenizeShell(command);
   if (!tokens) return null;
   const items = parseShellList(tokens);
   // `exit ${PIPESTATUS[0]}` hands on the status of the pipeline's first command.
-  let pipefail = command.includes('PIPESTATUS');
+  let pipefail = pipefailOn || command.includes('PIPESTATUS');
   for (const [i, item] of items.entries()) {
     for (const c of item.pipeline.commands) {
-      const script = depth === 0 ? shellScript(c) : null;
-      const inner = script !== null ? maskedIn(script, depth + 1) : null;
+      const shell = depth === 0 ? shellScript(c) : null;
+      const inner = shell ? maskedIn(shell.script, depth + 1, shell.pipefail) : null;
       if (inner) return `Inside ${quote(c.text)}: ${inner}`;
     }
     if (item.pipeline.negated && item.pipeline.commands.some((c) => constantStatus(c) === null)) {

@@ -50,6 +50,7 @@ describe('checkInputs', () => {
   it('looks inside sh -c strings one level', () => {
     expect(files('sh -c "node x.js && node y.js"')).toEqual(['x.js', 'y.js']);
     expect(files(`bash -ec 'sh -c "node x.js"'`)).toEqual([]);
+    expect(files(`bash -o pipefail -c 'node x.js | tee log'`)).toEqual(['x.js']);
   });
   it('names an input redirection but not an output one', () => {
     expect(files('node check.js < input.txt > x.js')).toEqual(['check.js', 'input.txt']);

@@ -36,6 +36,8 @@ describe('maskedFailure flags command lines that hide a failure', () => {
     ['npm test | cat; exit 0', /exit status is that of `cat`/],
     ['npm test || true\nexit $?', /`\|\| true`/],
     ['npm test || true || npm run report', /`\|\| true`/],
+    ['bash -o pipefail -c "npm test || true"', /^Inside `bash -o pipefail -c "npm test \|\| true"`: `\|\| true`/],
+    ["bash -o errexit -c 'npm test | tee log'", /exit status is that of `tee log`/],
   ];
   for (const [command, reason] of masked) {
     it(JSON.stringify(command), () => {
@@ -63,6 +65,7 @@ describe('maskedFailure leaves honest command lines alone', () => {
     'set -euo pipefail\nnpm test | tee out.log',
     'set -eo pipefail; npm test 2>&1 | tee out.log',
     'bash -o pipefail -c true',
+    "bash -o pipefail -c 'npm test | tee log'",
     'npm test # || true',
     'npm run lint || true; npm test',
     'set -e; npm run build; true',
