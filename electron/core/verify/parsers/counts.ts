@@ -2,7 +2,7 @@ import type { TestCounts } from '../../../../shared/contract/verify';
 
 /** A recognised test report: which format and the counts it gave. */
 export interface ParsedCounts {
-  readonly format: 'junit' | 'tap' | 'vitest' | 'jest' | 'node' | 'pytest' | 'go' | 'cargo';
+  readonly format: 'junit' | 'tap' | 'vitest' | 'jest' | 'node' | 'mocha' | 'pytest' | 'go' | 'cargo';
   readonly counts: TestCounts;
 }
 

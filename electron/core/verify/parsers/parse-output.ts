@@ -1,7 +1,7 @@
 import type { CheckOutcome, TestCounts } from '../../../../shared/contract/verify';
 import { stripAnsi, type ParsedCounts } from './counts';
 import { parseJUnit } from './junit';
-import { parseCargo, parseGo, parseJest, parseNodeSpec, parsePytest, parseVitest } from './summary-lines';
+import { parseCargo, parseGo, parseJest, parseMocha, parseNodeSpec, parsePytest, parseVitest } from './summary-lines';
 import { parseTap } from './tap';
 
 export type { ParsedCounts } from './counts';
@@ -16,7 +16,7 @@ export function parseTestOutput(raw: string): ParsedCounts | null {
     const junit = parseJUnit(text);
     if (junit) return junit;
   }
-  for (const parse of [parseTap, parseCargo, parsePytest, parseVitest, parseJest, parseNodeSpec, parseGo]) {
+  for (const parse of [parseTap, parseCargo, parsePytest, parseVitest, parseJest, parseNodeSpec, parseMocha, parseGo]) {
     const result = parse(text);
     if (result) return result;
   }

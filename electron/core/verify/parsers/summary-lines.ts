@@ -13,14 +13,15 @@ function lastMatch(text: string, re: RegExp): RegExpExecArray | null {
   return found;
 }
 
-/** Vitest: `Tests  1 failed | 1 passed | 1 skipped (3)`; "No test files found" means none ran. */
+/** Vitest: `Tests  1 failed | 1 passed | 1 skipped (3)`; `Tests  no tests` or "No test files found" means none ran. */
 export function parseVitest(text: string): ParsedCounts | null {
   const m = lastMatch(text, /^\s*Tests\s{2,}(.+?)\s*\((\d+)\)\s*$/m);
   if (m) {
     const p = pairs(m[1]!);
     return { format: 'vitest', counts: makeCounts(p.get('passed') ?? 0, p.get('failed') ?? 0, (p.get('skipped') ?? 0) + (p.get('todo') ?? 0), Number(m[2])) };
   }
-  if (/No test files found, exiting with code/.test(text)) return { format: 'vitest', counts: makeCounts(0, 0, 0, 0) };
+  // A file without tests: `Tests  no tests`; no file at all: "No test files found".
+  if (/^\s*Tests\s{2,}no tests\s*$/m.test(text) || /No test files found, exiting with code/.test(text)) return { format: 'vitest', counts: makeCounts(0, 0, 0, 0) };
   return null;
 }
 
@@ -40,10 +41,28 @@ export function parseNodeSpec(text: string): ParsedCounts | null {
   const v = new Map<string, number>();
   for (const m of text.matchAll(/^ℹ (tests|pass|fail|skipped|todo|cancelled) (\d+)\s*$/gm)) v.set(m[1]!, Number(m[2]));
   if (!v.has('tests')) return null;
+  // Node 20 reports a file that defines no test as a passing test named by its absolute path.
+  const placeholders = [...text.matchAll(/^✔ (?:\/|[A-Za-z]:[\\/]).*\.[cm]?[jt]sx? \([\d.]+m?s\)\s*$/gm)].length;
   return {
     format: 'node',
-    counts: makeCounts(v.get('pass') ?? 0, (v.get('fail') ?? 0) + (v.get('cancelled') ?? 0), (v.get('skipped') ?? 0) + (v.get('todo') ?? 0), v.get('tests')),
+    counts: makeCounts(
+      Math.max(0, (v.get('pass') ?? 0) - placeholders),
+      (v.get('fail') ?? 0) + (v.get('cancelled') ?? 0),
+      (v.get('skipped') ?? 0) + (v.get('todo') ?? 0),
+      Math.max(0, v.get('tests')! - placeholders),
+    ),
   };
+}
+
+/** Mocha's spec reporter: `2 passing (5ms)`, `1 pending`, `1 failing`; `0 passing` means none ran. */
+export function parseMocha(text: string): ParsedCounts | null {
+  const m = lastMatch(text, /^\s*(\d+) passing \(\d[^)]*\)\s*$/m);
+  if (!m) return null;
+  const rest = text.slice(m.index + m[0].length);
+  const passed = Number(m[1]);
+  const pending = Number(/^\s*(\d+) pending\s*$/m.exec(rest)?.[1] ?? 0);
+  const failing = Number(/^\s*(\d+) failing\s*$/m.exec(rest)?.[1] ?? 0);
+  return { format: 'mocha', counts: makeCounts(passed, failing, pending) };
 }
 
 /** pytest's final line: `=== 1 failed, 1 passed, 1 skipped in 0.91s ===`, or `no tests ran`. */
