@@ -14,3 +14,13 @@ export function RunGlance({ run, className = '' }: { readonly run: RunVerificati
     </span>
   );
 }
+
+/** The glance as a short mark for dense rows (the Builder's run list); the full reasons are in the tooltip. */
+export function RunGlanceMark({ run }: { readonly run: RunVerification }) {
+  const s = glanceSummary(run);
+  return (
+    <span className={`run-glance-mark ${s.mark.tone}`} data-glance={s.glance} title={s.text}>
+      {s.mark.symbol} {s.mark.word}
+    </span>
+  );
+}
