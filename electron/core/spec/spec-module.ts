@@ -1,4 +1,5 @@
-import type { Handlers } from '../../../shared/rpc';
+import type { TaskStatus } from '../../../shared/contract/spec';
+import { RpcError, type Handlers } from '../../../shared/rpc';
 import type { CoreContext } from '../core-context';
 import type { DomainModule } from '../create-core';
 import { renderExport } from '../export/export-render';
@@ -28,6 +29,19 @@ type SpecHandlerNames =
   | 'import.preview'
   | 'import.decline'
   | 'export.render';
+
+/** Statuses only evidence gives a task (the Calibrator's checks and verdicts), never a person. */
+const EVIDENCE_STATUSES: ReadonlySet<TaskStatus> = new Set(['verified', 'refuted']);
+
+/**
+ * Refuses a task status that only evidence may set. Raw saves of the task file (`tasks.saveRaw`) are
+ * the user's own words and are not checked.
+ */
+function refuseEvidenceStatus(status: TaskStatus | undefined): void {
+  if (status !== undefined && EVIDENCE_STATUSES.has(status)) {
+    throw new RpcError('INVALID_REQUEST', 'A task becomes verified only through passing checks; mark it "done" and run Verify.');
+  }
+}
 
 /**
  * The Orchestrator's core: spec, decisions, tasks, import and export. Every mutation answers with
@@ -101,10 +115,12 @@ export function createSpecModule(ctx: CoreContext): DomainModule<Pick<Handlers, 
         return { by: target, snapshot: await snap(root) };
       },
       'tasks.create': async ({ root, ...fields }) => {
+        refuseEvidenceStatus(fields.status);
         const id = await plans.createTask(ctx.projects.require(root), fields);
         return { id, snapshot: await snap(root) };
       },
       'tasks.update': async ({ root, id, patch }) => {
+        refuseEvidenceStatus(patch.status);
         await plans.updateTask(ctx.projects.require(root), id, patch);
         return snap(root);
       },

@@ -7,6 +7,7 @@ import { formatCost, statusLabel } from './format';
 import { HandbackPanel } from './HandbackPanel';
 import { RunView } from './RunView';
 import { SettingsDialog } from '../settings/SettingsDialog';
+import { RunGlanceMark } from '../verify/RunGlance';
 import { ThinkerActions } from './ThinkerActions';
 
 /** Why an agent button is disabled, in words (no key → what to set). */
@@ -23,6 +24,9 @@ export function AgentTab() {
   );
   const { load, showRun, runTask } = useAppStore(useShallow((s) => ({ load: s.loadAgent, showRun: s.showRun, runTask: s.runTask })));
   const blocker = useAgentBlocker('builder');
+  // The Calibrator's verdict per run, so a red run is visible in the list.
+  const verifiedRuns = useAppStore((s) => s.verifiedRuns);
+  const verified = useMemo(() => new Map(verifiedRuns.map((v) => [v.runId, v] as const)), [verifiedRuns]);
   const [taskId, setTaskId] = useState<string>('');
   const [settingsOpen, setSettingsOpen] = useState(false);
   useEffect(() => {
@@ -84,6 +88,7 @@ export function AgentTab() {
                   <span className="meta">
                     <time dateTime={r.startedAt} className="muted">{new Date(r.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
                     <span className={st.cls}>{st.text}</span>
+                    {verified.get(r.runId) && <RunGlanceMark run={verified.get(r.runId)!} />}
                     {r.review !== 'none' && !(r.review === 'pending' && r.status !== 'completed') && <span>{r.review}</span>}
                     <span className="num">{formatCost(r.costUsd)}</span>
                   </span>

@@ -2,6 +2,9 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { DiffEditor } from '../../editor/DiffEditor';
 import { useAppStore } from '../../stores/app-store';
+import { acceptConcerns } from '../verify/run-glance';
+import { RunGlance } from '../verify/RunGlance';
+import { AcceptDialog } from './AcceptDialog';
 import { formatCost, formatTokens, statusLabel, totalTokens } from './format';
 import { TranscriptView } from './TranscriptView';
 
@@ -44,9 +47,18 @@ function SteerBox() {
 function Review() {
   const { diff, summary, busy, canUndo } = useAppStore(useShallow((s) => ({ diff: s.runDiff, summary: s.shownRun?.summary ?? null, busy: s.agentBusy, canUndo: s.canUndoReject })));
   const { accept, reject, undo } = useAppStore(useShallow((s) => ({ accept: s.acceptRun, reject: s.rejectRun, undo: s.undoRejectRun })));
+  const verification = useAppStore((s) => (summary ? s.verifiedRuns.find((r) => r.runId === summary.runId) : undefined));
   const [selected, setSelected] = useState<string | null>(null);
+  // The problems shown by the "Accept anyway?" dialog; null while it is closed.
+  const [asking, setAsking] = useState<readonly string[] | null>(null);
   if (!summary || summary.kind !== 'task' || !summary.endedAt) return null;
   const file = diff?.find((f) => f.path === selected) ?? diff?.[0] ?? null;
+  // A red run or one with open findings asks once more; a clean one is accepted at once.
+  const onAccept = (): void => {
+    const concerns = acceptConcerns(verification);
+    if (concerns.length > 0) setAsking(concerns);
+    else void accept();
+  };
   return (
     <section className="review" aria-label="Run diff">
       <div className="toolbar">
@@ -66,7 +78,7 @@ function Review() {
         {summary.review === 'pending' && diff && diff.length > 0 && (
           <>
             <button className="btn" disabled={busy} onClick={() => void reject()}>Reject</button>
-            <button className="btn btn-primary" disabled={busy} onClick={() => void accept()}>Accept</button>
+            <button className="btn btn-primary" disabled={busy} onClick={onAccept}>Accept</button>
           </>
         )}
         {summary.review === 'rejected' && canUndo && (
@@ -90,6 +102,17 @@ function Review() {
       {diff && diff.length === 0 && summary.review === 'pending' && (
         <div className="empty">{summary.status === 'failed' ? `The run failed before it changed any file: ${summary.reason ?? 'no reason was recorded'}` : 'The run changed no files.'}</div>
       )}
+      {asking && verification && (
+        <AcceptDialog
+          run={verification}
+          concerns={asking}
+          onCancel={() => setAsking(null)}
+          onAccept={() => {
+            setAsking(null);
+            void accept();
+          }}
+        />
+      )}
     </section>
   );
 }
@@ -98,6 +121,7 @@ function Review() {
 export function RunView() {
   const run = useAppStore((s) => s.shownRun);
   const sandbox = useAppStore((s) => s.sandbox);
+  const verification = useAppStore((s) => (run ? s.verifiedRuns.find((r) => r.runId === run.runId) : undefined));
   const { resume, discard } = useAppStore(useShallow((s) => ({ resume: s.resumeRun, discard: s.discardRun })));
   if (!run) return <section className="agent-run" aria-label="Agent run"><div className="empty">Pick a task and press “Run task”, or choose a run on the left.</div></section>;
   const s = run.summary;
@@ -112,6 +136,7 @@ export function RunView() {
         {s && <span className="muted">{s.role}: <span className="mono">{s.model}</span></span>}
         <span className={label.cls}>{label.text}</span>
         {run.retryAt && <Countdown at={run.retryAt} />}
+        {verification ? <RunGlance run={verification} /> : s?.kind === 'task' && s.endedAt && <span className="muted">… not verified yet</span>}
         {sandbox?.kind === 'none' && <span className="warn small" title={sandbox.message}>⚠ no command sandbox: every command asks</span>}
         {s && (
           <span className="meter" aria-label="Cost meter">

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { TaskItem, TaskStatus } from '../../../../shared/contract';
 import type { TaskDraft } from '../../stores/spec-slice';
-import { splitField, TASK_STATUSES } from './plan-helpers';
+import { isEvidenceStatus, PICKABLE_STATUSES, splitField } from './plan-helpers';
 
 /** An empty task draft. */
 export const EMPTY_TASK: TaskDraft = { title: '', description: '', serves: [], scope: [], checks: [], depends: [], status: 'todo' };
@@ -9,6 +9,27 @@ export const EMPTY_TASK: TaskDraft = { title: '', description: '', serves: [], s
 /** A task as a draft for the form. */
 export function taskDraft(t: TaskItem): TaskDraft {
   return { title: t.title, description: t.description, serves: t.serves, scope: t.scope, checks: t.checks, depends: t.depends, status: t.status };
+}
+
+/**
+ * The options of a status picker: what a person may choose. A task already "verified" or "refuted"
+ * (from evidence) shows that status, disabled, so the picker does not lie about it.
+ */
+export function StatusOptions({ current }: { readonly current: TaskStatus }) {
+  return (
+    <>
+      {isEvidenceStatus(current) && (
+        <option value={current} disabled>
+          {current} (from evidence)
+        </option>
+      )}
+      {PICKABLE_STATUSES.map((s) => (
+        <option key={s} value={s}>
+          {s}
+        </option>
+      ))}
+    </>
+  );
 }
 
 /** Create/edit form of a task; lists are typed comma-separated, checks one per line. */
@@ -64,12 +85,8 @@ export function TaskEditor({ initial, submitLabel, onSubmit, onCancel }: { reado
       </label>
       <label className="field">
         <span>Status</span>
-        <select value={status} onChange={(e) => setStatus(e.target.value as TaskStatus)}>
-          {TASK_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
+        <select value={status} onChange={(e) => setStatus(e.target.value as TaskStatus)} title='"verified" and "refuted" come from evidence: mark the task "done" and run Verify'>
+          <StatusOptions current={initial.status} />
         </select>
       </label>
       <div className="form-actions">

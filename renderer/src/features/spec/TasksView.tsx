@@ -3,8 +3,9 @@ import type { TaskItem, TaskStatus } from '../../../../shared/contract';
 import { useAppStore } from '../../stores/app-store';
 import { useAgentBlocker } from '../agent/AgentTab';
 import { FindingBadge } from './FindingBadge';
-import { findingsByItem, focusItem, itemDomId, statusLabel, TASK_STATUSES } from './plan-helpers';
-import { EMPTY_TASK, TaskEditor, taskDraft } from './TaskEditor';
+import { findingsByItem, focusItem, itemDomId, statusLabel, stepStatus, TASK_STATUSES, withoutSameStatus } from './plan-helpers';
+import { EMPTY_TASK, StatusOptions, TaskEditor, taskDraft } from './TaskEditor';
+import { TaskStateBadge, useTaskRed } from './TaskStateBadge';
 
 function TaskCard({ task, next }: { readonly task: TaskItem; readonly next: boolean }) {
   const plan = useAppStore((s) => s.plan);
@@ -13,16 +14,15 @@ function TaskCard({ task, next }: { readonly task: TaskItem; readonly next: bool
   const highlighted = useAppStore((s) => !!s.selection.requirementId && task.serves.includes(s.selection.requirementId));
   const select = useAppStore((s) => s.select);
   const update = useAppStore((s) => s.updateTask);
+  const red = useTaskRed(task.id);
   const move = (status: TaskStatus) => void update(task.id, { status }).then(() => focusItem(task.id));
   const onKey = (e: KeyboardEvent<HTMLLIElement>) => {
     if (e.target !== e.currentTarget) return;
-    const i = TASK_STATUSES.indexOf(task.status);
-    if (e.altKey && e.key === 'ArrowRight' && i < TASK_STATUSES.length - 1) {
+    // Only statuses a person may choose: "verified" and "refuted" come from evidence.
+    const step = e.altKey && (e.key === 'ArrowRight' || e.key === 'ArrowLeft') ? stepStatus(task.status, e.key === 'ArrowRight' ? 1 : -1) : null;
+    if (step) {
       e.preventDefault();
-      move(TASK_STATUSES[i + 1]!);
-    } else if (e.altKey && e.key === 'ArrowLeft' && i > 0) {
-      e.preventDefault();
-      move(TASK_STATUSES[i - 1]!);
+      move(step);
     } else if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       select({ taskId: task.id });
@@ -31,7 +31,7 @@ function TaskCard({ task, next }: { readonly task: TaskItem; readonly next: bool
   return (
     <li
       id={itemDomId(task.id)}
-      className={`task-card${selected || highlighted ? ' selected' : ''}`}
+      className={`task-card${selected || highlighted ? ' selected' : ''}${red ? ' red' : ''}`}
       tabIndex={0}
       aria-label={`${task.id}: ${task.title}`}
       aria-selected={selected}
@@ -46,6 +46,7 @@ function TaskCard({ task, next }: { readonly task: TaskItem; readonly next: bool
       <div className="card-title">{task.title}</div>
       {task.serves.length > 0 && <div className="muted small mono">{task.serves.join(' ')}</div>}
       {task.depends.length > 0 && <div className="muted small">after {task.depends.join(', ')}</div>}
+      <TaskStateBadge taskId={task.id} />
       <select
         className="card-status"
         aria-label={`Status of ${task.id}`}
@@ -53,11 +54,7 @@ function TaskCard({ task, next }: { readonly task: TaskItem; readonly next: bool
         onClick={(e) => e.stopPropagation()}
         onChange={(e) => move(e.target.value as TaskStatus)}
       >
-        {TASK_STATUSES.map((s) => (
-          <option key={s} value={s}>
-            {s}
-          </option>
-        ))}
+        <StatusOptions current={task.status} />
       </select>
     </li>
   );
@@ -96,6 +93,7 @@ function TaskList({ tasks, next }: { readonly tasks: readonly TaskItem[]; readon
           <th>ID</th>
           <th>Title</th>
           <th>Status</th>
+          <th>Verification</th>
           <th>Serves</th>
           <th>Depends</th>
         </tr>
@@ -108,6 +106,9 @@ function TaskList({ tasks, next }: { readonly tasks: readonly TaskItem[]; readon
               {t.title} {t.id === next && <span className="badge next">▸ next</span>}
             </td>
             <td className="nowrap">{statusLabel(t.status)}</td>
+            <td>
+              <TaskStateBadge taskId={t.id} />
+            </td>
             <td className="mono">{t.serves.join(', ')}</td>
             <td className="mono">{t.depends.join(', ')}</td>
           </tr>
@@ -124,7 +125,7 @@ function TaskDetail({ task }: { readonly task: TaskItem }) {
   const runTask = useAppStore((s) => s.runTask);
   const blocker = useAgentBlocker('builder');
   if (editing) {
-    return <TaskEditor key={task.id} initial={taskDraft(task)} submitLabel={`Save ${task.id}`} onCancel={() => setEditing(false)} onSubmit={(d) => void update(task.id, d).then((ok) => ok && setEditing(false))} />;
+    return <TaskEditor key={task.id} initial={taskDraft(task)} submitLabel={`Save ${task.id}`} onCancel={() => setEditing(false)} onSubmit={(d) => void update(task.id, withoutSameStatus(d, task.status)).then((ok) => ok && setEditing(false))} />;
   }
   return (
     <div className="task-detail" role="group" aria-label={`Task ${task.id}`}>
@@ -147,6 +148,10 @@ function TaskDetail({ task }: { readonly task: TaskItem }) {
       <dl className="fields">
         <dt>Status</dt>
         <dd>{statusLabel(task.status)}</dd>
+        <dt>Verification</dt>
+        <dd>
+          <TaskStateBadge taskId={task.id} full />
+        </dd>
         <dt>Serves</dt>
         <dd className="mono">{task.serves.join(', ') || '—'}</dd>
         <dt>Scope</dt>

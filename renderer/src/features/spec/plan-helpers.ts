@@ -3,6 +3,35 @@ import type { Finding, PlanSnapshot, SpecState, TaskStatus } from '../../../../s
 /** Task statuses in board order. */
 export const TASK_STATUSES: readonly TaskStatus[] = ['todo', 'in progress', 'in review', 'verified', 'refuted', 'done'];
 
+/** Statuses a person may choose: "verified" and "refuted" come from evidence only (the core refuses them). */
+export const PICKABLE_STATUSES: readonly TaskStatus[] = ['todo', 'in progress', 'in review', 'done'];
+
+/** Whether only evidence gives a task this status. */
+export function isEvidenceStatus(status: TaskStatus): boolean {
+  return !PICKABLE_STATUSES.includes(status);
+}
+
+/**
+ * The status one step left or right of the current one among those a person may choose (Alt+←/→ on
+ * the board); null at either end. From "verified" or "refuted" a step goes to the neighbouring
+ * pickable column ("in review" or "done").
+ */
+export function stepStatus(current: TaskStatus, direction: -1 | 1): TaskStatus | null {
+  const board = TASK_STATUSES.indexOf(current);
+  const candidates = direction === 1 ? TASK_STATUSES.slice(board + 1) : TASK_STATUSES.slice(0, board).reverse();
+  return candidates.find((s) => !isEvidenceStatus(s)) ?? null;
+}
+
+/**
+ * A task edit without its status when the user left it as it was, so saving a task that evidence
+ * made "verified" does not re-assert that status (which the core refuses from a person).
+ */
+export function withoutSameStatus<T extends { readonly status?: TaskStatus }>(patch: T, current: TaskStatus): Omit<T, 'status'> | T {
+  if (patch.status !== current) return patch;
+  const { status: _unchanged, ...rest } = patch;
+  return rest;
+}
+
 /** A status as a word with a shape, so it reads without colour. */
 export function statusLabel(status: TaskStatus): string {
   switch (status) {

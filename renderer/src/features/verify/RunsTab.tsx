@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ClaimResult, Review, ReviewCheck, RunVerification } from '../../../../shared/contract';
+import type { ClaimResult, Review, ReviewCheck, RunVerification, ServedCheck } from '../../../../shared/contract';
 import { useAppStore } from '../../stores/app-store';
+import { RunGlance } from './RunGlance';
+import { findingKindLabel, formatBaselineAfter, glanceOf, servedCheckMark } from './run-glance';
 import { markOf, pct, reviewCheckMark, shortTime, taskStateMark } from './verdict-marks';
 
 function ClaimRow({ run, c }: { run: RunVerification; c: ClaimResult }) {
@@ -49,9 +51,55 @@ function ClaimRow({ run, c }: { run: RunVerification; c: ClaimResult }) {
   );
 }
 
+/** One served check: what ran, baseline → after, and the verdict with its mark and reason. */
+function ServedCheckRow({ check }: { check: ServedCheck }) {
+  const m = servedCheckMark(check.verdict);
+  return (
+    <tr className={m.tone === 'danger' ? 'danger' : undefined} aria-label={`${check.id}: ${m.word}`}>
+      <td className="mono nowrap">{check.id}</td>
+      <td>
+        {check.label !== check.id && <div>{check.label}</div>}
+        <code title="Run from the plan as it stood at the run's start">{check.command}</code>
+      </td>
+      <td className="num">{formatBaselineAfter(check)}</td>
+      <td>
+        <span className={`verdict ${m.tone}`}>
+          <span aria-hidden="true">{m.symbol}</span> {m.word}
+        </span>
+        <div className="muted">
+          {check.reason} {check.evidenceId && <EvidenceLink id={check.evidenceId} />}
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+/** The served checks of a run, re-run from trusted definitions and compared with the baseline. */
+function ServedChecks({ run }: { run: RunVerification }) {
+  const checks = run.checks ?? [];
+  if (checks.length === 0) return <p className="muted">No served checks were recorded for this run.</p>;
+  return (
+    <table className="cal-checks-table" aria-label="Served checks">
+      <thead>
+        <tr>
+          <th>Check</th>
+          <th>Command</th>
+          <th>Baseline → after</th>
+          <th>Verdict</th>
+        </tr>
+      </thead>
+      <tbody>
+        {checks.map((c) => (
+          <ServedCheckRow key={c.id} check={c} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function RunCard({ run, open, onToggle }: { run: RunVerification; open: boolean; onToggle: () => void }) {
   return (
-    <section className="cal-run" aria-label={`Run ${run.runId}`}>
+    <section className={`cal-run glance-${glanceOf(run)}`} aria-label={`Run ${run.runId}`}>
       <button type="button" className="row cal-run-head" aria-expanded={open} onClick={onToggle}>
         <span aria-hidden="true">{open ? '▾' : '▸'}</span>
         <span className="grow">
@@ -67,9 +115,12 @@ function RunCard({ run, open, onToggle }: { run: RunVerification; open: boolean;
         <span className="muted num" title="unverifiable or waiting">? {run.counts.unverifiable + run.counts.pending}</span>
         <span className="muted num">{shortTime(run.verifiedAt)}</span>
       </button>
+      <RunGlance run={run} className="cal-run-glance" />
       {open && (
         <div className="cal-run-body">
           {run.summary && <p className="muted cal-summary">{run.summary}</p>}
+          <h3>Checks</h3>
+          <ServedChecks run={run} />
           <h3>Claims</h3>
           {run.claims.length === 0 ? <p className="muted">The run made no claims.</p> : (
             <ul className="list" aria-label="Claims">
@@ -83,7 +134,7 @@ function RunCard({ run, open, onToggle }: { run: RunVerification; open: boolean;
             <ul className="list" aria-label="Findings">
               {run.findings.map((f, i) => (
                 <li key={i} className={`cal-finding ${f.severity === 'error' ? 'danger' : 'warn'}`}>
-                  <span aria-hidden="true">{f.severity === 'error' ? '✘' : '⚠'}</span> <span className="badge">{f.kind.replace(/_/g, ' ')}</span> {f.message}
+                  <span aria-hidden="true">{f.severity === 'error' ? '✘' : '⚠'}</span> <span className="badge">{findingKindLabel(f.kind)}</span> {f.message}
                 </li>
               ))}
             </ul>
@@ -219,6 +270,11 @@ export function RunsTab() {
           {stateMark && state && (
             <span className={`${stateMark.tone} cal-task-state`} title={state.reason} data-testid="task-state">
               {stateMark.symbol} {stateMark.word}
+            </span>
+          )}
+          {stateMark?.tone === 'danger' && state?.reason && (
+            <span className="danger cal-task-reason" data-testid="task-state-reason">
+              {state.reason}
             </span>
           )}
           <span className="spacer" />

@@ -6,6 +6,7 @@ import '../verify/verify.css';
 import { CalibrationTab } from '../verify/CalibrationTab';
 import { EvidenceTab } from '../verify/EvidenceTab';
 import { RunsTab } from '../verify/RunsTab';
+import { countRed } from '../verify/run-glance';
 import { VerifyBar } from '../verify/VerifyBar';
 
 const TABS: ReadonlyArray<readonly [CalibratorTab, string]> = [
@@ -16,14 +17,13 @@ const TABS: ReadonlyArray<readonly [CalibratorTab, string]> = [
 
 /** The Calibrator pane: evidence, claim verdicts and calibration — the truth of the project. */
 export function CalibratorPane() {
-  const { tab, setTab, error, refuted } = useAppStore(
-    useShallow((s) => ({ tab: s.calTab, setTab: s.setCalTab, error: s.calError, refuted: s.verifiedRuns.reduce((n, r) => n + r.counts.refuted, 0) })),
-  );
+  // The badge counts red runs (a refuted claim, an error finding, a regressed or untrusted check), not claims.
+  const { tab, setTab, error, red } = useAppStore(useShallow((s) => ({ tab: s.calTab, setTab: s.setCalTab, error: s.calError, red: countRed(s.verifiedRuns) })));
   return (
     <div className="calibrator">
       <div className="tabs">
         <TabList
-          tabs={TABS.map(([id, label]) => ({ id, label, badge: id === 'runs' && refuted > 0 ? <span className="badge danger-badge"> ✘ {refuted}</span> : undefined }))}
+          tabs={TABS.map(([id, label]) => ({ id, label, badge: id === 'runs' && red > 0 ? <span className="badge danger-badge" title={`${red} run(s) red: the Runs tab says why`}> ✘ {red}</span> : undefined }))}
           active={tab}
           onSelect={setTab}
           label="Calibrator views"

@@ -38,6 +38,25 @@ describe('spec module over dispatch', () => {
     expect(events.some((e) => e.event === 'spec.didChange')).toBe(true);
   });
 
+  it('refuses "verified" and "refuted" from a person: only evidence sets them; raw saves stay as typed', async () => {
+    const before = await fs.readFile(join(root, '.plumbline/tasks.md'), 'utf8');
+    for (const status of ['verified', 'refuted']) {
+      const updated = await call('tasks.update', { root, id: 'T-6', patch: { status } });
+      expect(updated).toMatchObject({ error: { code: 'INVALID_REQUEST', message: 'A task becomes verified only through passing checks; mark it "done" and run Verify.' } });
+      const created = await call('tasks.create', { root, title: 'Claims to be verified', status });
+      expect(created).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    }
+    expect(await fs.readFile(join(root, '.plumbline/tasks.md'), 'utf8')).toBe(before);
+    const done = await call('tasks.update', { root, id: 'T-6', patch: { status: 'done' } });
+    expect('result' in done).toBe(true);
+    const raw = before.replace(/(## T-6[\s\S]*?- status: )[a-z ]+/, '$1verified');
+    expect(raw).not.toBe(before);
+    const saved = await call('tasks.saveRaw', { root, content: raw });
+    const t6 = (saved as { result: { tasks: { tasks: Array<{ id: string; status: string }> } } }).result.tasks.tasks.find((t) => t.id === 'T-6');
+    expect(t6?.status).toBe('verified');
+    await call('tasks.saveRaw', { root, content: before });
+  });
+
   it('creates a further spec and edits it through the contract; a path that is not a spec is refused', async () => {
     const created = await call('spec.createNamed', { root, name: 'Admin console' });
     const { path, snapshot } = (created as { result: { path: string; snapshot: { specs: Array<{ path: string }> } } }).result;

@@ -14,4 +14,8 @@ describe('taskStateMark', () => {
     expect(marks.map((m) => m.tone)).toEqual(['ok', 'danger', 'danger', 'warn', 'muted']);
     expect(marks[3]!.word).toContain('no agent run');
   });
+
+  it('an untrusted task is red and says why', () => {
+    expect(taskStateMark({ state: 'untrusted', acceptedRunId: 'run-1' })).toEqual({ symbol: '✘', word: 'untrusted — the run changed the check', tone: 'danger' });
+  });
 });
