@@ -92,14 +92,15 @@ test('verify the example, then catch a lying run: refuted claims on top and the 
   await expect(claims.getByRole('listitem', { name: 'refuted: quota store reads per-key limits' })).toContainText('byte-identical to the checkpoint');
   await expect(claims.getByRole('listitem', { name: 'refuted: config loader added' })).toContainText('src/config.js does not exist');
   await expect(claims.getByRole('listitem', { name: 'verified: the whole suite passes' })).toBeVisible();
-  await expect(cal.getByRole('tab', { name: /Runs/ })).toContainText('✘ 2');
+  // The badge counts red runs (refuted claims, open error findings, regressed or untrusted checks).
+  await expect(cal.getByRole('tab', { name: /Runs/ })).toContainText('✘ 1');
   await expect(cal.getByTestId('task-state')).toHaveText('✘ refuted');
   // What no machine can check waits for a ruling; the ruling is evidence too.
   const other = claims.getByRole('listitem', { name: 'unverifiable: a missing limits.json falls back to the default' });
   await other.getByRole('textbox').fill('no fallback in src/quota.js');
   await other.getByRole('button', { name: '✘ Does not hold' }).click();
   await expect(claims.getByRole('listitem', { name: 'refuted: a missing limits.json falls back to the default' })).toContainText('no fallback in src/quota.js');
-  await expect(cal.getByRole('tab', { name: /Runs/ })).toContainText('✘ 3');
+  await expect(cal.getByRole('tab', { name: /Runs/ })).toContainText('✘ 1');
   await page.screenshot({ path: test.info().outputPath('calibrator-runs.png') });
   await cal.screenshot({ path: test.info().outputPath('calibrator-runs-pane.png') });
 
@@ -182,4 +183,64 @@ test('the test command is set in the Checks popover; a breaker review runs a che
   await cal.screenshot({ path: test.info().outputPath('calibrator-review-done.png') });
   await finding.getByRole('button', { name: evidenceId }).click();
   await expect(cal.getByRole('region', { name: 'Evidence output' })).toContainText('probe 42');
+});
+
+test('a run that rewrites its own check is red at a glance; Reject keeps the Calibrator\'s records and the calibration sample', async ({ page, startHost }) => {
+  const project = exampleProject();
+  // The run guts the test file AC-1 runs (T-1's check) and claims the check passes.
+  const gutted = "import { test } from 'node:test';\ntest('bucket works', () => {});\n";
+  const steps = [
+    { type: 'tool_use' as const, name: 'str_replace_based_edit_tool', input: { command: 'view', path: 'test/bucket.test.js' } },
+    { type: 'tool_use' as const, name: 'str_replace_based_edit_tool', input: { command: 'create', path: 'test/bucket.test.js', file_text: gutted } },
+    { type: 'tool_use' as const, name: 'report_outcome', input: { summary: 'Bucket tests pass.', claims: [{ kind: 'command_passes', command: 'node --test test/bucket.test.js', statement: 'the bucket tests pass', confidence: 0.9 }] } },
+    { type: 'text' as const, text: 'Done.' },
+  ];
+  api.respondWith((req) => {
+    const turns = ((req.body?.messages ?? []) as Array<{ role: string }>).filter((m) => m.role === 'assistant').length;
+    return streamReply([steps[Math.min(turns, steps.length - 1)]!]);
+  });
+  const home = makeTempDir('plumbline-home-');
+  const host = await startHost({ folder: project, env: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'test', HOME: home, XDG_CONFIG_HOME: join(home, '.config') } });
+  await openWorkspace(page, host);
+  const builder = page.getByRole('region', { name: 'Builder', exact: true });
+  const cal = page.getByRole('region', { name: 'Calibrator', exact: true });
+  // Evidence before the run: the ledger exists at the run's checkpoint, so a Reject could restore it.
+  await cal.getByRole('button', { name: 'Verify', exact: true }).click();
+  await expect(cal.getByRole('status')).toContainText('passed', { timeout: 60_000 });
+  await builder.getByRole('tab', { name: 'Agent', exact: true }).click();
+  await page.getByLabel('Task', { exact: true }).selectOption('T-1');
+  await builder.getByRole('button', { name: 'Run task' }).click();
+  const run = page.getByRole('region', { name: 'Agent run' });
+  await expect(run).toContainText('Baseline', { timeout: 60_000 });
+  await run.getByRole('group', { name: 'Approval: Edit test/bucket.test.js' }).getByRole('button', { name: 'Approve' }).click();
+
+  // Red in the run header, with the reason in words.
+  const glance = run.getByTestId('run-glance');
+  await expect(glance).toHaveAttribute('data-glance', 'red', { timeout: 60_000 });
+  await expect(glance).toContainText('untrusted');
+  // Red on the Runs tab badge.
+  await expect(cal.getByRole('tab', { name: /Runs/ })).toContainText('✘ 1');
+  // Red on the task card of the board.
+  const orch = page.getByRole('region', { name: 'Orchestrator', exact: true });
+  await orch.getByRole('tab', { name: 'Tasks' }).click();
+  const card = orch.getByRole('region', { name: 'Tasks' }).getByRole('listitem', { name: /^T-1: / });
+  await expect(card.getByTestId('task-state-T-1')).toHaveAttribute('data-state', 'untrusted');
+  await page.screenshot({ path: test.info().outputPath('calibrator-untrusted-run.png') });
+
+  // The claim was refuted; calibration has its sample.
+  await cal.getByRole('tab', { name: 'Calibration' }).click();
+  await expect(cal.getByRole('row', { name: /Claims with verdicts/ })).toContainText('1');
+  const ledger = join(project, '.plumbline/evidence.jsonl');
+  const before = readFileSync(ledger, 'utf8');
+  expect(before).toContain('the bucket tests pass');
+
+  // Reject restores the test file but keeps every record the Calibrator wrote.
+  await page.getByRole('region', { name: 'Run diff' }).getByRole('button', { name: 'Reject' }).click();
+  await expect(page.getByRole('region', { name: 'Run diff' })).toContainText('rejected');
+  expect(readFileSync(join(project, 'test/bucket.test.js'), 'utf8')).not.toBe(gutted);
+  expect(readFileSync(ledger, 'utf8').startsWith(before)).toBe(true);
+  await page.reload();
+  await cal.getByRole('tab', { name: 'Calibration' }).click();
+  await expect(cal.getByRole('row', { name: /Claims with verdicts/ })).toContainText('1');
+  await expect(cal.getByRole('row', { name: /Accuracy/ })).toContainText('0%');
 });
