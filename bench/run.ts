@@ -12,6 +12,7 @@ import { agentCheckpointCases } from './cases/agent-checkpoint';
 import { importCases } from './cases/import-cases';
 import { safetyCases } from './cases/safety-cases';
 import { uiCases } from './cases/ui-cases';
+import { verifyCases } from './cases/verify-cases';
 import { gitCases } from './git-cases';
 import { type BenchCase, formatTable, runCases } from './harness';
 
@@ -47,7 +48,7 @@ function tempRepo(files: Record<string, string>): string {
 }
 
 /** Every case of the suite; other areas add theirs here. */
-const cases: BenchCase[] = [...gitCases({ coldScript, tempRepo }), ...agentCases(), ...agentCheckpointCases(), ...importCases({ workerPath: importWorker }), ...uiCases({ projectRoot }), ...safetyCases()];
+const cases: BenchCase[] = [...gitCases({ coldScript, tempRepo }), ...agentCases(), ...agentCheckpointCases(), ...importCases({ workerPath: importWorker }), ...uiCases({ projectRoot }), ...safetyCases(), ...verifyCases()];
 
 const selected = only ? cases.filter((c) => c.name.includes(only)) : cases;
 const rows = await runCases(selected, {

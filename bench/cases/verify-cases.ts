@@ -1,0 +1,98 @@
+/**
+ * Benchmark case for the Calibrator on the standard 25,000-file repository: judging a finished
+ * building run (trusted plan from the checkpoint, served checks re-run and compared with the
+ * baseline, claims, drift), minus the time the check commands themselves take, against a native
+ * `git status`. The longest event-loop stall during judging is logged.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { takeBaseline } from '../../electron/core/verify/baseline';
+import { verifyRun } from '../../electron/core/verify/claim-verifier';
+import type { VerifiableRun } from '../../electron/core/verify/verifiable-run';
+import { testCoreContext } from '../../tests/helpers/core-context';
+import { type BenchCase, type BenchContext, timeCommand } from '../harness';
+
+const SPEC = '# Spec: big\n\n## Acceptance checks\n\n- AC-1: The tree is there — `test -d .git`\n';
+const TASKS = '# Tasks\n\n## T-1: Touch one file\n\nChange one file.\n\n- serves: AC-1\n- scope: src/\n- checks: `test -d .git`\n- status: todo\n';
+
+async function measure(ctx: BenchContext): Promise<{ plumbline: number[]; native: number[] }> {
+  const base = mkdtempSync(join(tmpdir(), 'plumbline-bench-verify-'));
+  const copy = join(base, 'repo');
+  // A private copy: the run's edit and the plan never touch the cached standard repository.
+  const cp = spawnSync('cp', ['-a', ctx.bigRepo(), copy]);
+  if (cp.status !== 0) throw new Error(`copying the standard repository failed: ${cp.stderr.toString()}`);
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: copy, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 }).toString();
+  mkdirSync(join(copy, '.plumbline'), { recursive: true });
+  writeFileSync(join(copy, '.plumbline/spec.md'), SPEC);
+  writeFileSync(join(copy, '.plumbline/tasks.md'), TASKS);
+  git('add', '.plumbline');
+  git('-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'plan');
+  const target = git('ls-files', 'src').split('\n')[0] || git('ls-files').split('\n')[0]!;
+  const dataDir = join(base, 'data');
+  mkdirSync(dataDir);
+  const core = testCoreContext({ dataDir, roots: [copy] });
+  const plumbline: number[] = [];
+  const native: number[] = [];
+  let stall = 0;
+  try {
+    const shadow = core.services.project(copy).shadow;
+    for (let i = 0; i < ctx.repeat; i++) {
+      git('checkout', '-q', '--', target);
+      const checkpoint = await shadow.snapshot(`before run ${i}`);
+      const baseline = await takeBaseline(copy, shadow, checkpoint, 'T-1');
+      appendFileSync(join(copy, target), `\n// changed by run ${i}\n`);
+      const run: VerifiableRun = {
+        runId: `run-bench-${i}`,
+        taskId: 'T-1',
+        role: 'builder',
+        model: 'bench-model',
+        summary: 'Changed one file.',
+        claims: [
+          { kind: 'file_changed', path: target, statement: 'one file changed', confidence: 0.9 },
+          { kind: 'command_passes', command: 'test -d .git', statement: 'the check passes', confidence: 0.9 },
+        ],
+        reported: true,
+        baseline,
+        projectRoot: copy,
+        checkpointCommit: checkpoint,
+        shadowGitdir: shadow.gitdir,
+        journal: [{ path: target, hashBefore: null, hashAfter: null, source: 'edit', flags: [] }],
+        commands: [],
+        scope: ['src/'],
+        endedAt: new Date().toISOString(),
+      };
+      const h = monitorEventLoopDelay({ resolution: 5 });
+      h.enable();
+      const t0 = performance.now();
+      await verifyRun(core, run);
+      const total = performance.now() - t0;
+      h.disable();
+      stall = Math.max(stall, h.max / 1e6);
+      // The check commands' own run time is the user's cost, not the verifier's: subtract it.
+      const records = await core.services.project(copy).ledger.readAll();
+      const commands = records.filter((r) => r.runId === run.runId && typeof r.durationMs === 'number').reduce((sum, r) => sum + (r.durationMs ?? 0), 0);
+      plumbline.push(Math.max(0, total - commands));
+      native.push(timeCommand('git', ['status', '--porcelain'], copy));
+    }
+  } finally {
+    core.services.dispose?.();
+    rmSync(base, { recursive: true, force: true });
+  }
+  ctx.log(`  longest event-loop stall while judging a run: ${stall.toFixed(1)} ms`);
+  return { plumbline, native };
+}
+
+/** The Calibrator cases. */
+export function verifyCases(): BenchCase[] {
+  return [
+    {
+      name: 'verify: judging a run on the 25,000-file repo (minus its check commands)',
+      target: '≤ 2× git status',
+      targetRatio: 2,
+      run: (ctx) => measure(ctx),
+    },
+  ];
+}
