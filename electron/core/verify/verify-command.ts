@@ -3,7 +3,7 @@ import { homedir, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CheckResult } from '../../../shared/contract/verify';
 import { runChecks } from './checks-runner';
-import { EvidenceLedger } from './evidence';
+import { EvidenceLedger, trustedRecords } from './evidence';
 import { planChecks, readPlanFacts } from './plan-facts';
 import { resolveTestCommand } from './test-command';
 
@@ -25,7 +25,7 @@ interface VerifyArgs {
 }
 
 /** The app data folder used when no --data-dir is given (the same place the hosts use). */
-function defaultDataDir(): string {
+export function defaultDataDir(): string {
   if (process.env.PLUMBLINE_DATA_DIR) return process.env.PLUMBLINE_DATA_DIR;
   const home = homedir();
   if (platform() === 'darwin') return join(home, 'Library', 'Application Support', 'Plumbline');
@@ -139,7 +139,7 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
   } else {
     const failed = results.filter((r) => r.outcome !== 'passed');
     for (const r of failed) {
-      const record = (await ledger.readAll()).find((x) => x.id === r.evidenceId);
+      const record = trustedRecords(await ledger.readAll()).find((x) => x.id === r.evidenceId);
       if (record?.excerpt) console.log(`\n── ${r.check.id} (${r.check.command}) ──\n${record.excerpt.split('\n').slice(-30).join('\n')}`);
     }
     console.log(`\n${formatSummary(results)}\n`);
