@@ -139,7 +139,10 @@ export function sandboxed(shell: string, args: readonly string[], policy: Sandbo
   if (info.kind === 'none') return { file: shell, args: [...args] };
   const root = real(policy.root);
   // The ledger is created first when missing, so it is always bound read-only (see ensureLedgerFile).
-  ensureLedgerFile(root);
+  const ledger = ensureLedgerFile(root);
+  // Its folder is bound onto itself: a mount point cannot be renamed or removed, so a command cannot
+  // move `.plumbline` aside and put a ledger of its own in its place (the folder stays writable).
+  const ledgerDir = ledger ? join(root, LEDGER[0]) : null;
   const readOnly = [...gitPaths(root), join(root, ...LEDGER)].filter((p) => existsSync(p));
   const hide = hiddenFolders().map(real).filter((p) => existsSync(p) && statSync(p).isDirectory());
   if (info.kind === 'bubblewrap') {
@@ -149,6 +152,7 @@ export function sandboxed(shell: string, args: readonly string[], policy: Sandbo
     const out = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
     for (const p of hide) if (!isInside(p, root)) out.push('--tmpfs', p);
     out.push('--bind', root, root);
+    if (ledgerDir) out.push('--bind', ledgerDir, ledgerDir);
     for (const p of readOnly) out.push('--ro-bind', p, p);
     out.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try');
     if (!policy.network) out.push('--unshare-net');
@@ -169,6 +173,8 @@ export function sandboxed(shell: string, args: readonly string[], policy: Sandbo
     // The project after the hidden folders (a project inside one stays reachable), its guarded parts last.
     `(allow file-read* file-write* (subpath ${q(root)}))`,
     ...readOnly.map((p) => `(deny file-write* (subpath ${q(p)}))`),
+    // The ledger's folder itself may not be renamed or removed (its files stay writable).
+    ...(ledgerDir ? [`(deny file-write* (literal ${q(ledgerDir)}))`] : []),
     ...(policy.network ? [] : ['(deny network-outbound (remote ip))', '(deny network-inbound (local ip))']),
   ];
   return { file: '/usr/bin/sandbox-exec', args: ['-p', rules.join('\n'), shell, ...args] };

@@ -65,6 +65,7 @@ describe.skipIf(!bwrap)('hostile: commands in the bubblewrap sandbox', () => {
         'echo hook > .git/hooks/pre-commit',
         'echo "[core] fsmonitor = x" >> .git/config',
         'echo forged >> .plumbline/evidence.jsonl',
+        'mv .plumbline .plumbline-moved',
         `echo out > ${outside}/escaped.txt`,
         `echo tmp > ${hostTmp}`,
         'echo ok > made.txt',
@@ -75,6 +76,7 @@ describe.skipIf(!bwrap)('hostile: commands in the bubblewrap sandbox', () => {
       expect(existsSync(join(root, '.git/hooks/pre-commit'))).toBe(false);
       expect(readFileSync(join(root, '.git/config'), 'utf8')).not.toContain('fsmonitor');
       expect(readFileSync(join(root, '.plumbline/evidence.jsonl'), 'utf8')).toBe('{"id":"e1"}\n');
+      expect(existsSync(join(root, '.plumbline-moved'))).toBe(false);
       expect(existsSync(join(outside, 'escaped.txt'))).toBe(false);
       expect(existsSync(hostTmp)).toBe(false);
       // Network interfaces in the sandbox: loopback only.
@@ -90,12 +92,23 @@ describe.skipIf(!bwrap)('hostile: commands in the bubblewrap sandbox', () => {
           'echo forged >> .plumbline/evidence.jsonl; echo "append=$?"',
           'echo forged > .plumbline/evidence.jsonl; echo "overwrite=$?"',
           'rm -f .plumbline/evidence.jsonl; echo "remove=$?"',
+          // Moving the folder aside to put a ledger of its own in its place fails too.
+          'mv .plumbline .plumbline-moved; echo "move=$?"',
+          'rm -rf .plumbline; echo "rmdir=$?"',
+          'echo forged > .plumbline/evidence.jsonl 2>/dev/null; echo "replace=$?"',
+          // The rest of the plan folder stays writable.
+          'echo note > .plumbline/notes.md',
           'echo ok > made.txt',
         ].join('; ');
         const { out } = await run(cmd, root);
         expect(out).toMatch(/append=[1-9]/);
         expect(out).toMatch(/overwrite=[1-9]/);
         expect(out).toMatch(/remove=[1-9]/);
+        expect(out).toMatch(/move=[1-9]/);
+        expect(out).toMatch(/rmdir=[1-9]/);
+        expect(out).toMatch(/replace=[1-9]/);
+        expect(existsSync(join(root, '.plumbline-moved'))).toBe(false);
+        expect(readFileSync(join(root, '.plumbline/notes.md'), 'utf8')).toBe('note\n');
         expect(readFileSync(join(root, '.plumbline/evidence.jsonl'), 'utf8')).toBe('');
         expect(readFileSync(join(root, 'made.txt'), 'utf8')).toBe('ok\n');
       }
