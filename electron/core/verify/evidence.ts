@@ -31,6 +31,9 @@ function isRecord(r: unknown): r is EvidenceRecord {
   return !!x && typeof x === 'object' && typeof x.id === 'string' && typeof x.result === 'string' && !!x.subject && typeof x.subject.kind === 'string';
 }
 
+/** Stands for "this install has no key yet": no MAC verifies under it (a real key is 32 bytes). */
+const NO_KEY = Buffer.alloc(0);
+
 /** Hex SHA-256 of bytes. */
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -56,7 +59,7 @@ function macOf(key: Buffer, record: EvidenceRecord): string {
 
 /** True when the record's MAC is the one this key gives (compared in constant time). */
 function verifies(key: Buffer, record: EvidenceRecord): boolean {
-  if (typeof record.mac !== 'string' || !/^[0-9a-f]{64}$/.test(record.mac)) return false;
+  if (key.length === 0 || typeof record.mac !== 'string' || !/^[0-9a-f]{64}$/.test(record.mac)) return false;
   return timingSafeEqual(Buffer.from(record.mac, 'hex'), Buffer.from(macOf(key, record), 'hex'));
 }
 
@@ -132,12 +135,17 @@ function serialized<T>(file: string, task: () => Promise<T>): Promise<T> {
  * not available an exclusive create is used instead.
  */
 export async function ledgerKey(dataDir: string): Promise<Buffer> {
+  return (await readKey(join(dataDir, LEDGER_KEY_FILE))) ?? installKey(dataDir, randomBytes(32));
+}
+
+/**
+ * Puts `fresh` in place as the ledger key unless a key is there already, and returns the key in
+ * place: the one that landed first when several are installed at once.
+ */
+export async function installKey(dataDir: string, fresh: Buffer): Promise<Buffer> {
   const path = join(dataDir, LEDGER_KEY_FILE);
-  const existing = await readKey(path);
-  if (existing) return existing;
   await fs.mkdir(dataDir, { recursive: true });
   const tmp = join(dataDir, `.${LEDGER_KEY_FILE}.${randomBytes(6).toString('hex')}.tmp`);
-  const fresh = randomBytes(32);
   try {
     const handle = await fs.open(tmp, 'wx', 0o600);
     try {
@@ -408,7 +416,8 @@ export class EvidenceLedger {
     let key: Buffer | null = null;
     let keyProblem = NOT_CHECKED;
     try {
-      key = await this.key();
+      // Reading never creates a key: with none yet, no record was written here, and none verifies.
+      key = this.dataDir ? ((await (this.keyPromise ?? readKey(join(this.dataDir, LEDGER_KEY_FILE)))) ?? NO_KEY) : null;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       keyProblem = `not checked: ${message.charAt(0).toLowerCase()}${message.slice(1)}`;

@@ -8,6 +8,7 @@ import {
   EVIDENCE_FILE,
   EvidenceLedger,
   excerptOf,
+  installKey,
   lastLine,
   LEDGER_KEY_FILE,
   ledgerKey,
@@ -160,9 +161,15 @@ describe('EvidenceLedger signing and chaining', () => {
     expect(readFileSync(keyFile).equals(key)).toBe(true);
     expect((await other.readAll()).map((r) => r.untrusted)).toEqual([undefined, undefined]);
     expect(await other.integrity()).toEqual({ forged: [], gaps: 0 });
-    // Another install (another key) trusts none of them.
-    const elsewhere = new EvidenceLedger(root, makeTempDir('plumbline-data-'));
+    // Another install trusts none of them; reading does not make it a key.
+    const elsewhereDir = makeTempDir('plumbline-data-');
+    const elsewhere = new EvidenceLedger(root, elsewhereDir);
     expect((await elsewhere.readAll()).map((r) => r.untrusted)).toEqual([NOT_WRITTEN_HERE, NOT_WRITTEN_HERE]);
+    expect((await elsewhere.integrity()).forged).toHaveLength(2);
+    expect(existsSync(join(elsewhereDir, LEDGER_KEY_FILE))).toBe(false);
+    // With a key of its own, still none.
+    await ledgerKey(elsewhereDir);
+    expect((await new EvidenceLedger(root, elsewhereDir).readAll()).map((r) => r.untrusted)).toEqual([NOT_WRITTEN_HERE, NOT_WRITTEN_HERE]);
   });
 
   it('ends with one key when several ledgers create it at once', async () => {
@@ -172,6 +179,12 @@ describe('EvidenceLedger signing and chaining', () => {
     for (const k of keys) expect(k.equals(onDisk)).toBe(true);
     // No temp files are left behind.
     expect(readdirSync(dataDir)).toEqual([LEDGER_KEY_FILE]);
+    // A second install never replaces the key in place: the one that landed first stays.
+    const other = makeTempDir('plumbline-data-');
+    const first = Buffer.alloc(32, 1);
+    expect((await installKey(other, first)).equals(first)).toBe(true);
+    expect((await installKey(other, Buffer.alloc(32, 2))).equals(first)).toBe(true);
+    expect(readFileSync(join(other, LEDGER_KEY_FILE)).equals(first)).toBe(true);
   });
 
   it('serializes concurrent appends so every record chains to the one before', async () => {
