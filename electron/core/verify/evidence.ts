@@ -63,13 +63,18 @@ function verifies(key: Buffer, record: EvidenceRecord): boolean {
   return timingSafeEqual(Buffer.from(record.mac, 'hex'), Buffer.from(macOf(key, record), 'hex'));
 }
 
-/** The lines of a file as written (split on LF, empty lines left out). */
+/** A line without a trailing CR, so a ledger checked out with CRLF line endings keeps its chain. */
+function withoutCr(line: Buffer): Buffer {
+  return line.length > 0 && line[line.length - 1] === 0x0d ? line.subarray(0, line.length - 1) : line;
+}
+
+/** The lines of a file as written (split on LF, a trailing CR dropped, empty lines left out). */
 function splitLines(bytes: Buffer): Buffer[] {
   const out: Buffer[] = [];
   let start = 0;
   for (;;) {
     const end = bytes.indexOf(0x0a, start);
-    const line = bytes.subarray(start, end === -1 ? bytes.length : end);
+    const line = withoutCr(bytes.subarray(start, end === -1 ? bytes.length : end));
     if (line.length > 0) out.push(line);
     if (end === -1) return out;
     start = end + 1;
@@ -79,7 +84,8 @@ function splitLines(bytes: Buffer): Buffer[] {
 const TAIL_CHUNK = 64 * 1024;
 
 /**
- * The last non-empty line of a file as written (a torn line without its line break included), read
+ * The last non-empty line of a file as written (a torn line without its line break included, a
+ * trailing CR dropped as in splitLines), read
  * from the end in chunks so a large ledger is not read whole; null for a missing or empty file.
  */
 export async function lastLine(path: string): Promise<Buffer | null> {
@@ -100,7 +106,7 @@ export async function lastLine(path: string): Promise<Buffer | null> {
       await handle.read(chunk, 0, n, pos);
       buf = Buffer.concat([chunk, buf]);
       let end = buf.length;
-      while (end > 0 && buf[end - 1] === 0x0a) end--;
+      while (end > 0 && (buf[end - 1] === 0x0a || buf[end - 1] === 0x0d)) end--;
       if (end === 0) continue;
       const start = buf.lastIndexOf(0x0a, end - 1);
       if (start >= 0) return buf.subarray(start + 1, end);

@@ -148,6 +148,17 @@ describe('EvidenceLedger signing and chaining', () => {
     expect(await ledger.integrity()).toEqual({ forged: [], gaps: 0 });
   });
 
+  it('keeps the chain when the ledger is checked out with CRLF line endings', async () => {
+    const root = makeTempDir('plumbline-proj-');
+    const ledger = new EvidenceLedger(root, makeTempDir('plumbline-data-'));
+    await ledger.append(entry('check:AC-1', 'failed'), CLEAN);
+    await ledger.append(entry('check:AC-2', 'passed'), CLEAN);
+    writeFileSync(join(root, EVIDENCE_FILE), readFileSync(join(root, EVIDENCE_FILE), 'utf8').replace(/\n/g, '\r\n'));
+    await ledger.append(entry('check:AC-3', 'passed'), CLEAN);
+    expect((await ledger.readAll()).map((r) => r.untrusted)).toEqual([undefined, undefined, undefined]);
+    expect(await ledger.integrity()).toEqual({ forged: [], gaps: 0 });
+  });
+
   it('creates the key on first use with mode 0600 and reuses it across instances', async () => {
     const root = makeTempDir('plumbline-proj-');
     const dataDir = join(makeTempDir('plumbline-data-'), 'not-yet');
