@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CheckResult } from '../../../shared/contract/verify';
+import { hideFromCommands } from '../commands/sandbox';
 import { runChecks } from './checks-runner';
 import { EvidenceLedger, trustedRecords } from './evidence';
 import { planChecks, readPlanFacts } from './plan-facts';
@@ -111,6 +112,8 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
   }
   const include = args.tests ? undefined : (['acceptance', 'decision'] as const);
   const checks = planChecks(facts, await resolveTestCommand(root), args.task, include);
+  // The checks run sandboxed and must not see the app data folder: it holds the key that signs evidence.
+  hideFromCommands(args.dataDir);
   const ledger = new EvidenceLedger(root, args.dataDir);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
