@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseVerifyArgs, runVerifyCommand } from '../../../../../electron/core/verify/verify-command';
 import { detectSandbox } from '../../../../../electron/core/commands/sandbox';
@@ -33,10 +35,16 @@ describe('plumbline verify', () => {
   });
 
   it.runIf(detectSandbox().kind === 'bubblewrap')('hides the app data folder, with the ledger key, from the checks it runs', async () => {
-    const dataDir = makeTempDir('plumbline-data-');
-    await ledgerKey(dataDir);
-    const root = project(`test ! -e ${dataDir}/${LEDGER_KEY_FILE}`);
-    expect(await runVerifyCommand([root, '--task', 'T-1', '--data-dir', dataDir])).toBe(0);
+    // Outside /tmp, which the sandbox replaces anyway.
+    mkdirSync(join(process.cwd(), 'node_modules', '.cache'), { recursive: true });
+    const dataDir = mkdtempSync(join(process.cwd(), 'node_modules', '.cache', 'plumbline-data-'));
+    try {
+      await ledgerKey(dataDir);
+      const root = project(`test ! -e ${dataDir}/${LEDGER_KEY_FILE}`);
+      expect(await runVerifyCommand([root, '--task', 'T-1', '--data-dir', dataDir])).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('exits 1 when a check fails, and --json reports it', async () => {
