@@ -122,7 +122,12 @@ export function ensureLedgerFile(root: string): string | null {
   const dir = join(root, LEDGER[0]);
   const file = join(dir, LEDGER[1]);
   try {
-    mkdirSync(dir, { recursive: true });
+    // Only inside an existing project: a missing project folder is never created here.
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return null;
+    }
     if (!lstatSync(dir).isDirectory()) return null;
     closeSync(openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW, 0o644));
     return file;
