@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
  *
  *   Linux  — bubblewrap (`bwrap`, detected at run time): the whole file system read-only, the project
  *            writable except its `.git` and `.plumbline/evidence.jsonl` (created empty first when missing,
- *            so it is always bound read-only), a private /tmp, the app-data
+ *            so it is always bound read-only; its folder a mount point, so it cannot be moved aside), a
+ *            private /tmp, the app-data
  *            folders hidden, a new PID namespace (the host's /proc invisible), no network unless allowed,
  *            its own session without a terminal (the runner's setsid), killed with its parent.
  *   macOS  — `sandbox-exec` with a profile of the same rules (writes only in the project and temp
