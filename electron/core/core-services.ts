@@ -19,7 +19,7 @@ import { TranscriptStore } from './model/transcript-store';
 import type { ProjectRegistry } from './app/project-registry';
 import { PlanEchoFilter } from './spec/plan-echo';
 import { PlanService } from './spec/plan-service';
-import { EvidenceLedger } from './verify/evidence';
+import { EvidenceLedger, trustedRecords } from './verify/evidence';
 
 /** The services of one opened project. */
 export interface ProjectServices {
@@ -52,10 +52,14 @@ export class CoreServices {
   private readonly perProject = new Map<string, ProjectServices>();
 
   constructor(private readonly config: CoreServicesConfig) {
-    this.plans = new PlanService((root, files) => {
-      config.bus.emit('spec.didChange', { root, files });
-      this.planEcho.remember(root, files);
-    });
+    this.plans = new PlanService(
+      (root, files) => {
+        config.bus.emit('spec.didChange', { root, files });
+        this.planEcho.remember(root, files);
+      },
+      // Coverage counts only records the Calibrator signed on this machine.
+      async (root) => trustedRecords(await new EvidenceLedger(root, config.dataDir).readAll()),
+    );
     this.settings = new SettingsStore(config.dataDir, config.secrets, config.env ?? process.env);
     this.transcripts = new TranscriptStore(config.dataDir);
     this.repos = new RepoServices(config.bus, config.statusWorkerPath);

@@ -7,6 +7,7 @@ import { RpcError } from '../../../shared/rpc';
 import type { CoreContext } from '../core-context';
 import { readAuthor } from '../git/author-config';
 import { verifyRun } from '../verify/claim-verifier';
+import { EVIDENCE_FILE } from '../verify/evidence';
 import type { VerifiableRun } from '../verify/verifiable-run';
 import { describeBaseline, loadBaseline, saveBaseline, takeBaseline, type Baseline } from '../verify/baseline';
 import { runAgentLoop, type LoopTool, type Summariser } from './agent-loop';
@@ -466,7 +467,8 @@ export class AgentService {
   async reject(root: string, runId: string): Promise<{ restored: string[]; deleted: string[]; undoRef: string }> {
     const { events, checkpoint } = await this.finished(root, runId);
     const { created } = AgentService.touched(events);
-    const r = await this.shadow(root).restore(checkpoint, created);
+    // The ledger is never restored: the Calibrator's records of a rejected run stay.
+    const r = await this.shadow(root).restore(checkpoint, created, { keep: [EVIDENCE_FILE] });
     await this.transcripts.append(root, runId, { type: 'review', at: now(), action: 'rejected', commit: null, restoreRef: r.undoRef });
     this.ctx.bus.emit('repo.didChange', { root, paths: [...r.restored, ...r.deleted], git: false });
     return { restored: [...r.restored], deleted: [...r.deleted], undoRef: r.undoRef };
@@ -482,7 +484,7 @@ export class AgentService {
     const undoTree = await shadow.readSnapshot(last.restoreRef);
     // Files the reject re-created (they were absent just before it) are the only ones undo may delete.
     const recreated = new Set([...target.keys()].filter((p) => !undoTree.has(p)));
-    const r = await shadow.restore(last.restoreRef, recreated);
+    const r = await shadow.restore(last.restoreRef, recreated, { keep: [EVIDENCE_FILE] });
     await this.transcripts.append(root, runId, { type: 'review', at: now(), action: 'restore_undone', commit: null, restoreRef: r.undoRef });
     this.ctx.bus.emit('repo.didChange', { root, paths: [...r.restored, ...r.deleted], git: false });
     return { restored: [...r.restored], deleted: [...r.deleted] };

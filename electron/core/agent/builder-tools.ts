@@ -11,6 +11,11 @@ import { confinePath, ToolError } from '../files/path-guard';
 import { searchFiles, type SearchFile } from './regex-search';
 import type { RunJournal } from '../checkpoints/run-journal';
 import { ShadowRepo } from '../checkpoints/shadow-repo';
+import { blobHash } from '../util/text-format';
+import { EVIDENCE_FILE } from '../verify/evidence';
+
+/** The empty ledger the sandbox creates before a command when there is none (see ensureLedgerFile): not the command's write. */
+const EMPTY_BLOB = blobHash(new Uint8Array());
 
 /** Asks whether a command may run (after the allowlist said no). */
 export type CommandGate = (command: string) => Promise<boolean>;
@@ -75,7 +80,9 @@ export function bashTool(env: BuilderToolEnv): LoopTool {
       // Compare snapshots so files a command changed are journaled like edits.
       const beforeTree = await env.shadow.readSnapshot(before);
       const afterTree = await env.shadow.scan();
-      const changed = ShadowRepo.changed(beforeTree, afterTree).map((path) => ({ path, hashBefore: beforeTree.get(path)?.oid ?? null, hashAfter: afterTree.get(path)?.oid ?? null }));
+      const changed = ShadowRepo.changed(beforeTree, afterTree)
+        .map((path) => ({ path, hashBefore: beforeTree.get(path)?.oid ?? null, hashAfter: afterTree.get(path)?.oid ?? null }))
+        .filter((c) => !(c.path === EVIDENCE_FILE && c.hashBefore === null && c.hashAfter === EMPTY_BLOB));
       for (const c of changed) {
         env.journal.record({ ...c, source: 'command', flags: [] });
         env.writer.forget(c.path);

@@ -29,6 +29,15 @@ export interface RestoreResult {
   readonly undoRef: string;
 }
 
+/** Options of a restore. */
+export interface RestoreOptions {
+  /**
+   * Project-relative paths a restore never writes back or deletes (the evidence ledger: Reject
+   * restores the run's files, never the Calibrator's records).
+   */
+  readonly keep?: Iterable<string>;
+}
+
 /** Files skipped by policy: larger than this, or binary and larger than BINARY_LIMIT. */
 export const SIZE_LIMIT = 5 * 1024 * 1024;
 const BINARY_LIMIT = 1024 * 1024;
@@ -303,15 +312,18 @@ export class ShadowRepo {
   /**
    * Restores a checkpoint as a transaction: snapshot first (the undo point), write back files
    * that differ, delete only files in `createdByRun`, never touch anything else (untracked user
-   * files made since, ignored files). Returns what changed and the undo snapshot.
+   * files made since, ignored files, and the paths in `options.keep`). Returns what changed and the
+   * undo snapshot.
    */
-  async restore(checkpoint: string, createdByRun: ReadonlySet<string>): Promise<RestoreResult> {
+  async restore(checkpoint: string, createdByRun: ReadonlySet<string>, options: RestoreOptions = {}): Promise<RestoreResult> {
+    const keep = new Set(options.keep ?? []);
     const undoRef = await this.snapshot(`before restoring ${checkpoint.slice(0, 10)}`);
     const target = await this.readSnapshot(checkpoint);
     const current = await this.readSnapshot(undoRef);
     const restored: string[] = [];
     const deleted: string[] = [];
     for (const [path, entry] of target) {
+      if (keep.has(path)) continue;
       const now = current.get(path);
       if (now && now.oid === entry.oid && now.mode === entry.mode) continue;
       const abs = join(this.root, path);
@@ -321,7 +333,7 @@ export class ShadowRepo {
       restored.push(path);
     }
     for (const path of current.keys()) {
-      if (target.has(path) || !createdByRun.has(path)) continue;
+      if (target.has(path) || !createdByRun.has(path) || keep.has(path)) continue;
       await fs.promises.rm(join(this.root, path), { force: true });
       this.statCache.delete(path);
       deleted.push(path);

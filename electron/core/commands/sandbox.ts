@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -7,7 +7,9 @@ import { join, resolve } from 'node:path';
  * The OS sandbox every agent command and check command runs in.
  *
  *   Linux  — bubblewrap (`bwrap`, detected at run time): the whole file system read-only, the project
- *            writable except its `.git` and `.plumbline/evidence.jsonl`, a private /tmp, the app-data
+ *            writable except its `.git` and `.plumbline/evidence.jsonl` (created empty first when missing,
+ *            so it is always bound read-only; its folder a mount point, so it cannot be moved aside), a
+ *            private /tmp, the app-data
  *            folders hidden, a new PID namespace (the host's /proc invisible), no network unless allowed,
  *            its own session without a terminal (the runner's setsid), killed with its parent.
  *   macOS  — `sandbox-exec` with a profile of the same rules (writes only in the project and temp
@@ -108,6 +110,33 @@ function gitPaths(root: string): string[] {
   return [...new Set(out)];
 }
 
+/** The evidence ledger inside a project (verify/ owns it; commands/ may not import verify/). */
+const LEDGER = ['.plumbline', 'evidence.jsonl'] as const;
+
+/**
+ * Makes sure the project's evidence ledger exists (empty when new), so the sandbox can bind it
+ * read-only: bubblewrap binds only what exists, and a ledger a command could create first is one
+ * it could write. Never follows a symbolic link (`.plumbline` or the ledger itself) out of the
+ * project. Returns the ledger's path, or null when it cannot be made (then the caller binds what exists).
+ */
+export function ensureLedgerFile(root: string): string | null {
+  const dir = join(root, LEDGER[0]);
+  const file = join(dir, LEDGER[1]);
+  try {
+    // Only inside an existing project: a missing project folder is never created here.
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return null;
+    }
+    if (!lstatSync(dir).isDirectory()) return null;
+    closeSync(openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW, 0o644));
+    return file;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * How to start `shell args…` in the sandbox: the program and its arguments. With no sandbox the
  * command is returned unchanged (the caller has asked the user first).
@@ -115,7 +144,12 @@ function gitPaths(root: string): string[] {
 export function sandboxed(shell: string, args: readonly string[], policy: SandboxPolicy, info: SandboxInfo = detectSandbox()): { file: string; args: string[] } {
   if (info.kind === 'none') return { file: shell, args: [...args] };
   const root = real(policy.root);
-  const readOnly = [...gitPaths(root), join(root, '.plumbline', 'evidence.jsonl')].filter((p) => existsSync(p));
+  // The ledger is created first when missing, so it is always bound read-only (see ensureLedgerFile).
+  const ledger = ensureLedgerFile(root);
+  // Its folder is bound onto itself: a mount point cannot be renamed or removed, so a command cannot
+  // move `.plumbline` aside and put a ledger of its own in its place (the folder stays writable).
+  const ledgerDir = ledger ? join(root, LEDGER[0]) : null;
+  const readOnly = [...gitPaths(root), join(root, ...LEDGER)].filter((p) => existsSync(p));
   const hide = hiddenFolders().map(real).filter((p) => existsSync(p) && statSync(p).isDirectory());
   if (info.kind === 'bubblewrap') {
     // Mounts apply in order: hidden folders first, then the project on top, so a project that lives
@@ -124,6 +158,7 @@ export function sandboxed(shell: string, args: readonly string[], policy: Sandbo
     const out = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
     for (const p of hide) if (!isInside(p, root)) out.push('--tmpfs', p);
     out.push('--bind', root, root);
+    if (ledgerDir) out.push('--bind', ledgerDir, ledgerDir);
     for (const p of readOnly) out.push('--ro-bind', p, p);
     out.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try');
     if (!policy.network) out.push('--unshare-net');
@@ -144,6 +179,8 @@ export function sandboxed(shell: string, args: readonly string[], policy: Sandbo
     // The project after the hidden folders (a project inside one stays reachable), its guarded parts last.
     `(allow file-read* file-write* (subpath ${q(root)}))`,
     ...readOnly.map((p) => `(deny file-write* (subpath ${q(p)}))`),
+    // The ledger's folder itself may not be renamed or removed (its files stay writable).
+    ...(ledgerDir ? [`(deny file-write* (literal ${q(ledgerDir)}))`] : []),
     ...(policy.network ? [] : ['(deny network-outbound (remote ip))', '(deny network-inbound (local ip))']),
   ];
   return { file: '/usr/bin/sandbox-exec', args: ['-p', rules.join('\n'), shell, ...args] };

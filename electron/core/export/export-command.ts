@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
 import { RpcError } from '../../../shared/rpc';
 import { atomicWrite } from '../util/atomic-write';
+import { defaultDataDir } from '../verify/verify-command';
 import { renderExport, type ExportFormat } from './export-render';
 
 const USAGE = 'Usage: plumbline export [FOLDER] --format md|html|pdf [--out FILE] [--with-tasks] [--with-evidence]\n  --out -  writes to standard output (md and html).';
@@ -54,7 +55,7 @@ export async function runExportCommand(argv: string[]): Promise<number> {
       process.stderr.write(`${args.folder} is not a folder. Give the project folder to export.\n`);
       return 2;
     }
-    const rendered = await renderExport(args.folder, args.format, { withTasks: args.withTasks, withEvidence: args.withEvidence });
+    const rendered = await renderExport(args.folder, args.format, { withTasks: args.withTasks, withEvidence: args.withEvidence, dataDir: defaultDataDir() });
     if (args.out === '-') {
       process.stdout.write(Buffer.from(rendered.bytes));
       return 0;

@@ -11,6 +11,11 @@ import { evidenceSections, type ExportFigure } from './export-evidence';
 export interface ExportOptions {
   readonly withTasks: boolean;
   readonly withEvidence: boolean;
+  /**
+   * The app data folder holding this install's ledger key, so evidence can be checked. Without it
+   * no record can be checked, and every record is listed apart as not counted.
+   */
+  readonly dataDir?: string;
 }
 
 /** The assembled export: one Markdown document plus what the HTML needs for its index and plots. */
@@ -135,7 +140,7 @@ export async function buildExportDocument(root: string, options: ExportOptions):
   if (options.withTasks) parts.push(tasksMarkdown((await readTasksState(root)).tasks));
   let figures: readonly ExportFigure[] = [];
   if (options.withEvidence) {
-    const sections = await evidenceSections(root);
+    const sections = await evidenceSections(root, options.dataDir ?? '');
     parts.push(sections.source);
     figures = sections.figures;
   }

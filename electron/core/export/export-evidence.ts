@@ -3,7 +3,7 @@ import { calibrationTrendSvg, reliabilityDiagramSvg } from '../../../shared/cali
 import type { CalibrationGroup, EvidenceRecord, EvidenceResult } from '../../../shared/contract/verify';
 import { assertNever } from '../../../shared/rpc';
 import { calibrationByModel } from '../verify/calibration';
-import { currentRecords, EvidenceLedger } from '../verify/evidence';
+import { currentRecords, EvidenceLedger, trustedRecords } from '../verify/evidence';
 
 /**
  * A plot of the export: a placeholder paragraph in the HTML source, its Markdown stand-in (a table)
@@ -86,12 +86,29 @@ export function score(n: number): string {
   return n.toFixed(3);
 }
 
-/** The ledger's current records (superseded ones dropped) and how many were superseded. */
-export async function readCurrentEvidence(root: string): Promise<{ readonly current: EvidenceRecord[]; readonly superseded: number }> {
-  // Only the ledger file is read; full outputs live in the app data folder and stay out of the export.
-  const all = await new EvidenceLedger(root, '').readAll();
-  const current = currentRecords(all);
-  return { current, superseded: all.length - current.length };
+/** What the export shows of a ledger. */
+export interface ExportEvidence {
+  /** Trusted records, superseded ones dropped: these count. */
+  readonly current: EvidenceRecord[];
+  readonly superseded: number;
+  /** Records that do not count (MAC not verified, or no key to check with), each with its reason. */
+  readonly untrusted: EvidenceRecord[];
+  /** Places where a record before a trusted one was removed or changed. */
+  readonly gaps: number;
+}
+
+/**
+ * The ledger's current trusted records (superseded ones dropped), how many were superseded, the
+ * untrusted records and the chain's gaps. `dataDir` is the app data folder with this install's
+ * ledger key; with '' nothing can be checked and every record is untrusted (listed, not counted).
+ */
+export async function readCurrentEvidence(root: string, dataDir = ''): Promise<ExportEvidence> {
+  // Only the ledger file (and the key) is read; full outputs live in the app data folder and stay out of the export.
+  const ledger = new EvidenceLedger(root, dataDir);
+  const [all, integrity] = await Promise.all([ledger.readAll(), ledger.integrity()]);
+  const trusted = trustedRecords(all);
+  const current = currentRecords(trusted);
+  return { current, superseded: trusted.length - current.length, untrusted: all.filter((r) => r.untrusted), gaps: integrity.gaps };
 }
 
 function subjectLabel(r: EvidenceRecord): string {
@@ -138,9 +155,34 @@ export function orderEvidence(records: readonly EvidenceRecord[]): EvidenceRecor
   });
 }
 
-/** The "Evidence" section: a count by result, then one row per current record. */
-export function evidenceMarkdown(current: readonly EvidenceRecord[], superseded: number): string {
-  if (!current.length) return '## Evidence\n\nNo evidence recorded yet.\n';
+/**
+ * The "Records that do not count" part: records whose MAC did not verify (or that could not be
+ * checked), listed apart with the reason, and the chain's gaps. Empty when the ledger is whole.
+ */
+export function untrustedMarkdown(untrusted: readonly EvidenceRecord[], gaps: number): string {
+  if (!untrusted.length && !gaps) return '';
+  const parts = ['### Records that do not count', ''];
+  if (gaps) parts.push(`The ledger's chain is broken in ${gaps} place${gaps === 1 ? '' : 's'}: a record was removed or changed there.`, '');
+  if (untrusted.length) {
+    const shown = [...untrusted].sort((a, b) => b.time.localeCompare(a.time)).slice(0, MAX_EVIDENCE_ROWS);
+    parts.push(
+      `${untrusted.length} record${untrusted.length === 1 ? '' : 's'} could not be verified as written by Plumbline on the exporting machine, so ${untrusted.length === 1 ? 'it is' : 'they are'} listed as written and left out of the counts above and of calibration.`,
+      '',
+      '| When | Subject | What | Result as written | Why it does not count |',
+      '|---|---|---|---|---|',
+    );
+    // Read defensively: an untrusted line only has to look like a record, its fields may be anything.
+    const text = (v: unknown): string => mdCell(typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
+    for (const r of shown) parts.push(`| ${text(whenOf(String(r.time)))} | ${text(`${String(r.subject.kind)} ${String(r.subject.id)}`)} | ${text(r.what)} | ${text(r.result)} | ${text(r.untrusted)} |`);
+  }
+  parts.push('');
+  return parts.join('\n');
+}
+
+/** The "Evidence" section: a count by result, then one row per current record; records that do not count are listed apart. */
+export function evidenceMarkdown(current: readonly EvidenceRecord[], superseded: number, untrusted: readonly EvidenceRecord[] = [], gaps = 0): string {
+  const apart = untrustedMarkdown(untrusted, gaps);
+  if (!current.length) return `## Evidence\n\nNo evidence recorded yet.\n${apart ? `\n${apart}` : ''}`;
   const tally = new Map<string, number>();
   for (const r of current) {
     const s = resultMark(r.result).symbol;
@@ -163,6 +205,7 @@ export function evidenceMarkdown(current: readonly EvidenceRecord[], superseded:
     parts.push(`| ${whenOf(r.time)} | ${mdCell(subjectLabel(r))} | ${whatCell(r)} | ${resultCell(r)} | ${commitCell(r)} |`);
   }
   parts.push('');
+  if (apart) parts.push(apart);
   return parts.join('\n');
 }
 
@@ -215,11 +258,11 @@ export function calibrationSection(groups: readonly CalibrationGroup[], nonce: s
   return { source: parts.join('\n'), figures };
 }
 
-/** Evidence and (when there are verdicts) calibration of a project, as Markdown with figure tokens. */
-export async function evidenceSections(root: string): Promise<EvidenceSections> {
-  const { current, superseded } = await readCurrentEvidence(root);
+/** Evidence and (when there are verdicts) calibration of a project, as Markdown with figure tokens (see readCurrentEvidence for `dataDir`). */
+export async function evidenceSections(root: string, dataDir = ''): Promise<EvidenceSections> {
+  const { current, superseded, untrusted, gaps } = await readCurrentEvidence(root, dataDir);
   const calibration = calibrationSection(calibrationByModel(current), randomBytes(8).toString('hex'));
-  const evidence = evidenceMarkdown(current, superseded);
+  const evidence = evidenceMarkdown(current, superseded, untrusted, gaps);
   return calibration ? { source: `${evidence}\n${calibration.source}`, figures: calibration.figures } : { source: evidence, figures: [] };
 }
 

@@ -112,11 +112,22 @@ const VERDICTS: Readonly<Record<string, CoverageEvidence['verdict']>> = {
 };
 
 /**
- * Latest evidence per requirement ID from `.plumbline/evidence.jsonl`, read leniently because the
- * Calibrator owns the record format: any record with a verdict and requirement IDs counts.
+ * Where coverage reads evidence records from. The app passes the Calibrator's trusted records (MAC
+ * verified under this install's key, see verify/evidence.ts); without one every line of the ledger
+ * file is read as it is.
  */
-export async function readEvidenceIndex(root: string): Promise<Map<string, CoverageEvidence>> {
-  const records = await readJsonLines<Record<string, unknown>>(join(root, EVIDENCE_PATH));
+export type EvidenceSource = (root: string) => Promise<readonly unknown[]>;
+
+/** Every line of `.plumbline/evidence.jsonl` as written (nothing checked). */
+const ledgerLines: EvidenceSource = (root) => readJsonLines<unknown>(join(root, EVIDENCE_PATH));
+
+/**
+ * Latest evidence per requirement ID from `.plumbline/evidence.jsonl` (through `source`), read
+ * leniently because the Calibrator owns the record format: any record with a verdict and
+ * requirement IDs counts.
+ */
+export async function readEvidenceIndex(root: string, source: EvidenceSource = ledgerLines): Promise<Map<string, CoverageEvidence>> {
+  const records = (await source(root)) as ReadonlyArray<Record<string, unknown>>;
   const out = new Map<string, CoverageEvidence>();
   const idsOf = (r: Record<string, unknown>): string[] => {
     const ids: string[] = [];
@@ -146,14 +157,14 @@ export async function readEvidenceIndex(root: string): Promise<Map<string, Cover
 }
 
 /** Reads everything the Orchestrator shows and runs the analysis. */
-export async function readSnapshot(root: string, detectImports: (root: string) => Promise<ImportSource[]>): Promise<PlanSnapshot> {
+export async function readSnapshot(root: string, detectImports: (root: string) => Promise<ImportSource[]>, evidenceSource?: EvidenceSource): Promise<PlanSnapshot> {
   const [specs, tasks, decisions, memory, importSources, evidence] = await Promise.all([
     readAllSpecs(root),
     readTasksState(root),
     readDecisions(root),
     readMemory(root),
     detectImports(root),
-    readEvidenceIndex(root),
+    readEvidenceIndex(root, evidenceSource),
   ]);
   const [spec, ...moreSpecs] = specs as [SpecState, ...SpecState[]];
   const analysis = analyse({ spec, moreSpecs, tasks: tasks.tasks, tasksPath: tasks.path, decisions, evidence });

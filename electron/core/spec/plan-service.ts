@@ -8,7 +8,7 @@ import { detectImports, importSources, type ImportOptions } from '../import/impo
 import { parseTasks } from './tasks-doc';
 import { appendTask, deleteTask, patchTask, type TaskPatch } from './tasks-edit';
 import { checkSpecPath, DECISIONS_DIR, listSpecFiles, nextNumber, raiseIdMarks, readIdMarks, SPEC_PATH, SPECS_DIR, TASKS_PATH } from './plan-files';
-import { listDecisionFiles, projectName, readDecisions, readSnapshot } from './plan-reader';
+import { listDecisionFiles, projectName, readDecisions, readSnapshot, type EvidenceSource } from './plan-reader';
 import { parseSpec } from './spec-doc';
 import { appendProse, deleteItem, insertItem, moveItem, oneLine, resolveClarification, updateItemText } from './spec-edit';
 import { sectionInfo, specSkeleton } from './spec-sections';
@@ -35,11 +35,15 @@ function maxIds(specText: string, tasksText: string): Record<string, number> {
  * under a per-file lock and splices text, so hand edits made meanwhile are kept, never overwritten.
  */
 export class PlanService {
-  constructor(private readonly onChange: (root: string, files: string[]) => void) {}
+  /** `evidence`: where coverage reads evidence from (the app: the ledger's trusted records). */
+  constructor(
+    private readonly onChange: (root: string, files: string[]) => void,
+    private readonly evidence?: EvidenceSource,
+  ) {}
 
   /** Everything the Orchestrator shows. */
   snapshot(root: string): Promise<PlanSnapshot> {
-    return readSnapshot(root, detectImports);
+    return readSnapshot(root, detectImports, this.evidence);
   }
 
   private async editSpec(root: string, edit: (text: string, exists: boolean) => Promise<string> | string, rel: string = SPEC_PATH): Promise<{ before: string; after: string; hash: string }> {

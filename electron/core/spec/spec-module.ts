@@ -147,7 +147,7 @@ export function createSpecModule(ctx: CoreContext): DomainModule<Pick<Handlers, 
         return snap(root);
       },
       'export.render': async ({ root, format, withTasks, withEvidence }) => {
-        const r = await renderExport(ctx.projects.require(root), format, { withTasks, withEvidence }, ctx.host.printToPdf);
+        const r = await renderExport(ctx.projects.require(root), format, { withTasks, withEvidence, dataDir: ctx.dataDir }, ctx.host.printToPdf);
         return { fileName: r.fileName, mimeType: r.mimeType, base64: Buffer.from(r.bytes).toString('base64') };
       },
     },

@@ -7,7 +7,7 @@ import { resolveInsideRoot, toRel } from '../app/project-registry';
 import { calibrationByModel } from './calibration';
 import { describeOutcome, runCheckCommand, type CheckRunResult } from './checks-runner';
 import { decisionMentions, inScope, isManifest, newDependencies } from './drift';
-import { currentRecords, EVIDENCE_FILE, EvidenceLedger, excerptOf, type TreeState } from './evidence';
+import { currentRecords, EVIDENCE_FILE, EvidenceLedger, excerptOf, trustedRecords, type TreeState } from './evidence';
 import { parseTestOutput } from './parsers/parse-output';
 import { checkInputs, isTestConfig, isTestFile, scriptsChanged } from './check-inputs';
 import { maskedFailure } from './masked-command';
@@ -537,7 +537,7 @@ async function recordClaim(pass: Pass, index: number, v: Verdict, note?: string)
 }
 
 async function isOverconfident(ledger: EvidenceLedger, model: string, role: string): Promise<boolean> {
-  const groups = calibrationByModel(currentRecords(await ledger.readAll()));
+  const groups = calibrationByModel(currentRecords(trustedRecords(await ledger.readAll())));
   return groups.find((g) => g.model === model && g.role === role)?.overconfident ?? false;
 }
 

@@ -2,8 +2,9 @@ import { promises as fs } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CheckResult } from '../../../shared/contract/verify';
+import { hideFromCommands } from '../commands/sandbox';
 import { runChecks } from './checks-runner';
-import { EvidenceLedger } from './evidence';
+import { EvidenceLedger, trustedRecords } from './evidence';
 import { planChecks, readPlanFacts } from './plan-facts';
 import { resolveTestCommand } from './test-command';
 
@@ -25,7 +26,7 @@ interface VerifyArgs {
 }
 
 /** The app data folder used when no --data-dir is given (the same place the hosts use). */
-function defaultDataDir(): string {
+export function defaultDataDir(): string {
   if (process.env.PLUMBLINE_DATA_DIR) return process.env.PLUMBLINE_DATA_DIR;
   const home = homedir();
   if (platform() === 'darwin') return join(home, 'Library', 'Application Support', 'Plumbline');
@@ -111,6 +112,8 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
   }
   const include = args.tests ? undefined : (['acceptance', 'decision'] as const);
   const checks = planChecks(facts, await resolveTestCommand(root), args.task, include);
+  // The checks run sandboxed and must not see the app data folder: it holds the key that signs evidence.
+  hideFromCommands(args.dataDir);
   const ledger = new EvidenceLedger(root, args.dataDir);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -139,7 +142,7 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
   } else {
     const failed = results.filter((r) => r.outcome !== 'passed');
     for (const r of failed) {
-      const record = (await ledger.readAll()).find((x) => x.id === r.evidenceId);
+      const record = trustedRecords(await ledger.readAll()).find((x) => x.id === r.evidenceId);
       if (record?.excerpt) console.log(`\n── ${r.check.id} (${r.check.command}) ──\n${record.excerpt.split('\n').slice(-30).join('\n')}`);
     }
     console.log(`\n${formatSummary(results)}\n`);

@@ -7,7 +7,7 @@ import { acceptFinding, answerReviewCheck, cancelReview, cancelReviews, listRevi
 import { calibrationByModel } from './calibration';
 import { runChecks } from './checks-runner';
 import { ruleOnClaim, runClaimNow } from './claim-verifier';
-import { currentRecords, supersededIds } from './evidence';
+import { currentRecords, supersededIds, trustedRecords } from './evidence';
 import { planChecks, readPlanFacts } from './plan-facts';
 import { listRuns } from './run-store';
 import { heldCommands, taskRunFacts } from './run-facts';
@@ -48,7 +48,8 @@ export function createVerifyModule(ctx: CoreContext): DomainModule<VerifyHandler
           (!taskId || r.taskId === taskId || (r.subject.kind === 'task' && r.subject.id === taskId)) &&
           (!requirementId || r.requirementIds?.includes(requirementId) || (r.subject.kind === 'requirement' && r.subject.id === requirementId)),
       );
-      return { records: matches.reverse().slice(0, limit), supersededIds: supersededIds(all) };
+      // Untrusted records are listed (marked) but never supersede: only trusted ones take part.
+      return { records: matches.reverse().slice(0, limit), supersededIds: supersededIds(trustedRecords(all)) };
     },
     'verify.output': async ({ root, id }) => {
       const text = await ledgerFor(root).readOutput(id);
@@ -113,12 +114,12 @@ export function createVerifyModule(ctx: CoreContext): DomainModule<VerifyHandler
     },
     'verify.runClaim': ({ root, runId, index }) => runClaimNow(ctx, ctx.projects.require(root), runId, index),
     'verify.rule': ({ root, runId, index, holds, note }) => ruleOnClaim(ctx, ctx.projects.require(root), runId, index, holds, note),
-    'verify.calibration': async ({ root }) => ({ groups: calibrationByModel(currentRecords(await ledgerFor(root).readAll())) }),
+    'verify.calibration': async ({ root }) => ({ groups: calibrationByModel(currentRecords(trustedRecords(await ledgerFor(root).readAll()))) }),
     'verify.taskStates': async ({ root }) => {
       const ledger = ledgerFor(root);
       // The tree comes from the project's live status engine (worker thread, watcher cache).
       const [facts, testCommand, records, runs, tree] = await Promise.all([readPlanFacts(root), resolveTestCommand(root), ledger.readAll(), listRuns(ctx.dataDir, root), ledger.facts()]);
-      return { tasks: await taskStates(root, facts, testCommand, records, runs.map((r) => r.verification), tree.state, await taskRunFacts(ctx.dataDir, root, runs), tree.dirtyPaths) };
+      return { tasks: await taskStates(root, facts, testCommand, trustedRecords(records), runs.map((r) => r.verification), tree.state, await taskRunFacts(ctx.dataDir, root, runs), tree.dirtyPaths) };
     },
     'verify.review': ({ root, taskId }) => startReview(ctx, ctx.projects.require(root), taskId),
     'verify.reviews': async ({ root, taskId }) => {

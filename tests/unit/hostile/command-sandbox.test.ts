@@ -5,6 +5,8 @@ import { runCommand as runAgentCommand } from '../../../electron/core/commands/c
 import { detectSandbox, hideFromCommands, resetSandboxDetection } from '../../../electron/core/commands/sandbox';
 import { runCommand as runCheck } from '../../../electron/core/verify/checks-runner';
 import { bashTool, type BuilderToolEnv } from '../../../electron/core/agent/builder-tools';
+import { RunJournal } from '../../../electron/core/checkpoints/run-journal';
+import { ShadowRepo } from '../../../electron/core/checkpoints/shadow-repo';
 import { makeRepo, makeTempDir } from '../../helpers/temp-repo';
 
 /**
@@ -63,6 +65,7 @@ describe.skipIf(!bwrap)('hostile: commands in the bubblewrap sandbox', () => {
         'echo hook > .git/hooks/pre-commit',
         'echo "[core] fsmonitor = x" >> .git/config',
         'echo forged >> .plumbline/evidence.jsonl',
+        'mv .plumbline .plumbline-moved',
         `echo out > ${outside}/escaped.txt`,
         `echo tmp > ${hostTmp}`,
         'echo ok > made.txt',
@@ -73,12 +76,68 @@ describe.skipIf(!bwrap)('hostile: commands in the bubblewrap sandbox', () => {
       expect(existsSync(join(root, '.git/hooks/pre-commit'))).toBe(false);
       expect(readFileSync(join(root, '.git/config'), 'utf8')).not.toContain('fsmonitor');
       expect(readFileSync(join(root, '.plumbline/evidence.jsonl'), 'utf8')).toBe('{"id":"e1"}\n');
+      expect(existsSync(join(root, '.plumbline-moved'))).toBe(false);
       expect(existsSync(join(outside, 'escaped.txt'))).toBe(false);
       expect(existsSync(hostTmp)).toBe(false);
       // Network interfaces in the sandbox: loopback only.
       expect(out.trim().split('\n').at(-1)).toBe('lo');
     });
+
+    it(`${name}: the ledger is read-only even before it exists (no .plumbline, or .plumbline without a ledger)`, async () => {
+      const cases: Array<Record<string, string>> = [{ 'a.txt': 'a\n' }, { 'a.txt': 'a\n', '.plumbline/spec.md': '# Spec\n' }];
+      for (const files of cases) {
+        const root = makeRepo(files);
+        const cmd = [
+          'mkdir -p .plumbline',
+          'echo forged >> .plumbline/evidence.jsonl; echo "append=$?"',
+          'echo forged > .plumbline/evidence.jsonl; echo "overwrite=$?"',
+          'rm -f .plumbline/evidence.jsonl; echo "remove=$?"',
+          // Moving the folder aside to put a ledger of its own in its place fails too.
+          'mv .plumbline .plumbline-moved; echo "move=$?"',
+          'rm -rf .plumbline; echo "rmdir=$?"',
+          'echo forged > .plumbline/evidence.jsonl 2>/dev/null; echo "replace=$?"',
+          // The rest of the plan folder stays writable.
+          'echo note > .plumbline/notes.md',
+          'echo ok > made.txt',
+        ].join('; ');
+        const { out } = await run(cmd, root);
+        expect(out).toMatch(/append=[1-9]/);
+        expect(out).toMatch(/overwrite=[1-9]/);
+        expect(out).toMatch(/remove=[1-9]/);
+        expect(out).toMatch(/move=[1-9]/);
+        expect(out).toMatch(/rmdir=[1-9]/);
+        expect(out).toMatch(/replace=[1-9]/);
+        expect(existsSync(join(root, '.plumbline-moved'))).toBe(false);
+        expect(readFileSync(join(root, '.plumbline/notes.md'), 'utf8')).toBe('note\n');
+        expect(readFileSync(join(root, '.plumbline/evidence.jsonl'), 'utf8')).toBe('');
+        expect(readFileSync(join(root, 'made.txt'), 'utf8')).toBe('ok\n');
+      }
+    });
   }
+
+  it("the empty ledger the sandbox creates is not journaled as the command's write", async () => {
+    const root = makeRepo({ 'a.txt': 'a\n' });
+    const journal = new RunJournal();
+    const env = {
+      root,
+      writer: { forget: () => undefined },
+      journal,
+      shadow: new ShadowRepo(root, makeTempDir('plumbline-data-')),
+      allowlist: [],
+      gate: async () => true,
+      timeoutMs: 20_000,
+      secrets: [],
+      onCheckpoint: () => undefined,
+      onCommand: () => undefined,
+      onCommandWrites: () => undefined,
+      onOutcome: () => undefined,
+      readOnly: false,
+    } as unknown as BuilderToolEnv;
+    const r = await bashTool(env).run({ command: 'echo ok > made.txt' }, { toolUseId: 't', signal: new AbortController().signal } as never);
+    expect(r.isError).toBe(false);
+    expect(existsSync(join(root, '.plumbline/evidence.jsonl'))).toBe(true);
+    expect(journal.entries().map((e) => e.path)).toEqual(['made.txt']);
+  });
 
   it('the app-data folder (secrets) is hidden from commands', async () => {
     const data = makeTempDir('plumbline-appdata-');

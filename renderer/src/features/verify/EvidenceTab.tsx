@@ -44,12 +44,30 @@ function groupRecords(records: readonly EvidenceRecord[], by: 'task' | 'requirem
   return [...groups.entries()].sort(([a], [b]) => (a.startsWith('No ') ? 1 : b.startsWith('No ') ? -1 : natural.compare(a, b)));
 }
 
-/** One evidence row: mark, what, counts, result, commit, time; opens the full output. */
-function EvidenceRow({ r, old, open, onOpen }: { r: EvidenceRecord; old: boolean; open: boolean; onOpen: () => void }) {
+/**
+ * What a group heading counts: current records (not superseded) whose MAC verified. Untrusted
+ * records are shown, struck through, and only counted apart as "not counted".
+ */
+export function groupCounts(records: readonly EvidenceRecord[], superseded: ReadonlySet<string>): { good: number; bad: number; untrusted: number } {
+  const counted = records.filter((r) => !superseded.has(r.id) && !r.untrusted);
+  return { good: counted.filter((r) => GOOD.has(r.result)).length, bad: counted.filter((r) => BAD.has(r.result)).length, untrusted: records.filter((r) => r.untrusted).length };
+}
+
+/** The core's reason when a record's MAC does not verify; other reasons are shown beside the mark. */
+const NOT_WRITTEN_HERE = 'not written by Plumbline on this machine';
+
+/** One evidence row: mark, what, counts, result, commit, time; opens the full output. Untrusted rows carry a red mark and are struck through. */
+export function EvidenceRow({ r, old, open, onOpen }: { r: EvidenceRecord; old: boolean; open: boolean; onOpen: () => void }) {
   const m = markOf(r.result);
+  const untrusted = r.untrusted ? `Not counted: ${r.untrusted}. Anything could have written this line (a run, a hand edit, another machine); Plumbline did not sign it here.` : null;
   return (
     <li>
-      <button type="button" className={`row cal-ev-row${old ? ' superseded' : ''}${open ? ' selected' : ''}`} onClick={onOpen} title={r.note ?? r.what}>
+      <button
+        type="button"
+        className={`row cal-ev-row${old ? ' superseded' : ''}${r.untrusted ? ' untrusted' : ''}${open ? ' selected' : ''}`}
+        onClick={onOpen}
+        title={untrusted ?? r.note ?? r.what}
+      >
         <span className={`cal-mark ${m.tone}`} aria-hidden="true">
           {m.symbol}
         </span>
@@ -62,8 +80,14 @@ function EvidenceRow({ r, old, open, onOpen }: { r: EvidenceRecord; old: boolean
             {r.counts.passed}/{r.counts.total}
           </span>
         )}
-        <span className={m.tone}>{m.word}</span>
+        <span className={`ev-result ${m.tone}`}>{m.word}</span>
         {old && <span className="badge">superseded</span>}
+        {r.untrusted && (
+          <span className="badge danger ev-untrusted" aria-label={`not written by Plumbline: ${r.untrusted}; not counted`}>
+            ✘ not written by Plumbline
+            {r.untrusted !== NOT_WRITTEN_HERE && <span className="ev-untrusted-reason"> — {r.untrusted}</span>}
+          </span>
+        )}
         <span className="num muted mono ev-commit" title={r.commit ? `commit ${r.commit}${r.dirty ? ' with uncommitted changes' : ''}` : 'no commit'}>
           {r.commit ? r.commit.slice(0, 7) : '—'}
           {r.dirty ? '*' : ''}
@@ -86,6 +110,7 @@ export function EvidenceTab() {
     () => evidence.filter((r) => matches(r, filter, filter.followSelection && hasSelection ? selection : null)),
     [evidence, filter, selection, hasSelection],
   );
+  const untrustedShown = shown.filter((r) => r.untrusted).length;
   return (
     <div className="cal-evidence">
       <div className="toolbar cal-filters">
@@ -130,27 +155,38 @@ export function EvidenceTab() {
         ) : shown.length === 0 ? (
           <p className="empty">No evidence matches the filter.</p>
         ) : (
-          <ul className="list" aria-label="Evidence">
-            {filter.group === 'time'
-              ? shown.map((r) => <EvidenceRow key={r.id} r={r} old={supersededSet.has(r.id)} open={openOutput?.id === r.id} onOpen={() => void showOutput(r)} />)
-              : groupRecords(shown, filter.group).map(([key, records]) => {
-                  const current = records.filter((r) => !supersededSet.has(r.id));
-                  const bad = current.filter((r) => BAD.has(r.result)).length;
-                  const good = current.filter((r) => GOOD.has(r.result)).length;
-                  return (
-                    <li key={key} className="cal-group-rows">
-                      <div className="cal-group-head" role="heading" aria-level={4}>
-                        <strong>{key}</strong> <span className="ok num">✔ {good}</span> <span className={`num ${bad ? 'danger' : 'muted'}`}>✘ {bad}</span>
-                      </div>
-                      <ul className="list" aria-label={`Evidence for ${key}`}>
-                        {records.map((r) => (
-                          <EvidenceRow key={r.id} r={r} old={supersededSet.has(r.id)} open={openOutput?.id === r.id} onOpen={() => void showOutput(r)} />
-                        ))}
-                      </ul>
-                    </li>
-                  );
-                })}
-          </ul>
+          <>
+            {untrustedShown > 0 && (
+              <p className="ev-untrusted-note danger" role="note">
+                {untrustedShown === 1 ? '1 record was' : `${untrustedShown} records were`} not written by Plumbline on this machine (a run, a hand edit or another machine wrote
+                {untrustedShown === 1 ? ' it' : ' them'}): shown struck through, never counted in task states, coverage or calibration.
+              </p>
+            )}
+            <ul className="list" aria-label="Evidence">
+              {filter.group === 'time'
+                ? shown.map((r) => <EvidenceRow key={r.id} r={r} old={supersededSet.has(r.id)} open={openOutput?.id === r.id} onOpen={() => void showOutput(r)} />)
+                : groupRecords(shown, filter.group).map(([key, records]) => {
+                    const { good, bad, untrusted } = groupCounts(records, supersededSet);
+                    return (
+                      <li key={key} className="cal-group-rows">
+                        <div className="cal-group-head" role="heading" aria-level={4}>
+                          <strong>{key}</strong> <span className="ok num">✔ {good}</span> <span className={`num ${bad ? 'danger' : 'muted'}`}>✘ {bad}</span>
+                          {untrusted > 0 && (
+                            <span className="num danger ev-uncounted" title="Records not written by Plumbline on this machine: shown struck through, not counted">
+                              <s>{untrusted}</s> not counted
+                            </span>
+                          )}
+                        </div>
+                        <ul className="list" aria-label={`Evidence for ${key}`}>
+                          {records.map((r) => (
+                            <EvidenceRow key={r.id} r={r} old={supersededSet.has(r.id)} open={openOutput?.id === r.id} onOpen={() => void showOutput(r)} />
+                          ))}
+                        </ul>
+                      </li>
+                    );
+                  })}
+            </ul>
+          </>
         )}
       </div>
       {openOutput && (

@@ -24,6 +24,35 @@ afterEach(() => project.cleanup());
 
 const file = (name: string): string => join(project.root, name);
 
+describe('FileWriter and the evidence ledger', () => {
+  it('refuses to create, edit or insert into .plumbline/evidence.jsonl under any spelling, and leaves it unchanged', async () => {
+    await mkdir(file('.plumbline'), { recursive: true });
+    const ledger = '{"id":"ev-1"}\n';
+    await writeFile(file('.plumbline/evidence.jsonl'), ledger);
+    await writer.run({ command: 'view', path: '.plumbline/evidence.jsonl' });
+    const spellings = ['.plumbline/evidence.jsonl', './.plumbline/evidence.jsonl', '.plumbline//evidence.jsonl', 'src/../.plumbline/evidence.jsonl', '.Plumbline/Evidence.JSONL', '.plumbline/evidence.jsonl.', join(project.root, '.plumbline/evidence.jsonl')];
+    for (const path of spellings) {
+      await expect(writer.run({ command: 'create', path, file_text: '{"id":"forged"}\n' })).rejects.toThrow(/Refused: .* is the evidence ledger \(\.plumbline\/evidence\.jsonl\); only Plumbline's Calibrator writes it/);
+    }
+    await expect(writer.run({ command: 'str_replace', path: '.plumbline/evidence.jsonl', old_str: 'ev-1', new_str: 'ev-2' })).rejects.toBeInstanceOf(ToolError);
+    await expect(writer.run({ command: 'insert', path: '.plumbline/evidence.jsonl', insert_line: 1, insert_text: '{"id":"forged"}' })).rejects.toBeInstanceOf(ToolError);
+    expect(await readFile(file('.plumbline/evidence.jsonl'), 'utf8')).toBe(ledger);
+    expect(requests).toHaveLength(0);
+    expect(journal.entries()).toHaveLength(0);
+  });
+
+  it('refuses the ledger when it does not exist yet, and through a symbolic link to its folder', async () => {
+    await expect(writer.run({ command: 'create', path: '.plumbline/evidence.jsonl', file_text: '{"id":"forged"}\n' })).rejects.toThrow(/is the evidence ledger/);
+    await mkdir(file('.plumbline'), { recursive: true });
+    await symlink(file('.plumbline'), file('plan'));
+    await expect(writer.run({ command: 'create', path: 'plan/evidence.jsonl', file_text: '{"id":"forged"}\n' })).rejects.toThrow(/is the evidence ledger/);
+    await expect(stat(file('.plumbline/evidence.jsonl'))).rejects.toThrow();
+    // Other plan files stay writable.
+    await writer.run({ command: 'create', path: '.plumbline/notes.md', file_text: 'ok\n' });
+    expect(await readFile(file('.plumbline/notes.md'), 'utf8')).toBe('ok\n');
+  });
+});
+
 describe('FileWriter', () => {
   it('refuses zero and several matches and leaves the file byte-identical', async () => {
     const original = Buffer.from('\uFEFFone\r\ntwo\r\ntwo\r\n', 'utf8');

@@ -68,7 +68,7 @@ const count = (hay: string, needle: string | RegExp): number => hay.split(needle
 
 describe('Evidence in the Markdown export', () => {
   it('lists one row per current record with its mark, subject, short commit and dirty flag', async () => {
-    const md = text((await renderExport(project, 'md', { withTasks: false, withEvidence: true })).bytes);
+    const md = text((await renderExport(project, 'md', { withTasks: false, withEvidence: true, dataDir: join(base, 'data') })).bytes);
     expect(md).toContain('## Evidence');
     expect(md).toContain('12 current records: ✔ 6 · ✘ 4 · ⚠ 1 · ? 1.');
     expect(md).toContain('2 superseded records are left out.');
@@ -87,7 +87,7 @@ describe('Evidence in the Markdown export', () => {
   });
 
   it('adds a calibration table per model and role matching calibrationByModel, and bins instead of an image', async () => {
-    const md = text((await renderExport(project, 'md', { withTasks: false, withEvidence: true })).bytes);
+    const md = text((await renderExport(project, 'md', { withTasks: false, withEvidence: true, dataDir: join(base, 'data') })).bytes);
     expect(groups.map((g) => [g.model, g.n])).toEqual([['claude-a', 5], ['gpt-b', 2]]);
     for (const g of groups) {
       expect(md).toContain(`| ${g.model} | builder | ${g.n} | ${percent(g.accuracy)} | ${percent(g.meanConfidence)} | ${score(g.brier)} | ${score(g.ece)} |`);
@@ -116,9 +116,39 @@ describe('Evidence in the Markdown export', () => {
   });
 });
 
+describe('Records that do not count in the export', () => {
+  it('lists a forged record and a chain break apart and leaves them out of the counts and calibration', async () => {
+    const file = join(project, '.plumbline/evidence.jsonl');
+    const before = await fs.readFile(file, 'utf8');
+    const lines = before.split('\n').filter(Boolean);
+    const forged = { ...JSON.parse(lines[0]!), id: 'ev-forged', what: 'Forged limit check', result: 'passed', mac: 'ab'.repeat(32) };
+    // Forged line in place of the second record: the second is gone (a gap), the forgery does not count.
+    await fs.writeFile(file, `${[lines[0], JSON.stringify(forged), ...lines.slice(2)].join('\n')}\n`);
+    try {
+      const md = text((await renderExport(project, 'md', { withTasks: false, withEvidence: true, dataDir: join(base, 'data') })).bytes);
+      const [counted, apart] = md.split('### Records that do not count');
+      // The removed record had superseded AC-1's failure, which counts again.
+      expect(counted).toContain('12 current records:');
+      expect(counted).toContain('1 superseded record is left out.');
+      expect(counted).not.toContain('Forged limit check');
+      expect(apart).toContain("The ledger's chain is broken in 1 place");
+      expect(apart).toMatch(/\| requirement AC-1 \| Forged limit check \| passed \| not written by Plumbline on this machine \|/);
+    } finally {
+      await fs.writeFile(file, before);
+    }
+  });
+
+  it('without the app data folder checks nothing: every record is listed as written and none counts', async () => {
+    const md = text((await renderExport(project, 'md', { withTasks: false, withEvidence: true })).bytes);
+    expect(md).toContain('## Evidence\n\nNo evidence recorded yet.');
+    expect(md).toContain('14 records could not be verified');
+    expect(md).not.toContain('## Calibration');
+  });
+});
+
 describe('Evidence in the HTML export', () => {
   it('draws a reliability diagram (with its diagonal) and a trend per model as inline SVG, with no external reference', async () => {
-    const html = text((await renderExport(project, 'html', { withTasks: false, withEvidence: true })).bytes);
+    const html = text((await renderExport(project, 'html', { withTasks: false, withEvidence: true, dataDir: join(base, 'data') })).bytes);
     expect(count(html, '<svg')).toBe(groups.length * 2);
     expect(count(html, /aria-label="Reliability diagram: /)).toBe(groups.length);
     expect(count(html, 'class="diagonal"')).toBe(groups.length);
@@ -141,7 +171,7 @@ describe('Evidence in the HTML export', () => {
 
   it('passes the same document to the PDF printer', async () => {
     let seen = '';
-    await renderExport(project, 'pdf', { withTasks: false, withEvidence: true }, async (html) => {
+    await renderExport(project, 'pdf', { withTasks: false, withEvidence: true, dataDir: join(base, 'data') }, async (html) => {
       seen = html;
       return new Uint8Array([37, 80, 68, 70]);
     });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch, type Handlers } from '../../../../../shared/rpc';
 import { copyExample } from '../../../../../electron/core/spec/example';
 import { createSpecModule } from '../../../../../electron/core/spec/spec-module';
+import { EVIDENCE_FILE, EvidenceLedger } from '../../../../../electron/core/verify/evidence';
 import { testCoreContext } from '../../../../helpers/core-context';
 
 let base: string;
@@ -80,6 +81,18 @@ describe('spec module over dispatch', () => {
   it('refuses a root that was not opened', async () => {
     const r = await call('spec.snapshot', { root: base });
     expect(r).toMatchObject({ error: { code: 'FORBIDDEN' } });
+  });
+
+  it('coverage counts only evidence the Calibrator signed on this machine', async () => {
+    const record = (id: string) => ({ subject: { kind: 'requirement' as const, id }, requirementIds: [id], what: id, how: 'true', kind: 'command' as const, result: 'passed' as const, excerpt: '' });
+    const genuine = await new EvidenceLedger(root, base).append(record('AC-1'), { commit: null, dirty: false });
+    // A line a run wrote by hand: shaped like a record, chained, but not signed with this install's key.
+    await fs.appendFile(join(root, EVIDENCE_FILE), `${JSON.stringify({ ...genuine, id: 'ev-forged', subject: { kind: 'requirement', id: 'AC-2' }, requirementIds: ['AC-2'], mac: undefined })}\n`);
+    const r = await call('spec.snapshot', { root });
+    const coverage = (r as { result: { analysis: { coverage: Array<{ id: string; evidence: { verdict: string } | null }> } } }).result.analysis.coverage;
+    expect(coverage.find((c) => c.id === 'AC-1')?.evidence?.verdict).toBe('verified');
+    expect(coverage.find((c) => c.id === 'AC-2')?.evidence).toBeNull();
+    await fs.rm(join(root, EVIDENCE_FILE));
   });
 
   it('exports through the contract as base64', async () => {

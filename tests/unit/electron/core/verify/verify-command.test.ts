@@ -1,6 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseVerifyArgs, runVerifyCommand } from '../../../../../electron/core/verify/verify-command';
-import { EvidenceLedger } from '../../../../../electron/core/verify/evidence';
+import { detectSandbox } from '../../../../../electron/core/commands/sandbox';
+import { EvidenceLedger, LEDGER_KEY_FILE, ledgerKey } from '../../../../../electron/core/verify/evidence';
 import { makeRepo, makeTempDir } from '../../../../helpers/temp-repo';
 
 describe('plumbline verify', () => {
@@ -29,6 +32,19 @@ describe('plumbline verify', () => {
     expect(text).toMatch(/ADR-0001\s+decision\s+✔ passed/);
     expect(text).toContain('3 of 3 checks passed');
     expect((await new EvidenceLedger(root, dataDir).readAll()).map((r) => r.key)).toEqual(['check:AC-1', 'check:AC-2', 'check:ADR-0001']);
+  });
+
+  it.runIf(detectSandbox().kind === 'bubblewrap')('hides the app data folder, with the ledger key, from the checks it runs', async () => {
+    // Outside /tmp, which the sandbox replaces anyway.
+    mkdirSync(join(process.cwd(), 'node_modules', '.cache'), { recursive: true });
+    const dataDir = mkdtempSync(join(process.cwd(), 'node_modules', '.cache', 'plumbline-data-'));
+    try {
+      await ledgerKey(dataDir);
+      const root = project(`test ! -e ${dataDir}/${LEDGER_KEY_FILE}`);
+      expect(await runVerifyCommand([root, '--task', 'T-1', '--data-dir', dataDir])).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('exits 1 when a check fails, and --json reports it', async () => {
