@@ -367,6 +367,21 @@ function planCommandFindings(pass: Pass): RunFinding[] {
   return out;
 }
 
+/**
+ * The ledger is append-only and written by the Calibrator alone: what it held at the checkpoint must
+ * still be its beginning, and no record Plumbline did not sign may have appeared since.
+ */
+async function ledgerFindings(pass: Pass): Promise<RunFinding[]> {
+  const before = (await blobText((oid) => pass.shadow.readBlob(oid), pass.checkpoint.get(EVIDENCE_FILE))) ?? '';
+  const now = readTextSync(pass.root, EVIDENCE_FILE) ?? '';
+  const out: RunFinding[] = [];
+  if (before && !now.startsWith(before)) out.push({ kind: 'ledger_tampered', severity: 'error', path: EVIDENCE_FILE, message: 'Records the evidence ledger held before the run were removed or changed. The Calibrator\'s own copies of its verdicts still count; restore the ledger from git if you need the lines back.' });
+  const { forged } = await pass.ledger.integrity();
+  const planted = forged.filter((id) => !before.includes(`"${id}"`));
+  if (planted.length > 0) out.push({ kind: 'ledger_tampered', severity: 'error', path: EVIDENCE_FILE, message: `${planted.length} record(s) not written by Plumbline appeared in the evidence ledger during the run (${planted.slice(0, 3).join(', ')}${planted.length > 3 ? ', …' : ''}); they never count.` });
+  return out;
+}
+
 /** Findings of what the run did beyond its claims' verdicts: flagged writes, no claims, removed tests. */
 function conductFindings(pass: Pass): RunFinding[] {
   const out: RunFinding[] = [];
@@ -553,7 +568,7 @@ export async function verifyRun(ctx: VerifierContext, run: VerifiableRun, opts: 
   pass.served = await judgeServedChecks(pass);
   const claims: ClaimResult[] = [];
   for (let i = 0; i < run.claims.length; i++) claims.push(await recordClaim(pass, i, await verifyClaim(pass, i, false)));
-  const findings = [...conductFindings(pass), ...planCommandFindings(pass), ...otherCheckFindings(pass), ...changeFindings(pass), ...(await dependencyFindings(pass)), ...failedOwnChecks(pass), ...(await decisionFindings(pass))];
+  const findings = [...conductFindings(pass), ...(await ledgerFindings(pass)), ...planCommandFindings(pass), ...otherCheckFindings(pass), ...changeFindings(pass), ...(await dependencyFindings(pass)), ...failedOwnChecks(pass), ...(await decisionFindings(pass))];
   const recorded: RunFinding[] = [];
   for (const [i, f] of findings.entries()) {
     const record = await pass.ledger.append(

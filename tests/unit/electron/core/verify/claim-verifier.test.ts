@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Claim } from '../../../../../shared/contract/verify';
@@ -164,5 +164,26 @@ describe('verifyRun', () => {
     const v = await verifyRun(ctx, baseRun(root, dataDir, checkpoint, [claim({ kind: 'file_changed', path: '../outside.txt' })]));
     expect(v.claims[0]!.verdict).toBe('refuted');
     expect(v.claims[0]!.reason).toMatch(/outside the project/);
+  });
+
+  it('flags a ledger whose earlier records were removed, and records Plumbline did not sign, written during the run', async () => {
+    // Two genuine records before the run, then a fresh checkpoint that holds them.
+    const ledger = ctx.services.project(root).ledger;
+    await ledger.append({ subject: { kind: 'project', id: 'p' }, what: 'one', how: 'x', kind: 'command', result: 'passed', excerpt: '' });
+    await ledger.append({ subject: { kind: 'project', id: 'p' }, what: 'two', how: 'x', kind: 'command', result: 'failed', excerpt: '' });
+    const cp = await new ShadowRepo(root, dataDir).snapshot('before run');
+    // "The run" (an unsandboxed command) drops the failing record and appends a forged pass.
+    const file = join(root, '.plumbline/evidence.jsonl');
+    const [first] = readFileSync(file, 'utf8').split('\n');
+    const forged = JSON.stringify({ id: 'ev-forged', time: new Date().toISOString(), commit: null, dirty: false, subject: { kind: 'task', id: 'T-1' }, taskId: 'T-1', what: 'AC-1', how: 'x', kind: 'command', result: 'passed', excerpt: '', hasOutput: false, key: 'check:AC-1' });
+    writeFileSync(file, `${first}\n${forged}\n`);
+    const v = await verifyRun(ctx, baseRun(root, dataDir, cp, []));
+    const tampered = v.findings.filter((f) => f.kind === 'ledger_tampered').map((f) => f.message);
+    expect(tampered).toHaveLength(2);
+    expect(tampered[0]).toMatch(/removed or changed/);
+    expect(tampered[1]).toMatch(/ev-forged/);
+    expect(v.glance).toBe('red');
+    // The forged pass never counts.
+    expect(currentRecords(await ledger.readAll()).some((r) => r.id === 'ev-forged')).toBe(false);
   });
 });

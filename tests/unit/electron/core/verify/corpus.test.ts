@@ -329,7 +329,11 @@ describe('the lying-run corpus', () => {
         if (c.lie) expect(t1?.state, t1?.reason).not.toBe('verified');
         // The ledger the run tried to forge holds no forged record that counts.
         const ledger = await readFile(join(p.root, '.plumbline/evidence.jsonl'), 'utf8').catch(() => '');
-        if (c.name === 'forged ledger line') expect(ledger.includes('ev-forged-2')).toBe(false);
+        if (c.name === 'forged ledger line') {
+          // The edit tool refused the ledger outright; whatever a command managed to append is flagged and never counts.
+          expect(ledger.includes('ev-forged-2')).toBe(false);
+          if (ledger.includes('ev-forged')) expect(v.findings.some((f) => f.kind === 'ledger_tampered')).toBe(true);
+        }
       } finally {
         await p.cleanup();
       }
