@@ -33,7 +33,7 @@ export interface BaselineOptions {
 
 /** The checks a run on a task is judged by, defined by the plan at the checkpoint. */
 export async function servedChecksAt(shadow: ShadowRepo, checkpoint: string, taskId: string): Promise<PlannedCheck[]> {
-  const plan = await trustedPlanAt((oid) => shadow.readBlob(oid), await readCheckpointTree(shadow.gitdir, checkpoint));
+  const plan = await trustedPlanAt((oid) => shadow.readBlob(oid), await readCheckpointTree(shadow, checkpoint));
   return servedChecks(plan.facts, plan.testCommand, taskId);
 }
 

@@ -13,6 +13,7 @@ import { resolveInsideRoot } from '../app/project-registry';
 import { appendLine, readJsonLines } from '../util/atomic-write';
 import { readInsideProject } from '../util/real-path';
 import { describeChecks, ReviewCheckRunner, reviewableChecks, RUN_CHECK_TOOL } from './breaker-checks';
+import { ShadowRepo } from '../checkpoints/shadow-repo';
 import { readCheckpointTree } from './claim-verifier';
 import { projectHash } from './evidence';
 import { planChecks, readPlanFacts, type PlanFacts } from './plan-facts';
@@ -83,19 +84,18 @@ async function saveReview(ctx: Pick<CoreContext, 'dataDir' | 'bus'>, root: strin
 export async function taskDiff(dataDir: string, root: string, taskId: string): Promise<string> {
   const run = (await listRuns(dataDir, root)).find((r) => r.run.taskId === taskId);
   if (!run) return '(No run of this task has been verified yet; review the files in scope.)';
+  const shadow = new ShadowRepo(root, dataDir);
   let checkpoint: Map<string, string>;
   try {
-    checkpoint = await readCheckpointTree(run.run.shadowGitdir, run.run.checkpointCommit);
+    checkpoint = await readCheckpointTree(shadow, run.run.checkpointCommit);
   } catch {
     return '(The checkpoint of the task\'s run is gone; review the files in scope.)';
   }
   const paths = new Set([...run.run.journal.map((j) => j.path), ...run.verification.findings.flatMap((f) => (f.path ? [f.path] : [])), ...run.run.claims.flatMap((c) => (c.path ? [c.path] : []))]);
-  const git = (await import('isomorphic-git')).default;
-  const fsSync = await import('node:fs');
   let out = '';
   for (const path of [...paths].sort()) {
     const oid = checkpoint.get(path);
-    const before = oid ? new TextDecoder().decode((await git.readBlob({ fs: fsSync, gitdir: run.run.shadowGitdir, oid })).blob) : '';
+    const before = oid ? new TextDecoder().decode(await shadow.readBlob(oid).catch(() => new Uint8Array())) : '';
     // Paths come from claims too: one that leaves the project (or a symlink out of it) reads as empty.
     const after = (await readInsideProject(root, resolve(root, path)).catch(() => null))?.toString('utf8') ?? '';
     if (before === after) continue;

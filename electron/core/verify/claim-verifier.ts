@@ -72,16 +72,20 @@ interface Pass {
 async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRunOptions): Promise<Pass> {
   const root = run.projectRoot;
   const { ledger, shadow } = ctx.services.project(root);
-  let checkpoint: Map<string, string>;
-  try {
-    checkpoint = await readCheckpointTree(run.shadowGitdir, run.checkpointCommit);
-  } catch {
+  // The checkpoint and the plan it holds, the current tree (through the same snapshot policy as the
+  // checkpoint: ignore rules, size limits) and the tree state for the records are independent reads.
+  ledger.invalidate();
+  const readCheckpoint = readCheckpointTree(shadow, run.checkpointCommit).catch(() => {
     throw new RpcError('NOT_FOUND', `The checkpoint ${run.checkpointCommit.slice(0, 10)} of run ${run.runId} is missing from the checkpoint store, so its claims cannot be checked against the tree.`);
-  }
-  const [trusted, currentFacts, currentTest] = await Promise.all([trustedPlanAt((oid) => shadow.readBlob(oid), checkpoint), readPlanFacts(root), resolveTestCommand(root)]);
-  // The current tree through the same snapshot policy as the checkpoint (ignore rules, size limits).
-  const current = new Map<string, string>();
-  for (const [path, entry] of await shadow.readSnapshot(await shadow.snapshot(`verification of run ${run.runId}`))) current.set(path, entry.oid);
+  });
+  const [checkpoint, trusted, currentFacts, currentTest, current, state] = await Promise.all([
+    readCheckpoint,
+    readCheckpoint.then((tree) => trustedPlanAt((oid) => shadow.readBlob(oid), tree)),
+    readPlanFacts(root),
+    resolveTestCommand(root),
+    shadow.snapshot(`verification of run ${run.runId}`).then(async (commit) => new Map([...(await shadow.readSnapshot(commit))].map(([path, entry]) => [path, entry.oid]))),
+    ledger.state(),
+  ]);
   const changes = new Map<string, FileChange>();
   for (const [path, oid] of checkpoint) {
     if (OWN_FILES.has(path)) continue;
@@ -92,8 +96,6 @@ async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRun
   // Only commands of the plan at the checkpoint run unasked; what the run wrote into the plan does not.
   const approvedChecks = new Set<string>();
   for (const c of planChecks(trusted.facts, trusted.testCommand)) approvedChecks.add(normalizeCommand(c.command));
-  ledger.invalidate();
-  const state = await ledger.state();
   return { run, root, ledger, shadow, trusted, currentFacts, currentTest, checkpoint, current, changes, state, opts, commandCache: new Map(), approvedChecks, served: [] };
 }
 
@@ -222,8 +224,7 @@ function planEntryChanges(pass: Pass, check: PlannedCheck): string[] {
 
 /** What the run changed of the files a check executes: its named files, package.json scripts, test files and config. */
 function inputChanges(pass: Pass, check: PlannedCheck): string[] {
-  const tree = new Set(pass.checkpoint.keys());
-  const inputs = checkInputs(check.command, tree, pass.trusted.packageJson);
+  const inputs = checkInputs(check.command, checkpointPaths(pass), pass.trusted.packageJson);
   const out: string[] = [];
   const touched = (p: string) => {
     const c = pass.changes.get(p);
@@ -245,6 +246,14 @@ function inputChanges(pass: Pass, check: PlannedCheck): string[] {
     }
   }
   return out;
+}
+
+const pathSets = new WeakMap<Pass, ReadonlySet<string>>();
+/** The checkpoint's paths as a set, built once per pass. */
+function checkpointPaths(pass: Pass): ReadonlySet<string> {
+  let set = pathSets.get(pass);
+  if (!set) pathSets.set(pass, (set = new Set(pass.checkpoint.keys())));
+  return set;
 }
 
 /** Why a check's result proves nothing about the run (empty: it can be trusted). */

@@ -1,8 +1,7 @@
-import * as fs from 'node:fs';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import git from 'isomorphic-git';
+import type { ShadowRepo } from '../checkpoints/shadow-repo';
 import { EVIDENCE_FILE } from './evidence';
 import { readPlanFacts, type PlanFacts } from './plan-facts';
 import { resolveTestCommand, type TestCommand } from './test-command';
@@ -20,19 +19,10 @@ export interface TrustedPlan {
   readonly packageJson: string | null;
 }
 
-/** The files of a checkpoint commit in the shadow repository: path → blob id. */
-export async function readCheckpointTree(gitdir: string, commit: string): Promise<Map<string, string>> {
+/** The files of a checkpoint commit: path → blob id (the shadow repository reads its object files directly). */
+export async function readCheckpointTree(shadow: Pick<ShadowRepo, 'readSnapshot'>, commit: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const { commit: c } = await git.readCommit({ fs, gitdir, oid: commit });
-  const walk = async (oid: string, prefix: string): Promise<void> => {
-    const { tree } = await git.readTree({ fs, gitdir, oid });
-    for (const e of tree) {
-      const path = prefix ? `${prefix}/${e.path}` : e.path;
-      if (e.type === 'tree') await walk(e.oid, path);
-      else if (e.type === 'blob') out.set(path, e.oid);
-    }
-  };
-  await walk(c.tree, '');
+  for (const [path, entry] of await shadow.readSnapshot(commit)) out.set(path, entry.oid);
   return out;
 }
 
