@@ -337,7 +337,8 @@ async function judgeServedChecks(pass: Pass): Promise<ServedCheck[]> {
         what: `${check.label} after run ${pass.run.runId}`,
         how: check.command,
         kind: 'command',
-        result: verdict === 'untrusted' || verdict === 'regressed' ? 'failed' : r.outcome,
+        // Untrusted: whatever it printed proves nothing (flagged); regressed: worse than at the start (failed).
+        result: verdict === 'untrusted' ? 'flagged' : verdict === 'regressed' ? 'failed' : r.outcome,
         exitCode: r.run.exitCode,
         counts: r.counts,
         durationMs: r.run.durationMs,
