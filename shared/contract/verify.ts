@@ -316,6 +316,18 @@ export const verifyMethods = {
   'verify.calibration': method(z.object({ root: projectRoot }), z.object({ groups: z.array(calibrationGroup) })),
   /** Verification state of every task with evidence. */
   'verify.taskStates': method(z.object({ root: projectRoot }), z.object({ tasks: z.array(taskVerifyState) })),
+  /** Everything the Calibrator pane shows, in one answer: evidence, verified runs, calibration, task states, reviews. */
+  'verify.overview': method(
+    z.object({ root: projectRoot }),
+    z.object({
+      records: z.array(evidenceRecord),
+      supersededIds: z.array(z.string()),
+      runs: z.array(runVerification),
+      groups: z.array(calibrationGroup),
+      tasks: z.array(taskVerifyState),
+      reviews: z.array(review),
+    }),
+  ),
   /** Starts a breaker review of a finished task. */
   'verify.review': method(z.object({ root: projectRoot, taskId: z.string() }), review),
   /** Reviews of the project, newest first. */

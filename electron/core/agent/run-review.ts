@@ -12,6 +12,7 @@ import { BUILDER_SYSTEM, ASK_THINKER_SYSTEM } from '../model/prompts';
 import type { AgentEnv } from './agent-env';
 import type { BuildingRuns } from './building-run';
 import { now, type RunRegistry } from './run-registry';
+import { summarise } from '../model/transcript-store';
 
 /**
  * Review of a finished run: its diff, accept (commit exactly its changes), reject and its undo;
@@ -23,6 +24,14 @@ export class RunReview {
     private readonly registry: RunRegistry,
     private readonly building: BuildingRuns,
   ) {}
+
+  /** Appends a review record and tells the panes (the record and the run's new summary), so none reloads the run. */
+  private async note(root: string, runId: string, event: TranscriptEvent): Promise<void> {
+    await this.env.transcripts.append(root, runId, event);
+    this.env.ctx.bus.emit('agent.didAppend', { runId, root, event });
+    const summary = summarise(await this.env.transcripts.read(root, runId), false);
+    if (summary) this.env.ctx.bus.emit('agent.didUpdate', { root, summary, retryAt: null });
+  }
 
   private async finished(root: string, runId: string): Promise<{ events: TranscriptEvent[]; checkpoint: string; summary: RunSummary }> {
     const live = this.registry.live(runId);
@@ -67,7 +76,7 @@ export class RunReview {
     const who = { name: author.name, email: author.email };
     const text = message?.trim() || `${summary.taskId ? `${summary.title}` : summary.title}\n\nAccepted agent run ${runId} (${summary.model}).`;
     const commit = await commitRunChanges(root, files, (path) => before.get(path)?.oid ?? null, { message: text, author: who });
-    await this.env.transcripts.append(root, runId, { type: 'review', at: now(), action: 'accepted', commit, restoreRef: null });
+    await this.note(root, runId, { type: 'review', at: now(), action: 'accepted', commit, restoreRef: null });
     this.env.ctx.bus.emit('repo.didChange', { root, paths: files.map((f) => f.path), git: true });
     return { commit, files: files.map((f) => f.path) };
   }
@@ -78,7 +87,7 @@ export class RunReview {
     const { created } = touched(events);
     // The ledger is never restored: the Calibrator's records of a rejected run stay.
     const r = await this.env.shadow(root).restore(checkpoint, created, { keep: [EVIDENCE_FILE] });
-    await this.env.transcripts.append(root, runId, { type: 'review', at: now(), action: 'rejected', commit: null, restoreRef: r.undoRef });
+    await this.note(root, runId, { type: 'review', at: now(), action: 'rejected', commit: null, restoreRef: r.undoRef });
     this.env.ctx.bus.emit('repo.didChange', { root, paths: [...r.restored, ...r.deleted], git: false });
     return { restored: [...r.restored], deleted: [...r.deleted], undoRef: r.undoRef };
   }
@@ -94,7 +103,7 @@ export class RunReview {
     // Files the reject re-created (they were absent just before it) are the only ones undo may delete.
     const recreated = new Set([...target.keys()].filter((p) => !undoTree.has(p)));
     const r = await shadow.restore(last.restoreRef, recreated, { keep: [EVIDENCE_FILE] });
-    await this.env.transcripts.append(root, runId, { type: 'review', at: now(), action: 'restore_undone', commit: null, restoreRef: r.undoRef });
+    await this.note(root, runId, { type: 'review', at: now(), action: 'restore_undone', commit: null, restoreRef: r.undoRef });
     this.env.ctx.bus.emit('repo.didChange', { root, paths: [...r.restored, ...r.deleted], git: false });
     return { restored: [...r.restored], deleted: [...r.deleted] };
   }
@@ -103,7 +112,7 @@ export class RunReview {
   async discard(root: string, runId: string): Promise<void> {
     const { summary } = await this.registry.transcript(root, runId);
     if (summary.status !== 'interrupted') throw new RpcError('CONFLICT', 'Only an interrupted run can be discarded.');
-    await this.env.transcripts.append(root, runId, { type: 'review', at: now(), action: 'discarded', commit: null, restoreRef: null });
+    await this.note(root, runId, { type: 'review', at: now(), action: 'discarded', commit: null, restoreRef: null });
   }
 
   /** Continues an interrupted run as a new run from its transcript (unanswered tool calls answered as cancelled). */

@@ -1,8 +1,11 @@
 import { watch, type FSWatcher } from 'chokidar';
 import { relative, sep } from 'node:path';
 
-/** Bookkeeping the plan writer keeps beside the plan (the highest IDs handed out); nothing the Orchestrator shows. */
-const BOOKKEEPING = new Set(['.plumbline/ids.json']);
+/**
+ * Files beside the plan that are no plan edit: the plan writer's bookkeeping (the highest IDs handed
+ * out) and the Calibrator's ledger (its appends are announced by the verify events).
+ */
+const BOOKKEEPING = new Set(['.plumbline/ids.json', '.plumbline/evidence.jsonl']);
 
 /** Files under the root whose changes concern the Orchestrator. */
 function isPlanPath(rel: string): boolean {

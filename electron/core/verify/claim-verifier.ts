@@ -604,8 +604,8 @@ export async function verifyRun(ctx: VerifierContext, run: VerifiableRun, opts: 
 
 async function finish(ctx: VerifierContext, stored: StoredRun): Promise<void> {
   await saveRun(ctx.dataDir, stored);
+  // One event per verification: it carries the run; the evidence it appended comes with the refresh it causes.
   ctx.bus.emit('verify.didVerifyRun', { root: stored.run.projectRoot, run: stored.verification });
-  ctx.bus.emit('evidence.didAppend', { root: stored.run.projectRoot, ids: [] });
 }
 
 async function updateClaim(ctx: VerifierContext, root: string, runId: string, index: number, decide: (pass: Pass) => Promise<{ verdict: Verdict; note?: string }>): Promise<RunVerification> {

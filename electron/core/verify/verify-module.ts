@@ -28,12 +28,16 @@ type VerifyHandlers = Pick<
   | 'verify.rule'
   | 'verify.calibration'
   | 'verify.taskStates'
+  | 'verify.overview'
   | 'verify.review'
   | 'verify.reviews'
   | 'verify.answerReviewCheck'
   | 'verify.cancelReview'
   | 'verify.acceptFinding'
 >;
+
+/** The call context of the overview's inner reads (they never depend on the connection). */
+const OVERVIEW = { connectionId: 'overview' };
 
 /** The Calibrator's part of the core: evidence, checks, run verification, calibration, reviews. */
 export function createVerifyModule(ctx: CoreContext): DomainModule<VerifyHandlers> {
@@ -120,6 +124,16 @@ export function createVerifyModule(ctx: CoreContext): DomainModule<VerifyHandler
       // The tree comes from the project's live status engine (worker thread, watcher cache).
       const [facts, testCommand, records, runs, tree] = await Promise.all([readPlanFacts(root), resolveTestCommand(root), ledger.readAll(), listRuns(ctx.dataDir, root), ledger.facts()]);
       return { tasks: await taskStates(root, facts, testCommand, trustedRecords(records), runs.map((r) => r.verification), tree.state, await taskRunFacts(ctx.dataDir, root, runs), tree.dirtyPaths) };
+    },
+    'verify.overview': async ({ root }) => {
+      const [evidence, runs, calibration, states, reviews] = await Promise.all([
+        handlers['verify.evidence']({ root, limit: 2000 }, OVERVIEW),
+        handlers['verify.runs']({ root }, OVERVIEW),
+        handlers['verify.calibration']({ root }, OVERVIEW),
+        handlers['verify.taskStates']({ root }, OVERVIEW),
+        handlers['verify.reviews']({ root }, OVERVIEW),
+      ]);
+      return { records: evidence.records, supersededIds: evidence.supersededIds, runs: runs.runs, groups: calibration.groups, tasks: states.tasks, reviews: reviews.reviews };
     },
     'verify.review': ({ root, taskId }) => startReview(ctx, ctx.projects.require(root), taskId),
     'verify.reviews': async ({ root, taskId }) => {

@@ -268,9 +268,9 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
         if (!r || !run) return;
         await guard(async () => {
           const res = await api.request('agent.accept', { root: r, runId: run.runId });
+          // The review record and the run's new summary arrive as events; the Changes view follows repo.didChange.
           get().notify('info', `Committed ${res.files.length} file(s) as ${res.commit.slice(0, 7)}.`);
-          await get().loadAgent();
-          await get().showRun(run.runId);
+          set({ canUndoReject: false });
         });
       },
       async rejectRun() {
@@ -283,8 +283,9 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
             label: 'Undo',
             run: () => void get().undoRejectRun(),
           });
-          await get().loadAgent();
-          await get().showRun(run.runId);
+          // The review record and summary come as events; the diff is read again (the files were restored).
+          set({ canUndoReject: true });
+          await get().loadRunDiff();
         });
       },
       async undoRejectRun() {
@@ -293,8 +294,8 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
         if (!r || !run) return;
         await guard(async () => {
           await api.request('agent.undoReject', { root: r, runId: run.runId });
-          await get().loadAgent();
-          await get().showRun(run.runId);
+          set({ canUndoReject: false });
+          await get().loadRunDiff();
         });
       },
       async resumeRun() {

@@ -137,15 +137,10 @@ export function createVerifySlice(api: ApiClient): StateCreator<AppState, [], []
         if (!r) return;
         set({ calLoading: true });
         try {
-          const [ev, runs, cal, states, reviews] = await Promise.all([
-            api.request('verify.evidence', { root: r }),
-            api.request('verify.runs', { root: r }),
-            api.request('verify.calibration', { root: r }),
-            api.request('verify.taskStates', { root: r }),
-            api.request('verify.reviews', { root: r }),
-          ]);
+          // One request for the whole pane: every refresh of the Calibrator costs one round trip.
+          const o = await api.request('verify.overview', { root: r });
           if (root() !== r) return;
-          set({ evidence: ev.records, supersededIds: ev.supersededIds, verifiedRuns: runs.runs, calibration: cal.groups, taskStates: states.tasks, reviews: reviews.reviews, calLoading: false, calError: null });
+          set({ evidence: o.records, supersededIds: o.supersededIds, verifiedRuns: o.runs, calibration: o.groups, taskStates: o.tasks, reviews: o.reviews, calLoading: false, calError: null });
         } catch (error) {
           if (root() === r) set({ calLoading: false, calError: messageOf(error) });
         }

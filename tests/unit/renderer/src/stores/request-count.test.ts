@@ -8,6 +8,7 @@ import { ApiError, type ApiClient } from '../../../../../renderer/src/api/client
 import { createAppStore } from '../../../../../renderer/src/stores/app-store';
 import { wireEvents } from '../../../../../renderer/src/stores/event-wiring';
 import { git, makeRepo, makeTempDir } from '../../../../helpers/temp-repo';
+import { startMockMessagesApi, streamReply, type MockMessagesApi } from '../../../../helpers/mock-messages-api';
 
 /**
  * Every user action is followed by at most two requests: its answer or the event it causes
@@ -22,13 +23,13 @@ afterEach(async () => {
 });
 
 /** The core over dispatch, counting every request after `mark()`. */
-function harness(root: string) {
+function harness(root: string, env: NodeJS.ProcessEnv = {}) {
   const core = createCore({
     dataDir: makeTempDir('plumbline-data-'),
     version: 'test',
     resourcesDir: join(process.cwd(), 'resources'),
     host: { capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: process.platform }, browseRoots: [dirname(root)], secrets: { get: async () => null, set: async () => {} } },
-    env: { PATH: process.env.PATH },
+    env: { PATH: process.env.PATH, ...env },
   });
   cores.push(core);
   const log: { method: string; at: number }[] = [];
@@ -68,6 +69,51 @@ function harness(root: string) {
     mark: () => log.length,
     root,
   };
+}
+
+const apis: MockMessagesApi[] = [];
+afterEach(async () => {
+  for (const a of apis.splice(0)) await a.close();
+});
+
+/** A repository with a task, opened in a store whose agent talks to a scripted Messages API. */
+async function openAgentRepo() {
+  const api = await startMockMessagesApi();
+  apis.push(api);
+  const root = makeRepo({
+    'src/app.js': 'export const app = 1;\n',
+    '.plumbline/spec.md': '# Spec: demo\n\n## Purpose\n\nDemo.\n\n## Acceptance checks\n\n- AC-1: it runs — `true`\n',
+    '.plumbline/tasks.md': '# Tasks\n\n## T-1: Add a helper\n\nAdd it.\n\n- serves: AC-1\n- scope: src/\n- checks: `true`\n- status: todo\n',
+  });
+  git(root, 'config', 'user.name', 'Test');
+  git(root, 'config', 'user.email', 'test@example.com');
+  const turn = (b: Parameters<typeof streamReply>[0][number]) => streamReply([b]);
+  api.enqueue(
+    turn({ type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'create', path: 'src/helper.js', file_text: 'export const helper = 2;\n' } }),
+    turn({ type: 'tool_use', name: 'report_outcome', input: { summary: 'Helper added.', claims: [{ kind: 'file_created', path: 'src/helper.js', statement: 'helper added', confidence: 0.9 }, { kind: 'other', statement: 'it reads well', confidence: 0.7 }] } }),
+    turn({ type: 'text', text: 'Done.' }),
+  );
+  const h = harness(root, { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'k' });
+  await h.store.getState().openFolder(root);
+  await h.settle();
+  return h;
+}
+
+/** Waits until the store satisfies a condition (events arrive asynchronously). */
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (cond()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The approval the shown run waits for, if any. */
+function pendingApproval(h: Awaited<ReturnType<typeof openAgentRepo>>): string | null {
+  const events = h.store.getState().shownRun?.events ?? [];
+  const answered = new Set(events.flatMap((e) => (e.type === 'decision' ? [e.approvalId] : [])));
+  const open = events.find((e) => e.type === 'approval' && !answered.has(e.approvalId));
+  return open && open.type === 'approval' ? open.approvalId : null;
 }
 
 /** A repository with a spec, a modified two-hunk file and a committed history, opened in a store. */
@@ -128,4 +174,26 @@ describe('one refresh per action', () => {
     expect(git(h.root, 'status', '--porcelain')).toBe('');
   });
 
+
+  it('approving the last step of a run, accepting it and ruling on a claim are each followed by at most two requests', { timeout: 60_000 }, async () => {
+    const h = await openAgentRepo();
+    await h.store.getState().runTask('T-1');
+    await until(() => pendingApproval(h) !== null, 'the approval');
+    // Approving the last step: the run ends, is verified, and the panes learn it from the events.
+    const approvalId = pendingApproval(h)!;
+    const approved = await followUps(h, () => h.store.getState().answerApproval(approvalId, true));
+    expect(approved.length, approved.join(', ')).toBeLessThanOrEqual(2);
+    const runId = h.store.getState().shownRun!.runId;
+    await until(() => h.store.getState().verifiedRuns.some((r) => r.runId === runId), 'the verification');
+    // A ruling on the claim no machine can check.
+    const index = h.store.getState().verifiedRuns.find((r) => r.runId === runId)!.claims.find((c) => c.claim.kind === 'other')!.index;
+    const ruled = await followUps(h, () => h.store.getState().ruleClaim(runId, index, true, 'read it'));
+    expect(ruled.length, ruled.join(', ')).toBeLessThanOrEqual(2);
+    // Accept commits the run's files.
+    await h.store.getState().loadRunDiff();
+    await h.settle();
+    const accepted = await followUps(h, () => h.store.getState().acceptRun());
+    expect(accepted.length, accepted.join(', ')).toBeLessThanOrEqual(2);
+    expect(git(h.root, 'log', '-1', '--format=%s')).toContain('T-1');
+  });
 });
