@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { AgentRole, AgentSettingsView, EventOf, HandbackState, ReplanDraft, RequestOf, RunFileDiff, RunSummary, StreamDelta, TaskItem, TranscriptEvent } from '../../../shared/contract';
-import type { ApiClient } from '../api/client';
+import { ApiError, type ApiClient } from '../api/client';
 import { messageOf } from './app-slice';
 import type { AppState } from './app-store';
 import { useUiPrefs } from './ui-prefs';
@@ -197,18 +197,22 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
         const r = root();
         if (!r) return;
         await guard(async () => {
-          if (!options.runAnyway) {
-            const state = await api.request('agent.handback', { root: r, taskId });
-            if (state.offer) {
-              // Offered, never done silently: the user picks the thinker or "Run anyway" in the Agent tab.
-              set({ handback: { root: r, state, replan: null } });
-              get().select({ taskId });
-              useUiPrefs.getState().setBuilderTab('agent');
-              return;
-            }
-          }
           set({ handback: null });
-          const { runId } = await api.request('agent.start', { root: r, taskId, ...(options.runAnyway ? { runAnyway: true } : {}) });
+          let started: { runId: string };
+          try {
+            // The core checks the task's failing streak itself; only when it refuses is the offer read.
+            started = await api.request('agent.start', { root: r, taskId, ...(options.runAnyway ? { runAnyway: true } : {}) });
+          } catch (error) {
+            if (options.runAnyway || !(error instanceof ApiError) || error.code !== 'CONFLICT') throw error;
+            const state = await api.request('agent.handback', { root: r, taskId });
+            if (!state.offer) throw error;
+            // Offered, never done silently: the user picks the thinker or "Run anyway" in the Agent tab.
+            set({ handback: { root: r, state, replan: null } });
+            get().select({ taskId });
+            useUiPrefs.getState().setBuilderTab('agent');
+            return;
+          }
+          const { runId } = started;
           get().select({ taskId });
           // Whoever starts a run (Orchestrator task list, palette, this tab) sees it stream in the Builder.
           useUiPrefs.getState().setBuilderTab('agent');

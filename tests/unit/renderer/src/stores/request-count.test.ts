@@ -175,16 +175,26 @@ describe('one refresh per action', () => {
   });
 
 
-  it('approving the last step of a run, accepting it and ruling on a claim are each followed by at most two requests', { timeout: 60_000 }, async () => {
+  it('approving the last step of a run reads each result once; a ruling and Accept are each followed by at most two requests', { timeout: 60_000 }, async () => {
     const h = await openAgentRepo();
     await h.store.getState().runTask('T-1');
     await until(() => pendingApproval(h) !== null, 'the approval');
     // Approving the last step: the run ends, is verified, and the panes learn it from the events.
     const approvalId = pendingApproval(h)!;
-    const approved = await followUps(h, () => h.store.getState().answerApproval(approvalId, true));
-    expect(approved.length, approved.join(', ')).toBeLessThanOrEqual(2);
-    const runId = h.store.getState().shownRun!.runId;
-    await until(() => h.store.getState().verifiedRuns.some((r) => r.runId === runId), 'the verification');
+    const from = h.mark();
+    await h.store.getState().answerApproval(approvalId, true);
+    const shown = h.store.getState().shownRun!.runId;
+    await until(() => h.store.getState().verifiedRuns.some((r) => r.runId === shown), 'the verification');
+    await h.settle();
+    const approved = h.since(from).slice(1);
+    // The run ends: its review reads its diff once, the Calibrator refreshes once; the Changes list follows
+    // each distinct tree state once (the run's write, then the ledger's append). Nothing is read twice.
+    const counts = (name: string) => approved.filter((m) => m === name).length;
+    expect(counts('agent.diff'), approved.join(', ')).toBeLessThanOrEqual(1);
+    expect(counts('verify.overview'), approved.join(', ')).toBe(1);
+    expect(counts('git.status'), approved.join(', ')).toBeLessThanOrEqual(2);
+    expect(approved.filter((m) => !['agent.diff', 'verify.overview', 'git.status'].includes(m)), approved.join(', ')).toEqual([]);
+    const runId = shown;
     // A ruling on the claim no machine can check.
     const index = h.store.getState().verifiedRuns.find((r) => r.runId === runId)!.claims.find((c) => c.claim.kind === 'other')!.index;
     const ruled = await followUps(h, () => h.store.getState().ruleClaim(runId, index, true, 'read it'));
