@@ -65,7 +65,9 @@ export class BuildingRuns {
   /** Runs the tool loop for a registered run to its end; a building run is then judged against its task. */
   async drive(run: ActiveRun, conn: KeyedConnection, o: DriveOptions): Promise<void> {
     const { env, registry } = this;
-    const baseline = run.kind === 'task' && o.checkpoint && o.taskId ? await this.baseline(run, o.checkpoint, o.taskId, o.settings.commandTimeoutSec * 1000, o.resumedFrom) : null;
+    // The baseline runs while the model thinks about its first step; no tool runs before it is taken,
+    // so it sees the tree exactly as the checkpoint did.
+    const baselineTaken = run.kind === 'task' && o.checkpoint && o.taskId ? this.baseline(run, o.checkpoint, o.taskId, o.settings.commandTimeoutSec * 1000, o.resumedFrom) : Promise.resolve(null);
     const journal = new RunJournal();
     const commands: Array<{ command: string; result: CommandResult }> = [];
     let outcome: { summary: string; claims: readonly AgentClaim[] } | null = null;
@@ -108,7 +110,8 @@ export class BuildingRuns {
     };
     const tools = (o.tools ?? builderTools(toolEnv)).map((t) => ({
       ...t,
-      run: (input: Record<string, unknown>, c: { toolUseId: string; signal: AbortSignal }) => {
+      run: async (input: Record<string, unknown>, c: { toolUseId: string; signal: AbortSignal }) => {
+        await baselineTaken;
         currentToolUse = c.toolUseId;
         return t.run(input, c);
       },
@@ -143,7 +146,7 @@ export class BuildingRuns {
     await registry.end(run, result);
     const done = outcome as { summary: string; claims: readonly AgentClaim[] } | null;
     // Every building run is judged against its task, whether or not it reported an outcome.
-    if (run.kind === 'task' && o.checkpoint) await this.verify(run, conn, o, journal, commands, done ?? { summary: result.reason ?? result.finalText ?? '', claims: [] }, !!done, baseline);
+    if (run.kind === 'task' && o.checkpoint) await this.verify(run, conn, o, journal, commands, done ?? { summary: result.reason ?? result.finalText ?? '', claims: [] }, !!done, await baselineTaken);
     registry.setFinalText(run.runId, result.finalText);
   }
 
