@@ -67,6 +67,13 @@ export interface RunWorktree {
   readonly present: boolean;
 }
 
+/** A worktree add() just made. */
+export interface AddedWorktree extends RunWorktree {
+  readonly taskId: string;
+  readonly branch: string;
+  readonly base: string;
+}
+
 /** What prune removed, and the branches it kept because they hold commits. */
 export interface PruneResult {
   readonly removed: readonly string[];
@@ -141,7 +148,7 @@ export class RunWorktrees {
    * Makes branch `plumbline/<taskId>-<slug>` (a `-2`, `-3`… suffix when taken) and a linked worktree for the
    * run from the current HEAD commit. Refuses a bare repository, an unborn or detached HEAD, a run id in use.
    */
-  add(runId: string, taskId: string, title: string): Promise<RunWorktree> {
+  add(runId: string, taskId: string, title: string): Promise<AddedWorktree> {
     return this.serial(async () => {
       assertRunId(runId);
       if (!TASK_ID.test(taskId)) throw new RpcError('INVALID_REQUEST', `"${taskId.slice(0, 40)}" is not a task id like T-3; nothing was changed.`);

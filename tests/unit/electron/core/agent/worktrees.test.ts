@@ -185,7 +185,7 @@ describe('RunWorktrees', () => {
     writeFiles(stray, { 'x.txt': 'x\n' });
 
     const result = await trees.prune(new Set(['run-1', 'run-2']));
-    expect(result.removed.sort()).toEqual(['run-2', 'run-3', 'run-4', 'run-5']);
+    expect([...result.removed].sort()).toEqual(['run-2', 'run-3', 'run-4', 'run-5']);
     expect(result.keptBranches).toEqual([worked.branch]);
     expect(existsSync(owned.path)).toBe(true);
     expect(existsSync(orphan.path) || existsSync(worked.path) || existsSync(stray)).toBe(false);
