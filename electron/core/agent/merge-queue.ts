@@ -18,6 +18,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RpcError } from '../../../shared/rpc';
 import { atomicWrite } from '../util/atomic-write';
+import { parseGitError } from '../git/native/git-errors';
 import { GitCommandError, type NativeGit, runGit } from '../git/native/git-runner';
 import { parsePorcelainV2 } from '../git/native/native-status';
 import { assertRunId, projectHash, removeLinkedWorktree } from './worktrees';
@@ -264,9 +265,13 @@ export class MergeQueue {
     }
     if (merge.exitCode !== 0) {
       const unmerged = (await runGit(this.git, ['diff', '--name-only', '--diff-filter=U', '-z'], { cwd: worktree, read: true })).stdout.toString('utf8').split('\0').filter(Boolean);
-      const files = unmerged.length ? listPaths(unmerged) : 'some files';
-      const said = unmerged.length ? '' : ` Git said: ${(merge.stdout.toString('utf8') + merge.stderr).trim().slice(0, 400)}`;
-      return this.abandon(entry.runId, `Merging ${entry.taskId} (${entry.branch}) into ${name} conflicts in ${files}. Resolve the conflict in ${files} on the run's branch (merge ${name} into ${entry.branch} and commit), then process the queue again; or hand the task back, or drop it from the queue.${said}`);
+      if (unmerged.length === 0) {
+        // Not a conflict: a hook refused, or git stopped for another reason.
+        const said = (merge.stderr + merge.stdout.toString('utf8')).trim().slice(0, 600) || `exit code ${merge.exitCode}`;
+        return this.abandon(entry.runId, `Merging ${entry.taskId} (${entry.branch}) into ${name} failed; nothing was moved. Git said: ${said}`);
+      }
+      const files = listPaths(unmerged);
+      return this.abandon(entry.runId, `Merging ${entry.taskId} (${entry.branch}) into ${name} conflicts in ${files}. Resolve the conflict in ${files} on the run's branch (merge ${name} into ${entry.branch} and commit), then process the queue again; or hand the task back, or drop it from the queue.`);
     }
     const merged = (await this.revParse('HEAD', worktree)) ?? old;
     if (merged === old) {
@@ -298,7 +303,8 @@ export class MergeQueue {
       if (rt.exitCode !== 0) {
         // Put the branch back where it was, so HEAD, index and work tree agree again.
         await runGit(this.git, ['update-ref', '-m', `plumbline: undo merge ${entry.taskId}`, target, old, merged], { cwd: this.root, successCodes: new Set([0, 1, 128]) });
-        return this.abandon(entry.runId, `Your work tree could not take the merge of ${entry.taskId} (${rt.stderr.trim().split('\n')[0] || 'read-tree failed'}), so ${name} was left as it was. Commit or stash your changes, then process the queue again.`);
+        const why = parseGitError(rt.stderr)?.message ?? `Git said: ${rt.stderr.trim().slice(0, 400) || 'read-tree failed'}`;
+        return this.abandon(entry.runId, `Your work tree could not take the merge of ${entry.taskId}, so ${name} was left as it was. ${why} Then process the queue again.`);
       }
     }
     this.setEntry(entry.runId, { state: 'merged', reason: null, merged });
@@ -336,13 +342,29 @@ export class MergeQueue {
     for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i + 1]) changed.push({ path: fields[i + 1], added: fields[i] === 'A' });
     const status = await runGit(this.git, ['status', '--porcelain=v2', '-z', '--branch', '--no-renames', '--untracked-files=normal'], { cwd: this.root, read: true, what: 'read the status' });
     const dirty = parsePorcelainV2(status.stdout).entries.map((e) => e.path.replace(/\/$/, ''));
+    const changedPaths = new Set(changed.map((c) => c.path));
     const out = new Set<string>();
     for (const { path, added } of changed) {
       if (dirty.some((d) => d === path || path.startsWith(`${d}/`) || d.startsWith(`${path}/`))) out.add(path);
-      // A path the merge adds where something the status does not show (an ignored file) sits on disk.
-      else if (added && (await fs.lstat(join(this.root, path)).then(() => true, () => false))) out.add(path);
+      // Something the status does not show (an ignored file) where the merge adds a path or needs a folder:
+      // read-tree would overwrite it.
+      else if (added && (await this.inTheWay(path, changedPaths))) out.add(path);
     }
     return [...out].sort();
+  }
+
+  /** True when a file sits at `path`, or a non-folder at one of its parents that the merge does not remove. */
+  private async inTheWay(path: string, changed: ReadonlySet<string>): Promise<boolean> {
+    const stat = (p: string) => fs.lstat(join(this.root, p)).then((st) => st, () => null);
+    if (await stat(path)) return true;
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const parent = parts.slice(0, i).join('/');
+      const st = await stat(parent);
+      if (!st) return false;
+      if (!st.isDirectory() && !changed.has(parent)) return true;
+    }
+    return false;
   }
 
   private async onBranch(target: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { probeGit } from '../../../../../electron/core/git/native/find-git';
@@ -214,6 +214,63 @@ describe('MergeQueue', () => {
     const beforeT = userState(t.root, ['out.log']);
     expect((await t.queue.process(pass)).stopped?.reason).toMatch(/changes to out\.log overlap/);
     expect(userState(t.root, ['out.log'])).toEqual(beforeT);
+  });
+
+  it('stops when an ignored file of the user sits where the merge needs a folder', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'build.log/report.txt': 'tracked by the run\n' }));
+    writeFiles(s.root, { 'build.log': 'my ignored log\n' });
+    const before = userState(s.root, ['build.log']);
+    expect((await s.queue.process(pass)).stopped?.reason).toMatch(/changes to build\.log\/report\.txt overlap what T-1 changes/);
+    expect(userState(s.root, ['build.log'])).toEqual(before);
+  });
+
+  it('puts the branch back when the work tree cannot follow, saying why', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    const lock = join(s.root, '.git', 'index.lock');
+    let before: ReturnType<typeof userState> | null = null;
+    const result = await s.queue.process(async () => {
+      // Another git program holds the index while the branch moves.
+      before = userState(s.root, ['a.txt']);
+      writeFileSync(lock, '');
+      return { ok: true, reason: '' };
+    });
+    expect(result.stopped?.reason).toMatch(/Your work tree could not take the merge of T-1, so main was left as it was\. Another git program is working in this repository.*Then process the queue again\./);
+    expect(userState(s.root, ['a.txt'])).toEqual(before);
+    expect(mergeWorktrees(s)).toEqual([]);
+    rmSync(lock);
+    expect((await s.queue.process(pass)).merged).toEqual(['run-1']);
+    expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('a from T-1\n');
+  });
+
+  it('counts a run whose branch holds nothing new as merged without a commit', async () => {
+    const s = setup();
+    const wt = await s.trees.add('run-1', 'T-1', 'nothing');
+    const before = head(s.root);
+    await s.queue.add({ runId: 'run-1', taskId: 'T-1', branch: wt.branch, depends: [] });
+    const checked: string[] = [];
+    const result = await s.queue.process(async (_t, e) => {
+      checked.push(e.runId);
+      return { ok: true, reason: '' };
+    });
+    expect(result).toEqual({ merged: ['run-1'], stopped: null });
+    expect(checked).toEqual([]);
+    expect(head(s.root)).toBe(before);
+    expect((await s.queue.list())[0]).toMatchObject({ state: 'merged', merged: before });
+  });
+
+  it('stops with git\'s words when a hook refuses the merge', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    const hook = join(s.root, '.git', 'hooks', 'pre-merge-commit');
+    writeFileSync(hook, '#!/bin/sh\necho "no merges on Fridays" >&2\nexit 1\n', { mode: 0o755 });
+    const before = head(s.root);
+    const reason = (await s.queue.process(pass)).stopped?.reason ?? '';
+    expect(reason).toMatch(/Merging T-1 \(plumbline\/T-1-work-of-t-1\) into main failed; nothing was moved\. Git said: .*no merges on Fridays/s);
+    expect(reason).not.toMatch(/conflict/);
+    expect(head(s.root)).toBe(before);
+    expect(mergeWorktrees(s)).toEqual([]);
   });
 
   it('moves only the ref when the user is on another branch, leaving the work tree alone', async () => {

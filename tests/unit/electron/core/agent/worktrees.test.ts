@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { probeGit } from '../../../../../electron/core/git/native/find-git';
 import type { NativeGit } from '../../../../../electron/core/git/native/git-runner';
-import { MAX_SLUG, RunWorktrees, parseWorktreeList, titleSlug } from '../../../../../electron/core/agent/worktrees';
+import { MAX_SLUG, RunWorktrees, parseWorktreeList, projectHash, titleSlug } from '../../../../../electron/core/agent/worktrees';
 import { git, makeRepo, makeTempDir, writeFiles } from '../../../../helpers/temp-repo';
 
 const nativeGit = (): NativeGit => {
@@ -167,6 +167,24 @@ describe('RunWorktrees', () => {
     await trees.remove('run-1', { deleteBranch: true });
     await trees.remove('run-9', { deleteBranch: true });
     expect(git(root, 'branch', '--list', 'keep-me').trim()).toBe('keep-me');
+  });
+
+  it('deletes only plumbline/ branches and removes only folders inside its own, whatever the bookkeeping says', async () => {
+    const { root, trees, dataDir } = setup();
+    const before = snapshot(root);
+    const wt = await trees.add('run-1', 'T-1', 'one');
+    await trees.add('run-2', 'T-2', 'two');
+    const file = join(dataDir, 'worktrees', `${projectHash(root)}.json`);
+    const book = JSON.parse(readFileSync(file, 'utf8'));
+    git(root, 'branch', 'keep-me');
+    book.runs['run-1'].branch = 'keep-me';
+    book.runs['run-2'].path = root;
+    writeFileSync(file, JSON.stringify(book));
+    await trees.remove('run-1', { deleteBranch: true });
+    expect(git(root, 'branch', '--list', '--format=%(refname:short)', 'keep-me').trim()).toBe('keep-me');
+    expect(existsSync(wt.path)).toBe(false);
+    await expect(trees.remove('run-2', { deleteBranch: true })).rejects.toThrow(/is not a Plumbline worktree; nothing was removed/);
+    expect(snapshot(root)).toEqual(before);
   });
 
   it('prunes worktrees whose folder is gone and those no run owns; keeps owned ones and branches with commits', async () => {
