@@ -143,7 +143,7 @@ export class MergeQueue {
     const bad = entry.depends.find((d) => !TASK_ID.test(d));
     if (bad !== undefined) throw new RpcError('INVALID_REQUEST', `"${bad.slice(0, 40)}" is not a task id like T-3; the run was not queued.`);
     const check = await runGit(this.git, ['check-ref-format', '--branch', entry.branch], { cwd: this.root, read: true, successCodes: new Set([0, 1, 128]) });
-    if (check.exitCode !== 0 || entry.branch.startsWith('-')) throw new RpcError('INVALID_REQUEST', `"${entry.branch.slice(0, 80)}" is not a branch name git accepts; the run was not queued.`);
+    if (check.exitCode !== 0) throw new RpcError('INVALID_REQUEST', `"${entry.branch.slice(0, 80)}" is not a branch name git accepts; the run was not queued.`);
     if (this.entries.some((e) => e.runId === entry.runId)) throw new RpcError('CONFLICT', `Run ${entry.runId} is already in the merge queue.`);
     this.entries.push({ runId: entry.runId, taskId: entry.taskId, branch: entry.branch, depends: [...entry.depends], state: 'waiting', reason: null, merged: null });
     await this.save();
