@@ -1,0 +1,439 @@
+/**
+ * The merge queue of one project (docs/parallel-runs.md): accepted runs' branches merge into the user's
+ * current branch in dependency order, each on a temporary worktree first, and the user's branch moves only
+ * when the merge is clean and the checks pass on the merged tree.
+ *
+ *   const queue = new MergeQueue({ git, root, dataDir });
+ *   await queue.recover();                               // on start: rolls back an interrupted step
+ *   await queue.add({ runId, taskId: 'T-2', branch: 'plumbline/T-2-quota', depends: ['T-1'] });
+ *   const result = await queue.process(async (tree, entry) => ({ ok: true, reason: '' }));
+ *
+ * Per entry: waiting → merging (temporary worktree at the branch tip, `git merge --no-ff`) → checking
+ * (`runChecks` on the merged tree) → merged (the branch moved with `update-ref <new> <old>`, the user's work
+ * tree brought along with `read-tree -m -u` when that loses nothing) | stopped (with what to do; later entries
+ * wait). The journal `<dataDir>/queues/<project hash>.json` is written atomically before every step, so
+ * recover() can undo a step a crash interrupted.
+ */
+import { promises as fs } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { RpcError } from '../../../shared/rpc';
+import { atomicWrite } from '../util/atomic-write';
+import { parseGitError } from '../git/native/git-errors';
+import { GitCommandError, type NativeGit, runGit } from '../git/native/git-runner';
+import { parsePorcelainV2 } from '../git/native/native-status';
+import { assertRunId, projectHash, removeLinkedWorktree } from './worktrees';
+
+/** Where an entry is: waiting → merging → checking → merged | stopped. */
+export type QueueEntryState = 'waiting' | 'merging' | 'checking' | 'merged' | 'stopped';
+
+/** What the caller puts into the queue. */
+export interface QueueEntry {
+  readonly runId: string;
+  readonly taskId: string;
+  /** The run's branch (`plumbline/T-n-…`). */
+  readonly branch: string;
+  /** Task ids that merge first. One that is not in the queue (done before, or dropped) holds nothing back. */
+  readonly depends: readonly string[];
+}
+
+/** An entry with its state. */
+export interface QueueItem extends QueueEntry {
+  readonly state: QueueEntryState;
+  /** Why it stopped and what to do; null otherwise. */
+  readonly reason: string | null;
+  /** The merge commit the user's branch moved to (or its tip when the run was merged already). */
+  readonly merged: string | null;
+}
+
+/** What the checks say about a merged tree. */
+export interface CheckResult {
+  readonly ok: boolean;
+  readonly reason: string;
+}
+
+/**
+ * Runs the task's checks on the merged tree in `worktreePath`. A failing check is `{ ok: false }`; a throw is
+ * an interruption: process() rejects, the journal keeps the step and recover() rolls it back.
+ */
+export type RunChecks = (worktreePath: string, entry: QueueEntry) => Promise<CheckResult>;
+
+/** What one process() call did. */
+export interface ProcessResult {
+  readonly merged: readonly string[];
+  /** The entry the queue stopped at, or null when every entry merged. */
+  readonly stopped: { readonly runId: string; readonly reason: string } | null;
+}
+
+/** What recover() found and did. */
+export interface RecoverResult {
+  /** The run whose interrupted step was rolled back (it waits again). */
+  readonly rolledBack: string | null;
+  /** The run whose step had already moved the branch (it counts as merged). */
+  readonly completed: string | null;
+  /** Something the user should know (the work tree could not follow the branch). */
+  readonly note: string | null;
+}
+
+/** The step in progress, written before it starts. */
+interface Step {
+  readonly runId: string;
+  readonly phase: 'merging' | 'checking' | 'moving';
+  readonly worktree: string;
+  /** `refs/heads/<b>`: the user's branch. */
+  readonly target: string;
+  readonly old: string;
+  readonly merged: string | null;
+  /** The user's work tree is on the target and follows it (`read-tree -m -u old merged`). */
+  readonly follow: boolean;
+}
+
+interface Journal {
+  readonly version: 1;
+  readonly root: string;
+  readonly entries: QueueItem[];
+  readonly step: Step | null;
+}
+
+/** The options a MergeQueue is made with. */
+export interface MergeQueueOptions {
+  readonly git: NativeGit;
+  readonly root: string;
+  readonly dataDir: string;
+}
+
+const TASK_ID = /^T-\d{1,9}$/;
+const short = (oid: string): string => oid.slice(0, 7);
+
+/** The merge queue of one project (native git only). */
+export class MergeQueue {
+  private readonly git: NativeGit;
+  private readonly root: string;
+  /** The journal file. */
+  readonly file: string;
+  /** Temporary merge worktrees: `<dataDir>/queues/<project hash>/<run id>`. */
+  private folder: string;
+  private folderReal = false;
+  private entries: QueueItem[] = [];
+  private step: Step | null = null;
+  private loaded = false;
+  /** The run being merged by process(), which add/drop must not disturb. */
+  private busy: string | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(options: MergeQueueOptions) {
+    this.git = options.git;
+    this.root = options.root;
+    const hash = projectHash(options.root);
+    this.file = join(options.dataDir, 'queues', `${hash}.json`);
+    this.folder = join(options.dataDir, 'queues', hash);
+  }
+
+  /** The entries in the order added, with their states. */
+  async list(): Promise<QueueItem[]> {
+    await this.load();
+    return this.entries.map((e) => ({ ...e, depends: [...e.depends] }));
+  }
+
+  /** Adds an accepted run. Refuses a run already queued, a task id that is not T-n and a branch git cannot name. */
+  async add(entry: QueueEntry): Promise<void> {
+    await this.load();
+    assertRunId(entry.runId);
+    if (!TASK_ID.test(entry.taskId)) throw new RpcError('INVALID_REQUEST', `"${entry.taskId.slice(0, 40)}" is not a task id like T-3; the run was not queued.`);
+    const bad = entry.depends.find((d) => !TASK_ID.test(d));
+    if (bad !== undefined) throw new RpcError('INVALID_REQUEST', `"${bad.slice(0, 40)}" is not a task id like T-3; the run was not queued.`);
+    const check = await runGit(this.git, ['check-ref-format', '--branch', entry.branch], { cwd: this.root, read: true, successCodes: new Set([0, 1, 128]) });
+    if (check.exitCode !== 0) throw new RpcError('INVALID_REQUEST', `"${entry.branch.slice(0, 80)}" is not a branch name git accepts; the run was not queued.`);
+    if (this.entries.some((e) => e.runId === entry.runId)) throw new RpcError('CONFLICT', `Run ${entry.runId} is already in the merge queue.`);
+    this.entries.push({ runId: entry.runId, taskId: entry.taskId, branch: entry.branch, depends: [...entry.depends], state: 'waiting', reason: null, merged: null });
+    await this.save();
+  }
+
+  /** Removes an entry (any state but the one being merged right now). */
+  async drop(runId: string): Promise<void> {
+    await this.load();
+    if (this.busy === runId) throw new RpcError('CONFLICT', `Run ${runId} is being merged right now; wait until its checks finish, then drop it.`);
+    const before = this.entries.length;
+    this.entries = this.entries.filter((e) => e.runId !== runId);
+    if (this.entries.length === before) throw new RpcError('NOT_FOUND', `Run ${runId} is not in the merge queue (it may have been dropped already).`);
+    await this.save();
+  }
+
+  /**
+   * Merges the waiting entries in dependency order (ties in the order added) until one stops or none is
+   * left. A stopped entry is tried again from the start. An interrupted step is rolled back first.
+   */
+  process(runChecks: RunChecks): Promise<ProcessResult> {
+    return this.serial(async () => {
+      await this.load();
+      if (this.step) await this.rollback();
+      this.entries = this.entries.map((e) => (e.state === 'stopped' ? { ...e, state: 'waiting', reason: null } : e));
+      const merged: string[] = [];
+      for (;;) {
+        const next = this.pickNext();
+        if (!next) return { merged, stopped: null };
+        if ('cycle' in next) {
+          await this.stop(next.entry.runId, `${next.entry.taskId} depends on ${next.waitsFor.join(', ')}, which cannot merge before it (the tasks depend on each other). Drop one of them from the queue.`);
+          return { merged, stopped: { runId: next.entry.runId, reason: this.reasonOf(next.entry.runId) } };
+        }
+        this.busy = next.entry.runId;
+        try {
+          const stopped = await this.mergeOne(next.entry, runChecks);
+          if (stopped) return { merged, stopped: { runId: next.entry.runId, reason: stopped } };
+          merged.push(next.entry.runId);
+        } finally {
+          this.busy = null;
+        }
+      }
+    });
+  }
+
+  /**
+   * Rolls back a step a crash (or a throwing check) interrupted: the temporary worktree is removed and the
+   * entry waits again; when the journal says the branch was being moved and it did move, the entry counts as
+   * merged (and the work tree is brought along when it was to follow). Leaves the queue ready to process.
+   */
+  recover(): Promise<RecoverResult> {
+    return this.serial(async () => {
+      this.loaded = false;
+      await this.load();
+      return this.rollback();
+    });
+  }
+
+  private async rollback(): Promise<RecoverResult> {
+    const step = this.step;
+    let result: RecoverResult = { rolledBack: null, completed: null, note: null };
+    if (step) {
+      const now = await this.revParse(step.target);
+      if (step.phase === 'moving' && step.merged && now === step.merged) {
+        let note: string | null = null;
+        if (step.follow && (await this.onBranch(step.target))) {
+          const rt = await runGit(this.git, ['read-tree', '-m', '-u', step.old, step.merged], { cwd: this.root, successCodes: new Set([0, 128]) });
+          if (rt.exitCode !== 0) note = `The branch moved to the merge of ${step.runId}, but your work tree could not follow (${rt.stderr.trim() || 'read-tree failed'}). Run \`git status\` and check out the branch again.`;
+        }
+        this.setEntry(step.runId, { state: 'merged', reason: null, merged: step.merged });
+        result = { rolledBack: null, completed: step.runId, note };
+      } else {
+        this.setEntry(step.runId, { state: 'waiting', reason: null });
+        result = { rolledBack: step.runId, completed: null, note: null };
+      }
+      await removeLinkedWorktree(this.git, this.root, step.worktree);
+    }
+    // Entries left half-way without a step (an older journal) wait again.
+    this.entries = this.entries.map((e) => (e.state === 'merging' || e.state === 'checking' ? { ...e, state: 'waiting', reason: null } : e));
+    this.step = null;
+    await this.save();
+    await this.clearStrays();
+    return result;
+  }
+
+  /** The first waiting entry (in the order added) whose dependencies in the queue have all merged. */
+  private pickNext(): { entry: QueueItem } | { entry: QueueItem; cycle: true; waitsFor: string[] } | null {
+    const waiting = this.entries.filter((e) => e.state === 'waiting');
+    if (waiting.length === 0) return null;
+    const open = (taskId: string) => this.entries.some((e) => e.taskId === taskId && e.state !== 'merged');
+    for (const e of waiting) if (!e.depends.some(open)) return { entry: e };
+    const first = waiting[0];
+    return { entry: first, cycle: true, waitsFor: first.depends.filter(open) };
+  }
+
+  /** Merges one entry; returns the reason when it stopped, else null. */
+  private async mergeOne(entry: QueueItem, runChecks: RunChecks): Promise<string | null> {
+    const sym = await runGit(this.git, ['symbolic-ref', '-q', 'HEAD'], { cwd: this.root, read: true, successCodes: new Set([0, 1]) });
+    const target = sym.stdout.toString('utf8').trim();
+    if (sym.exitCode !== 0 || !target.startsWith('refs/heads/')) return this.stop(entry.runId, 'HEAD is detached, so there is no branch to merge into. Switch to the branch the runs should land on, then process the queue again.');
+    const name = target.slice('refs/heads/'.length);
+    const old = await this.revParse(target);
+    if (!old) return this.stop(entry.runId, `The branch ${name} has no commits yet. Make a first commit, then process the queue again.`);
+    const tip = await this.revParse(`refs/heads/${entry.branch}`);
+    if (!tip) return this.stop(entry.runId, `The branch ${entry.branch} of ${entry.taskId} no longer exists. Drop the run from the queue.`);
+
+    const worktree = join(await this.ensureFolder(), entry.runId);
+    this.setEntry(entry.runId, { state: 'merging', reason: null });
+    this.step = { runId: entry.runId, phase: 'merging', worktree, target, old, merged: null, follow: false };
+    await this.save();
+    await removeLinkedWorktree(this.git, this.root, worktree);
+    await runGit(this.git, ['worktree', 'add', '--quiet', '--detach', '--', worktree, old], { cwd: this.root, what: 'create the merge worktree' });
+
+    let merge;
+    try {
+      merge = await runGit(this.git, ['merge', '--no-ff', '--no-edit', '-m', `Merge ${entry.taskId} (${entry.branch}) into ${name}`, tip], { cwd: worktree, successCodes: new Set([0, 1]), what: `merge ${entry.branch}` });
+    } catch (error) {
+      if (!(error instanceof GitCommandError)) throw error;
+      return this.abandon(entry.runId, `Merging ${entry.taskId} (${entry.branch}) into ${name} failed: ${error.message}`);
+    }
+    if (merge.exitCode !== 0) {
+      const unmerged = (await runGit(this.git, ['diff', '--name-only', '--diff-filter=U', '-z'], { cwd: worktree, read: true })).stdout.toString('utf8').split('\0').filter(Boolean);
+      if (unmerged.length === 0) {
+        // Not a conflict: a hook refused, or git stopped for another reason.
+        const said = (merge.stderr + merge.stdout.toString('utf8')).trim().slice(0, 600) || `exit code ${merge.exitCode}`;
+        return this.abandon(entry.runId, `Merging ${entry.taskId} (${entry.branch}) into ${name} failed; nothing was moved. Git said: ${said}`);
+      }
+      const files = listPaths(unmerged);
+      return this.abandon(entry.runId, `Merging ${entry.taskId} (${entry.branch}) into ${name} conflicts in ${files}. Resolve the conflict in ${files} on the run's branch (merge ${name} into ${entry.branch} and commit), then process the queue again; or hand the task back, or drop it from the queue.`);
+    }
+    const merged = (await this.revParse('HEAD', worktree)) ?? old;
+    if (merged === old) {
+      // The run's branch was merged already: nothing to move.
+      this.setEntry(entry.runId, { state: 'merged', reason: null, merged: old });
+      return this.finish();
+    }
+
+    this.setEntry(entry.runId, { state: 'checking' });
+    this.step = { ...this.step, phase: 'checking', merged };
+    await this.save();
+    const checks = await runChecks(worktree, entry);
+    if (!checks.ok) return this.abandon(entry.runId, `${checks.reason.trim() || 'A check fails'} (on the tree of ${entry.taskId} merged into ${name}; nothing was moved). Fix it on ${entry.branch} and process the queue again, hand the task back, or drop it from the queue.`);
+
+    // The user's work tree follows only when it is on the branch and the merge touches none of its changes.
+    const follow = await this.onBranch(target);
+    if (follow) {
+      const overlap = await this.overlap(old, merged);
+      if (overlap.length) return this.abandon(entry.runId, `Your uncommitted changes to ${listPaths(overlap)} overlap what ${entry.taskId} changes, so ${name} was not moved. Commit or stash them, then process the queue again.`);
+    }
+    this.step = { ...this.step, phase: 'moving', follow };
+    await this.save();
+    const moved = await runGit(this.git, ['update-ref', '-m', `plumbline: merge ${entry.taskId}`, target, merged, old], { cwd: this.root, successCodes: new Set([0, 1, 128]) });
+    if (moved.exitCode !== 0) {
+      return this.abandon(entry.runId, `${name} moved while ${entry.taskId} was being merged (it is no longer at ${short(old)}), so it was left as it is. Process the queue again to merge onto its new tip.`);
+    }
+    if (follow) {
+      const rt = await runGit(this.git, ['read-tree', '-m', '-u', old, merged], { cwd: this.root, successCodes: new Set([0, 128]) });
+      if (rt.exitCode !== 0) {
+        // Put the branch back where it was, so HEAD, index and work tree agree again.
+        await runGit(this.git, ['update-ref', '-m', `plumbline: undo merge ${entry.taskId}`, target, old, merged], { cwd: this.root, successCodes: new Set([0, 1, 128]) });
+        const why = parseGitError(rt.stderr)?.message ?? `Git said: ${rt.stderr.trim().slice(0, 400) || 'read-tree failed'}`;
+        return this.abandon(entry.runId, `Your work tree could not take the merge of ${entry.taskId}, so ${name} was left as it was. ${why} Then process the queue again.`);
+      }
+    }
+    this.setEntry(entry.runId, { state: 'merged', reason: null, merged });
+    return this.finish();
+  }
+
+  /** Removes the step's worktree and clears the step; the entry's state was set already. */
+  private async finish(): Promise<null> {
+    const step = this.step;
+    if (step) await removeLinkedWorktree(this.git, this.root, step.worktree);
+    this.step = null;
+    await this.save();
+    return null;
+  }
+
+  /** Stops the queue at the step's entry: the temporary worktree goes, nothing else moved. */
+  private async abandon(runId: string, reason: string): Promise<string> {
+    this.setEntry(runId, { state: 'stopped', reason });
+    await this.finish();
+    return reason;
+  }
+
+  /** Stops an entry before any step began. */
+  private async stop(runId: string, reason: string): Promise<string> {
+    this.setEntry(runId, { state: 'stopped', reason });
+    await this.save();
+    return reason;
+  }
+
+  /** Paths the merge changes that the user has changed, staged, or has untracked or ignored files at. */
+  private async overlap(old: string, merged: string): Promise<string[]> {
+    const diff = await runGit(this.git, ['diff', '--name-status', '--no-renames', '-z', old, merged], { cwd: this.root, read: true });
+    const fields = diff.stdout.toString('utf8').split('\0');
+    const changed: { path: string; added: boolean }[] = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i + 1]) changed.push({ path: fields[i + 1], added: fields[i] === 'A' });
+    const status = await runGit(this.git, ['status', '--porcelain=v2', '-z', '--branch', '--no-renames', '--untracked-files=normal'], { cwd: this.root, read: true, what: 'read the status' });
+    const dirty = parsePorcelainV2(status.stdout).entries.map((e) => e.path.replace(/\/$/, ''));
+    const changedPaths = new Set(changed.map((c) => c.path));
+    const out = new Set<string>();
+    for (const { path, added } of changed) {
+      if (dirty.some((d) => d === path || path.startsWith(`${d}/`) || d.startsWith(`${path}/`))) out.add(path);
+      // Something the status does not show (an ignored file) where the merge adds a path or needs a folder:
+      // read-tree would overwrite it.
+      else if (added && (await this.inTheWay(path, changedPaths))) out.add(path);
+    }
+    return [...out].sort();
+  }
+
+  /** True when a file sits at `path`, or a non-folder at one of its parents that the merge does not remove. */
+  private async inTheWay(path: string, changed: ReadonlySet<string>): Promise<boolean> {
+    const stat = (p: string) => fs.lstat(join(this.root, p)).then((st) => st, () => null);
+    if (await stat(path)) return true;
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const parent = parts.slice(0, i).join('/');
+      const st = await stat(parent);
+      if (!st) return false;
+      if (!st.isDirectory() && !changed.has(parent)) return true;
+    }
+    return false;
+  }
+
+  private async onBranch(target: string): Promise<boolean> {
+    const sym = await runGit(this.git, ['symbolic-ref', '-q', 'HEAD'], { cwd: this.root, read: true, successCodes: new Set([0, 1]) });
+    return sym.exitCode === 0 && sym.stdout.toString('utf8').trim() === target;
+  }
+
+  private async revParse(rev: string, cwd = this.root): Promise<string | null> {
+    const r = await runGit(this.git, ['rev-parse', '--verify', '-q', `${rev}^{commit}`], { cwd, read: true, successCodes: new Set([0, 1]) });
+    return r.exitCode === 0 ? r.stdout.toString('utf8').trim() : null;
+  }
+
+  private reasonOf(runId: string): string {
+    return this.entries.find((e) => e.runId === runId)?.reason ?? '';
+  }
+
+  private setEntry(runId: string, patch: Partial<Pick<QueueItem, 'state' | 'reason' | 'merged'>>): void {
+    this.entries = this.entries.map((e) => (e.runId === runId ? { ...e, ...patch } : e));
+  }
+
+  /** Folders in the queue folder no step owns (a crash after the journal was cleared). */
+  private async clearStrays(): Promise<void> {
+    const folder = await this.ensureFolder();
+    for (const name of await fs.readdir(folder)) await removeLinkedWorktree(this.git, this.root, join(folder, name));
+  }
+
+  private async ensureFolder(): Promise<string> {
+    if (!this.folderReal) {
+      await fs.mkdir(this.folder, { recursive: true });
+      this.folder = await fs.realpath(this.folder);
+      this.folderReal = true;
+    }
+    return this.folder;
+  }
+
+  private async load(): Promise<void> {
+    if (this.loaded) return;
+    let journal: Journal | null = null;
+    try {
+      const data = JSON.parse(await fs.readFile(this.file, 'utf8')) as Journal;
+      if (data.version === 1 && Array.isArray(data.entries)) journal = data;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new RpcError('INTERNAL', `The merge queue's journal ${this.file} cannot be read (${(error as Error).message}). Move it aside to start with an empty queue.`);
+    }
+    this.entries = journal?.entries ?? [];
+    this.step = journal?.step ?? null;
+    this.loaded = true;
+  }
+
+  /** Writes the journal atomically; writes happen in the order they were asked for. */
+  private save(): Promise<void> {
+    const journal: Journal = { version: 1, root: this.root, entries: this.entries, step: this.step };
+    const text = `${JSON.stringify(journal, null, 2)}\n`;
+    const write = this.writes.then(async () => {
+      await fs.mkdir(dirname(this.file), { recursive: true });
+      await atomicWrite(this.file, text);
+    });
+    this.writes = write.catch(() => undefined);
+    return write;
+  }
+
+  /** process() and recover() one at a time. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn, fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+}
+
+function listPaths(paths: readonly string[]): string {
+  return paths.slice(0, 5).join(', ') + (paths.length > 5 ? ` and ${paths.length - 5} more` : '');
+}

@@ -1,0 +1,427 @@
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { probeGit } from '../../../../../electron/core/git/native/find-git';
+import type { NativeGit } from '../../../../../electron/core/git/native/git-runner';
+import { type CheckResult, MergeQueue, type QueueEntry } from '../../../../../electron/core/agent/merge-queue';
+import { RunWorktrees, projectHash } from '../../../../../electron/core/agent/worktrees';
+import { git, makeRepo, makeTempDir, writeFiles } from '../../../../helpers/temp-repo';
+
+const nativeGit = (): NativeGit => {
+  const probe = probeGit('git');
+  if (!probe.git) throw new Error(`native git is needed for these tests: ${probe.reason}`);
+  return probe.git;
+};
+
+const pass = async (): Promise<CheckResult> => ({ ok: true, reason: '' });
+
+interface Setup {
+  readonly root: string;
+  readonly dataDir: string;
+  readonly queue: MergeQueue;
+  readonly trees: RunWorktrees;
+  /** A run on its own branch that commits `files`; returns its queue entry. */
+  run(runId: string, taskId: string, files: Record<string, string>, depends?: string[]): Promise<QueueEntry>;
+}
+
+function setup(files: Record<string, string> = { 'a.txt': 'a\n', 'b.txt': 'b\n', 'shared.txt': 'line 1\nline 2\n' }): Setup {
+  const root = makeRepo({ ...files, '.gitignore': '*.log\n' });
+  git(root, 'config', 'user.name', 'Repo Author');
+  git(root, 'config', 'user.email', 'repo@example.com');
+  const dataDir = makeTempDir('plumbline-data-');
+  const trees = new RunWorktrees({ git: nativeGit(), root, dataDir });
+  return {
+    root,
+    dataDir,
+    trees,
+    queue: new MergeQueue({ git: nativeGit(), root, dataDir }),
+    async run(runId, taskId, changes, depends = []) {
+      const wt = await trees.add(runId, taskId, `work of ${taskId}`);
+      writeFiles(wt.path, changes);
+      git(wt.path, 'add', '-f', '--', ...Object.keys(changes));
+      git(wt.path, 'commit', '-q', '-m', `${taskId}: work`);
+      return { runId, taskId, branch: wt.branch, depends };
+    },
+  };
+}
+
+/** `git fsck --strict` errors; dangling objects (a merge the queue did not keep) are garbage, not damage. */
+const fsck = (root: string): string => git(root, 'fsck', '--strict', '--no-dangling');
+const head = (root: string, ref = 'main'): string => git(root, 'rev-parse', ref).trim();
+const journal = (s: Setup) => JSON.parse(readFileSync(join(s.dataDir, 'queues', `${projectHash(s.root)}.json`), 'utf8'));
+const mergeWorktrees = (s: Setup): string[] => git(s.root, 'worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ') && l.includes('/queues/'));
+const states = async (q: MergeQueue) => (await q.list()).map((e) => [e.taskId, e.state]);
+
+/** Everything of the user's that must not change: HEAD, refs, index and the files on disk. */
+function userState(root: string, files: string[]) {
+  return {
+    head: readFileSync(join(root, '.git', 'HEAD'), 'utf8'),
+    refs: git(root, 'for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads/main'),
+    index: readFileSync(join(root, '.git', 'index')).toString('hex'),
+    files: files.map((f) => (existsSync(join(root, f)) ? readFileSync(join(root, f)).toString('hex') : null)),
+    status: git(root, 'status', '--porcelain=v2', '--untracked-files=all'),
+  };
+}
+
+describe('MergeQueue', () => {
+  it('merges two runs touching different files in the order added; the work tree follows; fsck is clean', async () => {
+    const s = setup();
+    const one = await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' });
+    const two = await s.run('run-2', 'T-2', { 'b.txt': 'b from T-2\n' });
+    await s.queue.add(one);
+    await s.queue.add(two);
+    const seen: string[] = [];
+    const result = await s.queue.process(async (tree, entry) => {
+      seen.push(`${entry.taskId}:${readFileSync(join(tree, 'a.txt'), 'utf8').trim()}:${readFileSync(join(tree, 'b.txt'), 'utf8').trim()}`);
+      expect(journal(s).step).toMatchObject({ runId: entry.runId, phase: 'checking' });
+      return { ok: true, reason: '' };
+    });
+    expect(result).toEqual({ merged: ['run-1', 'run-2'], stopped: null });
+    // The checks ran on the merged trees: T-2's already has T-1's change.
+    expect(seen).toEqual(['T-1:a from T-1:b', 'T-2:a from T-1:b from T-2']);
+    expect(git(s.root, 'log', '--first-parent', '--format=%s|%an <%ae>|%p', 'main').split('\n').slice(0, 2).map((l) => l.split('|').slice(0, 2).join('|'))).toEqual([
+      'Merge T-2 (plumbline/T-2-work-of-t-2) into main|Repo Author <repo@example.com>',
+      'Merge T-1 (plumbline/T-1-work-of-t-1) into main|Repo Author <repo@example.com>',
+    ]);
+    expect(git(s.root, 'rev-list', '--parents', '-n', '1', 'main').trim().split(' ')).toHaveLength(3);
+    expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('a from T-1\n');
+    expect(readFileSync(join(s.root, 'b.txt'), 'utf8')).toBe('b from T-2\n');
+    expect(git(s.root, 'status', '--porcelain=v2')).toBe('');
+    expect(await states(s.queue)).toEqual([['T-1', 'merged'], ['T-2', 'merged']]);
+    expect((await s.queue.list())[1].merged).toBe(head(s.root));
+    expect(journal(s).step).toBeNull();
+    expect(mergeWorktrees(s)).toEqual([]);
+    expect(fsck(s.root)).toBe('');
+  });
+
+  it('merges a dependent task after its dependency even when it was added first', async () => {
+    const s = setup();
+    const dependent = await s.run('run-2', 'T-2', { 'b.txt': 'b from T-2\n' }, ['T-1']);
+    const other = await s.run('run-3', 'T-3', { 'c.txt': 'c\n' });
+    const dependency = await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' });
+    await s.queue.add(dependent);
+    await s.queue.add(other);
+    await s.queue.add(dependency);
+    const order: string[] = [];
+    const result = await s.queue.process(async (_tree, entry) => {
+      order.push(entry.taskId);
+      return { ok: true, reason: '' };
+    });
+    // T-3 was added before T-1 and depends on nothing: ties go in the order added.
+    expect(order).toEqual(['T-3', 'T-1', 'T-2']);
+    expect(result.merged).toEqual(['run-3', 'run-1', 'run-2']);
+    expect(git(s.root, 'log', '--first-parent', '--format=%s', 'main').split('\n').slice(0, 3)).toEqual([
+      expect.stringContaining('Merge T-2'),
+      expect.stringContaining('Merge T-1'),
+      expect.stringContaining('Merge T-3'),
+    ]);
+    expect(fsck(s.root)).toBe('');
+  });
+
+  it('stops at tasks that depend on each other, saying what to do', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': '1\n' }, ['T-2']));
+    await s.queue.add(await s.run('run-2', 'T-2', { 'b.txt': '2\n' }, ['T-1']));
+    const before = head(s.root);
+    const result = await s.queue.process(pass);
+    expect(result.stopped).toEqual({ runId: 'run-1', reason: expect.stringMatching(/T-1 depends on T-2.*Drop one of them/) });
+    expect(head(s.root)).toBe(before);
+    expect(await states(s.queue)).toEqual([['T-1', 'stopped'], ['T-2', 'waiting']]);
+  });
+
+  it('stops at a conflict with a reason naming the file; the branch and later entries wait', async () => {
+    const s = setup();
+    const one = await s.run('run-1', 'T-1', { 'shared.txt': 'line 1 from T-1\nline 2\n' });
+    const two = await s.run('run-2', 'T-2', { 'shared.txt': 'line 1 from T-2\nline 2\n' });
+    const three = await s.run('run-3', 'T-3', { 'c.txt': 'c\n' });
+    for (const e of [one, two, three]) await s.queue.add(e);
+    const checked: string[] = [];
+    const result = await s.queue.process(async (_t, e) => {
+      checked.push(e.taskId);
+      return { ok: true, reason: '' };
+    });
+    const afterOne = head(s.root);
+    expect(result.merged).toEqual(['run-1']);
+    expect(result.stopped?.runId).toBe('run-2');
+    expect(result.stopped?.reason).toMatch(/conflicts in shared\.txt\. Resolve the conflict in shared\.txt on the run's branch/);
+    expect(checked).toEqual(['T-1']);
+    expect(await states(s.queue)).toEqual([['T-1', 'merged'], ['T-2', 'stopped'], ['T-3', 'waiting']]);
+    expect((await s.queue.list())[1].reason).toBe(result.stopped?.reason);
+    expect(readFileSync(join(s.root, 'shared.txt'), 'utf8')).toBe('line 1 from T-1\nline 2\n');
+    expect(git(s.root, 'status', '--porcelain=v2')).toBe('');
+    expect(mergeWorktrees(s)).toEqual([]);
+    expect(journal(s).step).toBeNull();
+
+    // Processing again tries the stopped entry again: still a conflict, nothing moves.
+    expect((await s.queue.process(pass)).stopped?.runId).toBe('run-2');
+    expect(head(s.root)).toBe(afterOne);
+
+    // Dropping it lets the rest go.
+    await s.queue.drop('run-2');
+    expect((await s.queue.process(pass)).merged).toEqual(['run-3']);
+    expect(await states(s.queue)).toEqual([['T-1', 'merged'], ['T-3', 'merged']]);
+    expect(fsck(s.root)).toBe('');
+  });
+
+  it('stops at a failing check and moves nothing', async () => {
+    const s = setup();
+    const one = await s.run('run-1', 'T-1', { 'a.txt': 'broken\n' });
+    const two = await s.run('run-2', 'T-2', { 'b.txt': 'fine\n' });
+    await s.queue.add(one);
+    await s.queue.add(two);
+    const before = userState(s.root, ['a.txt', 'b.txt']);
+    const result = await s.queue.process(async (tree, e) =>
+      readFileSync(join(tree, 'a.txt'), 'utf8') === 'broken\n' ? { ok: false, reason: `AC-1 fails on the merged tree: a.txt is broken (${e.taskId})` } : { ok: true, reason: '' },
+    );
+    expect(result).toEqual({ merged: [], stopped: { runId: 'run-1', reason: expect.stringMatching(/^AC-1 fails on the merged tree: a\.txt is broken \(T-1\).*nothing was moved.*Fix it on plumbline\/T-1/) } });
+    expect(userState(s.root, ['a.txt', 'b.txt'])).toEqual(before);
+    expect(await states(s.queue)).toEqual([['T-1', 'stopped'], ['T-2', 'waiting']]);
+    expect(mergeWorktrees(s)).toEqual([]);
+    expect(fsck(s.root)).toBe('');
+  });
+
+  it("leaves the user's untracked, ignored, staged and unstaged files byte for byte while the branch and the rest of the tree move", async () => {
+    const s = setup({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.txt': 'c\n' });
+    const run = await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n', 'added.txt': 'added\n' });
+    writeFiles(s.root, { 'b.txt': 'b, unstaged edit\r\nno newline', 'c.txt': 'c, staged\n', 'notes/untracked.md': 'mine\n', 'debug.log': 'ignored\n' });
+    git(s.root, 'add', 'c.txt');
+    const mine = ['b.txt', 'c.txt', 'notes/untracked.md', 'debug.log'];
+    const bytes = () => mine.map((f) => readFileSync(join(s.root, f)).toString('hex'));
+    const before = bytes();
+    const staged = git(s.root, 'diff', '--cached');
+    await s.queue.add(run);
+    expect((await s.queue.process(pass)).merged).toEqual(['run-1']);
+    expect(bytes()).toEqual(before);
+    expect(git(s.root, 'diff', '--cached')).toBe(staged);
+    expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('a from T-1\n');
+    expect(readFileSync(join(s.root, 'added.txt'), 'utf8')).toBe('added\n');
+    expect(git(s.root, 'status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).sort()).toEqual([' M b.txt', '?? notes/untracked.md', 'M  c.txt']);
+    expect(fsck(s.root)).toBe('');
+  });
+
+  it('stops without moving anything when the merge touches a file the user changed, or adds one where the user has a file', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    writeFiles(s.root, { 'a.txt': 'my edit\n' });
+    const before = userState(s.root, ['a.txt']);
+    const result = await s.queue.process(pass);
+    expect(result.stopped?.reason).toMatch(/Your uncommitted changes to a\.txt overlap what T-1 changes, so main was not moved\. Commit or stash them/);
+    expect(userState(s.root, ['a.txt'])).toEqual(before);
+
+    const t = setup();
+    await t.queue.add(await t.run('run-1', 'T-1', { 'out.log': 'tracked by the run\n' }));
+    writeFiles(t.root, { 'out.log': 'my ignored log\n' });
+    const beforeT = userState(t.root, ['out.log']);
+    expect((await t.queue.process(pass)).stopped?.reason).toMatch(/changes to out\.log overlap/);
+    expect(userState(t.root, ['out.log'])).toEqual(beforeT);
+  });
+
+  it('stops when an ignored file of the user sits where the merge needs a folder', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'build.log/report.txt': 'tracked by the run\n' }));
+    writeFiles(s.root, { 'build.log': 'my ignored log\n' });
+    const before = userState(s.root, ['build.log']);
+    expect((await s.queue.process(pass)).stopped?.reason).toMatch(/changes to build\.log\/report\.txt overlap what T-1 changes/);
+    expect(userState(s.root, ['build.log'])).toEqual(before);
+  });
+
+  it('puts the branch back when the work tree cannot follow, saying why', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    const lock = join(s.root, '.git', 'index.lock');
+    let before: ReturnType<typeof userState> | null = null;
+    const result = await s.queue.process(async () => {
+      // Another git program holds the index while the branch moves.
+      before = userState(s.root, ['a.txt']);
+      writeFileSync(lock, '');
+      return { ok: true, reason: '' };
+    });
+    expect(result.stopped?.reason).toMatch(/Your work tree could not take the merge of T-1, so main was left as it was\. Another git program is working in this repository.*Then process the queue again\./);
+    expect(userState(s.root, ['a.txt'])).toEqual(before);
+    expect(mergeWorktrees(s)).toEqual([]);
+    rmSync(lock);
+    expect((await s.queue.process(pass)).merged).toEqual(['run-1']);
+    expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('a from T-1\n');
+  });
+
+  it('counts a run whose branch holds nothing new as merged without a commit', async () => {
+    const s = setup();
+    const wt = await s.trees.add('run-1', 'T-1', 'nothing');
+    const before = head(s.root);
+    await s.queue.add({ runId: 'run-1', taskId: 'T-1', branch: wt.branch, depends: [] });
+    const checked: string[] = [];
+    const result = await s.queue.process(async (_t, e) => {
+      checked.push(e.runId);
+      return { ok: true, reason: '' };
+    });
+    expect(result).toEqual({ merged: ['run-1'], stopped: null });
+    expect(checked).toEqual([]);
+    expect(head(s.root)).toBe(before);
+    expect((await s.queue.list())[0]).toMatchObject({ state: 'merged', merged: before });
+  });
+
+  it('stops with git\'s words when a hook refuses the merge', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    const hook = join(s.root, '.git', 'hooks', 'pre-merge-commit');
+    writeFileSync(hook, '#!/bin/sh\necho "no merges on Fridays" >&2\nexit 1\n', { mode: 0o755 });
+    const before = head(s.root);
+    const reason = (await s.queue.process(pass)).stopped?.reason ?? '';
+    expect(reason).toMatch(/Merging T-1 \(plumbline\/T-1-work-of-t-1\) into main failed; nothing was moved\. Git said: .*no merges on Fridays/s);
+    expect(reason).not.toMatch(/conflict/);
+    expect(head(s.root)).toBe(before);
+    expect(mergeWorktrees(s)).toEqual([]);
+  });
+
+  it('moves only the ref when the user is on another branch, leaving the work tree alone', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    const result = await s.queue.process(async () => {
+      // The user switches branches while the checks run.
+      git(s.root, 'switch', '-q', '-c', 'elsewhere');
+      writeFiles(s.root, { 'a.txt': 'dirty on elsewhere\n' });
+      return { ok: true, reason: '' };
+    });
+    expect(result.merged).toEqual(['run-1']);
+    expect(git(s.root, 'show', 'main:a.txt')).toBe('a from T-1\n');
+    expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('dirty on elsewhere\n');
+    expect(git(s.root, 'symbolic-ref', 'HEAD').trim()).toBe('refs/heads/elsewhere');
+  });
+
+  it('refuses to move a branch that moved meanwhile, keeping the user commit', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    let userCommit = '';
+    const result = await s.queue.process(async () => {
+      writeFiles(s.root, { 'c.txt': 'user commit\n' });
+      git(s.root, 'add', 'c.txt');
+      git(s.root, 'commit', '-q', '-m', 'user work');
+      userCommit = head(s.root);
+      return { ok: true, reason: '' };
+    });
+    expect(result.stopped?.reason).toMatch(/main moved while T-1 was being merged.*Process the queue again/);
+    expect(head(s.root)).toBe(userCommit);
+    expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('a\n');
+    // Processing again merges onto the new tip.
+    expect((await s.queue.process(pass)).merged).toEqual(['run-1']);
+    expect(git(s.root, 'rev-parse', 'main^1').trim()).toBe(userCommit);
+    expect(fsck(s.root)).toBe('');
+  });
+
+  it('rolls back a step interrupted during the checks and resumes', async () => {
+    const s = setup();
+    const one = await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' });
+    await s.queue.add(one);
+    writeFiles(s.root, { 'notes.md': 'untracked\n', 'b.txt': 'unstaged\n' });
+    const files = ['a.txt', 'b.txt', 'notes.md'];
+    const before = userState(s.root, files);
+    let tree = '';
+    await expect(
+      s.queue.process(async (t, e) => {
+        tree = t;
+        expect(journal(s).step).toMatchObject({ runId: e.runId, phase: 'checking', worktree: t });
+        throw new Error('killed');
+      }),
+    ).rejects.toThrow('killed');
+    expect(existsSync(tree)).toBe(true);
+
+    // The next start: a fresh queue object reads the journal.
+    const restarted = new MergeQueue({ git: nativeGit(), root: s.root, dataDir: s.dataDir });
+    expect(await restarted.recover()).toEqual({ rolledBack: 'run-1', completed: null, note: null });
+    expect(userState(s.root, files)).toEqual(before);
+    expect(existsSync(tree)).toBe(false);
+    expect(mergeWorktrees(s)).toEqual([]);
+    expect(journal(s).step).toBeNull();
+    expect(await states(restarted)).toEqual([['T-1', 'waiting']]);
+    expect(fsck(s.root)).toBe('');
+
+    expect((await restarted.process(pass)).merged).toEqual(['run-1']);
+    expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('a from T-1\n');
+    expect(readFileSync(join(s.root, 'b.txt'), 'utf8')).toBe('unstaged\n');
+  });
+
+  it('counts a step that had moved the branch as merged on recovery, as the journal says', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    await expect(s.queue.process(async () => Promise.reject(new Error('killed')))).rejects.toThrow('killed');
+    // Simulate a crash right after `update-ref`: the journal says "moving" and the branch is at the merge.
+    const file = join(s.dataDir, 'queues', `${projectHash(s.root)}.json`);
+    const j = journal(s);
+    const old = head(s.root);
+    j.step = { ...j.step, phase: 'moving', follow: true };
+    writeFileSync(file, JSON.stringify(j));
+    git(s.root, 'update-ref', 'refs/heads/main', j.step.merged, old);
+    const restarted = new MergeQueue({ git: nativeGit(), root: s.root, dataDir: s.dataDir });
+    expect(await restarted.recover()).toEqual({ rolledBack: null, completed: 'run-1', note: null });
+    expect(await states(restarted)).toEqual([['T-1', 'merged']]);
+    // The work tree was brought along.
+    expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('a from T-1\n');
+    expect(git(s.root, 'status', '--porcelain=v2')).toBe('');
+    expect(mergeWorktrees(s)).toEqual([]);
+    expect(fsck(s.root)).toBe('');
+  });
+
+  it('recovery with the journal at "moving" but the branch not moved rolls back', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    await expect(s.queue.process(async () => Promise.reject(new Error('killed')))).rejects.toThrow('killed');
+    const file = join(s.dataDir, 'queues', `${projectHash(s.root)}.json`);
+    const j = journal(s);
+    j.step = { ...j.step, phase: 'moving', follow: true };
+    writeFileSync(file, JSON.stringify(j));
+    const before = head(s.root);
+    expect(await new MergeQueue({ git: nativeGit(), root: s.root, dataDir: s.dataDir }).recover()).toMatchObject({ rolledBack: 'run-1', completed: null });
+    expect(head(s.root)).toBe(before);
+  });
+
+  it('removes stray merge worktrees on recovery', async () => {
+    const s = setup();
+    await s.queue.recover();
+    const folder = join(s.dataDir, 'queues', projectHash(s.root));
+    writeFiles(folder, { 'run-x/file.txt': 'left behind\n' });
+    await s.queue.recover();
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('adds, lists and drops entries, refusing duplicates and bad names', async () => {
+    const s = setup();
+    const e = await s.run('run-1', 'T-1', { 'a.txt': 'x\n' });
+    await s.queue.add(e);
+    await expect(s.queue.add(e)).rejects.toThrow(/already in the merge queue/);
+    await expect(s.queue.add({ ...e, runId: 'run-2', branch: 'bad..name' })).rejects.toThrow(/not a branch name/);
+    await expect(s.queue.add({ ...e, runId: 'run-2', branch: '-evil' })).rejects.toThrow(/not a branch name/);
+    await expect(s.queue.add({ ...e, runId: 'run-2', taskId: 'T-1 && x' })).rejects.toThrow(/not a task id/);
+    await expect(s.queue.add({ ...e, runId: 'run-2', depends: ['../T-1'] })).rejects.toThrow(/not a task id/);
+    await expect(s.queue.add({ ...e, runId: '../run' })).rejects.toThrow(/not a valid run id/);
+    expect(await states(s.queue)).toEqual([['T-1', 'waiting']]);
+    // The journal survives a restart.
+    expect(await states(new MergeQueue({ git: nativeGit(), root: s.root, dataDir: s.dataDir }))).toEqual([['T-1', 'waiting']]);
+    await s.queue.drop('run-1');
+    await expect(s.queue.drop('run-1')).rejects.toThrow(/not in the merge queue/);
+    expect(await s.queue.list()).toEqual([]);
+  });
+
+  it('refuses to drop the entry being merged', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'x\n' }));
+    let refused = '';
+    await s.queue.process(async () => {
+      refused = await s.queue.drop('run-1').then(() => 'dropped', (e: Error) => e.message);
+      return { ok: true, reason: '' };
+    });
+    expect(refused).toMatch(/being merged right now/);
+    expect(await states(s.queue)).toEqual([['T-1', 'merged']]);
+  });
+
+  it('stops with a reason when the run branch is gone or HEAD is detached', async () => {
+    const s = setup();
+    const e = await s.run('run-1', 'T-1', { 'a.txt': 'x\n' });
+    await s.queue.add(e);
+    await s.trees.remove('run-1', { deleteBranch: true });
+    expect((await s.queue.process(pass)).stopped?.reason).toMatch(/no longer exists\. Drop the run/);
+    await s.queue.drop('run-1');
+    await s.queue.add(await s.run('run-2', 'T-2', { 'b.txt': 'y\n' }));
+    git(s.root, 'checkout', '-q', '--detach');
+    expect((await s.queue.process(pass)).stopped?.reason).toMatch(/HEAD is detached.*Switch to the branch/);
+  });
+});
