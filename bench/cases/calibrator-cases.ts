@@ -93,6 +93,8 @@ async function timeCalls(ctx: BenchContext, f: Fixture, what: string, call: (i: 
   const native: number[] = [];
   let stall = 0;
   for (let i = 0; i < ctx.repeat; i++) {
+    // No tree facts cached from the call before: each call reads the project's status, as after an edit.
+    f.core.services.project(f.copy).ledger.invalidate();
     const h = monitorEventLoopDelay({ resolution: 5 });
     h.enable();
     const t0 = performance.now();
