@@ -667,8 +667,8 @@ export async function runClaimNow(ctx: VerifierContext, root: string, runId: str
   const stored = await storedClaim(ctx, root, runId, index);
   const { run } = stored;
   const claim = run.claims[index]!;
-  const command = claim.kind === 'command_passes' ? claim.command?.trim() : undefined;
-  if (command) {
+  const command = claim.kind === 'command_passes' ? claim.command : undefined;
+  if (command?.trim()) {
     const { ledger } = ctx.services.project(root);
     // As in a full pass, the record carries the tree state from before the command ran.
     ledger.invalidate();
