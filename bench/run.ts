@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { ensureBigRepo } from './big-repo';
 import { agentCases } from './cases/agent-cases';
 import { agentCheckpointCases } from './cases/agent-checkpoint';
+import { calibratorCases } from './cases/calibrator-cases';
 import { importCases } from './cases/import-cases';
 import { safetyCases } from './cases/safety-cases';
 import { uiCases } from './cases/ui-cases';
@@ -48,7 +49,7 @@ function tempRepo(files: Record<string, string>): string {
 }
 
 /** Every case of the suite; other areas add theirs here. */
-const cases: BenchCase[] = [...gitCases({ coldScript, tempRepo }), ...agentCases(), ...agentCheckpointCases(), ...importCases({ workerPath: importWorker }), ...uiCases({ projectRoot }), ...safetyCases(), ...verifyCases()];
+const cases: BenchCase[] = [...gitCases({ coldScript, tempRepo }), ...agentCases(), ...agentCheckpointCases(), ...importCases({ workerPath: importWorker }), ...uiCases({ projectRoot }), ...safetyCases(), ...verifyCases(), ...calibratorCases()];
 
 const selected = only ? cases.filter((c) => c.name.includes(only)) : cases;
 const rows = await runCases(selected, {

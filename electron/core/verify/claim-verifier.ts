@@ -99,7 +99,29 @@ async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRun
   return { run, root, ledger, shadow, trusted, currentFacts, currentTest, checkpoint, current, changes, state, opts, commandCache: new Map(), approvedChecks, served: [] };
 }
 
-async function runOnce(pass: Pass, command: string): Promise<CheckRunResult> {
+/**
+ * What judging a claimed command needs: the trusted plan (which checks run unasked, which plan check a
+ * command names), the plan now (a check's command the run changed), and command running. No tree.
+ */
+type CommandPass = Pick<Pass, 'run' | 'root' | 'trusted' | 'currentFacts' | 'currentTest' | 'opts' | 'commandCache' | 'approvedChecks'>;
+
+/**
+ * A command pass for "Run now": the checkpoint's plan and the plan on disk, without the new shadow
+ * snapshot of the work tree a full pass takes (a command the plan does not name needs no tree).
+ */
+async function commandPass(ctx: VerifierContext, run: VerifiableRun): Promise<CommandPass> {
+  const root = run.projectRoot;
+  const { shadow } = ctx.services.project(root);
+  const tree = await readCheckpointTree(shadow, run.checkpointCommit).catch(() => {
+    throw new RpcError('NOT_FOUND', `The checkpoint ${run.checkpointCommit.slice(0, 10)} of run ${run.runId} is missing from the checkpoint store, so its claims cannot be checked against the tree.`);
+  });
+  const [trusted, currentFacts, currentTest] = await Promise.all([trustedPlanAt((oid) => shadow.readBlob(oid), tree), readPlanFacts(root), resolveTestCommand(root)]);
+  // As in a full pass: only commands of the plan at the checkpoint run unasked.
+  const approvedChecks = new Set(planChecks(trusted.facts, trusted.testCommand).map((c) => normalizeCommand(c.command)));
+  return { run, root, trusted, currentFacts, currentTest, opts: {}, commandCache: new Map(), approvedChecks };
+}
+
+async function runOnce(pass: CommandPass, command: string): Promise<CheckRunResult> {
   const key = normalizeCommand(command);
   const cached = pass.commandCache.get(key);
   if (cached) return cached;
@@ -108,7 +130,7 @@ async function runOnce(pass: Pass, command: string): Promise<CheckRunResult> {
   return result;
 }
 
-async function mayRun(pass: Pass, command: string, userApproved: boolean): Promise<boolean> {
+async function mayRun(pass: CommandPass, command: string, userApproved: boolean): Promise<boolean> {
   if (userApproved) return true;
   // The project's own configured checks run without asking, as for the agent.
   if (pass.approvedChecks.has(normalizeCommand(command))) return true;
@@ -172,7 +194,7 @@ function commandVerdict(command: string, r: CheckRunResult): Verdict {
 }
 
 /** The trusted plan check a claimed command names: by ID, by its command now, or by its command at the checkpoint. */
-function planCheckFor(pass: Pass, claimed: string): PlannedCheck | null {
+function planCheckFor(pass: CommandPass, claimed: string): PlannedCheck | null {
   const key = normalizeCommand(claimed);
   const { facts, testCommand } = pass.trusted;
   const trustedChecks = [...(pass.run.taskId ? servedChecks(facts, testCommand, pass.run.taskId) : []), ...planChecks(facts, testCommand)];
@@ -408,6 +430,16 @@ function conductFindings(pass: Pass): RunFinding[] {
   return out;
 }
 
+/** Judges a claimed command no plan check names: refuted when it masks failure, pending until approved, else by running it. */
+async function judgeOwnCommand(pass: CommandPass, command: string, userApproved: boolean): Promise<Verdict> {
+  const masked = maskedFailure(command);
+  if (masked) return { verdict: 'refuted', reason: `\`${command}\` cannot show a failure: ${masked}. Run the command without it.`, how: command, kind: 'command' };
+  if (!(await mayRun(pass, command, userApproved))) {
+    return { verdict: 'pending', reason: `\`${command}\` is not an approved check; choose "Run now" to run it.`, how: command, kind: 'command' };
+  }
+  return commandVerdict(command, await runOnce(pass, command));
+}
+
 async function verifyClaim(pass: Pass, index: number, userApproved: boolean): Promise<Verdict> {
   const claim = pass.run.claims[index]!;
   switch (claim.kind) {
@@ -421,12 +453,7 @@ async function verifyClaim(pass: Pass, index: number, userApproved: boolean): Pr
       // plan's command as it stood at the checkpoint, whatever the run wrote there since.
       const planned = planCheckFor(pass, claim.command);
       if (planned) return judgeByPlanCheck(pass, planned, claim.command);
-      const masked = maskedFailure(claim.command);
-      if (masked) return { verdict: 'refuted', reason: `\`${claim.command}\` cannot show a failure: ${masked}. Run the command without it.`, how: claim.command, kind: 'command' };
-      if (!(await mayRun(pass, claim.command, userApproved))) {
-        return { verdict: 'pending', reason: `\`${claim.command}\` is not an approved check; choose "Run now" to run it.`, how: claim.command, kind: 'command' };
-      }
-      return commandVerdict(claim.command, await runOnce(pass, claim.command));
+      return judgeOwnCommand(pass, claim.command, userApproved);
     }
     case 'requirement_met': {
       const id = claim.requirement?.trim() ?? '';
@@ -534,7 +561,10 @@ function summarize(run: VerifiableRun, claims: ClaimResult[], findings: RunFindi
   };
 }
 
-async function recordClaim(pass: Pass, index: number, v: Verdict, note?: string): Promise<ClaimResult> {
+/** Where a claim's verdict is recorded: the run, its project's ledger, and the tree state the verdict was taken on. */
+type RecordTarget = Pick<Pass, 'run' | 'ledger' | 'state'>;
+
+async function recordClaim(pass: RecordTarget, index: number, v: Verdict, note?: string): Promise<ClaimResult> {
   const claim = pass.run.claims[index]!;
   const requirementIds = claim.requirement ? [claim.requirement] : undefined;
   const record = await pass.ledger.append(
@@ -608,27 +638,55 @@ async function finish(ctx: VerifierContext, stored: StoredRun): Promise<void> {
   ctx.bus.emit('verify.didVerifyRun', { root: stored.run.projectRoot, run: stored.verification });
 }
 
-async function updateClaim(ctx: VerifierContext, root: string, runId: string, index: number, decide: (pass: Pass) => Promise<{ verdict: Verdict; note?: string }>): Promise<RunVerification> {
+/** A stored run and one claim of it, or NOT_FOUND. */
+async function storedClaim(ctx: VerifierContext, root: string, runId: string, index: number): Promise<StoredRun> {
   const stored = await loadRun(ctx.dataDir, root, runId);
   if (index >= stored.run.claims.length) throw new RpcError('NOT_FOUND', `Run ${runId} has no claim ${index + 1}.`);
-  const pass = await prepare(ctx, stored.run, {});
-  const { verdict, note } = await decide(pass);
-  const result = await recordClaim(pass, index, verdict, note);
+  return stored;
+}
+
+/**
+ * Records a new verdict on one claim of a stored run and stores the re-summarised verification: the
+ * other claims, the findings and the served checks stay as stored (a ruling or one command re-runs
+ * nothing else), so the glance and problem count change only by this claim.
+ */
+async function updateClaim(ctx: VerifierContext, stored: StoredRun, index: number, target: RecordTarget, verdict: Verdict, note?: string): Promise<RunVerification> {
+  const result = await recordClaim(target, index, verdict, note);
   const claims = stored.verification.claims.map((c) => (c.index === index ? result : c));
-  const verification = summarize(stored.run, claims, [...stored.verification.findings], pass.state.commit, stored.verification.overconfident);
+  const verification = summarize(stored.run, claims, [...stored.verification.findings], target.state.commit, stored.verification.overconfident, stored.verification.checks ?? []);
   await finish(ctx, { run: stored.run, verification });
   return verification;
 }
 
-/** "Run now": the user approved running a claimed command; re-verifies that claim. */
-export function runClaimNow(ctx: VerifierContext, root: string, runId: string, index: number): Promise<RunVerification> {
-  return updateClaim(ctx, root, runId, index, async (pass) => ({ verdict: await verifyClaim(pass, index, true) }));
+/**
+ * "Run now": the user approved running a claimed command; re-verifies that claim. A command no plan
+ * check names needs only the trusted plan and the command run; a claim judged by a plan check (which
+ * the run may have tampered with) or by the tree gets a full pass.
+ */
+export async function runClaimNow(ctx: VerifierContext, root: string, runId: string, index: number): Promise<RunVerification> {
+  const stored = await storedClaim(ctx, root, runId, index);
+  const { run } = stored;
+  const claim = run.claims[index]!;
+  const command = claim.kind === 'command_passes' ? claim.command : undefined;
+  if (command?.trim()) {
+    const { ledger } = ctx.services.project(root);
+    // As in a full pass, the record carries the tree state from before the command ran.
+    ledger.invalidate();
+    const [light, state] = await Promise.all([commandPass(ctx, run), ledger.state()]);
+    if (!planCheckFor(light, command)) return updateClaim(ctx, stored, index, { run, ledger, state }, await judgeOwnCommand(light, command, true));
+  }
+  const pass = await prepare(ctx, run, {});
+  return updateClaim(ctx, stored, index, pass, await verifyClaim(pass, index, true));
 }
 
-/** The user's ruling on a claim: holds (verified) or not (refuted), with a note. A ruling is evidence. */
-export function ruleOnClaim(ctx: VerifierContext, root: string, runId: string, index: number, holds: boolean, note: string): Promise<RunVerification> {
-  return updateClaim(ctx, root, runId, index, async () => ({
-    verdict: { verdict: holds ? 'verified' : 'refuted', reason: `Ruled ${holds ? 'true' : 'false'} by the user${note ? `: ${note}` : '.'}`, how: 'user ruling', kind: 'ruling' },
-    note: note || undefined,
-  }));
+/**
+ * The user's ruling on a claim: holds (verified) or not (refuted), with a note. A ruling is evidence:
+ * one record (with the claim's calibration fields) on the ledger's current tree state, and the stored
+ * verification updated. Nothing is re-read of the checkpoint or snapshotted of the tree.
+ */
+export async function ruleOnClaim(ctx: VerifierContext, root: string, runId: string, index: number, holds: boolean, note: string): Promise<RunVerification> {
+  const stored = await storedClaim(ctx, root, runId, index);
+  const { ledger } = ctx.services.project(root);
+  const verdict: Verdict = { verdict: holds ? 'verified' : 'refuted', reason: `Ruled ${holds ? 'true' : 'false'} by the user${note ? `: ${note}` : '.'}`, how: 'user ruling', kind: 'ruling' };
+  return updateClaim(ctx, stored, index, { run: stored.run, ledger, state: await ledger.state() }, verdict, note || undefined);
 }

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Claim } from '../../../../../shared/contract/verify';
 import { ShadowRepo } from '../../../../../electron/core/checkpoints/shadow-repo';
 import { calibrationByModel } from '../../../../../electron/core/verify/calibration';
 import { ruleOnClaim, runClaimNow, verifyRun } from '../../../../../electron/core/verify/claim-verifier';
 import { currentRecords, EvidenceLedger } from '../../../../../electron/core/verify/evidence';
+import { loadRun } from '../../../../../electron/core/verify/run-store';
 import type { VerifiableRun } from '../../../../../electron/core/verify/verifiable-run';
 import { makeRepo, makeTempDir, writeFiles } from '../../../../helpers/temp-repo';
 import { testCoreContext } from '../../../../helpers/core-context';
@@ -185,5 +186,78 @@ describe('verifyRun', () => {
     expect(v.glance).toBe('red');
     // The forged pass never counts.
     expect(currentRecords(await ledger.readAll()).some((r) => r.id === 'ev-forged')).toBe(false);
+  });
+});
+
+describe('ruling and "Run now" on a stored run', () => {
+  let root: string;
+  let dataDir: string;
+  let ctx: CoreContext;
+  let checkpoint: string;
+
+  beforeEach(async () => {
+    root = makeProject();
+    dataDir = makeTempDir('plumbline-data-');
+    ctx = testCoreContext({ dataDir, roots: [root] });
+    checkpoint = await new ShadowRepo(root, dataDir).snapshot('before run');
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('records a ruling without snapshotting the tree, and updates the stored verification and calibration', async () => {
+    const run = baseRun(root, dataDir, checkpoint, [claim({ kind: 'other', statement: 'handles leap years', confidence: 0.8 }), claim({ kind: 'file_changed', path: 'README.md' })]);
+    const first = await verifyRun(ctx, run);
+    // The task's served check (AC-1) fails at the checkpoint already: the run is judged by it too.
+    expect(first.checks.length).toBeGreaterThan(0);
+    const snapshot = vi.spyOn(ShadowRepo.prototype, 'snapshot');
+    const readSnapshot = vi.spyOn(ShadowRepo.prototype, 'readSnapshot');
+    const emitted: string[] = [];
+    ctx.bus.subscribe((e) => {
+      if (e.event === 'verify.didVerifyRun') emitted.push((e.payload as { run: { runId: string } }).run.runId);
+    });
+
+    const ruled = await ruleOnClaim(ctx, root, run.runId, 0, true, 'checked by hand');
+    expect(snapshot).not.toHaveBeenCalled();
+    expect(readSnapshot).not.toHaveBeenCalled();
+    expect(emitted).toEqual([run.runId]);
+
+    // The ruling is one record, with the claim's calibration fields.
+    const records = currentRecords(await new EvidenceLedger(root, dataDir).readAll());
+    const rulings = records.filter((r) => r.key === `claim:${run.runId}:0`);
+    expect(rulings).toHaveLength(1);
+    expect(rulings[0]).toMatchObject({ kind: 'ruling', result: 'verified', note: 'checked by hand', claim: { kind: 'other', statement: 'handles leap years', confidence: 0.8, model: 'model-under-test', role: 'builder' } });
+    expect(calibrationByModel(records).find((g) => g.model === 'model-under-test')).toMatchObject({ n: 2 });
+
+    // The stored verification holds the ruling; the other claim, findings and served checks stay as stored.
+    const stored = await loadRun(dataDir, root, run.runId);
+    expect(stored.verification).toEqual(ruled);
+    expect(ruled.claims.find((c) => c.index === 0)).toMatchObject({ verdict: 'verified', evidenceId: rulings[0]!.id });
+    expect(ruled.claims.find((c) => c.index === 1)).toEqual(first.claims.find((c) => c.index === 1));
+    expect(ruled.counts).toEqual({ ...first.counts, verified: first.counts.verified + 1, unverifiable: first.counts.unverifiable - 1 });
+    expect(ruled.findings).toEqual(first.findings);
+    expect(ruled.checks).toEqual(first.checks);
+    expect(ruled.problems).toBe(first.problems);
+    expect(ruled.glance).toBe(first.glance);
+  });
+
+  it('runs an approved unknown command on "Run now" without snapshotting the tree', async () => {
+    const command = `node -e "process.exit(0)"`;
+    const run = baseRun(root, dataDir, checkpoint, [claim({ kind: 'command_passes', command })]);
+    expect((await verifyRun(ctx, run)).claims[0]!.verdict).toBe('pending');
+    const snapshot = vi.spyOn(ShadowRepo.prototype, 'snapshot');
+    const ran = await runClaimNow(ctx, root, run.runId, 0);
+    expect(snapshot).not.toHaveBeenCalled();
+    expect(ran.claims[0]).toMatchObject({ verdict: 'verified' });
+    const rec = currentRecords(await new EvidenceLedger(root, dataDir).readAll()).find((r) => r.key === `claim:${run.runId}:0`)!;
+    expect(rec).toMatchObject({ kind: 'command', result: 'verified', how: command });
+  });
+
+  it('still judges a claim naming a plan check on "Run now" by the checkpoint and the tree: untrusted when the run changed its test files', async () => {
+    // The run guts the test so the check passes: the plan check is untrusted, whoever asks to run it.
+    writeFiles(root, { 'test/limiter.test.mjs': "import test from 'node:test';\ntest('limit is 2', () => {});\n" });
+    const run = baseRun(root, dataDir, checkpoint, [claim({ kind: 'command_passes', command: TEST_CMD })]);
+    await verifyRun(ctx, run);
+    const ran = await runClaimNow(ctx, root, run.runId, 0);
+    expect(ran.claims[0]!.verdict).toBe('refuted');
+    expect(ran.claims[0]!.reason).toMatch(/untrusted/);
   });
 });
