@@ -9,6 +9,8 @@ import { readConfig } from '../git/repo-layout';
 import { findNativeGit } from '../git/native/find-git';
 import { nativeCheckpointScan } from '../git/native/native-checkpoint';
 import { atomicWrite } from '../util/atomic-write';
+import type { StatusResult } from '../git/status-engine';
+import { filesFromStatus } from './current-files';
 import { layoutOf, loadIndexSeed, seedableIndexFile } from './index-seed';
 import { blobHash, looksBinary } from '../util/text-format';
 import { TimeSlicer } from './time-slicer';
@@ -21,6 +23,13 @@ export interface SnapshotEntry {
 
 /** A snapshot: path → blob. */
 export type SnapshotTree = ReadonlyMap<string, SnapshotEntry>;
+
+/** The files of the work tree now, and how they were read (`why`: the reason no checkpoint was spared). */
+export interface CurrentFiles {
+  readonly files: Map<string, SnapshotEntry>;
+  readonly via: 'status' | 'snapshot';
+  readonly why: string | null;
+}
 
 /** Result of a restore: what was written back and what was deleted, plus the snapshot that undoes it. */
 export interface RestoreResult {
@@ -84,6 +93,7 @@ export class ShadowRepo {
       await fs.promises.mkdir(this.gitdir, { recursive: true });
       if (!fs.existsSync(join(this.gitdir, 'HEAD'))) await git.init({ fs, gitdir: this.gitdir, bare: true, defaultBranch: 'checkpoints' });
       await this.linkUserObjects();
+      await this.matchIgnoreCase();
       // The stat cache survives restarts, so the first checkpoint after a restart hashes only changed files.
       try {
         const saved = JSON.parse(await fs.promises.readFile(this.cacheFile, 'utf8')) as Record<string, StatKey>;
@@ -110,6 +120,40 @@ export class ShadowRepo {
     await atomicWrite(file, line);
     this.store?.dispose();
     this.store = null;
+  }
+
+  /**
+   * Gives the shadow repository the user's core.ignorecase. isomorphic-git writes `ignorecase = true` into
+   * every repository it creates, so native `git add -A` matched .gitignore patterns regardless of case on
+   * a case-sensitive file system too, and left out files git shows (`Notes.LOG` under `*.log`).
+   */
+  private async matchIgnoreCase(): Promise<void> {
+    const { layout, isRepo } = layoutOf(this.root);
+    if (!isRepo) return;
+    const want = readConfig(layout).ignoreCase;
+    const have: unknown = await git.getConfig({ fs, gitdir: this.gitdir, path: 'core.ignorecase' }).catch(() => undefined);
+    if (String(have) !== String(want)) await git.setConfig({ fs, gitdir: this.gitdir, path: 'core.ignorecase', value: want });
+  }
+
+  /**
+   * The files of the work tree now, exactly as a checkpoint would record them, for a reader that only
+   * compares (the Calibrator). With native git and `status` — a git status of the project started after
+   * the changes to see (the live status's fresh run) — they come from the user's index and that status,
+   * hashing only the files it names (current-files.ts), and no checkpoint is written. Otherwise, or when
+   * that cannot be trusted to give the same answer, a checkpoint named `reason` is taken and read.
+   */
+  async currentFiles(status: Promise<StatusResult> | null, reason: string): Promise<CurrentFiles> {
+    // A status this call does not wait for must not end as an unhandled rejection.
+    void status?.catch(() => undefined);
+    await this.init();
+    const native = findNativeGit().git;
+    let why = !native ? 'no native git' : !status ? 'no live git status' : null;
+    if (native && status) {
+      const fast = await filesFromStatus(native, this.root, this.gitdir, status, { sizeLimit: SIZE_LIMIT, binaryLimit: BINARY_LIMIT });
+      if (fast.files) return { files: fast.files, via: 'status', why: null };
+      why = fast.why;
+    }
+    return { files: await this.readSnapshot(await this.snapshot(reason)), via: 'snapshot', why };
   }
 
   /**
