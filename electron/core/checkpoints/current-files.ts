@@ -41,6 +41,8 @@ export interface SizePolicy {
 export type StatusFiles = { readonly files: Map<string, SnapshotEntry>; readonly why: null } | { readonly files: null; readonly why: string };
 
 const SLICE_MS = 8;
+/** Entries handled between two looks at the clock (a mask: every 512th). */
+const TICK_EVERY = 511;
 /** As in native-checkpoint.ts: a NUL in the first 8,000 bytes makes a file binary. */
 const BINARY_PROBE = 8000;
 const MODE_FILE = 0o100644;
@@ -166,6 +168,23 @@ async function untrackedIn(git: NativeGit, root: string, dirs: readonly string[]
     .filter((p) => p !== '');
 }
 
+/** Stage-0 paths of the shadow's index that the user's index lacks: a checkpoint keeps them although now ignored. */
+async function shadowOnlyPaths(user: GitIndex, shadow: GitIndex | null, slicer: TimeSlicer): Promise<string[]> {
+  if (!shadow) return [];
+  const userPaths = new Set<string>();
+  const out: string[] = [];
+  for (let i = 0; i < user.entries.length; i++) {
+    if ((i & TICK_EVERY) === 0) await slicer.tick();
+    userPaths.add(user.entries[i]!.path);
+  }
+  for (let i = 0; i < shadow.entries.length; i++) {
+    if ((i & TICK_EVERY) === 0) await slicer.tick();
+    const e = shadow.entries[i]!;
+    if (e.stage === 0 && !userPaths.has(e.path)) out.push(e.path);
+  }
+  return out;
+}
+
 /**
  * The work tree's files as a checkpoint of `root` would record them now (see the file comment). `status`
  * must be a git status of `root` started after the last change to look at (the live status's fresh run).
@@ -174,17 +193,22 @@ export async function filesFromStatus(git: NativeGit, root: string, shadowGitdir
   // A status this call does not wait for (it returns early) must not end as an unhandled rejection.
   void status.catch(() => undefined);
   const { layout } = layoutOf(root);
-  // The indexes are read while git status runs.
+  const slicer = new TimeSlicer(SLICE_MS);
+  // The indexes are read while git status runs, yielding between the steps.
   let user = readUserIndex(layout);
   if (!user.index) return { files: null, why: 'the repository has no (readable) index' };
+  await slicer.tick();
   let shadowIndex: GitIndex | null;
   try {
     shadowIndex = readIndex(shadowGitdir);
   } catch (error) {
     return { files: null, why: `the shadow index is unreadable (${(error as Error).message})` };
   }
+  await slicer.tick();
   const setup = untrustedSetup(layout, user.index, shadowGitdir);
   if (setup) return { files: null, why: setup };
+  await slicer.tick();
+  let shadowOnly = await shadowOnlyPaths(user.index, shadowIndex, slicer);
   let result: StatusResult;
   try {
     result = await status;
@@ -195,9 +219,9 @@ export async function filesFromStatus(git: NativeGit, root: string, shadowGitdir
   if (fileStamp(join(layout.gitdir, 'index')) !== user.stamp) {
     user = readUserIndex(layout);
     if (!user.index || !isPlainIndex(user.index)) return { files: null, why: 'the index changed into one that cannot be trusted while git status ran' };
+    shadowOnly = await shadowOnlyPaths(user.index, shadowIndex, slicer);
   }
   const index = user.index;
-  const slicer = new TimeSlicer(SLICE_MS);
 
   // Files whose content must be read from disk.
   const fromDisk = new Set<string>();
@@ -216,16 +240,7 @@ export async function filesFromStatus(git: NativeGit, root: string, shadowGitdir
     return { files: null, why: `listing new files failed (${(error as Error).message})` };
   }
   for (const p of nested) fromDisk.add(p);
-  const userPaths = new Set<string>();
-  for (const e of index.entries) {
-    userPaths.add(e.path);
-    await slicer.tick();
-  }
-  // Files the shadow's index holds and the user's does not: a checkpoint keeps them although now ignored.
-  for (const e of shadowIndex?.entries ?? []) {
-    if (e.stage === 0 && !userPaths.has(e.path)) fromDisk.add(e.path);
-    await slicer.tick();
-  }
+  for (const p of shadowOnly) fromDisk.add(p);
 
   const files = new Map<string, SnapshotEntry>();
   const extra = [...fromDisk].sort(byteOrder);
@@ -240,12 +255,15 @@ export async function filesFromStatus(git: NativeGit, root: string, shadowGitdir
       if (entry) files.set(extra[k]!, entry);
     }
   };
-  for (const e of index.entries) {
-    if (e.stage !== 0 || fromDisk.has(e.path) || (e.mode !== MODE_FILE && e.mode !== MODE_EXEC)) continue;
+  const entries = index.entries;
+  for (let i = 0; i < entries.length; i++) {
+    if ((i & TICK_EVERY) === 0) await slicer.tick();
+    const e = entries[i]!;
+    const mode = e.mode;
+    if (e.stage !== 0 || (mode !== MODE_FILE && mode !== MODE_EXEC) || fromDisk.has(e.path)) continue;
     if (e.size > limits.sizeLimit || (e.size > limits.binaryLimit && binaryFile(join(root, e.path)))) continue;
     if (k < extra.length) takeExtraBefore(e.path);
-    files.set(e.path, { oid: e.oid, mode: e.mode === MODE_EXEC ? '100755' : '100644' });
-    await slicer.tick();
+    files.set(e.path, { oid: e.oid, mode: mode === MODE_EXEC ? '100755' : '100644' });
   }
   takeExtraBefore(null);
   return { files, why: null };

@@ -288,15 +288,18 @@ describe('ShadowRepo.currentFiles', () => {
   });
 
   it('reads the index again when it was rewritten while git status ran', async () => {
-    const shadow = await committed({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
-    // Status sees b.txt unchanged; then the user edits and stages it before the index is compared.
+    const shadow = await committed({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.txt': 'c\n' });
+    // Status sees b.txt and c.txt unchanged; then the user stages an edit of b.txt and stops tracking c.txt
+    // (which the checkpoints still hold) before the index is compared.
     const racing = status().then((result) => {
       write('b.txt', 'b edited and staged\n');
       git('add', 'b.txt');
+      git('rm', '-q', '--cached', 'c.txt');
       return result;
     });
     const { fast, snapshot } = await both(shadow, racing);
     expect(fast.via).toBe('status');
     expect([...fast.files]).toEqual(snapshot);
+    expect(fast.files.has('c.txt')).toBe(true);
   });
 });
