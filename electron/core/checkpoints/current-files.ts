@@ -168,19 +168,22 @@ async function untrackedIn(git: NativeGit, root: string, dirs: readonly string[]
     .filter((p) => p !== '');
 }
 
-/** Stage-0 paths of the shadow's index that the user's index lacks: a checkpoint keeps them although now ignored. */
+/**
+ * Stage-0 paths of the shadow's index that the user's index lacks: a checkpoint keeps them although now
+ * ignored. Both indexes are in git's order, so one walk over both finds them.
+ */
 async function shadowOnlyPaths(user: GitIndex, shadow: GitIndex | null, slicer: TimeSlicer): Promise<string[]> {
   if (!shadow) return [];
-  const userPaths = new Set<string>();
+  const mine = user.entries;
   const out: string[] = [];
-  for (let i = 0; i < user.entries.length; i++) {
-    if ((i & TICK_EVERY) === 0) await slicer.tick();
-    userPaths.add(user.entries[i]!.path);
-  }
-  for (let i = 0; i < shadow.entries.length; i++) {
-    if ((i & TICK_EVERY) === 0) await slicer.tick();
-    const e = shadow.entries[i]!;
-    if (e.stage === 0 && !userPaths.has(e.path)) out.push(e.path);
+  let i = 0;
+  for (let j = 0; j < shadow.entries.length; j++) {
+    if ((j & TICK_EVERY) === 0) await slicer.tick();
+    const e = shadow.entries[j]!;
+    if (e.stage !== 0) continue;
+    const path = e.path;
+    while (i < mine.length && mine[i]!.path !== path && byteOrder(mine[i]!.path, path) < 0) i++;
+    if (i >= mine.length || mine[i]!.path !== path) out.push(path);
   }
   return out;
 }

@@ -95,7 +95,11 @@ async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRun
     readCheckpoint.then((tree) => trustedPlanAt((oid) => shadow.readBlob(oid), tree)),
     readPlanFacts(root),
     resolveTestCommand(root),
-    shadow.currentFiles(status, `verification of run ${run.runId}`).then(({ files }) => new Map([...files].map(([path, entry]) => [path, entry.oid]))),
+    shadow.currentFiles(status, `verification of run ${run.runId}`).then(({ files }) => {
+      const oids = new Map<string, string>();
+      for (const [path, entry] of files) oids.set(path, entry.oid);
+      return oids;
+    }),
     ledger.state(),
   ]);
   const changes = new Map<string, FileChange>();
