@@ -329,19 +329,24 @@ export class ShadowRepo {
     return write(top);
   }
 
-  /** The files of a checkpoint (read straight from the object files: a big tree takes milliseconds). */
+  /**
+   * The files of a checkpoint (read straight from the object files: a big tree takes milliseconds), in the
+   * order of its trees. The walk yields to the event loop every few milliseconds.
+   */
   async readSnapshot(commit: string): Promise<Map<string, SnapshotEntry>> {
     await this.init();
     const out = new Map<string, SnapshotEntry>();
     const store = this.objects();
-    const walk = (oid: string, prefix: string): void => {
+    const slicer = new TimeSlicer(SLICE_MS);
+    const walk = async (oid: string, prefix: string): Promise<void> => {
       for (const e of parseTree(store.read(oid).data)) {
         const path = prefix ? `${prefix}/${e.name}` : e.name;
-        if (e.mode === MODE_TREE) walk(e.oid, path);
+        if (e.mode === MODE_TREE) await walk(e.oid, path);
         else if (e.mode === MODE_FILE || e.mode === MODE_EXEC) out.set(path, { oid: e.oid, mode: e.mode === MODE_EXEC ? '100755' : '100644' });
       }
+      await slicer.tick();
     };
-    walk(parseCommit(store.read(commit).data).tree, '');
+    await walk(parseCommit(store.read(commit).data).tree, '');
     return out;
   }
 
