@@ -75,8 +75,12 @@ export class ShadowRepo {
   private readonly statCache = new Map<string, StatKey>();
   private ready: Promise<void> | null = null;
   private store: ObjectStore | null = null;
-  /** The last checkpoint this instance took, to find what the next one replaces without reading it back. */
-  private last: { readonly commit: string; readonly files: ReadonlyMap<string, SnapshotEntry> } | null = null;
+  /**
+   * The last checkpoint this instance took, to find what the next one replaces without reading it back;
+   * `treeOrder`: its files are listed in the order of its trees (native git's index order), so reading the
+   * checkpoint may answer with a copy of them.
+   */
+  private last: { readonly commit: string; readonly files: ReadonlyMap<string, SnapshotEntry>; readonly treeOrder: boolean } | null = null;
   private get cacheFile(): string {
     return join(this.gitdir, 'plumbline-stat-cache.json');
   }
@@ -262,6 +266,7 @@ export class ShadowRepo {
 
   /** Takes a checkpoint: a commit of the current working tree; returns its id. */
   async snapshot(reason: string): Promise<string> {
+    const treeOrder = findNativeGit().git !== null;
     const files = await this.scan();
     const tree = await this.writeTree(files);
     const now = Math.floor(Date.now() / 1000);
@@ -275,7 +280,7 @@ export class ShadowRepo {
     if (parent.length) await this.pinReplaced(parent[0], files);
     const commit = await git.writeCommit({ fs, gitdir: this.gitdir, commit: { message: `${reason}\n`, tree, parent, author: who, committer: who } });
     await git.writeRef({ fs, gitdir: this.gitdir, ref: 'refs/heads/checkpoints', value: commit, force: true });
-    this.last = { commit, files };
+    this.last = { commit, files, treeOrder };
     await atomicWrite(this.cacheFile, JSON.stringify(Object.fromEntries(this.statCache))).catch(() => {});
     return commit;
   }
@@ -335,6 +340,8 @@ export class ShadowRepo {
    */
   async readSnapshot(commit: string): Promise<Map<string, SnapshotEntry>> {
     await this.init();
+    // The checkpoint this instance just took (a run's, judged after the run): its files are known.
+    if (this.last?.commit === commit && this.last.treeOrder) return new Map(this.last.files);
     const out = new Map<string, SnapshotEntry>();
     const store = this.objects();
     const slicer = new TimeSlicer(SLICE_MS);
