@@ -48,7 +48,7 @@ const BINARY_PROBE = 8000;
 const MODE_FILE = 0o100644;
 const MODE_EXEC = 0o100755;
 
-/** Non-comment lines of an exclude file (none when it is missing). */
+/** True when an exclude file holds a pattern (a line neither blank nor a comment); false when it is missing. */
 function hasPatterns(file: string): boolean {
   try {
     return readFileSync(file, 'utf8')
