@@ -73,7 +73,10 @@ async function measure(ctx: BenchContext): Promise<{ plumbline: number[]; native
       stall = Math.max(stall, h.max / 1e6);
       // The check commands' own run time is the user's cost, not the verifier's: subtract it.
       const records = await core.services.project(copy).ledger.readAll();
-      const commands = records.filter((r) => r.runId === run.runId && typeof r.durationMs === 'number').reduce((sum, r) => sum + (r.durationMs ?? 0), 0);
+      // A claim and a served check that run the same command share one run: count each command once.
+      const once = new Map<string, number>();
+      for (const r of records) if (r.runId === run.runId && typeof r.durationMs === 'number' && !once.has(r.how)) once.set(r.how, r.durationMs);
+      const commands = [...once.values()].reduce((sum, ms) => sum + ms, 0);
       plumbline.push(Math.max(0, total - commands));
       native.push(timeCommand('git', ['status', '--porcelain'], copy));
     }

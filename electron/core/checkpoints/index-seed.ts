@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type IndexEntry, readIndex } from '../git/index-reader';
+import { type GitIndex, type IndexEntry, readIndex } from '../git/index-reader';
 import { type GitConfig, readConfig, type RepoLayout, resolveLayout } from '../git/repo-layout';
 
 /**
@@ -36,7 +36,7 @@ export function layoutOf(root: string): { layout: RepoLayout; isRepo: boolean } 
  * True when git converts content between the work tree and the object store (core.autocrlf, or text/eol/
  * filter attributes): then the index's blob ids are not the hash of the file's bytes and cannot be reused.
  */
-function converts(layout: RepoLayout, config: GitConfig, entries: readonly IndexEntry[]): boolean {
+export function converts(layout: RepoLayout, config: GitConfig, entries: readonly IndexEntry[]): boolean {
   if (config.autocrlf !== 'false') return true;
   const files = [join(layout.commondir, 'info', 'attributes')];
   for (const e of entries) if (e.path === '.gitattributes' || e.path.endsWith('/.gitattributes')) files.push(join(layout.dir, e.path));
@@ -54,6 +54,14 @@ function converts(layout: RepoLayout, config: GitConfig, entries: readonly Index
 }
 
 /**
+ * True for an index that lists the work tree as it is: no split or sparse index, and no skip-worktree,
+ * intent-to-add or assume-unchanged entries (whose files git does not compare, or compares to no blob).
+ */
+export function isPlainIndex(index: GitIndex): boolean {
+  return !index.extensions.some((x) => x === 'link' || x === 'sdir') && !index.entries.some((e) => e.skipWorktree || e.intentToAdd || e.assumeValid);
+}
+
+/**
  * The user's index file when native git may start a shadow index from a copy of it: a plain index (no
  * split or sparse index, no skip-worktree, intent-to-add or assume-unchanged entries) of a repository that
  * converts no content.
@@ -63,7 +71,7 @@ export function seedableIndexFile(root: string): string | null {
   if (!isRepo) return null;
   try {
     const index = readIndex(layout.gitdir);
-    if (!index || index.extensions.some((x) => x === 'link' || x === 'sdir') || index.entries.some((e) => e.skipWorktree || e.intentToAdd || e.assumeValid)) return null;
+    if (!index || !isPlainIndex(index)) return null;
     return converts(layout, readConfig(layout), index.entries) ? null : join(layout.gitdir, 'index');
   } catch {
     return null;

@@ -9,6 +9,8 @@ import { readConfig } from '../git/repo-layout';
 import { findNativeGit } from '../git/native/find-git';
 import { nativeCheckpointScan } from '../git/native/native-checkpoint';
 import { atomicWrite } from '../util/atomic-write';
+import type { StatusResult } from '../git/status-engine';
+import { filesFromStatus } from './current-files';
 import { layoutOf, loadIndexSeed, seedableIndexFile } from './index-seed';
 import { blobHash, looksBinary } from '../util/text-format';
 import { TimeSlicer } from './time-slicer';
@@ -21,6 +23,13 @@ export interface SnapshotEntry {
 
 /** A snapshot: path → blob. */
 export type SnapshotTree = ReadonlyMap<string, SnapshotEntry>;
+
+/** The files of the work tree now, and how they were read (`why`: the reason no checkpoint was spared). */
+export interface CurrentFiles {
+  readonly files: Map<string, SnapshotEntry>;
+  readonly via: 'status' | 'snapshot';
+  readonly why: string | null;
+}
 
 /** Result of a restore: what was written back and what was deleted, plus the snapshot that undoes it. */
 export interface RestoreResult {
@@ -66,8 +75,12 @@ export class ShadowRepo {
   private readonly statCache = new Map<string, StatKey>();
   private ready: Promise<void> | null = null;
   private store: ObjectStore | null = null;
-  /** The last checkpoint this instance took, to find what the next one replaces without reading it back. */
-  private last: { readonly commit: string; readonly files: ReadonlyMap<string, SnapshotEntry> } | null = null;
+  /**
+   * The last checkpoint this instance took, to find what the next one replaces without reading it back;
+   * `treeOrder`: its files are listed in the order of its trees (native git's index order), so reading the
+   * checkpoint may answer with a copy of them.
+   */
+  private last: { readonly commit: string; readonly files: ReadonlyMap<string, SnapshotEntry>; readonly treeOrder: boolean } | null = null;
   private get cacheFile(): string {
     return join(this.gitdir, 'plumbline-stat-cache.json');
   }
@@ -84,6 +97,7 @@ export class ShadowRepo {
       await fs.promises.mkdir(this.gitdir, { recursive: true });
       if (!fs.existsSync(join(this.gitdir, 'HEAD'))) await git.init({ fs, gitdir: this.gitdir, bare: true, defaultBranch: 'checkpoints' });
       await this.linkUserObjects();
+      await this.matchIgnoreCase();
       // The stat cache survives restarts, so the first checkpoint after a restart hashes only changed files.
       try {
         const saved = JSON.parse(await fs.promises.readFile(this.cacheFile, 'utf8')) as Record<string, StatKey>;
@@ -110,6 +124,40 @@ export class ShadowRepo {
     await atomicWrite(file, line);
     this.store?.dispose();
     this.store = null;
+  }
+
+  /**
+   * Gives the shadow repository the user's core.ignorecase. isomorphic-git writes `ignorecase = true` into
+   * every repository it creates, so native `git add -A` matched .gitignore patterns regardless of case on
+   * a case-sensitive file system too, and left out files git shows (`Notes.LOG` under `*.log`).
+   */
+  private async matchIgnoreCase(): Promise<void> {
+    const { layout, isRepo } = layoutOf(this.root);
+    if (!isRepo) return;
+    const want = readConfig(layout).ignoreCase;
+    const have: unknown = await git.getConfig({ fs, gitdir: this.gitdir, path: 'core.ignorecase' }).catch(() => undefined);
+    if (String(have) !== String(want)) await git.setConfig({ fs, gitdir: this.gitdir, path: 'core.ignorecase', value: want });
+  }
+
+  /**
+   * The files of the work tree now, exactly as a checkpoint would record them, for a reader that only
+   * compares (the Calibrator). With native git and `status` — a git status of the project started after
+   * the changes to see (the live status's fresh run) — they come from the user's index and that status,
+   * hashing only the files it names (current-files.ts), and no checkpoint is written. Otherwise, or when
+   * that cannot be trusted to give the same answer, a checkpoint named `reason` is taken and read.
+   */
+  async currentFiles(status: Promise<StatusResult> | null, reason: string): Promise<CurrentFiles> {
+    // A status this call does not wait for must not end as an unhandled rejection.
+    void status?.catch(() => undefined);
+    await this.init();
+    const native = findNativeGit().git;
+    let why = !native ? 'no native git' : !status ? 'no live git status' : null;
+    if (native && status) {
+      const fast = await filesFromStatus(native, this.root, this.gitdir, status, { sizeLimit: SIZE_LIMIT, binaryLimit: BINARY_LIMIT });
+      if (fast.files) return { files: fast.files, via: 'status', why: null };
+      why = fast.why;
+    }
+    return { files: await this.readSnapshot(await this.snapshot(reason)), via: 'snapshot', why };
   }
 
   /**
@@ -218,6 +266,7 @@ export class ShadowRepo {
 
   /** Takes a checkpoint: a commit of the current working tree; returns its id. */
   async snapshot(reason: string): Promise<string> {
+    const treeOrder = findNativeGit().git !== null;
     const files = await this.scan();
     const tree = await this.writeTree(files);
     const now = Math.floor(Date.now() / 1000);
@@ -231,7 +280,7 @@ export class ShadowRepo {
     if (parent.length) await this.pinReplaced(parent[0], files);
     const commit = await git.writeCommit({ fs, gitdir: this.gitdir, commit: { message: `${reason}\n`, tree, parent, author: who, committer: who } });
     await git.writeRef({ fs, gitdir: this.gitdir, ref: 'refs/heads/checkpoints', value: commit, force: true });
-    this.last = { commit, files };
+    this.last = { commit, files, treeOrder };
     await atomicWrite(this.cacheFile, JSON.stringify(Object.fromEntries(this.statCache))).catch(() => {});
     return commit;
   }
@@ -285,19 +334,26 @@ export class ShadowRepo {
     return write(top);
   }
 
-  /** The files of a checkpoint (read straight from the object files: a big tree takes milliseconds). */
+  /**
+   * The files of a checkpoint (read straight from the object files: a big tree takes milliseconds), in the
+   * order of its trees. The walk yields to the event loop every few milliseconds.
+   */
   async readSnapshot(commit: string): Promise<Map<string, SnapshotEntry>> {
     await this.init();
+    // The checkpoint this instance just took (a run's, judged after the run): its files are known.
+    if (this.last?.commit === commit && this.last.treeOrder) return new Map(this.last.files);
     const out = new Map<string, SnapshotEntry>();
     const store = this.objects();
-    const walk = (oid: string, prefix: string): void => {
+    const slicer = new TimeSlicer(SLICE_MS);
+    const walk = async (oid: string, prefix: string): Promise<void> => {
       for (const e of parseTree(store.read(oid).data)) {
         const path = prefix ? `${prefix}/${e.name}` : e.name;
-        if (e.mode === MODE_TREE) walk(e.oid, path);
+        if (e.mode === MODE_TREE) await walk(e.oid, path);
         else if (e.mode === MODE_FILE || e.mode === MODE_EXEC) out.set(path, { oid: e.oid, mode: e.mode === MODE_EXEC ? '100755' : '100644' });
       }
+      await slicer.tick();
     };
-    walk(parseCommit(store.read(commit).data).tree, '');
+    await walk(parseCommit(store.read(commit).data).tree, '');
     return out;
   }
 

@@ -13,6 +13,7 @@ import { checkInputs, isTestConfig, isTestFile, scriptsChanged } from './check-i
 import { maskedFailure } from './masked-command';
 import { checksForRequirement, planChecks, readPlanFacts, servedChecks, type PlanFacts } from './plan-facts';
 import type { ShadowRepo } from '../checkpoints/shadow-repo';
+import type { StatusResult } from '../git/status-engine';
 import { blobText, readCheckpointTree, trustedPlanAt, type TrustedPlan } from './trusted-plan';
 import { loadRun, saveRun, type StoredRun } from './run-store';
 import { resolveTestCommand, type TestCommand } from './test-command';
@@ -74,7 +75,18 @@ async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRun
   const { ledger, shadow } = ctx.services.project(root);
   // The checkpoint and the plan it holds, the current tree (through the same snapshot policy as the
   // checkpoint: ignore rules, size limits) and the tree state for the records are independent reads.
+  // One fresh git status serves both the current tree and the tree state: started here, the ledger's
+  // status read joins it.
+  // (A folder without git gets no status, and no watcher for one.)
   ledger.invalidate();
+  let status: Promise<StatusResult> | null = null;
+  if (fs.existsSync(`${root}/.git`)) {
+    try {
+      status = ctx.services.repos.get(root).freshStatus();
+    } catch {
+      status = null;
+    }
+  }
   const readCheckpoint = readCheckpointTree(shadow, run.checkpointCommit).catch(() => {
     throw new RpcError('NOT_FOUND', `The checkpoint ${run.checkpointCommit.slice(0, 10)} of run ${run.runId} is missing from the checkpoint store, so its claims cannot be checked against the tree.`);
   });
@@ -83,7 +95,11 @@ async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRun
     readCheckpoint.then((tree) => trustedPlanAt((oid) => shadow.readBlob(oid), tree)),
     readPlanFacts(root),
     resolveTestCommand(root),
-    shadow.snapshot(`verification of run ${run.runId}`).then(async (commit) => new Map([...(await shadow.readSnapshot(commit))].map(([path, entry]) => [path, entry.oid]))),
+    shadow.currentFiles(status, `verification of run ${run.runId}`).then(({ files }) => {
+      const oids = new Map<string, string>();
+      for (const [path, entry] of files) oids.set(path, entry.oid);
+      return oids;
+    }),
     ledger.state(),
   ]);
   const changes = new Map<string, FileChange>();

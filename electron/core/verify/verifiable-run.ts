@@ -58,6 +58,6 @@ export interface VerifyRunOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Signature of the verifier, implemented in claim-verifier.ts (re-exported here for the agent engineer). */
+/** Signature of the verifier, implemented in claim-verifier.ts. */
 export type VerifyRunFn = (ctx: import('../core-context').CoreContext, run: VerifiableRun, opts?: VerifyRunOptions) => Promise<RunVerification>;
 export { verifyRun, runClaimNow, ruleOnClaim } from './claim-verifier';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ShadowRepo } from '../../../../../electron/core/checkpoints/shadow-repo';
 import { tempProject } from '../agent/loop-harness';
 
@@ -49,6 +49,24 @@ describe('ShadowRepo checkpoints', () => {
     expect([...undo.restored].sort()).toEqual(['app.js', 'new.js']);
     expect(await readFile(f('app.js'), 'utf8')).toBe('v2 by agent\n');
     expect(await readFile(f('notes.md'), 'utf8')).toBe('user notes\n');
+  });
+
+  it.each(['git', 'embedded'])('reads back the checkpoint it just took as the trees list it (%s)', async (engine) => {
+    vi.stubEnv('PLUMBLINE_GIT', engine);
+    try {
+      execFileSync('git', ['init', '-q'], { cwd: project.root });
+      for (const p of ['z.txt', 'b/c.txt', 'a.txt', 'b/a/d.txt', 'b.txt', 'a-b/e.txt']) {
+        await mkdir(join(f(p), '..'), { recursive: true });
+        await writeFile(f(p), `${p}\n`);
+      }
+      const shadow = new ShadowRepo(project.root, project.dataDir);
+      const commit = await shadow.snapshot('one');
+      const fromTrees = [...(await new ShadowRepo(project.root, project.dataDir).readSnapshot(commit))];
+      expect(fromTrees.map(([p]) => p)).toEqual(['a-b/e.txt', 'a.txt', 'b.txt', 'b/a/d.txt', 'b/c.txt', 'z.txt']);
+      expect([...(await shadow.readSnapshot(commit))]).toEqual(fromTrees);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('lists files changed between snapshots', async () => {

@@ -8,7 +8,7 @@ import { ruleOnClaim, runClaimNow, verifyRun } from '../../../../../electron/cor
 import { currentRecords, EvidenceLedger } from '../../../../../electron/core/verify/evidence';
 import { loadRun } from '../../../../../electron/core/verify/run-store';
 import type { VerifiableRun } from '../../../../../electron/core/verify/verifiable-run';
-import { makeRepo, makeTempDir, writeFiles } from '../../../../helpers/temp-repo';
+import { git, makeRepo, makeTempDir, writeFiles } from '../../../../helpers/temp-repo';
 import { testCoreContext } from '../../../../helpers/core-context';
 import type { CoreContext } from '../../../../../electron/core/core-context';
 
@@ -159,6 +159,30 @@ describe('verifyRun', () => {
     const records = currentRecords(await new EvidenceLedger(root, dataDir).readAll());
     const rec = records.find((r) => r.key === `claim:${run.runId}:0`)!;
     expect(rec).toMatchObject({ kind: 'ruling', result: 'refuted', note: 'it does not' });
+  });
+
+  it('reads the current tree from one fresh git status, without writing a checkpoint', async () => {
+    const shadow = ctx.services.project(root).shadow;
+    const head = (): string => git(root, '--git-dir', shadow.gitdir, 'rev-parse', 'refs/heads/checkpoints').trim();
+    const before = head();
+    writeFiles(root, { 'src/limiter.js': 'export function limit() {\n  return 2;\n}\n', 'src/new/bucket.js': 'export const bucket = [];\n' });
+    const v = await verifyRun(ctx, baseRun(root, dataDir, checkpoint, [claim({ kind: 'file_changed', path: 'src/limiter.js' }), claim({ kind: 'file_created', path: 'src/new/bucket.js' }), claim({ kind: 'file_changed', path: 'README.md' })]));
+    expect(v.claims.map((c) => `${c.claim.path}:${c.verdict}`).sort()).toEqual(['README.md:refuted', 'src/limiter.js:verified', 'src/new/bucket.js:verified']);
+    expect(head()).toBe(before);
+  });
+
+  it('asks a project without git for no git status', async () => {
+    const plain = makeTempDir('plumbline-plain-');
+    writeFiles(plain, { 'a.txt': 'a\n' });
+    const plainCtx = testCoreContext({ dataDir, roots: [plain] });
+    const cp = await plainCtx.services.project(plain).shadow.snapshot('before run');
+    writeFiles(plain, { 'a.txt': 'changed\n' });
+    const asked: string[] = [];
+    const get = plainCtx.services.repos.get.bind(plainCtx.services.repos);
+    plainCtx.services.repos.get = (r: string) => (asked.push(r), get(r));
+    const v = await verifyRun(plainCtx, baseRun(plain, dataDir, cp, [claim({ kind: 'file_changed', path: 'a.txt' })], { taskId: undefined }));
+    expect(v.claims[0]!.verdict).toBe('verified');
+    expect(asked).toEqual([]);
   });
 
   it('refuses claims about paths outside the project', async () => {

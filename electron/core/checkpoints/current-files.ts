@@ -1,0 +1,273 @@
+/**
+ * The files of the work tree as a native-git checkpoint would record them, without taking one: from the
+ * user's git index and one `git status` (the project's live status, which the evidence ledger reads anyway),
+ * hashing only the files that status names and the few the shadow index holds beyond the user's index.
+ *
+ *   const files = await filesFromStatus(git, root, shadowGitdir, status, limits);   // null: take a snapshot
+ *
+ * A checkpoint (native-checkpoint.ts) is the shadow index after `git add -A` plus the files the user tracks
+ * although they are ignored: every regular file that is in the user's index, in the shadow's index, or
+ * untracked and not ignored, within the size policy. Here:
+ *   - a file git status reports unchanged against the user's index has the index's blob id and mode (git
+ *     compared its content when the stat data was racy, and its executable bit, core.fileMode being on);
+ *   - a file it reports modified, type-changed, unmerged or untracked (untracked folders listed by
+ *     `git ls-files --others`), and a file only the shadow's index holds (ignored since it was first
+ *     checkpointed), is read and hashed as it is on disk.
+ * When that is not certain to give the checkpoint's answer — no index, a split or sparse index,
+ * skip-worktree, intent-to-add or assume-unchanged entries, content conversion (autocrlf, attributes),
+ * core.fileMode or core.symlinks off, ignore rules the shadow does not share (.git/info/exclude, the
+ * repository's own core.excludesFile, another core.ignorecase), a status that failed — the answer is null
+ * with the reason, and the caller takes a real snapshot.
+ */
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import { join } from 'node:path';
+import { type GitIndex, readIndex } from '../git/index-reader';
+import { runGit, type NativeGit } from '../git/native/git-runner';
+import { parseConfig, readConfig, type RepoLayout } from '../git/repo-layout';
+import type { StatusResult } from '../git/status-engine';
+import { blobHash } from '../util/text-format';
+import { converts, isPlainIndex, layoutOf } from './index-seed';
+import type { SnapshotEntry } from './shadow-repo';
+import { TimeSlicer } from './time-slicer';
+
+/** The snapshot size policy: files over sizeLimit, and binary files over binaryLimit, are left out. */
+export interface SizePolicy {
+  readonly sizeLimit: number;
+  readonly binaryLimit: number;
+}
+
+/** The work tree's files, or why they could not be read without a snapshot. */
+export type StatusFiles = { readonly files: Map<string, SnapshotEntry>; readonly why: null } | { readonly files: null; readonly why: string };
+
+const SLICE_MS = 8;
+/** Entries handled between two looks at the clock (a mask: every 512th). */
+const TICK_EVERY = 511;
+/** As in native-checkpoint.ts: a NUL in the first 8,000 bytes makes a file binary. */
+const BINARY_PROBE = 8000;
+const MODE_FILE = 0o100644;
+const MODE_EXEC = 0o100755;
+
+/** True when an exclude file holds a pattern (a line neither blank nor a comment); false when it is missing. */
+function hasPatterns(file: string): boolean {
+  try {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .some((l) => l.trim() !== '' && !l.startsWith('#'));
+  } catch {
+    return false;
+  }
+}
+
+/** A setting of one config file, or undefined. */
+function configValue(file: string, key: string): string | undefined {
+  try {
+    return parseConfig(readFileSync(file, 'utf8')).get(key);
+  } catch {
+    return undefined;
+  }
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && ['true', 'yes', 'on', '1'].includes(value.toLowerCase());
+}
+
+/** Why git status of the user's repository would not tell what a checkpoint records, or null. */
+function untrustedSetup(layout: RepoLayout, index: GitIndex, shadowGitdir: string): string | null {
+  if (!isPlainIndex(index)) return 'the index is split or sparse, or has skip-worktree, intent-to-add or assume-unchanged entries';
+  const config = readConfig(layout);
+  if (converts(layout, config, index.entries)) return 'git converts content (core.autocrlf or attributes)';
+  if (!config.fileMode) return 'core.fileMode is off';
+  if (!config.symlinks) return 'core.symlinks is off';
+  // The shadow sees the .gitignore files and the global excludes, not the repository's own exclude settings.
+  if (hasPatterns(join(layout.commondir, 'info', 'exclude'))) return '.git/info/exclude has patterns';
+  if (configValue(join(layout.commondir, 'config'), 'core.excludesfile') !== undefined) return 'the repository sets core.excludesFile';
+  if (hasPatterns(join(shadowGitdir, 'info', 'exclude'))) return 'the shadow repository has exclude patterns';
+  if (isTrue(configValue(join(shadowGitdir, 'config'), 'core.ignorecase')) !== config.ignoreCase) return 'the shadow repository matches case differently';
+  return null;
+}
+
+/** Identity of a file's current version, to see whether the index was rewritten meanwhile. */
+function fileStamp(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'absent';
+  }
+}
+
+/** The user's index and its stamp; index null when there is none or it is unreadable. */
+function readUserIndex(layout: RepoLayout): { index: GitIndex | null; stamp: string } {
+  const stamp = fileStamp(join(layout.gitdir, 'index'));
+  try {
+    return { index: readIndex(layout.gitdir), stamp };
+  } catch {
+    return { index: null, stamp };
+  }
+}
+
+/** True when the first BINARY_PROBE bytes hold a NUL. */
+function binaryHead(bytes: Uint8Array): boolean {
+  return bytes.subarray(0, BINARY_PROBE).includes(0);
+}
+
+function binaryFile(abs: string): boolean {
+  const buf = Buffer.alloc(BINARY_PROBE);
+  let fd: number | null = null;
+  try {
+    fd = openSync(abs, 'r');
+    return binaryHead(buf.subarray(0, readSync(fd, buf, 0, BINARY_PROBE, 0)));
+  } catch {
+    return true;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** A UTF-16 code unit as a rank in UTF-8 byte order (astral characters, as surrogates, sort above U+FFFF). */
+function rank(c: number): number {
+  if (c < 0xd800) return c;
+  return c < 0xe000 ? c + 0x2000 : c - 0x800;
+}
+
+/** Order of git's index and trees: by the UTF-8 bytes of the path. */
+export function byteOrder(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return rank(x) - rank(y);
+  }
+  return a.length - b.length;
+}
+
+/** A file as `git add` records it (regular files only; the executable bit is the owner's), or null. */
+async function hashFile(root: string, path: string, limits: SizePolicy): Promise<SnapshotEntry | null> {
+  const abs = join(root, path);
+  try {
+    const st = await fsp.lstat(abs);
+    if (!st.isFile() || st.size > limits.sizeLimit) return null;
+    const bytes = new Uint8Array(await fsp.readFile(abs));
+    if (st.size > limits.binaryLimit && binaryHead(bytes)) return null;
+    return { oid: blobHash(bytes), mode: st.mode & 0o100 ? '100755' : '100644' };
+  } catch {
+    return null;
+  }
+}
+
+/** The untracked, not ignored files inside untracked folders git status showed as one entry. */
+async function untrackedIn(git: NativeGit, root: string, dirs: readonly string[]): Promise<string[]> {
+  if (dirs.length === 0) return [];
+  const { stdout } = await runGit(git, ['--literal-pathspecs', 'ls-files', '-z', '--others', '--exclude-standard', '--', ...dirs], { cwd: root, read: true, what: 'list new files' });
+  // A path ending in "/" is a repository of its own inside the project, which a checkpoint leaves out
+  // (hashFile finds no regular file there).
+  return stdout
+    .toString('utf8')
+    .split('\0')
+    .filter((p) => p !== '');
+}
+
+/**
+ * Stage-0 paths of the shadow's index that the user's index lacks: a checkpoint keeps them although now
+ * ignored. Both indexes are in git's order, so one walk over both finds them.
+ */
+async function shadowOnlyPaths(user: GitIndex, shadow: GitIndex | null, slicer: TimeSlicer): Promise<string[]> {
+  if (!shadow) return [];
+  const mine = user.entries;
+  const out: string[] = [];
+  let i = 0;
+  for (let j = 0; j < shadow.entries.length; j++) {
+    if ((j & TICK_EVERY) === 0) await slicer.tick();
+    const e = shadow.entries[j]!;
+    if (e.stage !== 0) continue;
+    const path = e.path;
+    while (i < mine.length && mine[i]!.path !== path && byteOrder(mine[i]!.path, path) < 0) i++;
+    if (i >= mine.length || mine[i]!.path !== path) out.push(path);
+  }
+  return out;
+}
+
+/**
+ * The work tree's files as a checkpoint of `root` would record them now (see the file comment). `status`
+ * must be a git status of `root` started after the last change to look at (the live status's fresh run).
+ */
+export async function filesFromStatus(git: NativeGit, root: string, shadowGitdir: string, status: Promise<StatusResult>, limits: SizePolicy): Promise<StatusFiles> {
+  // A status this call does not wait for (it returns early) must not end as an unhandled rejection.
+  void status.catch(() => undefined);
+  const { layout } = layoutOf(root);
+  const slicer = new TimeSlicer(SLICE_MS);
+  // The indexes are read while git status runs, yielding between the steps.
+  let user = readUserIndex(layout);
+  if (!user.index) return { files: null, why: 'the repository has no (readable) index' };
+  await slicer.tick();
+  let shadowIndex: GitIndex | null;
+  try {
+    shadowIndex = readIndex(shadowGitdir);
+  } catch (error) {
+    return { files: null, why: `the shadow index is unreadable (${(error as Error).message})` };
+  }
+  await slicer.tick();
+  const setup = untrustedSetup(layout, user.index, shadowGitdir);
+  if (setup) return { files: null, why: setup };
+  await slicer.tick();
+  let shadowOnly = await shadowOnlyPaths(user.index, shadowIndex, slicer);
+  let result: StatusResult;
+  try {
+    result = await status;
+  } catch (error) {
+    return { files: null, why: `git status failed (${(error as Error).message})` };
+  }
+  // The index git status compared against must be the one read here: read it again if it was rewritten.
+  if (fileStamp(join(layout.gitdir, 'index')) !== user.stamp) {
+    user = readUserIndex(layout);
+    if (!user.index || !isPlainIndex(user.index)) return { files: null, why: 'the index changed into one that cannot be trusted while git status ran' };
+    shadowOnly = await shadowOnlyPaths(user.index, shadowIndex, slicer);
+  }
+  const index = user.index;
+
+  // Files whose content must be read from disk.
+  const fromDisk = new Set<string>();
+  const untrackedDirs: string[] = [];
+  for (const e of result.entries) {
+    if (e.kind === 'ignored') continue;
+    if (e.kind === 'untracked') {
+      if (e.path.endsWith('/')) untrackedDirs.push(e.path);
+      else fromDisk.add(e.path);
+    } else if (e.worktree !== ' ') fromDisk.add(e.path);
+  }
+  let nested: string[];
+  try {
+    nested = await untrackedIn(git, root, untrackedDirs);
+  } catch (error) {
+    return { files: null, why: `listing new files failed (${(error as Error).message})` };
+  }
+  for (const p of nested) fromDisk.add(p);
+  for (const p of shadowOnly) fromDisk.add(p);
+
+  const files = new Map<string, SnapshotEntry>();
+  const extra = [...fromDisk].sort(byteOrder);
+  const hashed: Array<SnapshotEntry | null> = [];
+  // A few files at a time: the disk works while hashing, without opening thousands of handles.
+  for (let i = 0; i < extra.length; i += 16) hashed.push(...(await Promise.all(extra.slice(i, i + 16).map((p) => hashFile(root, p, limits)))));
+  // Both lists are in git's order; merged, the map lists paths as a checkpoint's tree does.
+  let k = 0;
+  const takeExtraBefore = (path: string | null): void => {
+    for (; k < extra.length && (path === null || byteOrder(extra[k]!, path) < 0); k++) {
+      const entry = hashed[k];
+      if (entry) files.set(extra[k]!, entry);
+    }
+  };
+  const entries = index.entries;
+  for (let i = 0; i < entries.length; i++) {
+    if ((i & TICK_EVERY) === 0) await slicer.tick();
+    const e = entries[i]!;
+    const mode = e.mode;
+    if (e.stage !== 0 || (mode !== MODE_FILE && mode !== MODE_EXEC) || fromDisk.has(e.path)) continue;
+    if (e.size > limits.sizeLimit || (e.size > limits.binaryLimit && binaryFile(join(root, e.path)))) continue;
+    if (k < extra.length) takeExtraBefore(e.path);
+    files.set(e.path, { oid: e.oid, mode: mode === MODE_EXEC ? '100755' : '100644' });
+  }
+  takeExtraBefore(null);
+  return { files, why: null };
+}
