@@ -117,38 +117,41 @@ describe.skipIf(!bwrap)('hostile: a scripted building run through the web host',
       bash('tu_curl', `curl -sS --max-time 10 http://127.0.0.1:${port}/`),
       bash('tu_node', nodeProbe()),
       edit('tu_link', { command: 'view', path: 'notes.txt' }),
+      // Viewed first, so only the ledger guard (not the view-before-edit rule) can refuse the insert.
+      edit('tu_ledger_view', { command: 'view', path: '.plumbline/evidence.jsonl' }),
       edit('tu_ledger_edit', { command: 'insert', path: '.plumbline/evidence.jsonl', insert_line: 1, insert_text: '{"id":"forged-edit"}\n' }),
       bash('tu_ledger_bash', `echo '{"id":"forged-bash"}' >> .plumbline/evidence.jsonl`),
       streamReply([{ type: 'text', text: 'Done.' }]),
     );
     const events = await runTask('T-1');
     const r = results(events);
+    // Soft assertions: with a guard removed by hand, every probe it guards shows up as failed.
 
-    expect(r.get('tu_hook')).toMatchObject({ isError: true, output: expect.stringMatching(/\.git/) });
-    expect(existsSync(join(root, '.git/hooks/pre-commit'))).toBe(false);
+    expect.soft(r.get('tu_hook')).toMatchObject({ isError: true, output: expect.stringMatching(/\.git/) });
+    expect.soft(existsSync(join(root, '.git/hooks/pre-commit'))).toBe(false);
 
-    expect(r.get('tu_config')).toMatchObject({ isError: true, output: expect.stringMatching(/Read-only file system/) });
-    expect(Buffer.compare(readFileSync(join(root, '.git/config')), gitConfig)).toBe(0);
+    expect.soft(r.get('tu_config')).toMatchObject({ isError: true, output: expect.stringMatching(/Read-only file system/) });
+    expect.soft(Buffer.compare(readFileSync(join(root, '.git/config')), gitConfig)).toBe(0);
 
-    expect(r.get('tu_curl')?.isError).toBe(true);
-    expect(r.get('tu_node')).toMatchObject({ isError: true, output: expect.stringContaining('NET-ERROR') });
-    expect(r.get('tu_node')?.output).not.toContain('CONNECTED');
-    expect(accepted).toBe(0);
+    expect.soft(r.get('tu_curl')?.isError).toBe(true);
+    expect.soft(r.get('tu_node')).toMatchObject({ isError: true, output: expect.stringContaining('NET-ERROR') });
+    expect.soft(r.get('tu_node')?.output).not.toContain('CONNECTED');
+    expect.soft(accepted).toBe(0);
 
-    expect(r.get('tu_link')).toMatchObject({ isError: true });
-    expect(JSON.stringify(events)).not.toContain(SECRET);
-    expect(JSON.stringify(api.messageRequests().map((q) => q.body))).not.toContain(SECRET);
+    expect.soft(r.get('tu_link')).toMatchObject({ isError: true });
+    expect.soft(JSON.stringify(events)).not.toContain(SECRET);
+    expect.soft(JSON.stringify(api.messageRequests().map((q) => q.body))).not.toContain(SECRET);
 
-    expect(r.get('tu_ledger_edit')).toMatchObject({ isError: true });
-    expect(r.get('tu_ledger_bash')?.isError).toBe(true);
+    expect.soft(r.get('tu_ledger_edit')).toMatchObject({ isError: true });
+    expect.soft(r.get('tu_ledger_bash')?.isError).toBe(true);
     const ledger = readFileSync(join(root, '.plumbline/evidence.jsonl'), 'utf8');
     // The Calibrator appends its own records after the run; the run's forgeries are not there.
-    expect(ledger.startsWith(LEDGER)).toBe(true);
-    expect(ledger).not.toContain('forged');
+    expect.soft(ledger.startsWith(LEDGER)).toBe(true);
+    expect.soft(ledger).not.toContain('forged');
 
     // No network notice: neither the setting nor T-1 allows it.
-    expect(events.some((e) => e.type === 'notice' && /Network allowed/.test(e.text))).toBe(false);
-    expect(readFileSync(join(outside, 'id_ed25519'), 'utf8')).toContain(SECRET);
+    expect.soft(events.some((e) => e.type === 'notice' && /Network allowed/.test(e.text))).toBe(false);
+    expect.soft(readFileSync(join(outside, 'id_ed25519'), 'utf8')).toContain(SECRET);
   });
 
   it('the network is there when the task allows it, or the setting, and the transcript says which', async () => {
