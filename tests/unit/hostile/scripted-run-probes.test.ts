@@ -33,6 +33,8 @@ beforeEach(async () => {
   accepted = 0;
   server = createServer((socket) => {
     accepted++;
+    // A probe may close before the greeting is written.
+    socket.on('error', () => undefined);
     socket.end('HTTP/1.0 200 OK\r\n\r\nhello from the host\n');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
