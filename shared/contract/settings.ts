@@ -52,6 +52,8 @@ export const agentSettingsView = z.object({
   /** Command timeout in seconds. */
   commandTimeoutSec: z.number().int().min(1),
   autoApprove,
+  /** Agent commands (the bash tool) may reach the network; off by default (commands run with network off). */
+  allowNetwork: z.boolean(),
 });
 export type AgentSettingsView = z.infer<typeof agentSettingsView>;
 
@@ -73,6 +75,7 @@ export const settingsMethods = {
       stepLimit: z.number().int().min(1).max(1000).optional(),
       commandTimeoutSec: z.number().int().min(1).max(3600).optional(),
       autoApprove: autoApprove.optional(),
+      allowNetwork: z.boolean().optional(),
     }),
     agentSettingsView,
   ),

@@ -106,6 +106,8 @@ export const taskItem = z.object({
   status: taskStatus,
   source: z.string().nullable(),
   line: z.number(),
+  /** True when the task allows its runs' commands the network (`- network: allowed`); absent or false: off. */
+  network: z.boolean().optional(),
 });
 export type TaskItem = z.infer<typeof taskItem>;
 

@@ -32,6 +32,8 @@ export interface BuilderToolEnv {
   readonly gate: CommandGate;
   readonly timeoutMs: number;
   readonly secrets: readonly string[];
+  /** The bash tool's commands may reach the network (the setting or the task allows it); off when absent. */
+  readonly network?: boolean;
   /** Reports a checkpoint, a finished command and files it changed. */
   readonly onCheckpoint: (ref: string, reason: string) => void;
   readonly onCommand: (toolUseId: string, command: string, result: CommandResult) => void;
@@ -75,7 +77,7 @@ export function bashTool(env: BuilderToolEnv): LoopTool {
       if (ask && !(await env.gate(command))) return { text: 'The user declined this command; it did not run.', isError: true };
       const before = await env.shadow.snapshot(`before command: ${command.slice(0, 200)}`);
       env.onCheckpoint(before, `before command: ${command.slice(0, 200)}`);
-      const result = await runCommand(command, { cwd: env.root, timeoutMs: env.timeoutMs, signal: ctx.signal, secrets: env.secrets });
+      const result = await runCommand(command, { cwd: env.root, timeoutMs: env.timeoutMs, signal: ctx.signal, secrets: env.secrets, network: env.network === true });
       env.onCommand(ctx.toolUseId, command, result);
       // Compare snapshots so files a command changed are journaled like edits.
       const beforeTree = await env.shadow.readSnapshot(before);

@@ -32,6 +32,8 @@ export interface DriveOptions {
   readonly tools?: LoopTool[];
   /** The run this one continues (its baseline is reused). */
   readonly resumedFrom?: string;
+  /** The task allows its runs' commands the network (`- network: allowed` in tasks.md). */
+  readonly taskAllowsNetwork?: boolean;
 }
 
 /**
@@ -58,7 +60,7 @@ export class BuildingRuns {
     registry.record(run, { type: 'start', at: now(), runId: run.runId, kind: 'task', taskId, title: `${taskId} ${context.task.title}`, role: 'builder', model: conn.model, checkpoint, resumedFrom: null });
     registry.record(run, { type: 'checkpoint', at: now(), ref: checkpoint, reason: 'before the run' });
     registry.record(run, { type: 'user', at: now(), text: context.text, steer: false });
-    run.done = this.drive(run, conn, { checkpoint, taskId, scope: context.task.scope, checks: context.task.checks, memory: context.memory, messages: [{ role: 'user', content: context.text }], readOnly: false, system: BUILDER_SYSTEM, taskText: context.text, settings });
+    run.done = this.drive(run, conn, { checkpoint, taskId, scope: context.task.scope, checks: context.task.checks, memory: context.memory, messages: [{ role: 'user', content: context.text }], readOnly: false, system: BUILDER_SYSTEM, taskText: context.text, settings, taskAllowsNetwork: context.task.network === true });
     return run.runId;
   }
 
@@ -84,6 +86,9 @@ export class BuildingRuns {
       o.readOnly,
     );
     let currentToolUse = '';
+    // The bash tool's commands run without network unless the setting or the task allows it; the transcript says which.
+    const network = o.tools ? null : settings.allowNetwork ? 'setting' : o.taskAllowsNetwork && o.taskId ? `task ${o.taskId}` : null;
+    if (network) registry.record(run, { type: 'notice', at: now(), level: 'warn', text: `Network allowed for this run (${network}): the agent's commands can reach the network. Turn it off in Settings or remove the task's "network: allowed" line.` });
     const toolEnv: BuilderToolEnv = {
       root: run.root,
       writer,
@@ -94,6 +99,7 @@ export class BuildingRuns {
       gate: (command) => registry.approval(run, currentToolUse, { action: 'command', path: null, before: null, after: null, command }),
       timeoutMs: settings.commandTimeoutSec * 1000,
       secrets: [conn.apiKey],
+      network: network !== null,
       onCheckpoint: (ref, reason) => registry.record(run, { type: 'checkpoint', at: now(), ref, reason }),
       onCommand: (toolUseId, command, result) => {
         commands.push({ command, result });

@@ -70,10 +70,10 @@ function probe(): SandboxInfo {
       return { kind: 'none', message: `No command sandbox: bubblewrap is installed but cannot start here (${why}); unprivileged user namespaces may be turned off. Every command asks for approval.` };
     }
     bwrapPath = bwrap;
-    return { kind: 'bubblewrap', message: 'Commands run in a bubblewrap sandbox: writes only inside the project (never .git or the evidence ledger), a private /tmp, no network, app data hidden.' };
+    return { kind: 'bubblewrap', message: 'Commands run in a bubblewrap sandbox: writes only inside the project (never .git or the evidence ledger), a private /tmp, no network unless Settings or the task allows it, app data hidden.' };
   }
   if (process.platform === 'darwin' && existsSync('/usr/bin/sandbox-exec')) {
-    return { kind: 'sandbox-exec', message: 'Commands run under sandbox-exec: writes only inside the project and temp folders (never .git or the evidence ledger), no network, app data hidden.' };
+    return { kind: 'sandbox-exec', message: 'Commands run under sandbox-exec: writes only inside the project and temp folders (never .git or the evidence ledger), no network unless Settings or the task allows it, app data hidden.' };
   }
   return { kind: 'none', message: `No command sandbox on ${process.platform}; every command asks for approval.` };
 }

@@ -5,7 +5,7 @@ import { RpcError } from '../../../shared/rpc';
 import { slugify } from '../spec/decisions-doc';
 import { DECISIONS_DIR, listSpecFiles, PLAN_DIR, raiseIdMarks, readIdMarks, SPEC_PATH, SPECS_DIR, TASKS_PATH } from '../spec/plan-files';
 import { projectName, readDecisions } from '../spec/plan-reader';
-import { readTextDoc, writeTextDoc } from '../spec/text-file';
+import { readTextDoc, writeTextDoc, type TextDoc } from '../spec/text-file';
 import { importAdrFile } from './adr';
 import { ImportCancelled } from './import-cancelled';
 import { buildImport, type ImportWrites, type PlanFile, type PlanState } from './import-apply';
@@ -247,7 +247,9 @@ export async function importSources(root: string, paths: readonly string[], opti
   for (const [rel] of built.files) {
     const now = await readTextDoc(join(root, rel), root);
     if ((before[rel] ?? '') !== now.hash) throw new RpcError('CONFLICT', `${rel} changed while the import ran. Nothing was imported; run the import again.`);
+    assertImportable(now, rel);
   }
+  assertImportable(await readTextDoc(join(root, IMPORTS_PATH), root), IMPORTS_PATH);
   if (options.signal?.aborted) throw new ImportCancelled();
   await raiseIdMarks(root, built.marks);
   for (const [rel, f] of built.files) {
@@ -260,6 +262,16 @@ export async function importSources(root: string, paths: readonly string[], opti
     const c = built.counts[i]!;
     return `${s.label}: ${c.items} spec items, ${c.tasks} tasks, ${c.decisions} decisions imported.`;
   }).concat(updated ? [`${updated} changed or removed entries updated.`] : []);
+}
+
+/**
+ * Refuses to rewrite a plan file whose bytes are not valid UTF-8: the import writes the decoded text
+ * back, which would replace those bytes with U+FFFD (the user's words are kept byte for byte).
+ */
+export function assertImportable(doc: TextDoc, rel: string): void {
+  if (!doc.validUtf8) {
+    throw new RpcError('CONFLICT', `${rel} contains bytes that are not valid UTF-8; importing would rewrite it and replace them. Nothing was imported. Fix the encoding in a text editor (save it as UTF-8), then run the import again.`);
+  }
 }
 
 /** The plans with only the accepted new entries (all of them when nothing was chosen). */
@@ -291,6 +303,7 @@ export async function recordDecision(root: string, sources: readonly ImportSourc
     for (const f of s.files) files[f] = (await readTextDoc(join(root, f), root)).hash;
     record.sources[s.path] = { decision, at: new Date().toISOString(), files };
   }
+  assertImportable(await readTextDoc(join(root, IMPORTS_PATH), root), IMPORTS_PATH);
   await writeTextDoc(join(root, IMPORTS_PATH), `${JSON.stringify(record, null, 2)}\n`, false);
 }
 

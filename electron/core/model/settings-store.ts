@@ -22,6 +22,8 @@ export interface StoredAgentSettings {
   readonly stepLimit: number;
   readonly commandTimeoutSec: number;
   readonly autoApprove: AutoApprove;
+  /** Agent commands may reach the network (a task can also allow it with `- network: allowed`). */
+  readonly allowNetwork: boolean;
 }
 
 /** What a model call needs: the key stays in the core. */
@@ -54,6 +56,7 @@ export function defaultSettings(): StoredAgentSettings {
     stepLimit: 40,
     commandTimeoutSec: 120,
     autoApprove: { edits: false, commands: ['ls', 'cat', 'pwd', 'git status', 'git diff', 'git log', 'head', 'tail', 'wc', 'grep', 'rg', 'find'] },
+    allowNetwork: false,
   };
 }
 
@@ -152,6 +155,7 @@ export class SettingsStore {
       stepLimit: s.stepLimit,
       commandTimeoutSec: s.commandTimeoutSec,
       autoApprove: { edits: s.autoApprove.edits, commands: [...s.autoApprove.commands] },
+      allowNetwork: s.allowNetwork === true,
     };
   }
 }

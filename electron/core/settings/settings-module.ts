@@ -32,6 +32,7 @@ export function createSettingsModule(service: AgentService): DomainModule<Settin
           stepLimit: req.stepLimit ?? cur.stepLimit,
           commandTimeoutSec: req.commandTimeoutSec ?? cur.commandTimeoutSec,
           autoApprove: req.autoApprove ?? cur.autoApprove,
+          allowNetwork: req.allowNetwork ?? cur.allowNetwork,
         });
         return store.view();
       },

@@ -48,6 +48,7 @@ export async function readTasksState(root: string): Promise<TasksState> {
     status: t.status,
     source: t.source,
     line: t.line,
+    ...(t.network ? { network: true } : {}),
   }));
   return { path: TASKS_PATH, exists: doc.exists, hash: doc.hash, tasks, next: nextTask(tasks) };
 }

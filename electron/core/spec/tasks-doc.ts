@@ -3,7 +3,7 @@ import type { TaskItem, TaskStatus } from '../../../shared/contract/spec';
 import { endOf, lineOf, parseMarkdown, plainText, startOf } from './markdown-source';
 
 /** Field keys of a task and their lenient spellings. */
-export type TaskField = 'serves' | 'scope' | 'checks' | 'depends' | 'status' | 'from';
+export type TaskField = 'serves' | 'scope' | 'checks' | 'depends' | 'status' | 'from' | 'network';
 
 const FIELD_NAMES: Readonly<Record<string, TaskField>> = {
   serves: 'serves',
@@ -21,6 +21,7 @@ const FIELD_NAMES: Readonly<Record<string, TaskField>> = {
   status: 'status',
   from: 'from',
   source: 'from',
+  network: 'network',
 };
 
 const TASK_HEADING = /^\s*(T-\d+)\s*(?::|\.|—|–|-(?=\s))?\s*(.*)$/;
@@ -49,6 +50,11 @@ export function parseStatus(raw: string): TaskStatus {
   if (/^(refuted|failed|rejected)/.test(s)) return 'refuted';
   if (/^(done|complete|completed|closed|x)$/.test(s) || /^done\b/.test(s)) return 'done';
   return 'todo';
+}
+
+/** Reads a task's `network:` line: "allowed" (or yes / on / true) allows it; anything else, or no line, does not. */
+export function networkAllowed(raw: string | undefined): boolean {
+  return /^(allowed|allow|yes|on|true)\b/i.test((raw ?? '').replace(/[`*_]/g, '').trim());
 }
 
 /** Splits a field value into a list (commas; inline code kept whole). */
@@ -141,6 +147,7 @@ function parseTaskBody(text: string, h: { node: Heading; id: string; title: stri
     status: parseStatus(values.get('status') ?? 'todo'),
     source: values.get('from')?.replace(/`/g, '') ?? null,
     line: lineOf(h.node),
+    ...(networkAllowed(values.get('network')) ? { network: true } : {}),
     start: startOf(h.node),
     end,
     headingEnd: endOf(h.node),

@@ -47,6 +47,7 @@ export function SettingsDialog({ onClose }: { readonly onClose: () => void }) {
       stepLimit: draft.stepLimit,
       commandTimeoutSec: draft.commandTimeoutSec,
       autoApprove: draft.autoApprove,
+      allowNetwork: draft.allowNetwork,
     });
     for (const [role, key] of Object.entries(keys)) if (key.trim()) await setKey(role as AgentRole, key.trim());
     setKeys({});
@@ -126,6 +127,7 @@ export function SettingsDialog({ onClose }: { readonly onClose: () => void }) {
           <label>Step limit <input type="number" min="1" aria-label="Step limit" value={draft.stepLimit} onChange={(e) => setDraft({ ...draft, stepLimit: Math.max(1, Number(e.target.value) || 1) })} /></label>
           <label>Command timeout s <input type="number" min="1" aria-label="Command timeout" value={draft.commandTimeoutSec} onChange={(e) => setDraft({ ...draft, commandTimeoutSec: Math.max(1, Number(e.target.value) || 1) })} /></label>
           <label><input type="checkbox" checked={draft.autoApprove.edits} onChange={(e) => setDraft({ ...draft, autoApprove: { ...draft.autoApprove, edits: e.target.checked } })} /> Apply edits without asking (flagged edits still ask)</label>
+          <label title="Off: agent commands run without network. A task can allow it for its own runs with a line '- network: allowed' in tasks.md."><input type="checkbox" checked={draft.allowNetwork} onChange={(e) => setDraft({ ...draft, allowNetwork: e.target.checked })} /> Allow network for agent commands</label>
         </div>
         <label className="muted" htmlFor="allowlist">Read-only commands that run without asking (one per line)</label>
         <textarea id="allowlist" rows={4} style={{ width: '100%' }} value={draft.autoApprove.commands.join('\n')} onChange={(e) => setDraft({ ...draft, autoApprove: { ...draft.autoApprove, commands: e.target.value.split('\n').map((x) => x.trim()).filter(Boolean) } })} />
