@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunLane } from '../../../../../shared/contract';
+import { agentEvents, agentMethods, type RunLane } from '../../../../../shared/contract';
 import type { CoreContext } from '../../../../../electron/core/core-context';
 import { createAgentModule } from '../../../../../electron/core/agent/agent-module';
 import { startMockMessagesApi, streamReply, type MockMessagesApi, type MockResponse, type RecordedRequest } from '../../../../helpers/mock-messages-api';
@@ -34,6 +34,8 @@ const WRITES: Record<string, { path: string; text: string }> = {
   'Write charlie': { path: 'c.txt', text: 'not C\n' },
   'Rewrite alpha': { path: 'a.txt', text: 'A\n' },
 };
+/** T-4's run only appends to the Calibrator's ledger, which is never the run's to commit. */
+const LEDGER_ONLY = 'Rewrite alpha';
 
 beforeEach(async () => {
   api = await startMockMessagesApi();
@@ -70,6 +72,7 @@ function script(first?: (title: string, reply: MockResponse) => MockResponse): v
   api.respondWith((req) => {
     const { title, turn } = taskOf(req);
     if (turn > 0) return streamReply([{ type: 'text', text: 'Done.' }]);
+    if (title === LEDGER_ONLY) return streamReply([{ type: 'tool_use', name: 'bash', input: { command: "echo '{}' >> .plumbline/evidence.jsonl" } }]);
     const w = WRITES[title]!;
     const reply = streamReply([{ type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'create', path: w.path, file_text: w.text } }]);
     return first ? first(title, reply) : reply;
@@ -128,6 +131,9 @@ describe('parallel runs', () => {
     expect(after.lanes.map((l) => `${l.taskId} ${l.state}`)).toEqual(['T-1 merged', 'T-2 merged', 'T-3 stopped']);
     expect(lane(after.lanes, 'T-3').reason).toMatch(/T-3\/check-1 \(`node check\.js c`\) failed.* on the merged tree\. Fix it on branch plumbline\/T-3-write-charlie and retry/);
     expect(after.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 merged', 'T-2 merged', 'T-3 stopped']);
+    // What the core sends is what the contract says.
+    expect(agentMethods['agent.lanes'].response.safeParse(after).success).toBe(true);
+    expect(didLanes.every((ls) => agentEvents['agent.didLanes'].safeParse({ root: project.root, lanes: ls }).success)).toBe(true);
     expect(git('log', '--format=%s', '--first-parent', 'main').trim().split('\n')).toEqual(["Merge branch 'plumbline/T-2-write-bravo'", "Merge branch 'plumbline/T-1-write-alpha'", 'init'].map((s) => expect.stringContaining(s.slice(0, 5))));
     expect(git('show', 'main:a.txt')).toBe('A\n');
     expect(git('show', 'main:b.txt')).toBe('B\n');
@@ -137,6 +143,7 @@ describe('parallel runs', () => {
     expect(git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(2);
     expect(await readFile(f('mine.txt'), 'utf8')).toBe('my notes\n');
     expect(git('fsck', '--strict', '--no-dangling', '--no-progress').trim()).toBe('');
+    await expect(agent.handlers['agent.reject']({ root: project.root, runId: lane(finished, 'T-1').runId! }, c)).rejects.toThrow(/T-1 is merged already; revert its merge commit/);
 
     // Dropping the stopped run removes its worktree and branch.
     const dropped = await agent.handlers['agent.queueAction']({ root: project.root, runId: lane(finished, 'T-3').runId!, action: 'drop' }, c);
@@ -153,6 +160,12 @@ describe('parallel runs', () => {
     expect(lane(lanes, 'T-4').reason).toBe('waits for T-1: both may touch a.txt');
     expect(lane(lanes, 'T-2').reason).toBe('queued: 1 runs go at once; it starts when one finishes');
     expect(lane(lanes, 'T-5').reason).toBe('T-5 depends on T-2, which is not done; run T-2 first.');
+    // Selecting a running task again leaves its lane as it is.
+    const again = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c);
+    expect(again.lanes.filter((l) => l.taskId === 'T-1')).toEqual([lane(lanes, 'T-1')].map((l) => expect.objectContaining({ runId: l.runId })));
+    // A run still going is neither accepted nor rejected.
+    await expect(agent.handlers['agent.accept']({ root: project.root, runId: lane(lanes, 'T-1').runId! }, c)).rejects.toThrow(/T-1 is (running|verifying), not finished; accept it once its run has ended/);
+    await expect(agent.handlers['agent.reject']({ root: project.root, runId: lane(lanes, 'T-1').runId! }, c)).rejects.toThrow(/still going/);
     await agent.service.parallel.settled(project.root, lane(lanes, 'T-1').runId!);
     // T-1 finished: T-4 no longer waits, but T-2 was queued first.
     let now = (await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes;
@@ -161,6 +174,8 @@ describe('parallel runs', () => {
     now = (await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes;
     expect(lane(now, 'T-4').state).toBe('running');
     await agent.service.parallel.settled(project.root, lane(now, 'T-4').runId!);
+    // T-4 only touched the ledger: nothing of the run to merge.
+    await expect(agent.handlers['agent.accept']({ root: project.root, runId: lane(now, 'T-4').runId! }, c)).rejects.toThrow(/The run changed no files, so there is nothing to merge/);
     // Reject removes the run's worktree and branch.
     await agent.handlers['agent.reject']({ root: project.root, runId: lane(now, 'T-4').runId! }, c);
     expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/T-4*').trim()).toBe('');
