@@ -16,7 +16,6 @@ import { findNativeGit } from '../git/native/find-git';
 import { type NativeGit, runGit } from '../git/native/git-runner';
 import { readTasksState } from '../spec/plan-reader';
 import { describeOutcome, runCheckCommand } from '../verify/checks-runner';
-import { EVIDENCE_FILE } from '../verify/evidence';
 import { readPlanFacts, servedChecks } from '../verify/plan-facts';
 import { resolveTestCommand } from '../verify/test-command';
 import type { AgentEnv } from './agent-env';
@@ -138,7 +137,7 @@ export class ParallelRuns {
     if (lane.state !== 'finished') throw new RpcError('CONFLICT', `${lane.taskId} is ${lane.state}, not finished; accept it once its run has ended.`);
     if (!lane.path || !lane.branch) throw new RpcError('CONFLICT', `${lane.taskId} has no worktree; run it again.`);
     const { events, summary } = await this.registry.transcript(root, runId);
-    const files = [...new Set(events.flatMap((e) => (e.type === 'write' && e.path !== EVIDENCE_FILE ? [e.path] : [])))].sort();
+    const files = [...new Set(events.flatMap((e) => (e.type === 'write' ? [e.path] : [])))].sort();
     if (!files.length) throw new RpcError('CONFLICT', 'The run changed no files, so there is nothing to merge. Reject it.');
     await runGit(p.git, ['add', '-A', '--', ...files], { cwd: lane.path, what: `stage ${lane.taskId}'s files` });
     const text = message?.trim() || `${summary.title}\n\nAccepted agent run ${runId} (${summary.model}).`;

@@ -6,6 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentEvents, agentMethods, type RunLane } from '../../../../../shared/contract';
 import type { CoreContext } from '../../../../../electron/core/core-context';
 import { createAgentModule } from '../../../../../electron/core/agent/agent-module';
+import { MergeQueue } from '../../../../../electron/core/agent/merge-queue';
+import { RunWorktrees } from '../../../../../electron/core/agent/worktrees';
+import { probeGit } from '../../../../../electron/core/git/native/find-git';
 import { startMockMessagesApi, streamReply, type MockMessagesApi, type MockResponse, type RecordedRequest } from '../../../../helpers/mock-messages-api';
 import { tempProject, projectContext } from './loop-harness';
 
@@ -194,6 +197,31 @@ describe('parallel runs', () => {
     expect(lane(now, 'T-2')).toMatchObject({ state: 'stopped', runId: null });
     expect(lane(now, 'T-2').reason).toMatch(/^not started: the parallel runs cost \$0\.00 together, the cost ceiling is \$0\.00; raise the ceiling/);
     await agent.dispose?.();
+  });
+
+  it('on first use rolls back a queue step a crash interrupted and removes worktrees no run owns', async () => {
+    const native = probeGit('git').git!;
+    const options = { git: native, root: project.root, dataDir: project.dataDir };
+    // A run left from an earlier session: its worktree, a commit on its branch, in the queue, killed mid-check.
+    const trees = new RunWorktrees(options);
+    const queued = await trees.add('run-queued', 'T-2', 'Write bravo');
+    await writeFile(join(queued.path, 'b.txt'), 'B\n');
+    execFileSync('git', ['add', 'b.txt'], { cwd: queued.path });
+    execFileSync('git', ['commit', '-q', '-m', 'T-2'], { cwd: queued.path });
+    const stale = await trees.add('run-stale', 'T-1', 'Write alpha');
+    const queue = new MergeQueue(options);
+    await queue.add({ runId: 'run-queued', taskId: 'T-2', branch: queued.branch, depends: [] });
+    await expect(queue.process(() => Promise.reject(new Error('killed')))).rejects.toThrow('killed');
+    expect((await queue.list())[0]!.state).toBe('checking');
+
+    const agent = agentModule();
+    const { queue: items } = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(items.map((q) => `${q.runId} ${q.state}`)).toEqual(['run-queued waiting']);
+    // The queued run keeps its worktree; the one nothing owns is gone, with its branch (it held no commit).
+    expect(existsSync(queued.path)).toBe(true);
+    expect(existsSync(stale.path)).toBe(false);
+    expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe(queued.branch);
+    expect(git('fsck', '--strict', '--no-dangling', '--no-progress').trim()).toBe('');
   });
 
   it('refuses with the embedded git engine, saying why, and creates nothing', async () => {
