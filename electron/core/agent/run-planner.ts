@@ -61,7 +61,7 @@ export function planRuns(tasks: readonly TaskItem[], selection: readonly string[
       out.push({ taskId, action: 'refuse', reason: `${taskId} depends on ${open}, which is not done; run ${open} first.` });
       continue;
     }
-    const clash = starting.map((b) => ({ b, path: b.taskId === taskId ? null : scopeOverlap(task.scope, b.scope) })).find((c) => c.path !== null);
+    const clash = starting.map((b) => ({ b, path: scopeOverlap(task.scope, b.scope) })).find((c) => c.path !== null);
     if (clash) {
       out.push({ taskId, action: 'wait', reason: `waits for ${clash.b.taskId}: both may touch ${clash.path}` });
       continue;
