@@ -95,9 +95,9 @@ export class AgentService {
     return this.registry.transcript(root, runId);
   }
 
-  /** The run's diff: checkpoint → working tree for the files the run touched. */
+  /** The run's diff: checkpoint → working tree for the files the run touched (in its worktree for a parallel run). */
   diff(root: string, runId: string): Promise<RunFileDiff[]> {
-    return this.review.diff(root, runId);
+    return this.review.diff(root, runId, this.parallel.workRoot(root, runId) ?? root);
   }
 
   /**

@@ -88,9 +88,9 @@ export class ParallelRuns {
     });
   }
 
-  /** Whether a run is a parallel run of this session. */
-  owns(root: string, runId: string): boolean {
-    return Boolean(this.projects.get(root)?.lanes.some((l) => l.runId === runId));
+  /** The worktree a parallel run of this session works in (null for any other run, or once it was removed). */
+  workRoot(root: string, runId: string): string | null {
+    return this.projects.get(root)?.lanes.find((l) => l.runId === runId)?.path ?? null;
   }
 
   /** Starts the selected tasks that can start together; the others wait, queue or are refused, with why. */
@@ -322,6 +322,7 @@ export class ParallelRuns {
     if (!lane.runId) return;
     if (lane.path) this.env.ctx.projects.release(lane.path, holder(lane.runId));
     await p.trees.remove(lane.runId, { deleteBranch: true });
+    lane.path = null;
   }
 
   /** Appends a review record to the run's transcript (kept with the project). */

@@ -125,6 +125,9 @@ describe('parallel runs', () => {
     const finished = (await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes;
     expect(finished.map((l) => l.state)).toEqual(['finished', 'finished', 'finished']);
     expect(didLanes.some((ls) => ls.some((l) => l.state === 'verifying'))).toBe(true);
+    // The diff is the run's, read in its worktree.
+    const { files } = await agent.handlers['agent.diff']({ root: project.root, runId: lane(finished, 'T-1').runId! }, c);
+    expect(files.map((x) => `${x.status} ${x.path} ${x.after}`)).toEqual(['added a.txt A\n']);
 
     // Accepted: T-1 and T-2 merge in order, each checked on the merged tree; T-3's check fails there.
     await agent.handlers['agent.accept']({ root: project.root, runId: lane(finished, 'T-1').runId! }, c);
@@ -222,6 +225,15 @@ describe('parallel runs', () => {
     expect(existsSync(stale.path)).toBe(false);
     expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe(queued.branch);
     expect(git('fsck', '--strict', '--no-dangling', '--no-progress').trim()).toBe('');
+  });
+
+  it('stops a lane whose run could not start, saying why, and removes its worktree and branch', async () => {
+    const agent = agentModule({ env: { ANTHROPIC_API_KEY: '' } });
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c);
+    expect(lanes[0]).toMatchObject({ taskId: 'T-1', state: 'stopped' });
+    expect(lanes[0]!.reason).toMatch(/^could not start: .*key/i);
+    expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe('');
+    expect(git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(1);
   });
 
   it('refuses with the embedded git engine, saying why, and creates nothing', async () => {
