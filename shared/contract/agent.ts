@@ -240,9 +240,9 @@ export const agentMethods = {
   'agent.transcript': method(z.object({ root: projectRoot, runId: z.string() }), z.object({ summary: runSummary, events: z.array(transcriptEvent) })),
   /** The run's diff, checkpoint → working tree, limited to files the run touched. */
   'agent.diff': method(z.object({ root: projectRoot, runId: z.string() }), z.object({ files: z.array(runFileDiff) })),
-  /** Commits the run's changes to the user's repository with a message naming the task. */
+  /** Commits the run's changes to the user's repository with a message naming the task; a parallel run's go on its branch into the merge queue. */
   'agent.accept': method(z.object({ root: projectRoot, runId: z.string(), message: z.string().max(5000).optional() }), z.object({ commit: z.string(), files: z.array(relPath) })),
-  /** Restores the checkpoint taken before the run; untracked and ignored user files are kept. */
+  /** Restores the checkpoint taken before the run; untracked and ignored user files are kept. A parallel run's worktree and branch are removed. */
   'agent.reject': method(z.object({ root: projectRoot, runId: z.string() }), z.object({ restored: z.array(z.string()), deleted: z.array(z.string()), undoRef: z.string() })),
   /** Undoes a reject, putting back the files as they were just before it. */
   'agent.undoReject': method(z.object({ root: projectRoot, runId: z.string() }), z.object({ restored: z.array(z.string()), deleted: z.array(z.string()) })),
