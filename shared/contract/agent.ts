@@ -192,6 +192,36 @@ export const replanDraft = z.object({
 });
 export type ReplanDraft = z.infer<typeof replanDraft>;
 
+/** Where a parallel run is (docs/parallel-runs.md). */
+export const laneState = z.enum(['waiting', 'running', 'verifying', 'finished', 'queued', 'merging', 'merged', 'stopped', 'rejected']);
+export type LaneState = z.infer<typeof laneState>;
+
+/** One selected task in the Runs lane: its run (once started), branch, state, why, cost and verdict at a glance. */
+export const runLane = z.object({
+  taskId: z.string(),
+  runId: z.string().nullable(),
+  branch: z.string().nullable(),
+  state: laneState,
+  /** Why it waits, is queued or stopped, and what to do; null otherwise. */
+  reason: z.string().nullable(),
+  costUsd: z.number(),
+  /** The run's outcome at a glance ("completed", "failed: …"); null while it runs. */
+  glance: z.string().nullable(),
+});
+export type RunLane = z.infer<typeof runLane>;
+
+/** One entry of the merge queue. */
+export const mergeQueueItem = z.object({
+  runId: z.string(),
+  taskId: z.string(),
+  branch: z.string(),
+  depends: z.array(z.string()),
+  state: z.enum(['waiting', 'merging', 'checking', 'merged', 'stopped']),
+  reason: z.string().nullable(),
+  merged: z.string().nullable(),
+});
+export type MergeQueueItem = z.infer<typeof mergeQueueItem>;
+
 export const agentMethods = {
   /** Starts a building run on a task (needs a key for the builder role). */
   'agent.start': method(
@@ -210,9 +240,9 @@ export const agentMethods = {
   'agent.transcript': method(z.object({ root: projectRoot, runId: z.string() }), z.object({ summary: runSummary, events: z.array(transcriptEvent) })),
   /** The run's diff, checkpoint → working tree, limited to files the run touched. */
   'agent.diff': method(z.object({ root: projectRoot, runId: z.string() }), z.object({ files: z.array(runFileDiff) })),
-  /** Commits the run's changes to the user's repository with a message naming the task. */
+  /** Commits the run's changes to the user's repository with a message naming the task; a parallel run's go on its branch into the merge queue. */
   'agent.accept': method(z.object({ root: projectRoot, runId: z.string(), message: z.string().max(5000).optional() }), z.object({ commit: z.string(), files: z.array(relPath) })),
-  /** Restores the checkpoint taken before the run; untracked and ignored user files are kept. */
+  /** Restores the checkpoint taken before the run; untracked and ignored user files are kept. A parallel run's worktree and branch are removed. */
   'agent.reject': method(z.object({ root: projectRoot, runId: z.string() }), z.object({ restored: z.array(z.string()), deleted: z.array(z.string()), undoRef: z.string() })),
   /** Undoes a reject, putting back the files as they were just before it. */
   'agent.undoReject': method(z.object({ root: projectRoot, runId: z.string() }), z.object({ restored: z.array(z.string()), deleted: z.array(z.string()) })),
@@ -246,6 +276,12 @@ export const agentMethods = {
     z.object({ root: projectRoot, runId: z.string(), taskId: z.string().min(1).max(100), draft: replanDraft }),
     z.object({ taskIds: z.array(z.string()) }),
   ),
+  /** Runs the selected tasks at once, each in its own worktree (native git only); returns the lanes. */
+  'agent.runSelected': method(z.object({ root: projectRoot, taskIds: z.array(z.string().min(1).max(100)).min(1).max(50) }), z.object({ lanes: z.array(runLane) })),
+  /** The parallel runs' lanes and the merge queue. */
+  'agent.lanes': method(z.object({ root: projectRoot }), z.object({ lanes: z.array(runLane), queue: z.array(mergeQueueItem) })),
+  /** Retries the merge queue from a stopped run, or drops the run from it. */
+  'agent.queueAction': method(z.object({ root: projectRoot, runId: z.string(), action: z.enum(['retry', 'drop']) }), z.object({ lanes: z.array(runLane), queue: z.array(mergeQueueItem) })),
   /** The last hand-off note, if any. */
   'agent.handoff': method(z.object({ root: projectRoot }), z.object({ path: z.string(), note: z.string().nullable() })),
 } as const;
@@ -257,4 +293,6 @@ export const agentEvents = {
   'agent.didAppend': z.object({ runId: z.string(), root: z.string(), event: transcriptEvent }),
   /** Status, usage or cost of a run changed. */
   'agent.didUpdate': z.object({ root: z.string(), summary: runSummary, retryAt: z.number().nullable() }),
+  /** The parallel runs' lanes changed. */
+  'agent.didLanes': z.object({ root: z.string(), lanes: z.array(runLane) }),
 } as const;

@@ -31,6 +31,9 @@ type AgentHandlers = Pick<
   | 'agent.handback'
   | 'agent.replan'
   | 'agent.acceptReplan'
+  | 'agent.runSelected'
+  | 'agent.lanes'
+  | 'agent.queueAction'
 >;
 
 /** The agent domain: building runs, review, questions, thinker actions and the hand-off note. */
@@ -92,6 +95,9 @@ export function createAgentModule(ctx: CoreContext, options: AgentServiceOptions
       'agent.handoff': async ({ root }) => ({ path: HANDOFF_PATH, note: await readHandoff(ctx.projects.require(root)) }),
       'agent.handback': ({ root, taskId }) => taskHandback(service, ctx.dataDir, ctx.projects.require(root), taskId),
       'agent.replan': ({ root, taskId }) => replanTask(service, ctx.dataDir, ctx.projects.require(root), taskId),
+      'agent.runSelected': async ({ root, taskIds }) => ({ lanes: await service.parallel.runSelected(ctx.projects.require(root), taskIds) }),
+      'agent.lanes': ({ root }) => service.parallel.lanes(ctx.projects.require(root)),
+      'agent.queueAction': ({ root, runId, action }) => service.parallel.queueAction(ctx.projects.require(root), runId, action),
       'agent.acceptReplan': async ({ root, runId, taskId, draft }) => ({ taskIds: await acceptReplan(service, plans, ctx.projects.require(root), runId, taskId, draft) }),
     },
     dispose: async () => {

@@ -6,6 +6,7 @@ import type { TranscriptStore } from '../model/transcript-store';
 import type { LoopTool } from './agent-loop';
 import { AgentEnv, type AgentServiceOptions, type KeyedConnection } from './agent-env';
 import { BuildingRuns } from './building-run';
+import { ParallelRuns } from './parallel-runs';
 import { RunRegistry } from './run-registry';
 import { RunReview } from './run-review';
 import { ThinkerRuns } from './thinker-runs';
@@ -28,6 +29,8 @@ export class AgentService {
   private readonly building: BuildingRuns;
   private readonly review: RunReview;
   private readonly thinker: ThinkerRuns;
+  /** Parallel runs in worktrees and their merge queue (docs/parallel-runs.md). */
+  readonly parallel: ParallelRuns;
 
   constructor(ctx: CoreContext, options: AgentServiceOptions = {}) {
     this.env = new AgentEnv(ctx, options);
@@ -38,6 +41,7 @@ export class AgentService {
     this.building = new BuildingRuns(this.env, this.registry);
     this.review = new RunReview(this.env, this.registry, this.building);
     this.thinker = new ThinkerRuns(this.env, this.registry, this.building);
+    this.parallel = new ParallelRuns(this.env, this.registry, this.building, options.parallelRuns);
   }
 
   /** The shadow repository of a project. */
@@ -91,18 +95,22 @@ export class AgentService {
     return this.registry.transcript(root, runId);
   }
 
-  /** The run's diff: checkpoint → working tree for the files the run touched. */
+  /** The run's diff: checkpoint → working tree for the files the run touched (in its worktree for a parallel run). */
   diff(root: string, runId: string): Promise<RunFileDiff[]> {
-    return this.review.diff(root, runId);
+    return this.review.diff(root, runId, this.parallel.workRoot(root, runId) ?? root);
   }
 
-  /** Commits exactly the run's changes (see commitRunChanges) to the user's repository. */
-  accept(root: string, runId: string, message?: string): Promise<{ commit: string; files: string[] }> {
-    return this.review.accept(root, runId, message);
+  /**
+   * Commits exactly the run's changes (see commitRunChanges) to the user's repository; a parallel run's
+   * changes are committed on its branch and go through the merge queue instead.
+   */
+  async accept(root: string, runId: string, message?: string): Promise<{ commit: string; files: string[] }> {
+    return (await this.parallel.accept(root, runId, message)) ?? this.review.accept(root, runId, message);
   }
 
-  /** Restores the run's checkpoint (transactional, undoable). */
-  reject(root: string, runId: string): Promise<{ restored: string[]; deleted: string[]; undoRef: string }> {
+  /** Restores the run's checkpoint (transactional, undoable); a parallel run's worktree and branch are removed (not undoable). */
+  async reject(root: string, runId: string): Promise<{ restored: string[]; deleted: string[]; undoRef: string }> {
+    if (await this.parallel.reject(root, runId)) return { restored: [], deleted: [], undoRef: '' };
     return this.review.reject(root, runId);
   }
 

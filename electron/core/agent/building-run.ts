@@ -47,15 +47,19 @@ export class BuildingRuns {
     private readonly registry: RunRegistry,
   ) {}
 
-  /** Starts a building run on a task; returns at once, the run streams through events. */
-  async startTask(root: string, taskId: string, note?: string): Promise<string> {
+  /**
+   * Starts a building run on a task; returns at once, the run streams through events. A parallel run gives
+   * its id and worktree (`at`): it works there (opened in the project registry by the caller) and its
+   * transcript stays with the project.
+   */
+  async startTask(root: string, taskId: string, note?: string, at: { readonly runId: string; readonly workRoot: string } | null = null): Promise<string> {
     const { env, registry } = this;
     env.ctx.projects.require(root);
     const conn = await env.requireConnection('builder');
-    const context = await buildTaskContext(root, taskId, note);
+    const context = await buildTaskContext(at?.workRoot ?? root, taskId, note);
     const settings = await env.settings.load();
-    const run = registry.newRun(root, 'task');
-    const shadow = env.shadow(root);
+    const run = registry.newRun(root, 'task', at);
+    const shadow = env.shadow(run.workRoot);
     const checkpoint = await shadow.snapshot(`before run ${run.runId} (${taskId})`);
     registry.record(run, { type: 'start', at: now(), runId: run.runId, kind: 'task', taskId, title: `${taskId} ${context.task.title}`, role: 'builder', model: conn.model, checkpoint, resumedFrom: null });
     registry.record(run, { type: 'checkpoint', at: now(), ref: checkpoint, reason: 'before the run' });
@@ -75,7 +79,7 @@ export class BuildingRuns {
     let outcome: { summary: string; claims: readonly AgentClaim[] } | null = null;
     const settings = o.settings;
     const writer = new FileWriter(
-      run.root,
+      run.workRoot,
       journal,
       async (req) => {
         // Flagged edits (emptied, gutted, placeholder) always ask, even with auto-approve on.
@@ -90,10 +94,10 @@ export class BuildingRuns {
     const network = o.tools ? null : settings.allowNetwork ? 'setting' : o.taskAllowsNetwork && o.taskId ? `task ${o.taskId}` : null;
     if (network) registry.record(run, { type: 'notice', at: now(), level: 'warn', text: `Network allowed for this run (${network}): the agent's commands can reach the network. Turn it off in Settings or remove the task's "network: allowed" line.` });
     const toolEnv: BuilderToolEnv = {
-      root: run.root,
+      root: run.workRoot,
       writer,
       journal,
-      shadow: env.shadow(run.root),
+      shadow: env.shadow(run.workRoot),
       allowlist: settings.autoApprove.commands,
       checks: o.checks ?? [],
       gate: (command) => registry.approval(run, currentToolUse, { action: 'command', path: null, before: null, after: null, command }),
@@ -176,9 +180,9 @@ export class BuildingRuns {
       claims: outcome.claims,
       reported,
       baseline,
-      projectRoot: run.root,
+      projectRoot: run.workRoot,
       checkpointCommit: o.checkpoint ?? '',
-      shadowGitdir: this.env.shadow(run.root).gitdir,
+      shadowGitdir: this.env.shadow(run.workRoot).gitdir,
       journal: journal.entries(),
       commands: commands.map((c) => ({ command: c.command, exitCode: c.result.exitCode, outputExcerpt: c.result.output.slice(-4000) })),
       scope: o.scope,
@@ -202,7 +206,7 @@ export class BuildingRuns {
     let baseline: Baseline | null = previous;
     if (!baseline) {
       try {
-        baseline = await takeBaseline(run.root, env.shadow(run.root), checkpoint, taskId, {
+        baseline = await takeBaseline(run.workRoot, env.shadow(run.workRoot), checkpoint, taskId, {
           timeoutMs,
           signal: run.controller.signal,
           onCheck: (check, i, total) => registry.record(run, { type: 'notice', at: now(), level: 'info', text: `Baseline ${i + 1}/${total}: running ${check.id} (\`${check.command}\`) before the run starts.` }),

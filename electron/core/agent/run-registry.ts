@@ -12,7 +12,13 @@ interface PendingApproval {
 /** A run going on in this session: its transcript so far, its stream, approvals and steering. */
 export interface ActiveRun {
   readonly runId: string;
+  /** The project: the run's transcript is kept with it. */
   readonly root: string;
+  /**
+   * Where the run works (files, commands, checkpoint, baseline, verification): the project root, or the
+   * linked worktree of a parallel run (docs/parallel-runs.md).
+   */
+  readonly workRoot: string;
   readonly kind: RunSummary['kind'];
   readonly controller: AbortController;
   readonly steer: string[];
@@ -37,7 +43,8 @@ export interface ApprovalFields {
 
 /** Timestamp of a transcript event. */
 export const now = (): string => new Date().toISOString();
-const newRunId = (): string => `run-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+/** A fresh run id. */
+export const newRunId = (): string => `run-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 
 /**
  * The runs going on in this session: their transcripts (recorded, streamed in batches, published
@@ -51,11 +58,12 @@ export class RunRegistry {
 
   constructor(private readonly env: AgentEnv) {}
 
-  /** Registers a new run (running, nothing recorded yet). */
-  newRun(root: string, kind: RunSummary['kind']): ActiveRun {
+  /** Registers a new run (running, nothing recorded yet); a parallel run names its id and worktree. */
+  newRun(root: string, kind: RunSummary['kind'], at: { readonly runId: string; readonly workRoot: string } | null = null): ActiveRun {
     const run: ActiveRun = {
-      runId: newRunId(),
+      runId: at?.runId ?? newRunId(),
       root,
+      workRoot: at?.workRoot ?? root,
       kind,
       controller: new AbortController(),
       steer: [],

@@ -43,16 +43,16 @@ export class RunReview {
     return { events, checkpoint: start.checkpoint, summary };
   }
 
-  /** The run's diff: checkpoint → working tree for the files the run touched. */
-  async diff(root: string, runId: string): Promise<RunFileDiff[]> {
+  /** The run's diff: checkpoint → working tree for the files the run touched (`workRoot`: a parallel run's worktree). */
+  async diff(root: string, runId: string, workRoot = root): Promise<RunFileDiff[]> {
     const { events, checkpoint } = await this.finished(root, runId);
-    const shadow = this.env.shadow(root);
+    const shadow = this.env.shadow(workRoot);
     const before = await shadow.readSnapshot(checkpoint);
     const { paths } = touched(events);
     const out: RunFileDiff[] = [];
     for (const path of paths.sort()) {
       const b = before.get(path);
-      const abs = join(root, path);
+      const abs = join(workRoot, path);
       const after = fs.existsSync(abs) ? new Uint8Array(await fs.promises.readFile(abs)) : null;
       const beforeBytes = b ? await shadow.readBlob(b.oid) : null;
       if (!after && !beforeBytes) continue;

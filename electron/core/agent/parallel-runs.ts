@@ -1,0 +1,341 @@
+/**
+ * Parallel building runs (docs/parallel-runs.md): the selected tasks that can start together (run-planner.ts)
+ * each run in their own linked worktree (worktrees.ts) on their own branch, at most `concurrency` at once, the
+ * rest queued; the cost ceiling applies to the sum of the runs (no new run starts once it is reached). Accept
+ * commits the run's files on its branch and puts it into the merge queue (merge-queue.ts), processed with the
+ * task's served checks on the merged tree; Reject removes the worktree and branch. Native git only.
+ *
+ * A run's worktree is opened in the project registry under the holder `run:<run id>` while it exists, so it
+ * has its own project services (shadow checkpoints, ledger): the run works and is verified there while its
+ * transcript stays with the project.
+ */
+import type { MergeQueueItem, RunLane, TranscriptEvent } from '../../../shared/contract';
+import { RpcError } from '../../../shared/rpc';
+import type { CoreEvent } from '../events';
+import { findNativeGit } from '../git/native/find-git';
+import { type NativeGit, runGit } from '../git/native/git-runner';
+import { readTasksState } from '../spec/plan-reader';
+import { describeOutcome, runCheckCommand } from '../verify/checks-runner';
+import { readPlanFacts, servedChecks } from '../verify/plan-facts';
+import { resolveTestCommand } from '../verify/test-command';
+import type { AgentEnv } from './agent-env';
+import type { BuildingRuns } from './building-run';
+import { type CheckResult, MergeQueue, type QueueEntry } from './merge-queue';
+import { newRunId, now, type RunRegistry } from './run-registry';
+import { planRuns, scopeOverlap } from './run-planner';
+import { RunWorktrees } from './worktrees';
+
+/** How many parallel runs go at once unless the caller says otherwise (a setting may come later). */
+export const DEFAULT_PARALLEL_RUNS = 2;
+
+/** The message when native git is missing. */
+export const NEEDS_NATIVE_GIT = 'parallel runs need git ≥ 2.30 installed; with the embedded engine tasks run one at a time';
+
+interface Lane {
+  readonly taskId: string;
+  readonly title: string;
+  readonly scope: readonly string[];
+  readonly depends: readonly string[];
+  runId: string | null;
+  branch: string | null;
+  path: string | null;
+  state: RunLane['state'];
+  reason: string | null;
+  costUsd: number;
+  glance: string | null;
+  /** Resolves once the run has ended and its lane shows it. */
+  ended: Promise<void>;
+  /** When it was queued: queued lanes start first come, first served. */
+  queuedAt: number;
+}
+
+interface ProjectLanes {
+  readonly git: NativeGit;
+  /** Counts lanes as they are queued. */
+  queued: number;
+  readonly lanes: Lane[];
+  readonly trees: RunWorktrees;
+  readonly queue: MergeQueue;
+  ready: Promise<void>;
+  pumping: Promise<void>;
+}
+
+/** Lanes whose scope holds back overlapping tasks. */
+const ACTIVE = new Set<RunLane['state']>(['queued', 'running', 'verifying']);
+const holder = (runId: string): string => `run:${runId}`;
+
+/** The parallel runs of every project in this session. */
+export class ParallelRuns {
+  private readonly projects = new Map<string, ProjectLanes>();
+
+  constructor(
+    private readonly env: AgentEnv,
+    private readonly registry: RunRegistry,
+    private readonly building: BuildingRuns,
+    /** Runs at once per project. */
+    readonly concurrency = DEFAULT_PARALLEL_RUNS,
+  ) {
+    // Live cost, and "verifying" once the run's loop has ended and the Calibrator judges it.
+    env.ctx.bus.subscribe((e) => {
+      if (e.event !== 'agent.didUpdate') return;
+      const { root, summary } = (e as CoreEvent<'agent.didUpdate'>).payload;
+      const p = this.projects.get(root);
+      const lane = p?.lanes.find((l) => l.runId === summary.runId);
+      if (!p || !lane) return;
+      lane.costUsd = summary.costUsd;
+      if (summary.endedAt && lane.state === 'running') lane.state = 'verifying';
+      this.emit(root, p);
+    });
+  }
+
+  /** The worktree a parallel run of this session works in (null for any other run, or once it was removed). */
+  workRoot(root: string, runId: string): string | null {
+    return this.projects.get(root)?.lanes.find((l) => l.runId === runId)?.path ?? null;
+  }
+
+  /** Starts the selected tasks that can start together; the others wait, queue or are refused, with why. */
+  async runSelected(root: string, taskIds: readonly string[]): Promise<RunLane[]> {
+    this.env.ctx.projects.require(root);
+    const p = await this.project(root);
+    const { tasks } = await readTasksState(root);
+    const busy = p.lanes.filter((l) => ACTIVE.has(l.state)).map((l) => ({ taskId: l.taskId, scope: l.scope }));
+    for (const d of planRuns(tasks, taskIds, busy)) {
+      const existing = p.lanes.findIndex((l) => l.taskId === d.taskId);
+      if (existing >= 0 && ACTIVE.has(p.lanes[existing]!.state)) continue;
+      if (existing >= 0) p.lanes.splice(existing, 1);
+      const t = tasks.find((x) => x.id === d.taskId);
+      const state = d.action === 'start' ? 'queued' : d.action === 'wait' ? 'waiting' : 'stopped';
+      p.lanes.push({ taskId: d.taskId, title: t?.title ?? d.taskId, scope: t?.scope ?? [], depends: t?.depends ?? [], runId: null, branch: null, path: null, state, reason: d.reason, costUsd: 0, glance: null, ended: Promise.resolve(), queuedAt: state === 'queued' ? ++p.queued : 0 });
+    }
+    await this.pump(root, p);
+    return this.view(p);
+  }
+
+  /** The lanes and the merge queue of a project (empty without native git). */
+  async lanes(root: string): Promise<{ lanes: RunLane[]; queue: MergeQueueItem[] }> {
+    this.env.ctx.projects.require(root);
+    if (!findNativeGit(this.gitSetting()).git) return { lanes: [], queue: [] };
+    const p = await this.project(root);
+    return { lanes: this.view(p), queue: (await p.queue.list()).map((q) => ({ ...q, depends: [...q.depends] })) };
+  }
+
+  /** Waits until a parallel run has finished and its lane was updated (tests, shutdown). */
+  async settled(root: string, runId: string): Promise<void> {
+    const p = this.projects.get(root);
+    await (p?.lanes.find((l) => l.runId === runId)?.ended ?? this.registry.settled(runId));
+    if (p) await p.pumping;
+  }
+
+  /**
+   * Accepts a finished parallel run: commits the files it wrote on its branch (in its worktree), puts it into
+   * the merge queue and processes the queue. Null when the run is not a parallel run.
+   */
+  async accept(root: string, runId: string, message?: string): Promise<{ commit: string; files: string[] } | null> {
+    const p = this.projects.get(root);
+    const lane = p?.lanes.find((l) => l.runId === runId);
+    if (!p || !lane) return null;
+    if (lane.state !== 'finished') throw new RpcError('CONFLICT', `${lane.taskId} is ${lane.state}, not finished; accept it once its run has ended.`);
+    if (!lane.path || !lane.branch) throw new RpcError('CONFLICT', `${lane.taskId} has no worktree; run it again.`);
+    const { events, summary } = await this.registry.transcript(root, runId);
+    const files = [...new Set(events.flatMap((e) => (e.type === 'write' ? [e.path] : [])))].sort();
+    if (!files.length) throw new RpcError('CONFLICT', 'The run changed no files, so there is nothing to merge. Reject it.');
+    await runGit(p.git, ['add', '-A', '--', ...files], { cwd: lane.path, what: `stage ${lane.taskId}'s files` });
+    const text = message?.trim() || `${summary.title}\n\nAccepted agent run ${runId} (${summary.model}).`;
+    await runGit(p.git, ['commit', '--no-verify', '-q', '-m', text], { cwd: lane.path, what: `commit ${lane.taskId} on ${lane.branch}` });
+    const commit = (await runGit(p.git, ['rev-parse', 'HEAD'], { cwd: lane.path, read: true })).stdout.toString('utf8').trim();
+    await this.note(root, runId, { type: 'review', at: now(), action: 'accepted', commit, restoreRef: null });
+    await p.queue.add({ runId, taskId: lane.taskId, branch: lane.branch, depends: [...lane.depends] });
+    lane.state = 'merging';
+    lane.reason = null;
+    this.emit(root, p);
+    await this.processQueue(root, p);
+    return { commit, files };
+  }
+
+  /** Rejects a parallel run: its worktree and branch are removed (and it leaves the merge queue). False when not a parallel run. */
+  async reject(root: string, runId: string): Promise<boolean> {
+    const p = this.projects.get(root);
+    const lane = p?.lanes.find((l) => l.runId === runId);
+    if (!p || !lane) return false;
+    if (lane.state === 'running' || lane.state === 'verifying') throw new RpcError('CONFLICT', 'The run is still going; stop it or wait for it to finish first.');
+    if (lane.state === 'merged') throw new RpcError('CONFLICT', `${lane.taskId} is merged already; revert its merge commit to undo it.`);
+    if ((await p.queue.list()).some((q) => q.runId === runId)) await p.queue.drop(runId);
+    await this.removeTree(p, lane);
+    lane.state = 'rejected';
+    lane.reason = null;
+    await this.note(root, runId, { type: 'review', at: now(), action: 'rejected', commit: null, restoreRef: null });
+    this.emit(root, p);
+    return true;
+  }
+
+  /** Retries the merge queue from a stopped run, or drops the run (its worktree and branch are removed). */
+  async queueAction(root: string, runId: string, action: 'retry' | 'drop'): Promise<{ lanes: RunLane[]; queue: MergeQueueItem[] }> {
+    this.env.ctx.projects.require(root);
+    const p = await this.project(root);
+    if (!(await p.queue.list()).some((q) => q.runId === runId)) throw new RpcError('NOT_FOUND', `Run ${runId} is not in the merge queue; refresh the Runs lane.`);
+    if (action === 'drop') {
+      await p.queue.drop(runId);
+      const lane = p.lanes.find((l) => l.runId === runId);
+      if (lane) {
+        await this.removeTree(p, lane);
+        lane.state = 'rejected';
+        lane.reason = 'dropped from the merge queue';
+      }
+    }
+    await this.processQueue(root, p);
+    return this.lanes(root);
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private gitSetting(): string | undefined {
+    return (this.env.options.env ?? process.env).PLUMBLINE_GIT;
+  }
+
+  /** The project's lanes, worktrees and queue; on first use an interrupted queue step is rolled back and stale worktrees pruned. */
+  private async project(root: string): Promise<ProjectLanes> {
+    let p = this.projects.get(root);
+    if (!p) {
+      const probe = findNativeGit(this.gitSetting());
+      if (!probe.git) throw new RpcError('UNAVAILABLE', `${NEEDS_NATIVE_GIT} (${probe.reason})`);
+      const git = probe.git;
+      const options = { git, root, dataDir: this.env.ctx.dataDir };
+      const created: ProjectLanes = { git, queued: 0, lanes: [], trees: new RunWorktrees(options), queue: new MergeQueue(options), ready: Promise.resolve(), pumping: Promise.resolve() };
+      created.ready = (async () => {
+        await created.queue.recover();
+        // Runs waiting in the queue keep their worktrees (a stopped one is resolved there).
+        const owned = new Set((await created.queue.list()).filter((q) => q.state !== 'merged').map((q) => q.runId));
+        await created.trees.prune(owned);
+      })();
+      created.ready.catch(() => this.projects.delete(root));
+      this.projects.set(root, (p = created));
+    }
+    await p.ready;
+    return p;
+  }
+
+  /** Moves waiting lanes whose overlap is gone to the queue and starts queued ones while the limit and the ceiling allow. */
+  private pump(root: string, p: ProjectLanes): Promise<void> {
+    p.pumping = p.pumping.then(() => this.pumpNow(root, p)).catch(() => {});
+    return p.pumping;
+  }
+
+  private async pumpNow(root: string, p: ProjectLanes): Promise<void> {
+    for (const lane of p.lanes.filter((l) => l.state === 'waiting')) {
+      const clash = p.lanes.find((o) => o !== lane && ACTIVE.has(o.state) && scopeOverlap(lane.scope, o.scope) !== null);
+      if (clash) lane.reason = `waits for ${clash.taskId}: both may touch ${scopeOverlap(lane.scope, clash.scope)}`;
+      else {
+        lane.state = 'queued';
+        lane.reason = null;
+        lane.queuedAt = ++p.queued;
+      }
+    }
+    const settings = await this.env.settings.load();
+    for (const lane of p.lanes.filter((l) => l.state === 'queued').sort((a, b) => a.queuedAt - b.queuedAt)) {
+      const running = p.lanes.filter((l) => l.state === 'running' || l.state === 'verifying').length;
+      if (running >= this.concurrency) {
+        lane.reason = `queued: ${this.concurrency} runs go at once; it starts when one finishes`;
+        continue;
+      }
+      const spent = p.lanes.reduce((sum, l) => sum + l.costUsd, 0);
+      if (spent >= settings.costCeilingUsd) {
+        lane.state = 'stopped';
+        lane.reason = `not started: the parallel runs cost $${spent.toFixed(2)} together, the cost ceiling is $${settings.costCeilingUsd.toFixed(2)}; raise the ceiling in Settings or run it later`;
+        continue;
+      }
+      await this.launch(root, p, lane);
+    }
+    this.emit(root, p);
+  }
+
+  /** Creates the run's worktree and starts its building run there. */
+  private async launch(root: string, p: ProjectLanes, lane: Lane): Promise<void> {
+    const runId = newRunId();
+    lane.runId = runId;
+    lane.state = 'running';
+    lane.reason = null;
+    try {
+      const wt = await p.trees.add(runId, lane.taskId, lane.title);
+      lane.branch = wt.branch;
+      lane.path = wt.path;
+      this.env.ctx.projects.add(wt.path, holder(runId));
+      await this.building.startTask(root, lane.taskId, undefined, { runId, workRoot: wt.path });
+    } catch (error) {
+      await this.removeTree(p, lane).catch(() => {});
+      lane.state = 'stopped';
+      lane.reason = `could not start: ${error instanceof Error ? error.message : String(error)}`;
+      return;
+    }
+    lane.ended = this.registry.settled(runId).then(() => this.finished(root, p, lane));
+  }
+
+  /** A run ended: its lane shows the outcome, and the next queued run may start. */
+  private async finished(root: string, p: ProjectLanes, lane: Lane): Promise<void> {
+    if (lane.runId) {
+      const { summary } = await this.registry.transcript(root, lane.runId).catch(() => ({ summary: null }));
+      if (summary) {
+        lane.costUsd = summary.costUsd;
+        lane.glance = summary.reason ? `${summary.status}: ${summary.reason}` : summary.status;
+      }
+    }
+    lane.state = 'finished';
+    await this.pump(root, p);
+  }
+
+  /** Runs the queue and brings the lanes up to date; merged runs' worktrees and branches are removed. */
+  private async processQueue(root: string, p: ProjectLanes): Promise<void> {
+    try {
+      await p.queue.process((tree, entry) => this.runChecks(tree, entry));
+    } finally {
+      for (const item of await p.queue.list()) {
+        const lane = p.lanes.find((l) => l.runId === item.runId);
+        if (!lane) continue;
+        if (item.state === 'merged' && lane.state !== 'merged') {
+          lane.state = 'merged';
+          lane.reason = null;
+          await this.removeTree(p, lane).catch(() => {});
+        } else if (item.state === 'stopped') {
+          lane.state = 'stopped';
+          lane.reason = item.reason;
+        } else if (item.state !== 'merged') lane.state = 'merging';
+      }
+      this.env.ctx.bus.emit('repo.didChange', { root, paths: [], git: true });
+      this.emit(root, p);
+    }
+  }
+
+  /** The task's served checks (plan and test command of the merged tree) run in the merge worktree. */
+  private async runChecks(tree: string, entry: QueueEntry): Promise<CheckResult> {
+    const settings = await this.env.settings.load();
+    const checks = servedChecks(await readPlanFacts(tree), await resolveTestCommand(tree), entry.taskId);
+    for (const c of checks) {
+      const r = await runCheckCommand(c.command, { cwd: tree, timeoutMs: settings.commandTimeoutSec * 1000 });
+      if (r.outcome !== 'passed') {
+        return { ok: false, reason: `${c.id} (\`${c.command}\`) ${describeOutcome(r.outcome, r.run.exitCode, r.counts)} on the merged tree. Fix it on branch ${entry.branch} and retry, hand the task back to the thinker, or drop it.` };
+      }
+    }
+    return { ok: true, reason: '' };
+  }
+
+  /** Removes the lane's worktree and branch and closes the worktree in the project registry. */
+  private async removeTree(p: ProjectLanes, lane: Lane): Promise<void> {
+    if (!lane.runId) return;
+    if (lane.path) this.env.ctx.projects.release(lane.path, holder(lane.runId));
+    await p.trees.remove(lane.runId, { deleteBranch: true });
+    lane.path = null;
+  }
+
+  /** Appends a review record to the run's transcript (kept with the project). */
+  private async note(root: string, runId: string, event: TranscriptEvent): Promise<void> {
+    await this.env.transcripts.append(root, runId, event);
+    this.env.ctx.bus.emit('agent.didAppend', { runId, root, event });
+  }
+
+  private view(p: ProjectLanes): RunLane[] {
+    return p.lanes.map((l) => ({ taskId: l.taskId, runId: l.runId, branch: l.branch, state: l.state, reason: l.reason, costUsd: l.costUsd, glance: l.glance }));
+  }
+
+  private emit(root: string, p: ProjectLanes): void {
+    this.env.ctx.bus.emit('agent.didLanes', { root, lanes: this.view(p) });
+  }
+}

@@ -1,0 +1,246 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { agentEvents, agentMethods, type RunLane } from '../../../../../shared/contract';
+import type { CoreContext } from '../../../../../electron/core/core-context';
+import { createAgentModule } from '../../../../../electron/core/agent/agent-module';
+import { MergeQueue } from '../../../../../electron/core/agent/merge-queue';
+import { RunWorktrees } from '../../../../../electron/core/agent/worktrees';
+import { probeGit } from '../../../../../electron/core/git/native/find-git';
+import { startMockMessagesApi, streamReply, type MockMessagesApi, type MockResponse, type RecordedRequest } from '../../../../helpers/mock-messages-api';
+import { tempProject, projectContext } from './loop-harness';
+
+let api: MockMessagesApi;
+let project: Awaited<ReturnType<typeof tempProject>>;
+let ctx: CoreContext;
+
+const git = (...args: string[]): string => execFileSync('git', args, { cwd: project.root }).toString();
+const f = (p: string): string => join(project.root, p);
+const c = { connectionId: 't' };
+
+/** Three tasks on three files (T-3's check wants content its run will not write) and T-4 on T-1's file. */
+const TASKS = [
+  '# Tasks',
+  '## T-1: Write alpha\n\n- Scope: a.txt\n- Checks: `node check.js a`\n- Status: todo',
+  '## T-2: Write bravo\n\n- Scope: b.txt\n- Checks: `node check.js b`\n- Status: todo',
+  '## T-3: Write charlie\n\n- Scope: c.txt\n- Checks: `node check.js c`\n- Status: todo',
+  '## T-4: Rewrite alpha\n\n- Scope: a.txt\n- Status: todo',
+  '## T-5: After bravo\n\n- Scope: e.txt\n- Depends: T-2\n- Status: todo',
+].join('\n\n');
+const CHECK = "const fs = require('fs'); const n = process.argv[2]; const want = { a: 'A\\n', b: 'B\\n', c: 'C\\n' }[n];\nprocess.exit(fs.existsSync(n + '.txt') && fs.readFileSync(n + '.txt', 'utf8') === want ? 0 : 1);\n";
+/** What each task's run writes. */
+const WRITES: Record<string, { path: string; text: string }> = {
+  'Write alpha': { path: 'a.txt', text: 'A\n' },
+  'Write bravo': { path: 'b.txt', text: 'B\n' },
+  'Write charlie': { path: 'c.txt', text: 'not C\n' },
+  'Rewrite alpha': { path: 'a.txt', text: 'A\n' },
+};
+/** T-4's run only appends to the Calibrator's ledger, which is never the run's to commit. */
+const LEDGER_ONLY = 'Rewrite alpha';
+
+beforeEach(async () => {
+  api = await startMockMessagesApi();
+  project = await tempProject();
+  ctx = projectContext(project);
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.name', 'Test User');
+  git('config', 'user.email', 'test@example.com');
+  await mkdir(f('.plumbline'));
+  await writeFile(f('.plumbline/tasks.md'), `${TASKS}\n`);
+  await writeFile(f('.plumbline/checks.json'), '{ "testCommand": "node check.js none" }\n');
+  await writeFile(f('check.js'), CHECK.replace('process.exit(', "if (n === 'none') process.exit(0);\nprocess.exit("));
+  await writeFile(f('readme.txt'), 'readme\n');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'init');
+  // The user's own untracked file, which no parallel run may touch.
+  await writeFile(f('mine.txt'), 'my notes\n');
+});
+afterEach(async () => {
+  await api.close();
+  await project.cleanup();
+});
+
+/** Which task a request is for (its title in the first message) and how many turns it had. */
+function taskOf(req: RecordedRequest): { title: string; turn: number } {
+  const messages = (req.body?.messages ?? []) as Array<{ role: string; content: unknown }>;
+  const first = JSON.stringify(messages[0]?.content ?? '');
+  const title = Object.keys(WRITES).find((t) => first.includes(t)) ?? '?';
+  return { title, turn: messages.filter((m) => m.role === 'assistant').length };
+}
+
+/** Each run writes its file, then says it is done; `first` may replace the first turn's answer. */
+function script(first?: (title: string, reply: MockResponse) => MockResponse): void {
+  api.respondWith((req) => {
+    const { title, turn } = taskOf(req);
+    if (turn > 0) return streamReply([{ type: 'text', text: 'Done.' }]);
+    if (title === LEDGER_ONLY) return streamReply([{ type: 'tool_use', name: 'bash', input: { command: "echo '{}' >> .plumbline/evidence.jsonl" } }]);
+    const w = WRITES[title]!;
+    const reply = streamReply([{ type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'create', path: w.path, file_text: w.text } }]);
+    return first ? first(title, reply) : reply;
+  });
+}
+
+function agentModule(extra: { parallelRuns?: number; env?: Record<string, string> } = {}): ReturnType<typeof createAgentModule> {
+  const agent = createAgentModule(ctx, { env: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'k', PATH: process.env.PATH ?? '', ...extra.env }, sleep: async () => {}, ...(extra.parallelRuns ? { parallelRuns: extra.parallelRuns } : {}) });
+  // Approves every edit the runs ask for.
+  ctx.bus.subscribe((e) => {
+    if (e.event !== 'agent.didAppend') return;
+    const p = e.payload as { runId: string; event: { type: string; approvalId?: string } };
+    if (p.event.type === 'approval' && p.event.approvalId) queueMicrotask(() => void agent.handlers['agent.approve']({ runId: p.runId, approvalId: p.event.approvalId!, approved: true }, c));
+  });
+  return agent;
+}
+
+const lane = (lanes: readonly RunLane[], taskId: string): RunLane => lanes.find((l) => l.taskId === taskId)!;
+
+describe('parallel runs', () => {
+  it('runs three tasks at once in their own worktrees, merges two in order with their checks passing, and stops the one whose check fails', async () => {
+    // Every first turn holds until all three runs are streaming: only runs going at once get past it.
+    let paused = 0;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    script((_title, reply) => ({ ...(reply as Extract<MockResponse, { kind: 'stream' }>), pauseAfter: 1, release: released, onPause: () => ++paused === 3 && release() }));
+    const statusBefore = git('status', '--porcelain');
+    const agent = agentModule({ parallelRuns: 3 });
+    const didLanes: RunLane[][] = [];
+    ctx.bus.subscribe((e) => e.event === 'agent.didLanes' && didLanes.push((e.payload as { lanes: RunLane[] }).lanes));
+
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-2', 'T-3'] }, c);
+    expect(lanes.map((l) => `${l.taskId} ${l.state}`)).toEqual(['T-1 running', 'T-2 running', 'T-3 running']);
+    expect(lanes.map((l) => l.branch)).toEqual(['plumbline/T-1-write-alpha', 'plumbline/T-2-write-bravo', 'plumbline/T-3-write-charlie']);
+    const trees = git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice('worktree '.length));
+    expect(trees).toHaveLength(4);
+    for (const l of lanes) await agent.service.parallel.settled(project.root, l.runId!);
+    expect(paused).toBe(3);
+
+    // Each run wrote in its own worktree; the user's work tree and untracked file are as they were.
+    for (const [i, t] of ['a', 'b', 'c'].entries()) {
+      expect(existsSync(join(trees[i + 1]!, `${t}.txt`))).toBe(true);
+      expect(existsSync(f(`${t}.txt`))).toBe(false);
+    }
+    expect(git('status', '--porcelain')).toBe(statusBefore);
+    expect(await readFile(f('mine.txt'), 'utf8')).toBe('my notes\n');
+    const finished = (await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes;
+    expect(finished.map((l) => l.state)).toEqual(['finished', 'finished', 'finished']);
+    expect(didLanes.some((ls) => ls.some((l) => l.state === 'verifying'))).toBe(true);
+    // The diff is the run's, read in its worktree.
+    const { files } = await agent.handlers['agent.diff']({ root: project.root, runId: lane(finished, 'T-1').runId! }, c);
+    expect(files.map((x) => `${x.status} ${x.path} ${x.after}`)).toEqual(['added a.txt A\n']);
+
+    // Accepted: T-1 and T-2 merge in order, each checked on the merged tree; T-3's check fails there.
+    await agent.handlers['agent.accept']({ root: project.root, runId: lane(finished, 'T-1').runId! }, c);
+    await agent.handlers['agent.accept']({ root: project.root, runId: lane(finished, 'T-2').runId! }, c);
+    await agent.handlers['agent.accept']({ root: project.root, runId: lane(finished, 'T-3').runId! }, c);
+    const after = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(after.lanes.map((l) => `${l.taskId} ${l.state}`)).toEqual(['T-1 merged', 'T-2 merged', 'T-3 stopped']);
+    expect(lane(after.lanes, 'T-3').reason).toMatch(/T-3\/check-1 \(`node check\.js c`\) failed.* on the merged tree\. Fix it on branch plumbline\/T-3-write-charlie and retry/);
+    expect(after.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 merged', 'T-2 merged', 'T-3 stopped']);
+    // What the core sends is what the contract says.
+    expect(agentMethods['agent.lanes'].response.safeParse(after).success).toBe(true);
+    expect(didLanes.every((ls) => agentEvents['agent.didLanes'].safeParse({ root: project.root, lanes: ls }).success)).toBe(true);
+    expect(git('log', '--format=%s', '--first-parent', 'main').trim().split('\n')).toEqual(["Merge branch 'plumbline/T-2-write-bravo'", "Merge branch 'plumbline/T-1-write-alpha'", 'init'].map((s) => expect.stringContaining(s.slice(0, 5))));
+    expect(git('show', 'main:a.txt')).toBe('A\n');
+    expect(git('show', 'main:b.txt')).toBe('B\n');
+    expect(git('ls-tree', '--name-only', 'main').split('\n')).not.toContain('c.txt');
+    // Merged runs' worktrees and branches are gone; the stopped one keeps its own.
+    expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe('plumbline/T-3-write-charlie');
+    expect(git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(2);
+    expect(await readFile(f('mine.txt'), 'utf8')).toBe('my notes\n');
+    expect(git('fsck', '--strict', '--no-dangling', '--no-progress').trim()).toBe('');
+    await expect(agent.handlers['agent.reject']({ root: project.root, runId: lane(finished, 'T-1').runId! }, c)).rejects.toThrow(/T-1 is merged already; revert its merge commit/);
+
+    // Dropping the stopped run removes its worktree and branch.
+    const dropped = await agent.handlers['agent.queueAction']({ root: project.root, runId: lane(finished, 'T-3').runId!, action: 'drop' }, c);
+    expect(lane(dropped.lanes, 'T-3').state).toBe('rejected');
+    expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe('');
+    await agent.dispose?.();
+  });
+
+  it('lets a task whose scope overlaps a running one wait, queues beyond the limit, and refuses one whose dependency is not done', async () => {
+    script();
+    const agent = agentModule({ parallelRuns: 1 });
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-4', 'T-2', 'T-5'] }, c);
+    expect(lanes.map((l) => `${l.taskId} ${l.state}`)).toEqual(['T-1 running', 'T-4 waiting', 'T-2 queued', 'T-5 stopped']);
+    expect(lane(lanes, 'T-4').reason).toBe('waits for T-1: both may touch a.txt');
+    expect(lane(lanes, 'T-2').reason).toBe('queued: 1 runs go at once; it starts when one finishes');
+    expect(lane(lanes, 'T-5').reason).toBe('T-5 depends on T-2, which is not done; run T-2 first.');
+    // Selecting a running task again leaves its lane as it is.
+    const again = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c);
+    expect(again.lanes.filter((l) => l.taskId === 'T-1')).toEqual([lane(lanes, 'T-1')].map((l) => expect.objectContaining({ runId: l.runId })));
+    // A run still going is neither accepted nor rejected.
+    await expect(agent.handlers['agent.accept']({ root: project.root, runId: lane(lanes, 'T-1').runId! }, c)).rejects.toThrow(/T-1 is (running|verifying), not finished; accept it once its run has ended/);
+    await expect(agent.handlers['agent.reject']({ root: project.root, runId: lane(lanes, 'T-1').runId! }, c)).rejects.toThrow(/still going/);
+    await agent.service.parallel.settled(project.root, lane(lanes, 'T-1').runId!);
+    // T-1 finished: T-4 no longer waits, but T-2 was queued first.
+    let now = (await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes;
+    expect(now.map((l) => `${l.taskId} ${l.state}`)).toEqual(['T-1 finished', 'T-4 queued', 'T-2 running', 'T-5 stopped']);
+    await agent.service.parallel.settled(project.root, lane(now, 'T-2').runId!);
+    now = (await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes;
+    expect(lane(now, 'T-4').state).toBe('running');
+    await agent.service.parallel.settled(project.root, lane(now, 'T-4').runId!);
+    // T-4 only touched the ledger: nothing of the run to merge.
+    await expect(agent.handlers['agent.accept']({ root: project.root, runId: lane(now, 'T-4').runId! }, c)).rejects.toThrow(/The run changed no files, so there is nothing to merge/);
+    // Reject removes the run's worktree and branch.
+    await agent.handlers['agent.reject']({ root: project.root, runId: lane(now, 'T-4').runId! }, c);
+    expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/T-4*').trim()).toBe('');
+    expect(lane((await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes, 'T-4').state).toBe('rejected');
+    await agent.dispose?.();
+  });
+
+  it('starts no new run once the runs together reached the cost ceiling', async () => {
+    script();
+    const agent = agentModule({ parallelRuns: 1 });
+    await agent.service.settings.save({ ...(await agent.service.settings.load()), costCeilingUsd: 0.000001 });
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-2'] }, c);
+    await agent.service.parallel.settled(project.root, lane(lanes, 'T-1').runId!);
+    const now = (await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes;
+    expect(lane(now, 'T-1').costUsd).toBeGreaterThan(0);
+    expect(lane(now, 'T-2')).toMatchObject({ state: 'stopped', runId: null });
+    expect(lane(now, 'T-2').reason).toMatch(/^not started: the parallel runs cost \$0\.00 together, the cost ceiling is \$0\.00; raise the ceiling/);
+    await agent.dispose?.();
+  });
+
+  it('on first use rolls back a queue step a crash interrupted and removes worktrees no run owns', async () => {
+    const native = probeGit('git').git!;
+    const options = { git: native, root: project.root, dataDir: project.dataDir };
+    // A run left from an earlier session: its worktree, a commit on its branch, in the queue, killed mid-check.
+    const trees = new RunWorktrees(options);
+    const queued = await trees.add('run-queued', 'T-2', 'Write bravo');
+    await writeFile(join(queued.path, 'b.txt'), 'B\n');
+    execFileSync('git', ['add', 'b.txt'], { cwd: queued.path });
+    execFileSync('git', ['commit', '-q', '-m', 'T-2'], { cwd: queued.path });
+    const stale = await trees.add('run-stale', 'T-1', 'Write alpha');
+    const queue = new MergeQueue(options);
+    await queue.add({ runId: 'run-queued', taskId: 'T-2', branch: queued.branch, depends: [] });
+    await expect(queue.process(() => Promise.reject(new Error('killed')))).rejects.toThrow('killed');
+    expect((await queue.list())[0]!.state).toBe('checking');
+
+    const agent = agentModule();
+    const { queue: items } = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(items.map((q) => `${q.runId} ${q.state}`)).toEqual(['run-queued waiting']);
+    // The queued run keeps its worktree; the one nothing owns is gone, with its branch (it held no commit).
+    expect(existsSync(queued.path)).toBe(true);
+    expect(existsSync(stale.path)).toBe(false);
+    expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe(queued.branch);
+    expect(git('fsck', '--strict', '--no-dangling', '--no-progress').trim()).toBe('');
+  });
+
+  it('stops a lane whose run could not start, saying why, and removes its worktree and branch', async () => {
+    const agent = agentModule({ env: { ANTHROPIC_API_KEY: '' } });
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c);
+    expect(lanes[0]).toMatchObject({ taskId: 'T-1', state: 'stopped' });
+    expect(lanes[0]!.reason).toMatch(/^could not start: .*key/i);
+    expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe('');
+    expect(git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(1);
+  });
+
+  it('refuses with the embedded git engine, saying why, and creates nothing', async () => {
+    const agent = agentModule({ env: { PLUMBLINE_GIT: 'embedded' } });
+    await expect(agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c)).rejects.toThrow(/^parallel runs need git ≥ 2\.30 installed; with the embedded engine tasks run one at a time/);
+    expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe('');
+    expect(existsSync(join(project.dataDir, 'worktrees'))).toBe(false);
+    expect(await agent.handlers['agent.lanes']({ root: project.root }, c)).toEqual({ lanes: [], queue: [] });
+  });
+});
