@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectImports, previewImport } from '../../../../../electron/core/import/import-service';
+import { buildExportDocument } from '../../../../../electron/core/export/export-document';
 import { PlanService } from '../../../../../electron/core/spec/plan-service';
 
 const FIXTURES = join(process.cwd(), 'tests/fixtures/import');
@@ -275,6 +276,28 @@ describe('re-import', () => {
     expect(snap.tasks.tasks).toHaveLength(5);
     // The one left out is still offered.
     expect((await previewImport(root, ['specs/001-photo-albums'])).map((c) => [c.change, c.after])).toEqual([['new', 'System MUST show album sizes']]);
+  });
+});
+
+describe('references through original IDs', () => {
+  it('resolve to the item that shows the original ID as its alias: tasks, decision links, analysis, coverage and export', async () => {
+    const root = await project('spec-kit');
+    await service.importSources(root, ['specs/001-photo-albums', 'specs/002-album-sharing']);
+    // Written in spec-kit's numbering: FR-001 of the second feature is FR-4 now (FR-1 is the first feature's).
+    const fields = { description: '', scope: [], checks: [], depends: [], status: 'todo' as const };
+    await service.createTask(root, { ...fields, title: 'Share links', serves: ['FR-001', 'FR-050'] }, 'specs/002-album-sharing/tasks.md#T099');
+    await service.createTask(root, { ...fields, title: 'Albums', serves: ['FR-001'] }, 'specs/001-photo-albums/tasks.md#T099');
+    await service.createDecision(root, { title: 'Log countries only', status: 'accepted', context: 'c', options: '', decision: 'd because e', consequences: '', confirmation: null, links: ['FR-050'] });
+    const snap = await service.snapshot(root);
+    const [share, albums] = snap.tasks.tasks.slice(-2);
+    expect(share!.serves).toEqual(['FR-4', 'FR-50']);
+    expect(albums!.serves).toEqual(['FR-1']);
+    expect(snap.decisions.at(-1)!.links).toEqual(['FR-50']);
+    expect(snap.analysis.findings.filter((f) => f.code === 'dangling-id')).toEqual([]);
+    expect(snap.analysis.coverage.find((r) => r.id === 'FR-4')!.tasks.map((t) => t.id)).toEqual([share!.id]);
+    expect(snap.analysis.findings.some((f) => f.code === 'unserved-requirement' && f.itemId === 'FR-50')).toBe(false);
+    const doc = await buildExportDocument(root, { withTasks: true, withEvidence: false });
+    expect(doc.markdown).toContain(`| ${share!.id} | Share links | todo | FR-4, FR-50 |`);
   });
 });
 
