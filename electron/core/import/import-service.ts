@@ -4,12 +4,15 @@ import type { ImportChange, ImportSource } from '../../../shared/contract/spec';
 import { RpcError } from '../../../shared/rpc';
 import { slugify } from '../spec/decisions-doc';
 import { DECISIONS_DIR, listSpecFiles, PLAN_DIR, raiseIdMarks, readIdMarks, SPEC_PATH, SPECS_DIR, TASKS_PATH } from '../spec/plan-files';
-import { projectName, readDecisions } from '../spec/plan-reader';
-import { readTextDoc, writeTextDoc } from '../spec/text-file';
+import { parseDecision } from '../spec/decisions-doc';
+import { listDecisionFiles, projectName } from '../spec/plan-reader';
+import { parseSpec } from '../spec/spec-doc';
+import { parseTasks } from '../spec/tasks-doc';
+import { readTextDoc, sha1, writeTextDoc } from '../spec/text-file';
 import { importAdrFile } from './adr';
 import { ImportCancelled } from './import-cancelled';
-import { buildImport, type ImportWrites, type PlanFile, type PlanState } from './import-apply';
-import { applyAccepted, diffImport } from './import-diff';
+import { buildImport, type ExistingDecision, type ImportWrites, type PlanFile, type PlanState } from './import-apply';
+import { applyAccepted, diffImport, publicChange, type DiffEntry, type ImportHashes } from './import-diff';
 import { emptyPlan, mergePlans, type ImportPlan, type ImportTarget } from './import-plan';
 import { prepareInWorker } from './import-worker-client';
 import { importKiroDesign, importKiroRequirements, importKiroSteering, importKiroTasks } from './kiro';
@@ -150,11 +153,16 @@ export async function readSource(root: string, source: ImportSource, step: (entr
 export async function readPlanState(root: string): Promise<PlanState> {
   const specs = new Map<string, PlanFile>();
   for (const rel of await listSpecFiles(root)) specs.set(rel, await readTextDoc(join(root, rel), root));
-  const decisions = await readDecisions(root);
+  const decisions: ExistingDecision[] = [];
+  for (const f of await listDecisionFiles(root)) {
+    const file = `${DECISIONS_DIR}/${f.name}`;
+    const doc = await readTextDoc(join(root, file), root);
+    decisions.push({ number: f.number, source: parseDecision(doc.text).record.source, file, text: doc.text, bom: doc.bom, hash: doc.hash });
+  }
   return {
     specs,
     tasks: await readTextDoc(join(root, TASKS_PATH), root),
-    decisions: decisions.map((d) => ({ number: d.number, source: d.source })),
+    decisions,
     marks: (await readIdMarks(root)).highWater,
     projectName: projectName(root),
   };
@@ -168,6 +176,10 @@ export interface PreparedImport {
   readonly before: Readonly<Record<string, string>>;
   /** Changed or removed entries a re-import updates. */
   readonly updated: number;
+  /** IDs of accepted changes left alone because they were edited here since they were imported. */
+  readonly conflicts: readonly string[];
+  /** What this import writes of each entry it adds or rewrites (see `ImportHashes`), to remember in `imports.json`. */
+  readonly written: ImportHashes;
 }
 
 /** Where `prepareImport` reports: the number of source files once known, then each file read with its entries. */
@@ -187,20 +199,40 @@ export async function prepareImport(root: string, paths: readonly string[], acce
   const plans: ImportPlan[] = [];
   for (const source of sources) plans.push(await readSource(root, source, async (n) => hooks.read?.(n)));
   const state = await readPlanState(root);
-  let built = await buildImport(state, accepted(plans, accept), yieldToLoop);
+  const chosen = accept ? new Set(accept) : undefined;
+  let built = await buildImport(state, accepted(plans, accept), yieldToLoop, chosen);
+  const hashes = (await readImportRecord(root)).written;
+  const changes = diffImport(state, plans, sources.flatMap((s) => s.files), built, hashes);
+  // Entries this import writes: the new ones it adds, and on a re-import the accepted changes.
+  const touched = new Set(changes.filter((c) => c.change === 'new' && (!chosen || chosen.has(c.key))).map((c) => c.key));
   let updated = 0;
-  if (accept) {
+  let conflicts: string[] = [];
+  if (chosen) {
     // A re-import applies only the accepted changes: new entries (filtered above), changed texts and removals.
-    const chosen = new Set(accept);
-    const changes = diffImport(state, plans, sources.flatMap((s) => s.files)).filter((c) => c.change !== 'new' && chosen.has(c.key));
+    const picked = changes.filter((c) => c.change !== 'new' && chosen.has(c.key));
     const files = new Map(built.files);
-    applyAccepted(files, state, changes, chosen);
-    updated = changes.length;
+    const applied = applyAccepted(files, state, built, picked, chosen);
+    for (const key of applied) touched.add(key);
+    updated = applied.length;
+    conflicts = picked.filter((c) => c.conflict).map((c) => c.id ?? c.key);
     built = { ...built, files };
   }
   const before: Record<string, string> = {};
-  for (const [rel] of built.files) before[rel] = (rel === TASKS_PATH ? state.tasks : state.specs.get(rel))?.hash ?? '';
-  return { sources, built, before, updated };
+  for (const [rel] of built.files) before[rel] = (rel === TASKS_PATH ? state.tasks : state.specs.get(rel))?.hash ?? state.decisions.find((d) => d.file === rel)?.hash ?? '';
+  return { sources, built, before, updated, conflicts, written: writtenHashes(built, touched) };
+}
+
+/** The hashes of what an import writes of the given entries (by provenance): items' texts, tasks' titles, decision records. */
+function writtenHashes(built: ImportWrites, touched: ReadonlySet<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [rel, f] of built.files) {
+    if (rel === TASKS_PATH) {
+      for (const t of parseTasks(f.text)) if (t.source && touched.has(t.source)) out[t.source] = sha1(t.title);
+    } else if (rel.startsWith(`${DECISIONS_DIR}/`)) continue;
+    else for (const i of parseSpec(f.text).items) if (i.source && touched.has(i.source)) out[i.source] = sha1(i.text);
+  }
+  for (const [from, d] of built.decisions) if (touched.has(from) && built.files.get(d.file)?.text === d.text) out[from] = sha1(d.text);
+  return out;
 }
 
 /** Options of `importSources`. */
@@ -238,7 +270,7 @@ export async function importSources(root: string, paths: readonly string[], opti
     fileCount = files;
     total = files + 1;
   };
-  const { sources: found, built, before, updated } = options.workerPath
+  const { sources: found, built, before, updated, conflicts, written } = options.workerPath
     ? await prepareInWorker(options.workerPath, { op: 'prepare', root, paths: [...paths], accept: options.accept ? [...options.accept] : undefined }, { sources, read: progress }, options.signal)
     : await prepareImport(root, paths, options.accept, { sources, read: step });
   total = fileCount + 1 + built.files.size;
@@ -254,19 +286,24 @@ export async function importSources(root: string, paths: readonly string[], opti
     await writeTextDoc(join(root, rel), f.text, f.bom);
     options.onProgress?.(++done, total, items);
   }
-  await recordDecision(root, found, 'imported');
+  await recordDecision(root, found, 'imported', written);
   if (built.files.size) options.onChange?.([...built.files.keys()]);
   return found.map((s, i) => {
     const c = built.counts[i]!;
     return `${s.label}: ${c.items} spec items, ${c.tasks} tasks, ${c.decisions} decisions imported.`;
-  }).concat(updated ? [`${updated} changed or removed entries updated.`] : []);
+  })
+    .concat(updated ? [`${updated} changed or removed entries updated.`] : [])
+    .concat(conflicts.length ? [`${conflicts.join(', ')} left as ${conflicts.length > 1 ? 'they are' : 'it is'}: edited here since the import. Merge the upstream change by hand.`] : []);
 }
 
-/** The plans with only the accepted new entries (all of them when nothing was chosen). */
+/**
+ * The plans with only the accepted new items and tasks (all of them when nothing was chosen). Decisions all
+ * stay, since their links hold each other; `buildImport` adds only the accepted new ones.
+ */
 function accepted(plans: readonly ImportPlan[], accept: readonly string[] | undefined): ImportPlan[] {
   if (!accept) return [...plans];
   const ok = new Set(accept);
-  return plans.map((p) => ({ ...p, items: p.items.filter((i) => ok.has(i.from)), prose: p.prose, tasks: p.tasks.filter((t) => ok.has(t.from)), decisions: p.decisions.filter((d) => ok.has(d.from)) }));
+  return plans.map((p) => ({ ...p, items: p.items.filter((i) => ok.has(i.from)), prose: p.prose, tasks: p.tasks.filter((t) => ok.has(t.from)) }));
 }
 
 /** What a re-import of the sources would change (see `import-diff.ts`); parsed in the import worker when one is given. */
@@ -280,34 +317,45 @@ export async function computePreview(root: string, paths: readonly string[]): Pr
   const sources = await resolveSources(root, paths);
   const plans: ImportPlan[] = [];
   for (const source of sources) plans.push(await readSource(root, source));
-  return diffImport(await readPlanState(root), plans, sources.flatMap((s) => s.files));
+  const state = await readPlanState(root);
+  const built = await buildImport(state, plans, yieldToLoop);
+  const changes: DiffEntry[] = diffImport(state, plans, sources.flatMap((s) => s.files), built, (await readImportRecord(root)).written);
+  return changes.map(publicChange);
 }
 
-/** Remembers that the user decided about sources (imported or declined), with their files' hashes, in `.plumbline/imports.json`. */
-export async function recordDecision(root: string, sources: readonly ImportSource[], decision: 'imported' | 'declined'): Promise<void> {
+/**
+ * Remembers that the user decided about sources (imported or declined), with their files' hashes, in
+ * `.plumbline/imports.json`; `written` adds what this import wrote of each entry (see `ImportHashes`).
+ */
+export async function recordDecision(root: string, sources: readonly ImportSource[], decision: 'imported' | 'declined', written: ImportHashes = {}): Promise<void> {
   const record = await readImportRecord(root);
   for (const s of sources) {
     const files: Record<string, string> = {};
     for (const f of s.files) files[f] = (await readTextDoc(join(root, f), root)).hash;
     record.sources[s.path] = { decision, at: new Date().toISOString(), files };
   }
+  record.written = { ...record.written, ...written };
   await writeTextDoc(join(root, IMPORTS_PATH), `${JSON.stringify(record, null, 2)}\n`, false);
 }
 
 interface ImportRecord {
   version: 1;
   sources: Record<string, { decision: 'imported' | 'declined'; at: string; files: Record<string, string> }>;
+  /** What the imports last wrote of each entry, by provenance (see `ImportHashes`). */
+  written: Record<string, string>;
 }
 
 /** Reads `.plumbline/imports.json` leniently. */
 export async function readImportRecord(root: string): Promise<ImportRecord> {
   try {
     const data = JSON.parse((await readTextDoc(join(root, IMPORTS_PATH), root)).text) as Partial<ImportRecord>;
-    if (data && typeof data.sources === 'object' && data.sources) return { version: 1, sources: data.sources };
+    const written: Record<string, string> = {};
+    if (data && typeof data.written === 'object' && data.written) for (const [k, v] of Object.entries(data.written)) if (typeof v === 'string') written[k] = v;
+    if (data && typeof data.sources === 'object' && data.sources) return { version: 1, sources: data.sources, written };
   } catch {
     // Missing or malformed: no decisions remembered.
   }
-  return { version: 1, sources: {} };
+  return { version: 1, sources: {}, written: {} };
 }
 
 /** Looks up the detected sources for the requested paths; unknown paths are refused. */
