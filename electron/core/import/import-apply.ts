@@ -51,6 +51,8 @@ export interface ImportWrites {
    * stand after this import. A re-import compares these with the records (see `import-diff.ts`).
    */
   readonly decisions: ReadonlyMap<string, { readonly file: string; readonly text: string }>;
+  /** What this import adds, by provenance: an item's text as the spec reads it, a task's title, a decision's record. */
+  readonly added: ReadonlyMap<string, string>;
 }
 
 const FROM_ANY = /<!--\s*from:\s*([\s\S]*?)\s*-->/g;
@@ -198,6 +200,7 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
   const decisionNumberOf = new Map<string, number>(state.decisions.filter((d) => d.source).map((d) => [d.source!, d.number]));
   const recordOf = new Map(state.decisions.filter((d) => d.source).map((d) => [d.source!, d] as const));
   const rendered = new Map<string, { file: string; text: string }>();
+  const added = new Map<string, string>();
 
   const files = new Map<string, { text: string; bom: boolean }>();
   const counts: Array<{ items: number; tasks: number; decisions: number }> = [];
@@ -232,6 +235,7 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
       const id = prefix ? `${prefix}-${numbering.take(prefix, item.number)}` : '';
       if (id) idOfFrom.set(item.from, id);
       const alias = item.alias && item.alias !== id ? ` (${item.alias})` : '';
+      added.set(item.from, `${oneLine(item.text)}${alias}`);
       const line = `${id ? `${id}: ` : ''}${oneLine(item.text)}${alias} <!-- from: ${item.from} -->`;
       const full = item.body ? `- ${line}\n${indent(item.body, '  ')}` : `- ${line}`;
       lines.set(item.section, [...(lines.get(item.section) ?? []), full]);
@@ -262,6 +266,7 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
       done.add(t.from);
       const id = `T-${numbering.take('T', t.number)}`;
       const serves = [...new Set(t.servesKeys.flatMap((k) => byKey.get(k) ?? []))];
+      added.set(t.from, oneLine(t.title) || 'Imported task');
       taskBlocks.push(renderTask(id, { ...t, serves }, tasksEol));
       tasks++;
     }
@@ -308,6 +313,7 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
       const text = render(d, n);
       files.set(file, { text, bom: false });
       rendered.set(d.from, { file, text });
+      added.set(d.from, text);
     }
     // Records imported before, as they would read now (written only when a re-import applies them).
     for (const d of plan.decisions) {
@@ -321,5 +327,5 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
     const text = base ? `${base}${tasksEol}${tasksEol}${taskBlocks.join(tasksEol)}` : `# Tasks${tasksEol}${tasksEol}${taskBlocks.join(tasksEol)}`;
     files.set(TASKS_PATH, { text, bom: state.tasks.bom });
   }
-  return { files, marks: numbering.marks(), counts, decisions: rendered };
+  return { files, marks: numbering.marks(), counts, decisions: rendered, added };
 }

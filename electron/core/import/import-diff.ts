@@ -78,6 +78,7 @@ function existingFrom(state: PlanState, files: readonly string[]): Map<string, E
  */
 export function diffImport(state: PlanState, plans: readonly ImportPlan[], files: readonly string[], built: Pick<ImportWrites, 'decisions'>, hashes: ImportHashes): DiffEntry[] {
   const existing = existingFrom(state, files);
+  const records = new Map(state.decisions.filter((d) => d.source).map((d) => [d.source!, d] as const));
   const seen = new Set<string>();
   const out: DiffEntry[] = [];
   const changed = (kind: DiffEntry['kind'], key: string, id: string, before: string, after: string, how: 'same' | 'changed' | 'conflict'): void => {
@@ -101,7 +102,7 @@ export function diffImport(state: PlanState, plans: readonly ImportPlan[], files
     }
     for (const d of plan.decisions) {
       seen.add(d.from);
-      const record = state.decisions.find((x) => x.source === d.from);
+      const record = records.get(d.from);
       const now = built.decisions.get(d.from);
       if (!record) out.push({ key: d.from, change: 'new', kind: 'decision', id: null, before: null, after: oneLine(d.title), conflict: false });
       else if (now) {

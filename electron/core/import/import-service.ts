@@ -6,8 +6,6 @@ import { slugify } from '../spec/decisions-doc';
 import { DECISIONS_DIR, listSpecFiles, PLAN_DIR, raiseIdMarks, readIdMarks, SPEC_PATH, SPECS_DIR, TASKS_PATH } from '../spec/plan-files';
 import { parseDecision } from '../spec/decisions-doc';
 import { listDecisionFiles, projectName } from '../spec/plan-reader';
-import { parseSpec } from '../spec/spec-doc';
-import { parseTasks } from '../spec/tasks-doc';
 import { readTextDoc, sha1, writeTextDoc } from '../spec/text-file';
 import { importAdrFile } from './adr';
 import { ImportCancelled } from './import-cancelled';
@@ -201,38 +199,29 @@ export async function prepareImport(root: string, paths: readonly string[], acce
   const state = await readPlanState(root);
   const chosen = accept ? new Set(accept) : undefined;
   let built = await buildImport(state, accepted(plans, accept), yieldToLoop, chosen);
-  const hashes = (await readImportRecord(root)).written;
-  const changes = diffImport(state, plans, sources.flatMap((s) => s.files), built, hashes);
-  // Entries this import writes: the new ones it adds, and on a re-import the accepted changes.
-  const touched = new Set(changes.filter((c) => c.change === 'new' && (!chosen || chosen.has(c.key))).map((c) => c.key));
+  // What this import writes of each entry: the new ones it adds, and on a re-import the accepted changes.
+  const written: Record<string, string> = {};
+  for (const [from, text] of built.added) written[from] = sha1(text);
   let updated = 0;
   let conflicts: string[] = [];
   if (chosen) {
     // A re-import applies only the accepted changes: new entries (filtered above), changed texts and removals.
+    const changes = diffImport(state, plans, sources.flatMap((s) => s.files), built, (await readImportRecord(root)).written);
     const picked = changes.filter((c) => c.change !== 'new' && chosen.has(c.key));
     const files = new Map(built.files);
-    const applied = applyAccepted(files, state, built, picked, chosen);
-    for (const key of applied) touched.add(key);
-    updated = applied.length;
+    const applied = new Set(applyAccepted(files, state, built, picked, chosen));
+    for (const c of picked) {
+      if (!applied.has(c.key) || c.change !== 'changed') continue;
+      const text = c.kind === 'decision' ? built.decisions.get(c.key)?.text : c.after;
+      if (text !== undefined && text !== null) written[c.key] = sha1(text);
+    }
+    updated = applied.size;
     conflicts = picked.filter((c) => c.conflict).map((c) => c.id ?? c.key);
     built = { ...built, files };
   }
   const before: Record<string, string> = {};
   for (const [rel] of built.files) before[rel] = (rel === TASKS_PATH ? state.tasks : state.specs.get(rel))?.hash ?? state.decisions.find((d) => d.file === rel)?.hash ?? '';
-  return { sources, built, before, updated, conflicts, written: writtenHashes(built, touched) };
-}
-
-/** The hashes of what an import writes of the given entries (by provenance): items' texts, tasks' titles, decision records. */
-function writtenHashes(built: ImportWrites, touched: ReadonlySet<string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [rel, f] of built.files) {
-    if (rel === TASKS_PATH) {
-      for (const t of parseTasks(f.text)) if (t.source && touched.has(t.source)) out[t.source] = sha1(t.title);
-    } else if (rel.startsWith(`${DECISIONS_DIR}/`)) continue;
-    else for (const i of parseSpec(f.text).items) if (i.source && touched.has(i.source)) out[i.source] = sha1(i.text);
-  }
-  for (const [from, d] of built.decisions) if (touched.has(from) && built.files.get(d.file)?.text === d.text) out[from] = sha1(d.text);
-  return out;
+  return { sources, built, before, updated, conflicts, written };
 }
 
 /** Options of `importSources`. */

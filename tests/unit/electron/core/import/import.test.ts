@@ -326,9 +326,14 @@ describe('re-import of decision records', () => {
     expect(await fs.readFile(dec('0004-keep-sqlite-in-wal-mode.md'), 'utf8')).toBe(mine4);
     // The rewritten record reads as imported again; only the conflict is still offered.
     expect((await previewImport(root, ['doc/adr'])).map((c) => c.id)).toEqual(['0001']);
-    // Edited here after the rewrite, then changed upstream again: a conflict too.
-    await edit(dec('0003-use-sqlite.md'), 'Backups are file copies.', 'Backups are file copies, nightly.');
+    // Changed upstream again: the rewritten record reads as the import wrote it, so it is offered again.
     await edit(adr('0003-use-sqlite.md'), 'A server is too much', 'A server is far too much');
+    expect((await previewImport(root, ['doc/adr'])).map((c) => [c.id, c.after!.startsWith('Not applied')])).toEqual([
+      ['0001', true],
+      ['0003', false],
+    ]);
+    // Edited here after the rewrite: now a conflict.
+    await edit(dec('0003-use-sqlite.md'), 'Backups are file copies.', 'Backups are file copies, nightly.');
     expect((await previewImport(root, ['doc/adr'])).map((c) => [c.id, c.after!.startsWith('Not applied')])).toEqual([
       ['0001', true],
       ['0003', true],
@@ -370,6 +375,14 @@ describe('re-import of items edited here', () => {
       'FR-1 left as it is: edited here since the import. Merge the upstream change by hand.',
     ]);
     expect(await fs.readFile(mine, 'utf8')).toBe(edited.replace('reorder albums by drag and drop', 'reorder albums by keyboard'));
+    // FR-2 reads as imported again; the conflict stays offered until merged by hand.
+    expect((await previewImport(root, ['specs/001-photo-albums'])).map((c) => c.id)).toEqual(['FR-1']);
+    // FR-2 as rewritten is what the import wrote: a further upstream change is offered, not a conflict.
+    await fs.writeFile(specPath, (await fs.readFile(specPath, 'utf8')).replace('reorder albums by keyboard', 'reorder albums by keyboard or mouse'));
+    expect((await previewImport(root, ['specs/001-photo-albums'])).map((c) => [c.id, c.after!.startsWith('Not applied')])).toEqual([
+      ['FR-1', true],
+      ['FR-2', false],
+    ]);
   });
 
   it('treats an entry imported before hashes were kept as edited here: it is offered as a conflict, never rewritten', async () => {
