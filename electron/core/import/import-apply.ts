@@ -17,12 +17,25 @@ export interface PlanFile {
   readonly hash: string;
 }
 
+/** A decision record of the plan as read before the import. */
+export interface ExistingDecision {
+  readonly number: number;
+  readonly source: string | null;
+  /** Project-relative path of the record. */
+  readonly file: string;
+  /** The record's text (without BOM), so a re-import can tell whether it still reads as imported. */
+  readonly text: string;
+  readonly bom: boolean;
+  /** SHA-1 of the record's bytes on disk. */
+  readonly hash: string;
+}
+
 /** The project's plan as read once at the start of an import. */
 export interface PlanState {
   /** Every spec file (main first), keyed by project-relative path. */
   readonly specs: ReadonlyMap<string, PlanFile>;
   readonly tasks: PlanFile;
-  readonly decisions: ReadonlyArray<{ readonly number: number; readonly source: string | null }>;
+  readonly decisions: ReadonlyArray<ExistingDecision>;
   readonly marks: Readonly<Record<string, number>>;
   readonly projectName: string;
 }
@@ -32,6 +45,14 @@ export interface ImportWrites {
   readonly files: ReadonlyMap<string, { readonly text: string; readonly bom: boolean }>;
   readonly marks: Readonly<Record<string, number>>;
   readonly counts: ReadonlyArray<{ items: number; tasks: number; decisions: number }>;
+  /**
+   * Every decision of the sources as it reads when imported now, by provenance: a new one at the file it is
+   * written to, one imported before at its record's file (number and file name kept), with links as they
+   * stand after this import. A re-import compares these with the records (see `import-diff.ts`).
+   */
+  readonly decisions: ReadonlyMap<string, { readonly file: string; readonly text: string }>;
+  /** What this import adds, by provenance: an item's text as the spec reads it, a task's title, a decision's record. */
+  readonly added: ReadonlyMap<string, string>;
 }
 
 const FROM_ANY = /<!--\s*from:\s*([\s\S]*?)\s*-->/g;
@@ -153,9 +174,10 @@ function renderDecision(number: number, d: ImportedDecision, links: { superseded
 /**
  * Builds the whole new plan in memory from the state read once and the parsed sources: every spec,
  * the tasks file and each new decision are rendered once. Items, tasks and decisions whose provenance
- * is already in the plan are skipped, so a repeated import adds nothing.
+ * is already in the plan are skipped, so a repeated import adds nothing. With `acceptDecisions`, only the
+ * new decisions named there are added; every decision of the plans still counts for the others' links.
  */
-export async function buildImport(state: PlanState, plans: readonly ImportPlan[], step: () => Promise<void> = async () => undefined): Promise<ImportWrites> {
+export async function buildImport(state: PlanState, plans: readonly ImportPlan[], step: () => Promise<void> = async () => undefined, acceptDecisions?: ReadonlySet<string>): Promise<ImportWrites> {
   const numbering = new Numbering(state.marks);
   const done = new Set<string>();
   const specTexts = new Map<string, PlanFile>(state.specs);
@@ -176,6 +198,9 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
     if (d.source) done.add(d.source);
   }
   const decisionNumberOf = new Map<string, number>(state.decisions.filter((d) => d.source).map((d) => [d.source!, d.number]));
+  const recordOf = new Map(state.decisions.filter((d) => d.source).map((d) => [d.source!, d] as const));
+  const rendered = new Map<string, { file: string; text: string }>();
+  const added = new Map<string, string>();
 
   const files = new Map<string, { text: string; bom: boolean }>();
   const counts: Array<{ items: number; tasks: number; decisions: number }> = [];
@@ -210,6 +235,7 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
       const id = prefix ? `${prefix}-${numbering.take(prefix, item.number)}` : '';
       if (id) idOfFrom.set(item.from, id);
       const alias = item.alias && item.alias !== id ? ` (${item.alias})` : '';
+      added.set(item.from, `${oneLine(item.text)}${alias}`);
       const line = `${id ? `${id}: ` : ''}${oneLine(item.text)}${alias} <!-- from: ${item.from} -->`;
       const full = item.body ? `- ${line}\n${indent(item.body, '  ')}` : `- ${line}`;
       lines.set(item.section, [...(lines.get(item.section) ?? []), full]);
@@ -240,12 +266,13 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
       done.add(t.from);
       const id = `T-${numbering.take('T', t.number)}`;
       const serves = [...new Set(t.servesKeys.flatMap((k) => byKey.get(k) ?? []))];
+      added.set(t.from, oneLine(t.title) || 'Imported task');
       taskBlocks.push(renderTask(id, { ...t, serves }, tasksEol));
       tasks++;
     }
 
     // Decisions: original numbers kept where free; links remapped through the numbers they now have.
-    const fresh = plan.decisions.filter((d) => !done.has(d.from));
+    const fresh = plan.decisions.filter((d) => !done.has(d.from) && (!acceptDecisions || acceptDecisions.has(d.from)));
     const numberOfOriginal = new Map<number, number>();
     for (const d of plan.decisions) {
       const n = decisionNumberOf.get(d.from);
@@ -272,15 +299,26 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
     }
     const numbers = (own: readonly number[], other: readonly number[] | undefined): number[] =>
       [...new Set([...own, ...(other ?? [])])].map(map).filter((x): x is number => x !== null);
-    for (const [d, n] of assigned) {
+    const render = (d: ImportedDecision, n: number): string => {
       const o = d.originalNumber ?? -1;
-      const text = renderDecision(n, d, {
+      return renderDecision(n, d, {
         supersededBy: map(d.supersededBy ?? back.supersededBy.get(o)),
         supersedes: map(d.supersedes ?? back.supersedes.get(o)),
         amends: numbers(d.amends, back.amends.get(o)),
         amendedBy: numbers(d.amendedBy, back.amendedBy.get(o)),
       });
-      files.set(`${DECISIONS_DIR}/${pad4(n)}-${slugify(d.title)}.md`, { text, bom: false });
+    };
+    for (const [d, n] of assigned) {
+      const file = `${DECISIONS_DIR}/${pad4(n)}-${slugify(d.title)}.md`;
+      const text = render(d, n);
+      files.set(file, { text, bom: false });
+      rendered.set(d.from, { file, text });
+      added.set(d.from, text);
+    }
+    // Records imported before, as they would read now (written only when a re-import applies them).
+    for (const d of plan.decisions) {
+      const record = recordOf.get(d.from);
+      if (record && !rendered.has(d.from)) rendered.set(d.from, { file: record.file, text: render(d, record.number) });
     }
     counts.push({ items, tasks, decisions: assigned.length });
   }
@@ -289,5 +327,5 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
     const text = base ? `${base}${tasksEol}${tasksEol}${taskBlocks.join(tasksEol)}` : `# Tasks${tasksEol}${tasksEol}${taskBlocks.join(tasksEol)}`;
     files.set(TASKS_PATH, { text, bom: state.tasks.bom });
   }
-  return { files, marks: numbering.marks(), counts };
+  return { files, marks: numbering.marks(), counts, decisions: rendered, added };
 }

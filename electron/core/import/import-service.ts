@@ -4,12 +4,13 @@ import type { ImportChange, ImportSource } from '../../../shared/contract/spec';
 import { RpcError } from '../../../shared/rpc';
 import { slugify } from '../spec/decisions-doc';
 import { DECISIONS_DIR, listSpecFiles, PLAN_DIR, raiseIdMarks, readIdMarks, SPEC_PATH, SPECS_DIR, TASKS_PATH } from '../spec/plan-files';
-import { projectName, readDecisions } from '../spec/plan-reader';
-import { readTextDoc, writeTextDoc, type TextDoc } from '../spec/text-file';
+import { parseDecision } from '../spec/decisions-doc';
+import { listDecisionFiles, projectName } from '../spec/plan-reader';
+import { readTextDoc, sha1, writeTextDoc, type TextDoc } from '../spec/text-file';
 import { importAdrFile } from './adr';
 import { ImportCancelled } from './import-cancelled';
-import { buildImport, type ImportWrites, type PlanFile, type PlanState } from './import-apply';
-import { applyAccepted, diffImport } from './import-diff';
+import { buildImport, type ExistingDecision, type ImportWrites, type PlanFile, type PlanState } from './import-apply';
+import { applyAccepted, diffImport, publicChange, type DiffEntry, type ImportHashes } from './import-diff';
 import { emptyPlan, mergePlans, type ImportPlan, type ImportTarget } from './import-plan';
 import { prepareInWorker } from './import-worker-client';
 import { importKiroDesign, importKiroRequirements, importKiroSteering, importKiroTasks } from './kiro';
@@ -150,11 +151,16 @@ export async function readSource(root: string, source: ImportSource, step: (entr
 export async function readPlanState(root: string): Promise<PlanState> {
   const specs = new Map<string, PlanFile>();
   for (const rel of await listSpecFiles(root)) specs.set(rel, await readTextDoc(join(root, rel), root));
-  const decisions = await readDecisions(root);
+  const decisions: ExistingDecision[] = [];
+  for (const f of await listDecisionFiles(root)) {
+    const file = `${DECISIONS_DIR}/${f.name}`;
+    const doc = await readTextDoc(join(root, file), root);
+    decisions.push({ number: f.number, source: parseDecision(doc.text).record.source, file, text: doc.text, bom: doc.bom, hash: doc.hash });
+  }
   return {
     specs,
     tasks: await readTextDoc(join(root, TASKS_PATH), root),
-    decisions: decisions.map((d) => ({ number: d.number, source: d.source })),
+    decisions,
     marks: (await readIdMarks(root)).highWater,
     projectName: projectName(root),
   };
@@ -168,6 +174,10 @@ export interface PreparedImport {
   readonly before: Readonly<Record<string, string>>;
   /** Changed or removed entries a re-import updates. */
   readonly updated: number;
+  /** IDs of accepted changes left alone because they were edited here since they were imported. */
+  readonly conflicts: readonly string[];
+  /** What this import writes of each entry it adds or rewrites (see `ImportHashes`), to remember in `imports.json`. */
+  readonly written: ImportHashes;
 }
 
 /** Where `prepareImport` reports: the number of source files once known, then each file read with its entries. */
@@ -187,20 +197,31 @@ export async function prepareImport(root: string, paths: readonly string[], acce
   const plans: ImportPlan[] = [];
   for (const source of sources) plans.push(await readSource(root, source, async (n) => hooks.read?.(n)));
   const state = await readPlanState(root);
-  let built = await buildImport(state, accepted(plans, accept), yieldToLoop);
+  const chosen = accept ? new Set(accept) : undefined;
+  let built = await buildImport(state, accepted(plans, accept), yieldToLoop, chosen);
+  // What this import writes of each entry: the new ones it adds, and on a re-import the accepted changes.
+  const written: Record<string, string> = {};
+  for (const [from, text] of built.added) written[from] = sha1(text);
   let updated = 0;
-  if (accept) {
+  let conflicts: string[] = [];
+  if (chosen) {
     // A re-import applies only the accepted changes: new entries (filtered above), changed texts and removals.
-    const chosen = new Set(accept);
-    const changes = diffImport(state, plans, sources.flatMap((s) => s.files)).filter((c) => c.change !== 'new' && chosen.has(c.key));
+    const changes = diffImport(state, plans, sources.flatMap((s) => s.files), built, (await readImportRecord(root)).written);
+    const picked = changes.filter((c) => c.change !== 'new' && chosen.has(c.key));
     const files = new Map(built.files);
-    applyAccepted(files, state, changes, chosen);
-    updated = changes.length;
+    const applied = new Set(applyAccepted(files, state, built, picked, chosen));
+    for (const c of picked) {
+      if (!applied.has(c.key) || c.change !== 'changed') continue;
+      const text = c.kind === 'decision' ? built.decisions.get(c.key)?.text : c.after;
+      if (text !== undefined && text !== null) written[c.key] = sha1(text);
+    }
+    updated = applied.size;
+    conflicts = picked.filter((c) => c.conflict).map((c) => c.id ?? c.key);
     built = { ...built, files };
   }
   const before: Record<string, string> = {};
-  for (const [rel] of built.files) before[rel] = (rel === TASKS_PATH ? state.tasks : state.specs.get(rel))?.hash ?? '';
-  return { sources, built, before, updated };
+  for (const [rel] of built.files) before[rel] = (rel === TASKS_PATH ? state.tasks : state.specs.get(rel))?.hash ?? state.decisions.find((d) => d.file === rel)?.hash ?? '';
+  return { sources, built, before, updated, conflicts, written };
 }
 
 /** Options of `importSources`. */
@@ -238,7 +259,7 @@ export async function importSources(root: string, paths: readonly string[], opti
     fileCount = files;
     total = files + 1;
   };
-  const { sources: found, built, before, updated } = options.workerPath
+  const { sources: found, built, before, updated, conflicts, written } = options.workerPath
     ? await prepareInWorker(options.workerPath, { op: 'prepare', root, paths: [...paths], accept: options.accept ? [...options.accept] : undefined }, { sources, read: progress }, options.signal)
     : await prepareImport(root, paths, options.accept, { sources, read: step });
   total = fileCount + 1 + built.files.size;
@@ -256,12 +277,14 @@ export async function importSources(root: string, paths: readonly string[], opti
     await writeTextDoc(join(root, rel), f.text, f.bom);
     options.onProgress?.(++done, total, items);
   }
-  await recordDecision(root, found, 'imported');
+  await recordDecision(root, found, 'imported', written);
   if (built.files.size) options.onChange?.([...built.files.keys()]);
   return found.map((s, i) => {
     const c = built.counts[i]!;
     return `${s.label}: ${c.items} spec items, ${c.tasks} tasks, ${c.decisions} decisions imported.`;
-  }).concat(updated ? [`${updated} changed or removed entries updated.`] : []);
+  })
+    .concat(updated ? [`${updated} changed or removed entries updated.`] : [])
+    .concat(conflicts.length ? [`${conflicts.join(', ')} left as ${conflicts.length > 1 ? 'they are' : 'it is'}: edited here since the import. Merge the upstream change by hand.`] : []);
 }
 
 /**
@@ -274,11 +297,14 @@ export function assertImportable(doc: TextDoc, rel: string): void {
   }
 }
 
-/** The plans with only the accepted new entries (all of them when nothing was chosen). */
+/**
+ * The plans with only the accepted new items and tasks (all of them when nothing was chosen). Decisions all
+ * stay, since their links hold each other; `buildImport` adds only the accepted new ones.
+ */
 function accepted(plans: readonly ImportPlan[], accept: readonly string[] | undefined): ImportPlan[] {
   if (!accept) return [...plans];
   const ok = new Set(accept);
-  return plans.map((p) => ({ ...p, items: p.items.filter((i) => ok.has(i.from)), prose: p.prose, tasks: p.tasks.filter((t) => ok.has(t.from)), decisions: p.decisions.filter((d) => ok.has(d.from)) }));
+  return plans.map((p) => ({ ...p, items: p.items.filter((i) => ok.has(i.from)), prose: p.prose, tasks: p.tasks.filter((t) => ok.has(t.from)) }));
 }
 
 /** What a re-import of the sources would change (see `import-diff.ts`); parsed in the import worker when one is given. */
@@ -292,11 +318,17 @@ export async function computePreview(root: string, paths: readonly string[]): Pr
   const sources = await resolveSources(root, paths);
   const plans: ImportPlan[] = [];
   for (const source of sources) plans.push(await readSource(root, source));
-  return diffImport(await readPlanState(root), plans, sources.flatMap((s) => s.files));
+  const state = await readPlanState(root);
+  const built = await buildImport(state, plans, yieldToLoop);
+  const changes: DiffEntry[] = diffImport(state, plans, sources.flatMap((s) => s.files), built, (await readImportRecord(root)).written);
+  return changes.map(publicChange);
 }
 
-/** Remembers that the user decided about sources (imported or declined), with their files' hashes, in `.plumbline/imports.json`. */
-export async function recordDecision(root: string, sources: readonly ImportSource[], decision: 'imported' | 'declined'): Promise<void> {
+/**
+ * Remembers that the user decided about sources (imported or declined), with their files' hashes, in
+ * `.plumbline/imports.json`; `written` adds what this import wrote of each entry (see `ImportHashes`).
+ */
+export async function recordDecision(root: string, sources: readonly ImportSource[], decision: 'imported' | 'declined', written: ImportHashes = {}): Promise<void> {
   const record = await readImportRecord(root);
   for (const s of sources) {
     const files: Record<string, string> = {};
@@ -304,23 +336,28 @@ export async function recordDecision(root: string, sources: readonly ImportSourc
     record.sources[s.path] = { decision, at: new Date().toISOString(), files };
   }
   assertImportable(await readTextDoc(join(root, IMPORTS_PATH), root), IMPORTS_PATH);
+  record.written = { ...record.written, ...written };
   await writeTextDoc(join(root, IMPORTS_PATH), `${JSON.stringify(record, null, 2)}\n`, false);
 }
 
 interface ImportRecord {
   version: 1;
   sources: Record<string, { decision: 'imported' | 'declined'; at: string; files: Record<string, string> }>;
+  /** What the imports last wrote of each entry, by provenance (see `ImportHashes`). */
+  written: Record<string, string>;
 }
 
 /** Reads `.plumbline/imports.json` leniently. */
 export async function readImportRecord(root: string): Promise<ImportRecord> {
   try {
     const data = JSON.parse((await readTextDoc(join(root, IMPORTS_PATH), root)).text) as Partial<ImportRecord>;
-    if (data && typeof data.sources === 'object' && data.sources) return { version: 1, sources: data.sources };
+    const written: Record<string, string> = {};
+    if (data && typeof data.written === 'object' && data.written) for (const [k, v] of Object.entries(data.written)) if (typeof v === 'string') written[k] = v;
+    if (data && typeof data.sources === 'object' && data.sources) return { version: 1, sources: data.sources, written };
   } catch {
     // Missing or malformed: no decisions remembered.
   }
-  return { version: 1, sources: {} };
+  return { version: 1, sources: {}, written: {} };
 }
 
 /** Looks up the detected sources for the requested paths; unknown paths are refused. */

@@ -1,4 +1,5 @@
 import type { AnalysisResult, CoverageEvidence, CoverageRow, DecisionRecord, Finding, SpecItem, TaskItem } from '../../../shared/contract/spec';
+import { citedIds, itemAliases, RefIndex } from '../../../shared/item-refs';
 import { lacksReason } from './decisions-doc';
 import { SECTIONS } from './spec-sections';
 
@@ -97,15 +98,18 @@ export function analyse(input: AnalysisInput): AnalysisResult {
     } else taskSeen.set(t.id, t.line);
   }
 
+  // References resolve through the original IDs imported items show as aliases (`FR-001` → `FR-4`).
+  const refs = new RefIndex(items.map(({ item, file }) => ({ id: item.id, text: item.text, file, source: item.source })));
   const taskIds = new Set(input.tasks.map((t) => t.id));
   const servedBy = new Map<string, TaskItem[]>();
   for (const t of input.tasks) {
     if (t.serves.length === 0) {
       add({ code: 'task-serves-nothing', severity: 'warning', message: `${t.id} serves no requirement. Add "serves:" with the IDs it implements.`, file: input.tasksPath, line: t.line, itemId: t.id });
     }
-    for (const id of t.serves) {
+    for (const ref of t.serves) {
+      const id = refs.resolve(ref, { source: t.source }) ?? ref;
       if (!seen.has(id)) {
-        add({ code: 'dangling-id', severity: 'warning', message: `${t.id} serves ${id}, which is not in the spec.`, file: input.tasksPath, line: t.line, itemId: t.id });
+        add({ code: 'dangling-id', severity: 'warning', message: `${t.id} serves ${ref}, which is not in the spec.`, file: input.tasksPath, line: t.line, itemId: t.id });
       }
       const list = servedBy.get(id) ?? [];
       list.push(t);
@@ -119,7 +123,7 @@ export function analyse(input: AnalysisInput): AnalysisResult {
   }
   for (const d of input.decisions) {
     for (const link of d.links) {
-      if (!seen.has(link)) {
+      if (!seen.has(refs.resolve(link, { source: d.source }) ?? link)) {
         add({ code: 'dangling-id', severity: 'warning', message: `Decision ${d.id} links ${link}, which is not in the spec.`, file: d.file, line: 1, itemId: d.id });
       }
     }
@@ -128,6 +132,22 @@ export function analyse(input: AnalysisInput): AnalysisResult {
     }
     if (d.status !== 'rejected' && d.status !== 'superseded' && lacksReason(d)) {
       add({ code: 'decision-without-reason', severity: 'warning', message: `Decision ${d.id} "${d.title}" does not say why. Write the reason under Decision.`, file: d.file, line: 1, itemId: d.id });
+    }
+  }
+
+  // An item citing an ID of the plan's kinds (or an imported original such as `SC-001`) that nothing answers to.
+  // Other tokens of that shape (`UTF-8`, `SHA-256`) are not references.
+  const known = new Set([
+    ...SECTIONS.map((s) => s.prefix).filter((p): p is string => p !== null),
+    ...items.map((x) => x.item.prefix),
+    ...items.flatMap((x) => itemAliases(x.item.text).map((a) => /^([A-Z]{1,6})-\d+$/.exec(a)?.[1] ?? '')).filter(Boolean),
+  ]);
+  for (const { item, file } of items) {
+    for (const { id, prefix } of citedIds(item.text)) {
+      if (!known.has(prefix)) continue;
+      if (refs.resolve(id, { file, source: item.source }) === null) {
+        add({ code: 'dangling-id', severity: 'warning', message: `${item.id} cites ${id}, which is not in the spec. Correct the reference, or add the item it means.`, file, line: item.line, itemId: item.id });
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CoverageEvidence, DecisionRecord, ImportSource, MemoryFile, PlanSnapshot, SpecState, TasksState } from '../../../shared/contract/spec';
+import { RefIndex } from '../../../shared/item-refs';
 import { readJsonLines } from '../util/atomic-write';
 import { pad4, parseDecision } from './decisions-doc';
 import { nextTask, parseTasks } from './tasks-doc';
@@ -33,15 +34,24 @@ export async function readAllSpecs(root: string): Promise<SpecState[]> {
   return Promise.all((await listSpecFiles(root)).map((rel) => readSpecState(root, rel)));
 }
 
-/** Reads and parses `.plumbline/tasks.md`. */
-export async function readTasksState(root: string): Promise<TasksState> {
+/** Resolves references to spec items over every spec, through the original IDs imported items show as aliases. */
+export function refIndexOf(specs: readonly SpecState[]): RefIndex {
+  return new RefIndex(specs.flatMap((s) => s.items.map((i) => ({ id: i.id, text: i.text, file: s.path, source: i.source }))));
+}
+
+/**
+ * Reads and parses `.plumbline/tasks.md`. What a task serves is given as the items' IDs: an original ID an
+ * imported item shows as its alias (`serves: FR-001`) reads as that item's ID (the specs are read when not given).
+ */
+export async function readTasksState(root: string, specs?: readonly SpecState[]): Promise<TasksState> {
   const doc = await readTextDoc(join(root, TASKS_PATH), root);
+  const refs = refIndexOf(specs ?? (await readAllSpecs(root)));
   const tasks = parseTasks(doc.text).map((t) => ({
     id: t.id,
     number: t.number,
     title: t.title,
     description: t.description,
-    serves: t.serves,
+    serves: refs.resolveAll(t.serves, { source: t.source }),
     scope: t.scope,
     checks: t.checks,
     depends: t.depends,
@@ -69,14 +79,17 @@ export async function listDecisionFiles(root: string): Promise<Array<{ number: n
     .sort((a, b) => a.number - b.number || a.name.localeCompare(b.name));
 }
 
-/** Reads every decision record. */
-export async function readDecisions(root: string): Promise<DecisionRecord[]> {
+/** Reads every decision record; links given as original IDs of imported items read as the items' IDs (the specs are read when not given). */
+export async function readDecisions(root: string, specs?: readonly SpecState[]): Promise<DecisionRecord[]> {
   const files = await listDecisionFiles(root);
   const out: DecisionRecord[] = [];
+  let refs: RefIndex | null = null;
   for (const f of files) {
     const doc = await readTextDoc(join(root, DECISIONS_DIR, f.name), root);
     const parsed = parseDecision(doc.text);
-    out.push({ ...parsed.record, number: f.number, id: pad4(f.number), file: `${DECISIONS_DIR}/${f.name}` });
+    const { links, source } = parsed.record;
+    if (links.length) refs ??= refIndexOf(specs ?? (await readAllSpecs(root)));
+    out.push({ ...parsed.record, links: refs ? refs.resolveAll(links, { source }) : links, number: f.number, id: pad4(f.number), file: `${DECISIONS_DIR}/${f.name}` });
   }
   return out;
 }
@@ -159,10 +172,11 @@ export async function readEvidenceIndex(root: string, source: EvidenceSource = l
 
 /** Reads everything the Orchestrator shows and runs the analysis. */
 export async function readSnapshot(root: string, detectImports: (root: string) => Promise<ImportSource[]>, evidenceSource?: EvidenceSource): Promise<PlanSnapshot> {
+  const reading = readAllSpecs(root);
   const [specs, tasks, decisions, memory, importSources, evidence] = await Promise.all([
-    readAllSpecs(root),
-    readTasksState(root),
-    readDecisions(root),
+    reading,
+    reading.then((all) => readTasksState(root, all)),
+    reading.then((all) => readDecisions(root, all)),
     readMemory(root),
     detectImports(root),
     readEvidenceIndex(root, evidenceSource),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectImports, previewImport } from '../../../../../electron/core/import/import-service';
+import { buildExportDocument } from '../../../../../electron/core/export/export-document';
 import { PlanService } from '../../../../../electron/core/spec/plan-service';
 
 const FIXTURES = join(process.cwd(), 'tests/fixtures/import');
@@ -275,6 +276,145 @@ describe('re-import', () => {
     expect(snap.tasks.tasks).toHaveLength(5);
     // The one left out is still offered.
     expect((await previewImport(root, ['specs/001-photo-albums'])).map((c) => [c.change, c.after])).toEqual([['new', 'System MUST show album sizes']]);
+  });
+});
+
+describe('re-import of decision records', () => {
+  it('rewrites a record upstream changed in place, and leaves one edited here since the import alone, as a conflict', async () => {
+    const root = await project('nygard');
+    await service.importSources(root, ['doc/adr']);
+    const dec = (n: string) => join(root, '.plumbline/decisions', n);
+    const adr = (n: string) => join(root, 'doc/adr', n);
+    const edit = async (path: string, from: string, to: string) => {
+      const text = await fs.readFile(path, 'utf8');
+      expect(text).toContain(from);
+      await fs.writeFile(path, text.replace(from, to));
+    };
+    // Edited here: 0001 (upstream changes it too) and 0004 (upstream leaves it).
+    await edit(dec('0001-record-architecture-decisions.md'), 'We need to record', 'We, the team, need to record');
+    await edit(dec('0004-keep-sqlite-in-wal-mode.md'), 'We will open the database in WAL mode.', 'We will open the database in WAL mode, always.');
+    const mine1 = await fs.readFile(dec('0001-record-architecture-decisions.md'), 'utf8');
+    const mine4 = await fs.readFile(dec('0004-keep-sqlite-in-wal-mode.md'), 'utf8');
+    // Upstream: 0001's context changes; a new 0005 supersedes 0003, whose status says so.
+    await edit(adr('0001-record-architecture-decisions.md'), 'made on this project.', 'made on this project and why.');
+    await edit(adr('0003-use-sqlite.md'), '\nAccepted\n', '\nSuperceded by [5. Use DuckDB](0005-use-duckdb.md)\n');
+    await fs.writeFile(adr('0005-use-duckdb.md'), '# 5. Use DuckDB\n\nDate: 2017-01-09\n\n## Status\n\nAccepted\n\nSupersedes [3. Use SQLite](0003-use-sqlite.md)\n\n## Context\n\nAnalytics.\n\n## Decision\n\nWe will use DuckDB, since queries scan columns.\n');
+
+    const changes = await previewImport(root, ['doc/adr']);
+    expect(changes.map((c) => [c.change, c.kind, c.id, c.before, c.after])).toEqual([
+      ['changed', 'decision', '0001', 'Record architecture decisions (accepted)', 'Not applied: 0001 was edited here since it was imported, and upstream now reads "Record architecture decisions (accepted), text changed upstream". Merge the change by hand; 0001 stays as it is.'],
+      ['changed', 'decision', '0003', 'Use SQLite (accepted)', 'Use SQLite (superseded by 0005)'],
+      ['new', 'decision', null, null, 'Use DuckDB'],
+    ]);
+    const summary = await service.importSources(root, ['doc/adr'], { accept: changes.map((c) => c.key) });
+    expect(summary).toEqual([
+      'Decision records in doc/adr/: 0 spec items, 0 tasks, 1 decisions imported.',
+      '1 changed or removed entries updated.',
+      '0001 left as it is: edited here since the import. Merge the upstream change by hand.',
+    ]);
+    const d = (await service.snapshot(root)).decisions;
+    // Number and file name kept; status and link from upstream.
+    expect(d.map((x) => [x.id, x.file, x.status, x.supersededBy, x.supersedes])).toEqual([
+      ['0001', '.plumbline/decisions/0001-record-architecture-decisions.md', 'accepted', null, null],
+      ['0002', '.plumbline/decisions/0002-use-postgresql.md', 'superseded', 3, null],
+      ['0003', '.plumbline/decisions/0003-use-sqlite.md', 'superseded', 5, 2],
+      ['0004', '.plumbline/decisions/0004-keep-sqlite-in-wal-mode.md', 'accepted', null, null],
+      ['0005', '.plumbline/decisions/0005-use-duckdb.md', 'accepted', null, 3],
+    ]);
+    expect(d[2]!.context).toContain('Amended by 0004.');
+    expect(await fs.readFile(dec('0001-record-architecture-decisions.md'), 'utf8')).toBe(mine1);
+    expect(await fs.readFile(dec('0004-keep-sqlite-in-wal-mode.md'), 'utf8')).toBe(mine4);
+    // The rewritten record reads as imported again; only the conflict is still offered.
+    expect((await previewImport(root, ['doc/adr'])).map((c) => c.id)).toEqual(['0001']);
+    // Changed upstream again: the rewritten record reads as the import wrote it, so it is offered again.
+    await edit(adr('0003-use-sqlite.md'), 'A server is too much', 'A server is far too much');
+    expect((await previewImport(root, ['doc/adr'])).map((c) => [c.id, c.after!.startsWith('Not applied')])).toEqual([
+      ['0001', true],
+      ['0003', false],
+    ]);
+    // Edited here after the rewrite: now a conflict.
+    await edit(dec('0003-use-sqlite.md'), 'Backups are file copies.', 'Backups are file copies, nightly.');
+    expect((await previewImport(root, ['doc/adr'])).map((c) => [c.id, c.after!.startsWith('Not applied')])).toEqual([
+      ['0001', true],
+      ['0003', true],
+    ]);
+  });
+});
+
+describe('re-import of new decision records', () => {
+  it('adds a new record only when accepted', async () => {
+    const root = await project('nygard');
+    await service.importSources(root, ['doc/adr']);
+    await fs.writeFile(join(root, 'doc/adr/0005-use-duckdb.md'), '# 5. Use DuckDB\n\n## Status\n\nProposed\n');
+    expect((await previewImport(root, ['doc/adr'])).map((c) => [c.change, c.after])).toEqual([['new', 'Use DuckDB']]);
+    await service.importSources(root, ['doc/adr'], { accept: [] });
+    expect((await service.snapshot(root)).decisions.map((d) => d.id)).toEqual(['0001', '0002', '0003', '0004']);
+    await service.importSources(root, ['doc/adr'], { accept: ['doc/adr/0005-use-duckdb.md'] });
+    expect((await service.snapshot(root)).decisions.map((d) => d.id)).toEqual(['0001', '0002', '0003', '0004', '0005']);
+  });
+});
+
+describe('re-import of items edited here', () => {
+  it('offers upstream changes of items still as imported, shows edited ones as conflicts, and leaves them alone', async () => {
+    const root = await project('spec-kit');
+    await service.importSources(root, ['specs/001-photo-albums']);
+    const mine = join(root, '.plumbline/specs/001-photo-albums.md');
+    await fs.writeFile(mine, (await fs.readFile(mine, 'utf8')).replace('create albums with a name (FR-001)', 'create albums with a name and a cover (FR-001)').replace('store photo metadata locally', 'store photo metadata in SQLite'));
+    const edited = await fs.readFile(mine, 'utf8');
+    const specPath = join(root, 'specs/001-photo-albums/spec.md');
+    await fs.writeFile(specPath, (await fs.readFile(specPath, 'utf8')).replace('create albums with a name', 'create albums with a unique name').replace('reorder albums by drag and drop', 'reorder albums by keyboard'));
+    const changes = await previewImport(root, ['specs/001-photo-albums']);
+    // FR-3 was edited here but not upstream: nothing to offer.
+    expect(changes.map((c) => [c.id, c.after])).toEqual([
+      ['FR-1', 'Not applied: FR-1 was edited here since it was imported, and upstream now reads "System MUST let users create albums with a unique name (FR-001)". Merge the change by hand; FR-1 stays as it is.'],
+      ['FR-2', 'System MUST let users reorder albums by keyboard (FR-002)'],
+    ]);
+    expect(await service.importSources(root, ['specs/001-photo-albums'], { accept: changes.map((c) => c.key) })).toEqual([
+      'spec-kit feature 001-photo-albums: 0 spec items, 0 tasks, 0 decisions imported.',
+      '1 changed or removed entries updated.',
+      'FR-1 left as it is: edited here since the import. Merge the upstream change by hand.',
+    ]);
+    expect(await fs.readFile(mine, 'utf8')).toBe(edited.replace('reorder albums by drag and drop', 'reorder albums by keyboard'));
+    // FR-2 reads as imported again; the conflict stays offered until merged by hand.
+    expect((await previewImport(root, ['specs/001-photo-albums'])).map((c) => c.id)).toEqual(['FR-1']);
+    // FR-2 as rewritten is what the import wrote: a further upstream change is offered, not a conflict.
+    await fs.writeFile(specPath, (await fs.readFile(specPath, 'utf8')).replace('reorder albums by keyboard', 'reorder albums by keyboard or mouse'));
+    expect((await previewImport(root, ['specs/001-photo-albums'])).map((c) => [c.id, c.after!.startsWith('Not applied')])).toEqual([
+      ['FR-1', true],
+      ['FR-2', false],
+    ]);
+  });
+
+  it('treats an entry imported before hashes were kept as edited here: it is offered as a conflict, never rewritten', async () => {
+    const root = await project('spec-kit');
+    await service.importSources(root, ['specs/001-photo-albums']);
+    const record = join(root, '.plumbline/imports.json');
+    await fs.writeFile(record, JSON.stringify({ ...JSON.parse(await fs.readFile(record, 'utf8')), written: undefined }));
+    const specPath = join(root, 'specs/001-photo-albums/spec.md');
+    await fs.writeFile(specPath, (await fs.readFile(specPath, 'utf8')).replace('reorder albums by drag and drop', 'reorder albums by keyboard'));
+    expect((await previewImport(root, ['specs/001-photo-albums'])).map((c) => [c.id, c.after!.startsWith('Not applied')])).toEqual([['FR-2', true]]);
+  });
+});
+
+describe('references through original IDs', () => {
+  it('resolve to the item that shows the original ID as its alias: tasks, decision links, analysis, coverage and export', async () => {
+    const root = await project('spec-kit');
+    await service.importSources(root, ['specs/001-photo-albums', 'specs/002-album-sharing']);
+    // Written in spec-kit's numbering: FR-001 of the second feature is FR-4 now (FR-1 is the first feature's).
+    const fields = { description: '', scope: [], checks: [], depends: [], status: 'todo' as const };
+    await service.createTask(root, { ...fields, title: 'Share links', serves: ['FR-001', 'FR-050'] }, 'specs/002-album-sharing/tasks.md#T099');
+    await service.createTask(root, { ...fields, title: 'Albums', serves: ['FR-001'] }, 'specs/001-photo-albums/tasks.md#T099');
+    await service.createDecision(root, { title: 'Log countries only', status: 'accepted', context: 'c', options: '', decision: 'd because e', consequences: '', confirmation: null, links: ['FR-050'] });
+    const snap = await service.snapshot(root);
+    const [share, albums] = snap.tasks.tasks.slice(-2);
+    expect(share!.serves).toEqual(['FR-4', 'FR-50']);
+    expect(albums!.serves).toEqual(['FR-1']);
+    expect(snap.decisions.at(-1)!.links).toEqual(['FR-50']);
+    expect(snap.analysis.findings.filter((f) => f.code === 'dangling-id')).toEqual([]);
+    expect(snap.analysis.coverage.find((r) => r.id === 'FR-4')!.tasks.map((t) => t.id)).toEqual([share!.id]);
+    expect(snap.analysis.findings.some((f) => f.code === 'unserved-requirement' && f.itemId === 'FR-50')).toBe(false);
+    const doc = await buildExportDocument(root, { withTasks: true, withEvidence: false });
+    expect(doc.markdown).toContain(`| ${share!.id} | Share links | todo | FR-4, FR-50 |`);
   });
 });
 

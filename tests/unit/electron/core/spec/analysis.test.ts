@@ -95,3 +95,32 @@ describe('analyse', () => {
     expect(run([], [], [], written).findings).toEqual([]);
   });
 });
+
+describe('references through imported aliases', () => {
+  const spec = '.plumbline/specs/002-b.md';
+  const imported = [
+    item('FR-4', 'Share links, expired as FR-006 says (FR-001)', { source: 'specs/002-b/spec.md#FR-001' }),
+    item('FR-9', 'Expire links (FR-006)', { source: 'specs/002-b/spec.md#FR-006' }),
+    item('AC-1', 'Visitors see the album (SC-001)', { source: 'specs/002-b/spec.md#SC-001', command: 'npm test' }),
+  ];
+  const runMore = (items: SpecItem[], tasks: TaskItem[], decisions: DecisionRecord[] = []) =>
+    analyse({ spec: { exists: true, path: '.plumbline/spec.md', sections: allSections, items: [], clarifications: [] }, moreSpecs: [{ exists: true, path: spec, sections: [], items, clarifications: [] }], tasks, tasksPath: '.plumbline/tasks.md', decisions });
+
+  it('counts a task serving an original ID, and a decision linking one, as serving and linking the item', () => {
+    const r = runMore(imported, [task('T-1', { serves: ['FR-001', 'FR-006', 'SC-001'], source: 'specs/002-b/tasks.md#T001' })], [decision(1, { links: ['FR-006'] })]);
+    expect(codes(r).filter((c) => c.startsWith('dangling-id') || c.startsWith('unserved'))).toEqual([]);
+    expect(r.coverage.map((c) => [c.id, c.tasks.map((t) => t.id).join(' ')])).toEqual([
+      ['FR-4', 'T-1'],
+      ['FR-9', 'T-1'],
+      ['AC-1', 'T-1'],
+    ]);
+  });
+
+  it('reports an item citing an ID nothing answers to, not one cited through an alias nor a token such as UTF-8', () => {
+    const r = runMore([...imported, item('FR-10', 'Names are UTF-8; see FR-007 and SC-004, and FR-006', { source: 'specs/002-b/spec.md#FR-010' })], [task('T-1', { serves: ['FR-4', 'FR-9', 'AC-1', 'FR-10'] })]);
+    expect(r.findings.filter((f) => f.code === 'dangling-id').map((f) => f.message)).toEqual([
+      'FR-10 cites FR-007, which is not in the spec. Correct the reference, or add the item it means.',
+      'FR-10 cites SC-004, which is not in the spec. Correct the reference, or add the item it means.',
+    ]);
+  });
+});
