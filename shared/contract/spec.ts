@@ -181,10 +181,13 @@ export const importSource = z.object({
 });
 export type ImportSource = z.infer<typeof importSource>;
 
-/** One upstream change a re-import would apply; `key` is the provenance (`file#ID`). */
+/**
+ * One upstream change a re-import would apply; `key` is the provenance (`file#ID`). `conflict`: upstream
+ * changed an entry that was edited here since it was imported — never applied, `after` says what upstream reads.
+ */
 export const importChange = z.object({
   key: z.string(),
-  change: z.enum(['new', 'changed', 'removed']),
+  change: z.enum(['new', 'changed', 'removed', 'conflict']),
   kind: z.enum(['item', 'task', 'decision']),
   /** The ID it has in Plumbline (null for a new one). */
   id: z.string().nullable(),

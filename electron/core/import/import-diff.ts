@@ -22,9 +22,9 @@ export interface DiffEntry extends ImportChange {
   readonly conflict: boolean;
 }
 
-/** The change as the contract shows it (the conflict is told in its `after`). */
+/** The change as the contract shows it (a conflict is its own kind, never offered for applying). */
 export function publicChange(c: DiffEntry): ImportChange {
-  return { key: c.key, change: c.change, kind: c.kind, id: c.id, before: c.before, after: c.after };
+  return { key: c.key, change: c.conflict ? 'conflict' : c.change, kind: c.kind, id: c.id, before: c.before, after: c.after };
 }
 
 /** Told in place of the new text when upstream changed an entry that was edited here since it was imported. */

@@ -6,6 +6,7 @@ const describe = (c: ImportChange): string => {
   const what = c.kind === 'item' ? 'spec item' : c.kind;
   if (c.change === 'new') return `New ${what}: ${c.after ?? ''}`;
   if (c.change === 'removed') return `Removed upstream: ${c.id ?? what} ${c.before ?? ''}`;
+  if (c.change === 'conflict') return c.after ?? `${c.id ?? what} was edited here and upstream; merge it by hand.`;
   return `Changed ${c.id ?? what}: "${c.before ?? ''}" → "${c.after ?? ''}"`;
 };
 
@@ -18,26 +19,35 @@ function ImportChanges() {
   const dismiss = useAppStore((s) => s.dismissImport);
   const [left, setLeft] = useState<ReadonlySet<string>>(new Set());
   if (!preview) return null;
-  const accept = preview.changes.map((c) => c.key).filter((k) => !left.has(k));
+  // A conflict is shown, never applied: the entry was edited here since it was imported.
+  const offered = preview.changes.filter((c) => c.change !== 'conflict');
+  const accept = offered.map((c) => c.key).filter((k) => !left.has(k));
   return (
     <div className="banner import-offer" role="group" aria-label="Upstream changes">
       <span>{preview.changes.length ? 'Changed upstream since the import. Pick what to apply; the rest stays as it is.' : 'Nothing changed in the items, tasks or decisions.'}</span>
       <ul className="import-changes">
         {preview.changes.map((c) => (
-          <li key={c.key}>
-            <label>
-              <input
-                type="checkbox"
-                checked={!left.has(c.key)}
-                onChange={(e) => {
-                  const next = new Set(left);
-                  if (e.target.checked) next.delete(c.key);
-                  else next.add(c.key);
-                  setLeft(next);
-                }}
-              />{' '}
-              {describe(c)}
-            </label>
+          <li key={c.key} className={c.change === 'conflict' ? 'import-conflict' : undefined}>
+            {c.change === 'conflict' ? (
+              <span>
+                <span aria-hidden="true">⚠ </span>
+                {describe(c)}
+              </span>
+            ) : (
+              <label>
+                <input
+                  type="checkbox"
+                  checked={!left.has(c.key)}
+                  onChange={(e) => {
+                    const next = new Set(left);
+                    if (e.target.checked) next.delete(c.key);
+                    else next.add(c.key);
+                    setLeft(next);
+                  }}
+                />{' '}
+                {describe(c)}
+              </label>
+            )}
           </li>
         ))}
       </ul>

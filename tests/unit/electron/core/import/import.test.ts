@@ -302,7 +302,7 @@ describe('re-import of decision records', () => {
 
     const changes = await previewImport(root, ['doc/adr']);
     expect(changes.map((c) => [c.change, c.kind, c.id, c.before, c.after])).toEqual([
-      ['changed', 'decision', '0001', 'Record architecture decisions (accepted)', 'Not applied: 0001 was edited here since it was imported, and upstream now reads "Record architecture decisions (accepted), text changed upstream". Merge the change by hand; 0001 stays as it is.'],
+      ['conflict', 'decision', '0001', 'Record architecture decisions (accepted)', 'Not applied: 0001 was edited here since it was imported, and upstream now reads "Record architecture decisions (accepted), text changed upstream". Merge the change by hand; 0001 stays as it is.'],
       ['changed', 'decision', '0003', 'Use SQLite (accepted)', 'Use SQLite (superseded by 0005)'],
       ['new', 'decision', null, null, 'Use DuckDB'],
     ]);
