@@ -100,6 +100,10 @@ const OUTPUT_TAIL = 200_000;
 export function createVerifySlice(api: ApiClient): StateCreator<AppState, [], [], VerifySlice> {
   return (set, get) => {
     const root = () => get().calRoot;
+    /** Counts review and run events; each id remembers the count when an event last updated it. */
+    let eventsSeen = 0;
+    const reviewEvents = new Map<string, number>();
+    const runEvents = new Map<string, number>();
     const guard = async (work: (r: string) => Promise<void>) => {
       const r = root();
       if (!r) return;
@@ -138,9 +142,26 @@ export function createVerifySlice(api: ApiClient): StateCreator<AppState, [], []
         set({ calLoading: true });
         try {
           // One request for the whole pane: every refresh of the Calibrator costs one round trip.
+          const sent = eventsSeen;
           const o = await api.request('verify.overview', { root: r });
           if (root() !== r) return;
-          set({ evidence: o.records, supersededIds: o.supersededIds, verifiedRuns: o.runs, calibration: o.groups, taskStates: o.tasks, reviews: o.reviews, calLoading: false, calError: null });
+          // A review or run that an event updated while the answer was on its way is newer than the answer.
+          const newer = <T,>(fetched: readonly T[], current: readonly T[], id: (x: T) => string, since: Map<string, number>): T[] => {
+            const fresh = new Set([...since].filter(([, at]) => at > sent).map(([k]) => k));
+            if (fresh.size === 0) return [...fetched];
+            const kept = current.filter((x) => fresh.has(id(x)));
+            return [...kept, ...fetched.filter((x) => !fresh.has(id(x)))];
+          };
+          set((s) => ({
+            evidence: o.records,
+            supersededIds: o.supersededIds,
+            verifiedRuns: newer(o.runs, s.verifiedRuns, (x) => x.runId, runEvents),
+            calibration: o.groups,
+            taskStates: o.tasks,
+            reviews: newer(o.reviews, s.reviews, (x) => x.id, reviewEvents),
+            calLoading: false,
+            calError: null,
+          }));
         } catch (error) {
           if (root() === r) set({ calLoading: false, calError: messageOf(error) });
         }
@@ -182,11 +203,13 @@ export function createVerifySlice(api: ApiClient): StateCreator<AppState, [], []
       },
       onRunVerified(e) {
         if (e.root !== root()) return;
+        runEvents.set(e.run.runId, ++eventsSeen);
         set((s) => ({ verifiedRuns: [e.run, ...s.verifiedRuns.filter((r) => r.runId !== e.run.runId)] }));
         void get().refreshCalibrator();
       },
       onReview(e) {
         if (e.root !== root()) return;
+        reviewEvents.set(e.review.id, ++eventsSeen);
         set((s) => ({ reviews: [e.review, ...s.reviews.filter((r) => r.id !== e.review.id)] }));
       },
 
