@@ -132,10 +132,11 @@ export class RunReview {
     const text = 'The session was interrupted (the app stopped). Check the current state of the files before continuing.';
     messages.push({ role: 'user', content: [{ type: 'text', text }] });
     const taskText = events.find((e) => e.type === 'user')?.type === 'user' ? (events.find((e) => e.type === 'user') as { text: string }).text : '';
-    const memory = summary.kind === 'task' ? (await buildTaskContext(root, summary.taskId ?? '').catch(() => null))?.memory ?? null : null;
+    const context = summary.kind === 'task' ? await buildTaskContext(root, summary.taskId ?? '').catch(() => null) : null;
+    const memory = context?.memory ?? null;
     // Copy the write records so review of the resumed run covers the whole piece of work.
     for (const e of events) if (e.type === 'write' || e.type === 'user' || e.type === 'assistant' || e.type === 'tool_result') registry.record(run, e);
-    run.done = this.building.drive(run, conn, { checkpoint, taskId: summary.taskId, scope: [], memory, messages, readOnly: summary.kind !== 'task', system: summary.kind === 'task' ? BUILDER_SYSTEM : ASK_THINKER_SYSTEM, taskText, settings, resumedFrom: runId });
+    run.done = this.building.drive(run, conn, { checkpoint, taskId: summary.taskId, scope: [], memory, messages, readOnly: summary.kind !== 'task', system: summary.kind === 'task' ? BUILDER_SYSTEM : ASK_THINKER_SYSTEM, taskText, settings, resumedFrom: runId, taskAllowsNetwork: context?.task.network === true });
     return run.runId;
   }
 }

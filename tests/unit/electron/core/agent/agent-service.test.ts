@@ -134,6 +134,21 @@ describe('agent module', () => {
     expect(await readFile(join(project.root, '.plumbline/handoff.md'), 'utf8')).toContain('## Next steps');
   });
 
+  it("a resumed run of a task whose line allows the network keeps that allowance, and says so", async () => {
+    const tasksPath = join(project.root, '.plumbline/tasks.md');
+    await writeFile(tasksPath, (await readFile(tasksPath, 'utf8')).replace('## T-1: Greet\n', '## T-1: Greet\n\n- network: allowed\n'));
+    const agent = createAgentModule(ctx, { env: { ...env(), ANTHROPIC_API_KEY: 'k' } });
+    const at = new Date().toISOString();
+    await agent.service.transcripts.append(project.root, 'run-net', { type: 'start', at, runId: 'run-net', kind: 'task', taskId: 'T-1', title: 'T-1 Greet', role: 'builder', model: 'm', checkpoint: null, resumedFrom: null });
+    await agent.service.transcripts.append(project.root, 'run-net', { type: 'user', at, text: 'Do T-1', steer: false });
+    api.enqueue(streamReply([{ type: 'text', text: 'Continuing.' }]));
+    const { runId } = await agent.handlers['agent.resume']({ root: project.root, runId: 'run-net' }, { connectionId: 't' });
+    await agent.service.settled(runId);
+    const { events } = await agent.handlers['agent.transcript']({ root: project.root, runId }, { connectionId: 't' });
+    expect(events.some((e) => e.type === 'notice' && e.text.startsWith('Network allowed for this run (task T-1)'))).toBe(true);
+    await agent.dispose?.();
+  });
+
   it('critiques the spec (at most five questions), drafts tasks without writing, and tests the connection', async () => {
     const agent = createAgentModule(ctx, { env: { ...env(), ANTHROPIC_API_KEY: 'k' } });
     const settings = createSettingsModule(agent.service);
