@@ -4,58 +4,25 @@
  * on a claim of a stored run, each against a native `git status --porcelain`. The longest event-loop
  * stall during the calls is logged.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { EventOf } from '../../shared/contract';
 import type { CallContext } from '../../shared/rpc';
-import type { CoreContext } from '../../electron/core/core-context';
 import { verifyRun } from '../../electron/core/verify/claim-verifier';
 import type { VerifiableRun } from '../../electron/core/verify/verifiable-run';
 import { createVerifyModule } from '../../electron/core/verify/verify-module';
-import { testCoreContext } from '../../tests/helpers/core-context';
 import { type BenchCase, type BenchContext, timeCommand } from '../harness';
+import { BENCH_TASK, planFixture, type PlanFixture } from './plan-fixture';
 
-const SPEC = '# Spec: big\n\n## Acceptance checks\n\n- AC-1: The tree is there — `test -d .git`\n';
-const TASKS = '# Tasks\n\n## T-1: Touch one file\n\nChange one file.\n\n- serves: AC-1\n- scope: src/\n- checks: `test -d .git`\n- status: todo\n\n## T-2: Another task\n\nAnything.\n\n- serves: AC-1\n- checks: `test -f package.json || true`\n- status: todo\n';
+/** A second task, so task states have more than one to judge. */
+const TASK_2 = '## T-2: Another task\n\nAnything.\n\n- serves: AC-1\n- checks: `test -f package.json || true`\n- status: todo\n';
 const CALL: CallContext = { connectionId: 'bench' };
 
-/** A private copy of the standard repository with a tiny plan committed, opened in a core context. */
-interface Fixture {
-  readonly copy: string;
-  readonly core: CoreContext;
-  /** A tracked file under src/ (the run's edit). */
-  readonly target: string;
-  readonly dispose: () => void;
-}
+type Fixture = PlanFixture;
 
 function fixture(ctx: BenchContext): Fixture {
-  const base = mkdtempSync(join(tmpdir(), 'plumbline-bench-calibrator-'));
-  const copy = join(base, 'repo');
-  // A private copy: the run's edit, the plan and the ledger never touch the cached standard repository.
-  const cp = spawnSync('cp', ['-a', ctx.bigRepo(), copy]);
-  if (cp.status !== 0) throw new Error(`copying the standard repository failed: ${cp.stderr.toString()}`);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: copy, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 }).toString();
-  mkdirSync(join(copy, '.plumbline'), { recursive: true });
-  writeFileSync(join(copy, '.plumbline/spec.md'), SPEC);
-  writeFileSync(join(copy, '.plumbline/tasks.md'), TASKS);
-  git('add', '.plumbline');
-  git('-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'plan');
-  const target = git('ls-files', 'src').split('\n')[0] || git('ls-files').split('\n')[0]!;
-  const dataDir = join(base, 'data');
-  mkdirSync(dataDir);
-  const core = testCoreContext({ dataDir, roots: [copy] });
-  return {
-    copy,
-    core,
-    target,
-    dispose: () => {
-      core.services.dispose?.();
-      rmSync(base, { recursive: true, force: true });
-    },
-  };
+  return planFixture(ctx, 'calibrator', `${BENCH_TASK}\n${TASK_2}`);
 }
 
 /** A finished building run of T-1 that changed one file and claims so (plus a claim only the user can rule on), verified and stored. */

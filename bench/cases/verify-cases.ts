@@ -4,36 +4,17 @@
  * baseline, claims, drift), minus the time the check commands themselves take, against a native
  * `git status`. The longest event-loop stall during judging is logged.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { takeBaseline } from '../../electron/core/verify/baseline';
 import { verifyRun } from '../../electron/core/verify/claim-verifier';
 import type { VerifiableRun } from '../../electron/core/verify/verifiable-run';
-import { testCoreContext } from '../../tests/helpers/core-context';
 import { type BenchCase, type BenchContext, timeCommand } from '../harness';
-
-const SPEC = '# Spec: big\n\n## Acceptance checks\n\n- AC-1: The tree is there — `test -d .git`\n';
-const TASKS = '# Tasks\n\n## T-1: Touch one file\n\nChange one file.\n\n- serves: AC-1\n- scope: src/\n- checks: `test -d .git`\n- status: todo\n';
+import { BENCH_TASK, planFixture } from './plan-fixture';
 
 async function measure(ctx: BenchContext): Promise<{ plumbline: number[]; native: number[] }> {
-  const base = mkdtempSync(join(tmpdir(), 'plumbline-bench-verify-'));
-  const copy = join(base, 'repo');
-  // A private copy: the run's edit and the plan never touch the cached standard repository.
-  const cp = spawnSync('cp', ['-a', ctx.bigRepo(), copy]);
-  if (cp.status !== 0) throw new Error(`copying the standard repository failed: ${cp.stderr.toString()}`);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: copy, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 }).toString();
-  mkdirSync(join(copy, '.plumbline'), { recursive: true });
-  writeFileSync(join(copy, '.plumbline/spec.md'), SPEC);
-  writeFileSync(join(copy, '.plumbline/tasks.md'), TASKS);
-  git('add', '.plumbline');
-  git('-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'plan');
-  const target = git('ls-files', 'src').split('\n')[0] || git('ls-files').split('\n')[0]!;
-  const dataDir = join(base, 'data');
-  mkdirSync(dataDir);
-  const core = testCoreContext({ dataDir, roots: [copy] });
+  const { copy, core, target, git, dispose } = planFixture(ctx, 'verify', BENCH_TASK);
   const plumbline: number[] = [];
   const native: number[] = [];
   let stall = 0;
@@ -81,8 +62,7 @@ async function measure(ctx: BenchContext): Promise<{ plumbline: number[]; native
       native.push(timeCommand('git', ['status', '--porcelain'], copy));
     }
   } finally {
-    core.services.dispose?.();
-    rmSync(base, { recursive: true, force: true });
+    dispose();
   }
   ctx.log(`  longest event-loop stall while judging a run: ${stall.toFixed(1)} ms`);
   return { plumbline, native };
