@@ -216,7 +216,8 @@ export const mergeQueueItem = z.object({
   taskId: z.string(),
   branch: z.string(),
   depends: z.array(z.string()),
-  state: z.enum(['waiting', 'merging', 'checking', 'merged', 'stopped']),
+  /** `resolving`: the user chose to resolve a stopped merge in their own work tree (Builder); it merges once their commit contains the run's branch and the checks pass on it. */
+  state: z.enum(['waiting', 'merging', 'checking', 'merged', 'stopped', 'resolving']),
   reason: z.string().nullable(),
   merged: z.string().nullable(),
 });
@@ -280,8 +281,12 @@ export const agentMethods = {
   'agent.runSelected': method(z.object({ root: projectRoot, taskIds: z.array(z.string().min(1).max(100)).min(1).max(50) }), z.object({ lanes: z.array(runLane) })),
   /** The parallel runs' lanes and the merge queue. */
   'agent.lanes': method(z.object({ root: projectRoot }), z.object({ lanes: z.array(runLane), queue: z.array(mergeQueueItem) })),
-  /** Retries the merge queue from a stopped run, or drops the run from it. */
-  'agent.queueAction': method(z.object({ root: projectRoot, runId: z.string(), action: z.enum(['retry', 'drop']) }), z.object({ lanes: z.array(runLane), queue: z.array(mergeQueueItem) })),
+  /**
+   * Acts on a stopped entry of the merge queue: `retry` processes the queue again, `drop` removes the run (worktree and
+   * branch), `resolve` merges the run's branch into the user's clean work tree so the conflict can be resolved and
+   * committed in the Builder.
+   */
+  'agent.queueAction': method(z.object({ root: projectRoot, runId: z.string(), action: z.enum(['retry', 'drop', 'resolve']) }), z.object({ lanes: z.array(runLane), queue: z.array(mergeQueueItem) })),
   /** The last hand-off note, if any. */
   'agent.handoff': method(z.object({ root: projectRoot }), z.object({ path: z.string(), note: z.string().nullable() })),
 } as const;

@@ -169,8 +169,9 @@ export class ParallelRuns {
   }
 
   /** Retries the merge queue from a stopped run, or drops the run (its worktree and branch are removed). */
-  async queueAction(root: string, runId: string, action: 'retry' | 'drop'): Promise<{ lanes: RunLane[]; queue: MergeQueueItem[] }> {
+  async queueAction(root: string, runId: string, action: 'retry' | 'drop' | 'resolve'): Promise<{ lanes: RunLane[]; queue: MergeQueueItem[] }> {
     this.env.ctx.projects.require(root);
+    if (action === 'resolve') throw new RpcError('UNAVAILABLE', 'Resolving a stopped merge in the Builder is not available yet: drop the run, or retry after changing the branch.');
     const p = await this.project(root);
     if (!(await p.queue.list()).some((q) => q.runId === runId)) throw new RpcError('NOT_FOUND', `Run ${runId} is not in the merge queue; refresh the Runs lane.`);
     if (action === 'drop') {
