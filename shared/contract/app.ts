@@ -75,8 +75,6 @@ export const appMethods = {
 } as const;
 
 export const appEvents = {
-  /** A project's files or git state changed on disk (debounced). */
-  'repo.didChange': z.object({ root: z.string(), paths: z.array(z.string()), git: z.boolean() }),
   /** The project's HEAD/branch changed. */
   'project.didChange': projectInfo,
 } as const;

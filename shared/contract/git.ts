@@ -172,6 +172,12 @@ export const gitMethods = {
 } as const;
 
 export const gitEvents = {
+  /**
+   * A project's files or git state changed on disk (debounced). `status` is the Changes view after the change when
+   * the core computed it anyway (its own writes, the watcher's reports): the renderer takes it instead of asking;
+   * without it, the renderer asks `git.status`.
+   */
+  'repo.didChange': z.object({ root: z.string(), paths: z.array(z.string()), git: z.boolean(), status: gitStatus.optional() }),
   /** A discard was recorded or brought back. */
   'git.didDiscard': z.object({ root: z.string(), entries: z.array(discardedEntry) }),
 } as const;

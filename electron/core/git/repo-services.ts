@@ -4,6 +4,7 @@ import { RpcError } from '../../../shared/rpc';
 import type { EventBus } from '../events';
 import { readHeadInfo } from '../app/head-info';
 import { chooseBackend, type GitBackend } from './backend';
+import { toChangesView } from './operations';
 import type { StatusEngine, StatusResult } from './status-engine';
 import { watchRepository } from './watcher';
 
@@ -20,7 +21,7 @@ function statusSignature(s: StatusResult): string {
 
 /**
  * The live git services of one opened repository: its status engine and its file watcher.
- * Each change is announced once: a write of ours announces itself when it is done, and the
+ * Each change is announced once, with the status it leads to (read once here, not again by every window): a write of ours announces itself when it is done, and the
  * watcher's report of the same write (the index file changed) is dropped when the status it leads
  * to is the one already announced. Our own atomic-write temp files are never reported.
  */
@@ -31,6 +32,8 @@ export class RepoService {
   private announced: string | null = null;
   /** Settles when the write in progress has been announced. */
   private writing: Promise<void> | null = null;
+  /** The watcher's reports, one at a time: each announces the status it read, so they must go out in order. */
+  private watched: Promise<void> = Promise.resolve();
 
   constructor(
     readonly root: string,
@@ -42,7 +45,10 @@ export class RepoService {
   startWatching(): void {
     if (this.watcher) return;
     try {
-      this.watcher = watchRepository(this.root, (change) => void this.onWatched(change.paths.filter((p) => !OWN_TEMP_FILE.test(p)), change.git));
+      this.watcher = watchRepository(this.root, (change) => {
+        const paths = change.paths.filter((p) => !OWN_TEMP_FILE.test(p));
+        this.watched = this.watched.then(() => this.onWatched(paths, change.git)).catch(() => undefined);
+      });
     } catch {
       // Without a watcher the engine cannot trust its cache: every status re-scans.
       this.watcher = null;
@@ -55,17 +61,13 @@ export class RepoService {
     while (this.writing) await this.writing;
     if (git) this.engine.invalidateAll();
     else this.engine.notifyChanged(paths);
-    if (paths.length === 0 && this.announced !== null) {
-      // Only git's own files changed: an echo of our write when the status is the one announced.
-      try {
-        const now = statusSignature(await this.engine.status());
-        if (now === this.announced) return;
-      } catch {
-        // Unreadable for the moment: announce, and let the reader say what is wrong.
-      }
-    }
+    // The Changes view needs this status next: read it once here and send it with the event.
+    const now = await this.engine.status().catch(() => null);
+    // Only git's own files changed: an echo of our write when the status is the one announced.
+    if (paths.length === 0 && this.announced !== null && now && statusSignature(now) === this.announced) return;
     this.announced = null;
-    this.bus.emit('repo.didChange', { root: this.root, paths: [...paths], git });
+    // Unreadable for the moment: announced without a status, and the reader says what is wrong.
+    this.bus.emit('repo.didChange', { root: this.root, paths: [...paths], git, ...(now ? { status: toChangesView(now) } : {}) });
     // HEAD or refs moved outside the app (a terminal `git checkout`): the header must follow.
     if (git) void this.emitProjectInfo();
   }
@@ -100,8 +102,9 @@ export class RepoService {
         this.engine.invalidateAll();
         // The status after the write is computed now (readers get it from the engine's cache), so the
         // watcher's report of this same write can be recognised and dropped.
-        this.announced = this.watcher ? await this.engine.status().then(statusSignature, () => null) : null;
-        this.bus.emit('repo.didChange', { root: this.root, paths: [...paths], git: gitChanged });
+        const now = await this.engine.status().catch(() => null);
+        this.announced = this.watcher && now ? statusSignature(now) : null;
+        this.bus.emit('repo.didChange', { root: this.root, paths: [...paths], git: gitChanged, ...(now ? { status: toChangesView(now) } : {}) });
       }
     })();
     const settled = done.then(() => undefined, () => undefined);

@@ -18,6 +18,14 @@ export interface Selection {
   readonly requirementId?: string;
 }
 
+/**
+ * The open project's root: the one "current project" of the renderer. Every slice's state belongs to it; an answer
+ * that arrives for another root (the project changed while it was on its way) is dropped.
+ */
+export function currentRoot(state: { readonly project: ProjectInfo | null }): string | null {
+  return state.project?.root ?? null;
+}
+
 /** The app slice: host, project, recent list, selection and notices. */
 export interface AppSlice {
   readonly host: HostCapabilities | null;

@@ -1,6 +1,7 @@
 import type { StoreApi } from 'zustand';
 import type { ApiClient } from '../api/client';
 import type { AppState } from './app-store';
+import { currentRoot } from './app-slice';
 
 /** Maps core events to store actions, in one place; returns a function that unsubscribes all. */
 export function wireEvents(api: ApiClient, store: StoreApi<AppState>): () => void {
@@ -21,7 +22,8 @@ export function wireEvents(api: ApiClient, store: StoreApi<AppState>): () => voi
       if (state.project?.root !== e.root) return;
       void state.refreshFiles(e.paths.length ? e.paths : undefined);
       // A moved HEAD arrives as project.didChange from the core itself; no project.info here.
-      if (state.gitRoot === e.root) void state.refreshGit();
+      // The event carries the status when the core read it anyway: no request then.
+      void (e.status ? state.applyGitStatus(e.status) : state.refreshGit());
       void state.checkDisk(e.git ? [] : e.paths);
     }),
     // Back from a lost connection (the web host restarted with its token): what failed meanwhile
@@ -42,8 +44,8 @@ export function wireEvents(api: ApiClient, store: StoreApi<AppState>): () => voi
               if (!root) return;
               void s.refreshFiles();
               void s.refreshGit();
-              if (s.planRoot === root) void s.refreshPlan();
-              if (s.calRoot === root) void s.refreshCalibrator();
+              void s.refreshPlan();
+              void s.refreshCalibrator();
             });
           })(),
         ]
@@ -57,31 +59,32 @@ export function wireEvents(api: ApiClient, store: StoreApi<AppState>): () => voi
     api.onEvent('verify.didOutput', (e) => store.getState().onVerifyOutput(e)),
     api.onEvent('verify.didFinish', (e) => store.getState().onVerifyFinish(e)),
     // The coverage matrix shows the latest evidence per requirement: re-read the plan after a Verify.
-    api.onEvent('verify.didFinish', (e) => void (store.getState().planRoot === e.root && store.getState().refreshPlan())),
+    api.onEvent('verify.didFinish', (e) => void (currentRoot(store.getState()) === e.root && store.getState().refreshPlan())),
     api.onEvent('verify.didVerifyRun', (e) => store.getState().onRunVerified(e)),
     api.onEvent('verify.didReview', (e) => store.getState().onReview(e)),
     api.onEvent('evidence.didAppend', (e) => {
       // A verify job refreshes once at its end; other appends (runs, reviews) refresh now.
       const state = store.getState();
-      if (state.calRoot === e.root && !(state.verifyJob && !state.verifyJob.finished)) void state.refreshCalibrator();
+      if (currentRoot(state) === e.root && !(state.verifyJob && !state.verifyJob.finished)) void state.refreshCalibrator();
     }),
     api.onEvent('git.didDiscard', (e) => {
-      if (store.getState().gitRoot === e.root) store.setState({ discarded: e.entries });
+      if (currentRoot(store.getState()) === e.root) store.setState({ discarded: e.entries });
     }),
     // The git workbench and the editor follow the open project (and a git init in it).
     store.subscribe((state, prev) => {
       const r = state.project?.root ?? null;
       if (r !== (prev.project?.root ?? null)) {
-        void state.loadPlan(r);
-        void state.loadCalibrator(r);
+        void state.loadPlan();
+        void state.loadCalibrator();
         state.resetEditor();
-        void state.openGit(r);
+        void state.loadGit();
       } else if (r && state.project?.git.isRepo !== prev.project?.git.isRepo) void state.refreshGit();
     }),
   ];
-  const initial = store.getState().project?.root ?? null;
-  if (initial) void store.getState().openGit(initial);
-  if (initial) void store.getState().loadPlan(initial);
-  if (initial) void store.getState().loadCalibrator(initial);
+  if (currentRoot(store.getState())) {
+    void store.getState().loadGit();
+    void store.getState().loadPlan();
+    void store.getState().loadCalibrator();
+  }
   return () => offs.forEach((off) => off());
 }

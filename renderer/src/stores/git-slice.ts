@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { CommitDetails, CommitSummary, DiscardedEntry, GitAuthor, GitDiff, GitStatus, ResponseOf } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
-import { messageOf } from './app-slice';
+import { currentRoot, messageOf } from './app-slice';
 import type { AppState } from './app-store';
 
 /** Which change is shown in the diff: a path in one group of the Changes list. */
@@ -18,7 +18,6 @@ export interface SessionAuthor {
 
 /** The git workbench: Changes, diff, commit, branches, history and recently discarded changes. */
 export interface GitSlice {
-  readonly gitRoot: string | null;
   readonly gitStatus: GitStatus | null;
   readonly gitError: string | null;
   readonly changeSelection: ChangeSelection | null;
@@ -34,9 +33,11 @@ export interface GitSlice {
   readonly commitFile: { readonly path: string; readonly diff: GitDiff | null } | null;
   /** Busy while a write operation runs, so buttons do not fire twice. */
   readonly gitBusy: boolean;
-  /** Loads everything for a newly opened project (or clears it for none). */
-  openGit(root: string | null): Promise<void>;
+  /** Clears the git state and loads it for the open project (called when the project changes). */
+  loadGit(): Promise<void>;
   refreshGit(): Promise<void>;
+  /** Takes the status a `repo.didChange` carried (no request), then follows it like a refresh does. */
+  applyGitStatus(status: GitStatus): Promise<void>;
   selectChange(sel: ChangeSelection | null): Promise<void>;
   stage(paths: readonly string[] | 'all'): Promise<void>;
   unstage(paths: readonly string[] | 'all'): Promise<void>;
@@ -63,8 +64,12 @@ export function createGitSlice(api: ApiClient): StateCreator<AppState, [], [], G
     // Events can arrive in bursts: one refresh runs at a time, and one more runs after it if asked.
     let refreshing: Promise<void> | null = null;
     let again = false;
+    /** Statuses the core pushed with its events; a fetched status older than the last one pushed is dropped. */
+    let pushed = 0;
+    /** Following a pushed status (the selected diff may be re-read). */
+    let applying: Promise<void> | null = null;
 
-    const root = () => get().gitRoot;
+    const root = () => currentRoot(get());
     const fail = (error: unknown) => get().notify('error', messageOf(error));
 
     const loadDiff = async (r: string, sel: ChangeSelection | null) => {
@@ -80,13 +85,9 @@ export function createGitSlice(api: ApiClient): StateCreator<AppState, [], [], G
       }
     };
 
-    const doRefresh = async () => {
-      const r = root();
-      if (!r) return;
+    /** Shows a status and follows it: History when HEAD moved, the selected change's diff, the branches. */
+    const apply = async (r: string, status: GitStatus) => {
       try {
-        // The discarded list changes only by discard and restore, which announce it (git.didDiscard).
-        const status = await api.request('git.status', { root: r });
-        if (root() !== r) return;
         const headMoved = get().gitStatus !== null && get().gitStatus?.headOid !== status.headOid;
         set({ gitStatus: status, gitError: null });
         // A commit, checkout or reset (here or in a terminal) moved HEAD: History follows.
@@ -105,8 +106,25 @@ export function createGitSlice(api: ApiClient): StateCreator<AppState, [], [], G
         }
         if (get().branches) void get().loadBranches();
       } catch (error) {
-        if (root() === r) set({ gitError: messageOf(error), gitStatus: null });
+        if (root() === r) fail(error);
       }
+    };
+
+    const doRefresh = async () => {
+      const r = root();
+      if (!r) return;
+      const seen = pushed;
+      let status: GitStatus;
+      try {
+        // The discarded list changes only by discard and restore, which announce it (git.didDiscard).
+        status = await api.request('git.status', { root: r });
+      } catch (error) {
+        if (root() === r) set({ gitError: messageOf(error), gitStatus: null });
+        return;
+      }
+      // An event brought a status while this one was on its way: that one may be newer.
+      if (root() !== r || pushed !== seen) return;
+      await apply(r, status);
     };
 
     /**
@@ -120,9 +138,9 @@ export function createGitSlice(api: ApiClient): StateCreator<AppState, [], [], G
       set({ gitBusy: true });
       try {
         await fn(r);
-        // The event came before the answer and its refresh is running: resolve once it is in, so
+        // The event came before the answer and its status is being followed: resolve once it is in, so
         // what follows (focus on the next hunk) sees the fresh status and diff.
-        await (refreshing ?? Promise.resolve());
+        await Promise.all([refreshing, applying]);
         return true;
       } catch (error) {
         fail(error);
@@ -133,7 +151,6 @@ export function createGitSlice(api: ApiClient): StateCreator<AppState, [], [], G
     };
 
     return {
-      gitRoot: null,
       gitStatus: null,
       gitError: null,
       changeSelection: null,
@@ -149,10 +166,9 @@ export function createGitSlice(api: ApiClient): StateCreator<AppState, [], [], G
       commitFile: null,
       gitBusy: false,
 
-      async openGit(r) {
-        if (r === get().gitRoot) return;
+      async loadGit() {
+        const r = root();
         set({
-          gitRoot: r,
           gitStatus: null,
           gitError: null,
           changeSelection: null,
@@ -178,6 +194,19 @@ export function createGitSlice(api: ApiClient): StateCreator<AppState, [], [], G
           if (root() === r) set({ author });
         } catch {
           // Not a repository yet: the Changes view says so.
+        }
+      },
+
+      async applyGitStatus(status) {
+        const r = root();
+        if (!r) return;
+        pushed++;
+        const run = apply(r, status);
+        applying = run;
+        try {
+          await run;
+        } finally {
+          if (applying === run) applying = null;
         }
       },
 

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { DecisionFields, EventOf, ImportChange, PlanSnapshot, ResponseOf, SpecSectionKind, TaskFields } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
-import { messageOf } from './app-slice';
+import { currentRoot, messageOf } from './app-slice';
 import type { AppState } from './app-store';
 
 /** The Orchestrator's tabs. */
@@ -19,7 +19,6 @@ export type TaskDraft = Readonly<TaskFields>;
 /** The Orchestrator slice: the plan snapshot of the open project and the actions that edit it. */
 export interface SpecSlice {
   readonly plan: PlanSnapshot | null;
-  readonly planRoot: string | null;
   readonly planLoading: boolean;
   readonly planError: string | null;
   readonly orchestratorTab: OrchestratorTab;
@@ -34,7 +33,8 @@ export interface SpecSlice {
   readonly importRun: { readonly importId: string; readonly done: number; readonly total: number; readonly items: number } | null;
   /** Upstream changes of sources imported before, shown for the user to pick from. */
   readonly importPreview: { readonly paths: readonly string[]; readonly changes: readonly ImportChange[] } | null;
-  loadPlan(root: string | null): Promise<void>;
+  /** Clears the plan state and loads it for the open project (called when the project changes). */
+  loadPlan(): Promise<void>;
   refreshPlan(): Promise<void>;
   /** A plan file changed (`spec.didChange`): re-read, unless a mutation of ours is in flight (its answer is the fresh state). */
   onPlanChanged(root: string): void;
@@ -81,12 +81,12 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
 
     /** Runs a mutation of the open project's plan; applies the returned snapshot if still current. */
     async function mutate<T>(run: (root: string) => Promise<T>, snapshotOf: (r: T) => PlanSnapshot): Promise<T | null> {
-      const root = get().planRoot;
+      const root = currentRoot(get());
       if (!root) return null;
       mutating++;
       try {
         const result = await run(root);
-        if (get().planRoot === root) set({ plan: snapshotOf(result), planError: null });
+        if (currentRoot(get()) === root) set({ plan: snapshotOf(result), planError: null });
         return result;
       } catch (error) {
         get().notify('error', messageOf(error));
@@ -104,7 +104,6 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
 
     return {
       plan: null,
-      planRoot: null,
       planLoading: false,
       planError: null,
       orchestratorTab: 'spec',
@@ -114,12 +113,13 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
       importDismissed: [],
       importRun: null,
       importPreview: null,
-      async loadPlan(root) {
-        set({ planRoot: root, plan: null, planError: null, planLoading: root !== null, importDismissed: [], importRun: null, importPreview: null, specPath: null, selectedDecision: null });
+      async loadPlan() {
+        const root = currentRoot(get());
+        set({ plan: null, planError: null, planLoading: root !== null, importDismissed: [], importRun: null, importPreview: null, specPath: null, selectedDecision: null });
         if (root) await get().refreshPlan();
       },
       onPlanChanged(root) {
-        if (get().planRoot === root && mutating === 0) void get().refreshPlan();
+        if (currentRoot(get()) === root && mutating === 0) void get().refreshPlan();
       },
       refreshPlan() {
         // Coalesce bursts of change events into at most one extra read.
@@ -130,13 +130,13 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
         const run = async (): Promise<void> => {
           do {
             again = false;
-            const root = get().planRoot;
+            const root = currentRoot(get());
             if (!root) return;
             try {
               const plan = await api.request('spec.snapshot', { root });
-              if (get().planRoot === root) set({ plan, planError: null });
+              if (currentRoot(get()) === root) set({ plan, planError: null });
             } catch (error) {
-              if (get().planRoot === root) set({ planError: messageOf(error) });
+              if (currentRoot(get()) === root) set({ planError: messageOf(error) });
             }
           } while (again);
         };
@@ -251,11 +251,11 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
         }
       },
       async previewImport(paths) {
-        const root = get().planRoot;
+        const root = currentRoot(get());
         if (!root) return;
         try {
           const r = await api.request('import.preview', { root, paths: [...paths] });
-          if (get().planRoot === root) set({ importPreview: { paths: [...paths], changes: r.changes } });
+          if (currentRoot(get()) === root) set({ importPreview: { paths: [...paths], changes: r.changes } });
         } catch (error) {
           get().notify('error', messageOf(error));
         }
@@ -265,11 +265,11 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
       },
       onImportProgress(e) {
         const run = get().importRun;
-        if (e.root === get().planRoot && run && run.importId === e.importId) set({ importRun: { importId: e.importId, done: e.done, total: e.total, items: e.items } });
+        if (e.root === currentRoot(get()) && run && run.importId === e.importId) set({ importRun: { importId: e.importId, done: e.done, total: e.total, items: e.items } });
       },
       async cancelImport() {
         const run = get().importRun;
-        const root = get().planRoot;
+        const root = currentRoot(get());
         if (!run || !root) return;
         try {
           await api.request('import.cancel', { root, importId: run.importId });
@@ -282,7 +282,7 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
         await mutate((root) => api.request('import.decline', { root, paths: [...paths] }), same);
       },
       async exportPlan(format, withTasks, withEvidence) {
-        const root = get().planRoot;
+        const root = currentRoot(get());
         if (!root) return null;
         try {
           return await api.request('export.render', { root, format, withTasks, withEvidence });

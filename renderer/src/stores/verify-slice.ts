@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { CalibrationGroup, CheckResult, EventOf, EvidenceRecord, Review, RunVerification, TaskVerifyState } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
-import { messageOf } from './app-slice';
+import { currentRoot, messageOf } from './app-slice';
 import type { AppState } from './app-store';
 
 /** The Calibrator's tabs. */
@@ -48,7 +48,6 @@ export interface ChecksConfig {
 
 /** The Calibrator slice: evidence, verified runs, calibration, reviews and the verify job. */
 export interface VerifySlice {
-  readonly calRoot: string | null;
   readonly calTab: CalibratorTab;
   readonly evidence: readonly EvidenceRecord[];
   readonly supersededIds: readonly string[];
@@ -65,7 +64,8 @@ export interface VerifySlice {
   readonly claimBusy: readonly string[];
   /** Null until loaded for the open project. */
   readonly checksConfig: ChecksConfig | null;
-  loadCalibrator(root: string | null): Promise<void>;
+  /** Clears the Calibrator state and loads it for the open project (called when the project changes). */
+  loadCalibrator(): Promise<void>;
   refreshCalibrator(): Promise<void>;
   setCalTab(tab: CalibratorTab): void;
   setEvidenceFilter(patch: Partial<EvidenceFilter>): void;
@@ -99,7 +99,7 @@ const OUTPUT_TAIL = 200_000;
 /** Creates the Calibrator slice over the API client. */
 export function createVerifySlice(api: ApiClient): StateCreator<AppState, [], [], VerifySlice> {
   return (set, get) => {
-    const root = () => get().calRoot;
+    const root = () => currentRoot(get());
     /** Counts review and run events; each id remembers the count when an event last updated it. */
     let eventsSeen = 0;
     const reviewEvents = new Map<string, number>();
@@ -115,7 +115,6 @@ export function createVerifySlice(api: ApiClient): StateCreator<AppState, [], []
     };
     const busy = (key: string, on: boolean) => set((s) => ({ claimBusy: on ? [...s.claimBusy, key] : s.claimBusy.filter((k) => k !== key) }));
     return {
-      calRoot: null,
       calTab: 'evidence',
       evidence: [],
       supersededIds: [],
@@ -131,8 +130,9 @@ export function createVerifySlice(api: ApiClient): StateCreator<AppState, [], []
       claimBusy: [],
       checksConfig: null,
 
-      async loadCalibrator(r) {
-        set({ calRoot: r, evidence: [], supersededIds: [], verifiedRuns: [], calibration: [], taskStates: [], reviews: [], verifyJob: null, openOutput: null, calError: null, checksConfig: null });
+      async loadCalibrator() {
+        const r = root();
+        set({ evidence: [], supersededIds: [], verifiedRuns: [], calibration: [], taskStates: [], reviews: [], verifyJob: null, openOutput: null, calError: null, checksConfig: null });
         if (r) await get().refreshCalibrator();
       },
 

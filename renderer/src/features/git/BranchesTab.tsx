@@ -7,7 +7,7 @@ import './git.css';
 /** Branches: where HEAD is (branch, detached or unborn), the local branches, create and switch. */
 export function BranchesTab() {
   const { root, branches, busy, loadBranches, createBranch, switchBranch } = useAppStore(
-    useShallow((s) => ({ root: s.gitRoot, branches: s.branches, busy: s.gitBusy, loadBranches: s.loadBranches, createBranch: s.createBranch, switchBranch: s.switchBranch })),
+    useShallow((s) => ({ root: s.project?.root ?? null, branches: s.branches, busy: s.gitBusy, loadBranches: s.loadBranches, createBranch: s.createBranch, switchBranch: s.switchBranch })),
   );
   const [name, setName] = useState('');
   const [switching, setSwitching] = useState<{ readonly to: string; readonly shown: boolean } | null>(null);

@@ -22,7 +22,7 @@ function HistoryList() {
       selected: s.selectedCommit?.oid ?? null,
       loadHistory: s.loadHistory,
       selectCommit: s.selectCommit,
-      root: s.gitRoot,
+      root: s.project?.root ?? null,
     })),
   );
   const scroller = useRef<HTMLDivElement>(null);

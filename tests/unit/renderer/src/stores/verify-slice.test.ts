@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventName, EventOf, MethodName, RequestOf, ResponseOf, Review } from '../../../../../shared/contract';
+import type { EventName, EventOf, MethodName, ProjectInfo, RequestOf, ResponseOf, Review } from '../../../../../shared/contract';
 import type { ApiClient } from '../../../../../renderer/src/api/client';
 import { createAppStore } from '../../../../../renderer/src/stores/app-store';
 
@@ -17,7 +17,7 @@ describe('verify slice', () => {
       onEvent: <E extends EventName>(_e: E, _l: (p: EventOf<E>) => void) => () => {},
     };
     const store = createAppStore(api);
-    store.setState({ calRoot: '/p' });
+    store.setState({ project: { root: '/p' } as ProjectInfo });
     // A refresh goes out while the review is still running …
     const refreshing = store.getState().refreshCalibrator();
     // … the review finishes with its finding (event) …
