@@ -5,7 +5,7 @@
  *
  *   const files = await filesFromStatus(git, root, shadowGitdir, status, limits);   // null: take a snapshot
  *
- * A checkpoint (native-checkpoint.ts) is the shadow index after `git add -A` plus the files the user tracks
+ * A checkpoint (native-snapshot.ts) is the shadow index after `git add -A` plus the files the user tracks
  * although they are ignored: every regular file that is in the user's index, in the shadow's index, or
  * untracked and not ignored, within the size policy. Here:
  *   - a file git status reports unchanged against the user's index has the index's blob id and mode (git
@@ -43,7 +43,7 @@ export type StatusFiles = { readonly files: Map<string, SnapshotEntry>; readonly
 const SLICE_MS = 8;
 /** Entries handled between two looks at the clock (a mask: every 512th). */
 const TICK_EVERY = 511;
-/** As in native-checkpoint.ts: a NUL in the first 8,000 bytes makes a file binary. */
+/** As in native-snapshot.ts: a NUL in the first 8,000 bytes makes a file binary. */
 const BINARY_PROBE = 8000;
 const MODE_FILE = 0o100644;
 const MODE_EXEC = 0o100755;
