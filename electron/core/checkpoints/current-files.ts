@@ -19,14 +19,15 @@
  * repository's own core.excludesFile, another core.ignorecase), a status that failed — the answer is null
  * with the reason, and the caller takes a real snapshot.
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
-import { type GitIndex, readIndex } from '../git/index-reader';
+import type { GitIndex } from '../git/index-reader';
 import { runGit, type NativeGit } from '../git/native/git-runner';
 import { parseConfig, readConfig, type RepoLayout } from '../git/repo-layout';
 import type { StatusResult } from '../git/status-engine';
 import { blobHash } from '../util/text-format';
+import { fileStamp, readIndexCached } from './index-cache';
 import { converts, isPlainIndex, layoutOf } from './index-seed';
 import type { SnapshotEntry } from './shadow-repo';
 import { TimeSlicer } from './time-slicer';
@@ -87,21 +88,11 @@ function untrustedSetup(layout: RepoLayout, index: GitIndex, shadowGitdir: strin
   return null;
 }
 
-/** Identity of a file's current version, to see whether the index was rewritten meanwhile. */
-function fileStamp(file: string): string {
-  try {
-    const st = statSync(file);
-    return `${st.ino}:${st.size}:${st.mtimeMs}`;
-  } catch {
-    return 'absent';
-  }
-}
-
 /** The user's index and its stamp; index null when there is none or it is unreadable. */
 function readUserIndex(layout: RepoLayout): { index: GitIndex | null; stamp: string } {
   const stamp = fileStamp(join(layout.gitdir, 'index'));
   try {
-    return { index: readIndex(layout.gitdir), stamp };
+    return { index: readIndexCached(layout.gitdir), stamp };
   } catch {
     return { index: null, stamp };
   }
@@ -203,7 +194,7 @@ export async function filesFromStatus(git: NativeGit, root: string, shadowGitdir
   await slicer.tick();
   let shadowIndex: GitIndex | null;
   try {
-    shadowIndex = readIndex(shadowGitdir);
+    shadowIndex = readIndexCached(shadowGitdir);
   } catch (error) {
     return { files: null, why: `the shadow index is unreadable (${(error as Error).message})` };
   }

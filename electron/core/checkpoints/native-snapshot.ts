@@ -14,7 +14,10 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync,
 import { join } from 'node:path';
 import { readIndex } from '../git/index-reader';
 import { type NativeGit, runGit } from '../git/native/git-runner';
+import { fileStamp, readIndexCached } from './index-cache';
 import { scanIndex } from './index-scan';
+
+export { fileStamp } from './index-cache';
 
 export interface CheckpointFile {
   readonly oid: string;
@@ -54,16 +57,6 @@ function looksBinaryFile(abs: string): boolean {
   }
 }
 
-/** Identity of a file's current version (inode, size, mtime), or 'absent'. */
-export function fileStamp(file: string): string {
-  try {
-    const st = statSync(file);
-    return `${st.ino}:${st.size}:${st.mtimeMs}`;
-  } catch {
-    return 'absent';
-  }
-}
-
 /**
  * True when an index entry is left out of a snapshot: not a regular file at stage 0, or over the size
  * policy. `path` is asked for only when the file must be looked at.
@@ -91,7 +84,7 @@ function leftOutPaths(root: string, indexFile: string, limits: SnapshotLimits): 
  */
 export function snapshotFilesOf(shadowGitdir: string, root: string, limits: SnapshotLimits): Map<string, CheckpointFile> {
   const files = new Map<string, CheckpointFile>();
-  for (const e of readIndex(shadowGitdir)?.entries ?? []) {
+  for (const e of readIndexCached(shadowGitdir)?.entries ?? []) {
     if (leftOut(root, () => e.path, e.mode, e.stage, e.size, limits)) continue;
     files.set(e.path, { oid: e.oid, mode: e.mode === MODE_EXEC ? '100755' : '100644' });
   }
