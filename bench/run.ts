@@ -1,6 +1,6 @@
 /**
  * `npm run bench` entry: runs every case, prints a table (and, with --json, one JSON object as the last
- * line), and writes bench/results/<timestamp>.json. Options: --json, --repeat N, --only <substring>.
+ * line), and writes bench/results/<timestamp>.json. Options: --json, --repeat N, --only <substring>, --help.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,19 @@ import { gitCases } from './git-cases';
 import { type BenchCase, formatTable, runCases } from './harness';
 
 const args = process.argv.slice(2);
+const USAGE = `npm run bench [-- options]
+  --only <text>   run only the cases whose name contains <text>
+  --repeat <n>    samples per case (default 5; the median is reported)
+  --json          print the results as one JSON object on the last line of stdout
+  --help          print this and run nothing`;
+// An option this harness does not know would otherwise run every case (many minutes): refuse it.
+const known = new Set(['--json', '--only', '--repeat', '--help']);
+const unknown = args.filter((a, i) => a.startsWith('-') && !known.has(a) && !['--only', '--repeat'].includes(args[i - 1] ?? ''));
+if (args.includes('--help') || unknown.length) {
+  if (unknown.length) process.stderr.write(`Unknown option ${unknown.join(', ')}; nothing was run.\n`);
+  process.stderr.write(`${USAGE}\n`);
+  process.exit(unknown.length ? 2 : 0);
+}
 const json = args.includes('--json');
 const opt = (name: string): string | undefined => {
   const i = args.indexOf(name);

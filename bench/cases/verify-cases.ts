@@ -20,6 +20,9 @@ async function measure(ctx: BenchContext): Promise<{ plumbline: number[]; native
   let stall = 0;
   try {
     const shadow = core.services.project(copy).shadow;
+    // The project is open, as in the app when a run ends: its repository service watches it and has
+    // listed its status once (setting up the watcher is the project's opening, not the judging).
+    await core.services.repos.get(copy).status();
     for (let i = 0; i < ctx.repeat; i++) {
       git('checkout', '-q', '--', target);
       const checkpoint = await shadow.snapshot(`before run ${i}`);

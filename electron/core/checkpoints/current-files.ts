@@ -5,7 +5,7 @@
  *
  *   const files = await filesFromStatus(git, root, shadowGitdir, status, limits);   // null: take a snapshot
  *
- * A checkpoint (native-checkpoint.ts) is the shadow index after `git add -A` plus the files the user tracks
+ * A checkpoint (native-snapshot.ts) is the shadow index after `git add -A` plus the files the user tracks
  * although they are ignored: every regular file that is in the user's index, in the shadow's index, or
  * untracked and not ignored, within the size policy. Here:
  *   - a file git status reports unchanged against the user's index has the index's blob id and mode (git
@@ -19,14 +19,15 @@
  * repository's own core.excludesFile, another core.ignorecase), a status that failed — the answer is null
  * with the reason, and the caller takes a real snapshot.
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
-import { type GitIndex, readIndex } from '../git/index-reader';
+import type { GitIndex } from '../git/index-reader';
 import { runGit, type NativeGit } from '../git/native/git-runner';
 import { parseConfig, readConfig, type RepoLayout } from '../git/repo-layout';
 import type { StatusResult } from '../git/status-engine';
 import { blobHash } from '../util/text-format';
+import { fileStamp, readIndexCached } from './index-cache';
 import { converts, isPlainIndex, layoutOf } from './index-seed';
 import type { SnapshotEntry } from './shadow-repo';
 import { TimeSlicer } from './time-slicer';
@@ -43,7 +44,7 @@ export type StatusFiles = { readonly files: Map<string, SnapshotEntry>; readonly
 const SLICE_MS = 8;
 /** Entries handled between two looks at the clock (a mask: every 512th). */
 const TICK_EVERY = 511;
-/** As in native-checkpoint.ts: a NUL in the first 8,000 bytes makes a file binary. */
+/** As in native-snapshot.ts: a NUL in the first 8,000 bytes makes a file binary. */
 const BINARY_PROBE = 8000;
 const MODE_FILE = 0o100644;
 const MODE_EXEC = 0o100755;
@@ -87,21 +88,11 @@ function untrustedSetup(layout: RepoLayout, index: GitIndex, shadowGitdir: strin
   return null;
 }
 
-/** Identity of a file's current version, to see whether the index was rewritten meanwhile. */
-function fileStamp(file: string): string {
-  try {
-    const st = statSync(file);
-    return `${st.ino}:${st.size}:${st.mtimeMs}`;
-  } catch {
-    return 'absent';
-  }
-}
-
 /** The user's index and its stamp; index null when there is none or it is unreadable. */
 function readUserIndex(layout: RepoLayout): { index: GitIndex | null; stamp: string } {
   const stamp = fileStamp(join(layout.gitdir, 'index'));
   try {
-    return { index: readIndex(layout.gitdir), stamp };
+    return { index: readIndexCached(layout.gitdir), stamp };
   } catch {
     return { index: null, stamp };
   }
@@ -203,7 +194,7 @@ export async function filesFromStatus(git: NativeGit, root: string, shadowGitdir
   await slicer.tick();
   let shadowIndex: GitIndex | null;
   try {
-    shadowIndex = readIndex(shadowGitdir);
+    shadowIndex = readIndexCached(shadowGitdir);
   } catch (error) {
     return { files: null, why: `the shadow index is unreadable (${(error as Error).message})` };
   }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type GitIndex, type IndexEntry, readIndex } from '../git/index-reader';
 import { type GitConfig, readConfig, type RepoLayout, resolveLayout } from '../git/repo-layout';
+import { scanIndex } from './index-scan';
 
 /**
  * What the user's own git index tells a checkpoint about the work tree: for a file whose stat data still
@@ -37,9 +38,18 @@ export function layoutOf(root: string): { layout: RepoLayout; isRepo: boolean } 
  * filter attributes): then the index's blob ids are not the hash of the file's bytes and cannot be reused.
  */
 export function converts(layout: RepoLayout, config: GitConfig, entries: readonly IndexEntry[]): boolean {
+  return convertsWith(layout, config, entries.filter((e) => isAttributesFile(e.path)).map((e) => e.path));
+}
+
+/** True for a path naming a .gitattributes file. */
+function isAttributesFile(path: string): boolean {
+  return path === '.gitattributes' || path.endsWith('/.gitattributes');
+}
+
+/** As converts(), given the project-relative .gitattributes files the index lists. */
+function convertsWith(layout: RepoLayout, config: GitConfig, attributeFiles: readonly string[]): boolean {
   if (config.autocrlf !== 'false') return true;
-  const files = [join(layout.commondir, 'info', 'attributes')];
-  for (const e of entries) if (e.path === '.gitattributes' || e.path.endsWith('/.gitattributes')) files.push(join(layout.dir, e.path));
+  const files = [join(layout.commondir, 'info', 'attributes'), ...attributeFiles.map((p) => join(layout.dir, p))];
   for (const file of files) {
     let text: string;
     try {
@@ -64,18 +74,37 @@ export function isPlainIndex(index: GitIndex): boolean {
 /**
  * The user's index file when native git may start a shadow index from a copy of it: a plain index (no
  * split or sparse index, no skip-worktree, intent-to-add or assume-unchanged entries) of a repository that
- * converts no content.
+ * converts no content. The index is only scanned, not parsed into entries (index-scan.ts).
  */
 export function seedableIndexFile(root: string): string | null {
   const { layout, isRepo } = layoutOf(root);
   if (!isRepo) return null;
+  const file = join(layout.gitdir, 'index');
   try {
-    const index = readIndex(layout.gitdir);
-    if (!index || !isPlainIndex(index)) return null;
-    return converts(layout, readConfig(layout), index.entries) ? null : join(layout.gitdir, 'index');
+    const attributeFiles: string[] = [];
+    let plain = true;
+    const scan = scanIndex(readFileSync(file), (e) => {
+      if (e.skipWorktree || e.intentToAdd || e.assumeValid) plain = false;
+      else if (e.endsWith(GITATTRIBUTES)) {
+        const path = e.path();
+        if (isAttributesFile(path)) attributeFiles.push(path);
+      }
+    });
+    if (!scan) return seedableParsed(layout);
+    if (!plain || scan.extensions.some((x) => x === 'link' || x === 'sdir')) return null;
+    return convertsWith(layout, readConfig(layout), attributeFiles) ? null : file;
   } catch {
     return null;
   }
+}
+
+const GITATTRIBUTES = Buffer.from('.gitattributes');
+
+/** seedableIndexFile() for an index the scan does not read (version 4): parsed whole. */
+function seedableParsed(layout: RepoLayout): string | null {
+  const index = readIndex(layout.gitdir);
+  if (!index || !isPlainIndex(index)) return null;
+  return converts(layout, readConfig(layout), index.entries) ? null : join(layout.gitdir, 'index');
 }
 
 /** Reads the user's index once; null when the folder is no repository or has no (readable) index. */

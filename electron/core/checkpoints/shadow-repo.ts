@@ -7,11 +7,12 @@ import { hashObject, MODE_EXEC, MODE_FILE, MODE_TREE, parseCommit, parseTree } f
 import { ObjectStore } from '../git/object-store';
 import { readConfig } from '../git/repo-layout';
 import { findNativeGit } from '../git/native/find-git';
-import { nativeCheckpointScan } from '../git/native/native-checkpoint';
+import type { NativeGit } from '../git/native/git-runner';
 import { atomicWrite } from '../util/atomic-write';
 import type { StatusResult } from '../git/status-engine';
 import { filesFromStatus } from './current-files';
 import { layoutOf, loadIndexSeed, seedableIndexFile } from './index-seed';
+import { fileStamp, nativeSnapshot, replacedBlobs, snapshotFilesOf } from './native-snapshot';
 import { blobHash, looksBinary } from '../util/text-format';
 import { TimeSlicer } from './time-slicer';
 
@@ -50,6 +51,8 @@ export interface RestoreOptions {
 /** Files skipped by policy: larger than this, or binary and larger than BINARY_LIMIT. */
 export const SIZE_LIMIT = 5 * 1024 * 1024;
 const BINARY_LIMIT = 1024 * 1024;
+/** The snapshot size policy. */
+const LIMITS = { sizeLimit: SIZE_LIMIT, binaryLimit: BINARY_LIMIT } as const;
 /** Longest stretch of synchronous work in a checkpoint before it yields to the event loop. */
 const SLICE_MS = 8;
 
@@ -78,9 +81,13 @@ export class ShadowRepo {
   /**
    * The last checkpoint this instance took, to find what the next one replaces without reading it back;
    * `treeOrder`: its files are listed in the order of its trees (native git's index order), so reading the
-   * checkpoint may answer with a copy of them.
+   * checkpoint may answer with a copy of them. A native checkpoint lists no files when it is taken: they
+   * are read from the shadow index on first ask, while that index (`indexStamp`) is the one the tree was
+   * written from.
    */
-  private last: { readonly commit: string; readonly files: ReadonlyMap<string, SnapshotEntry>; readonly treeOrder: boolean } | null = null;
+  private last: { readonly commit: string; files: ReadonlyMap<string, SnapshotEntry> | null; readonly treeOrder: boolean; readonly indexStamp: string | null } | null = null;
+  /** Whether the stat cache changed since it was saved (native checkpoints never use it). */
+  private statCacheDirty = false;
   private get cacheFile(): string {
     return join(this.gitdir, 'plumbline-stat-cache.json');
   }
@@ -169,11 +176,22 @@ export class ShadowRepo {
    */
   async scan(): Promise<Map<string, SnapshotEntry>> {
     await this.init();
-    // With native git installed, git stages the work tree into the shadow's own index (see native-checkpoint.ts).
+    // With native git installed, git stages the work tree into the shadow's own index (see native-snapshot.ts).
     const native = findNativeGit().git;
     if (native) {
-      return nativeCheckpointScan(native, this.gitdir, this.root, { userIsRepo: layoutOf(this.root).isRepo, seedIndex: seedableIndexFile(this.root), sizeLimit: SIZE_LIMIT, binaryLimit: BINARY_LIMIT });
+      await this.nativeSnapshot(native);
+      return snapshotFilesOf(this.gitdir, this.root, LIMITS);
     }
+    return this.scanBuiltIn();
+  }
+
+  /** A native checkpoint's tree: git stages the work tree into the shadow's index and writes the tree. */
+  private nativeSnapshot(native: NativeGit): ReturnType<typeof nativeSnapshot> {
+    return nativeSnapshot(native, this.gitdir, this.root, { userIsRepo: layoutOf(this.root).isRepo, seedIndex: seedableIndexFile(this.root), ...LIMITS });
+  }
+
+  /** The built-in scan of the work tree (no native git), see scan(). */
+  private async scanBuiltIn(): Promise<Map<string, SnapshotEntry>> {
     const seed = loadIndexSeed(this.root);
     const layout = seed?.layout ?? layoutOf(this.root).layout;
     const hasGitignore = new Map<string, boolean>();
@@ -251,6 +269,7 @@ export class ShadowRepo {
     let oid = blobHash(bytes);
     if (!this.hasOwnObject(oid)) oid = await git.writeBlob({ fs, gitdir: this.gitdir, blob: bytes });
     this.statCache.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, oid });
+    this.statCacheDirty = true;
     return { oid, mode };
   }
 
@@ -264,11 +283,24 @@ export class ShadowRepo {
     return (this.store ??= new ObjectStore({ dir: this.root, gitdir: this.gitdir, commondir: this.gitdir }));
   }
 
-  /** Takes a checkpoint: a commit of the current working tree; returns its id. */
+  /**
+   * Takes a checkpoint: a commit of the current working tree; returns its id. With native git the tree is
+   * written by git from the shadow's index, and nothing lists the checkpoint's files meanwhile.
+   */
   async snapshot(reason: string): Promise<string> {
-    const treeOrder = findNativeGit().git !== null;
-    const files = await this.scan();
-    const tree = await this.writeTree(files);
+    await this.init();
+    const native = findNativeGit().git;
+    let files: Map<string, SnapshotEntry> | null = null;
+    let tree: string | null = null;
+    let indexStamp: string | null = null;
+    if (native) {
+      ({ tree, indexStamp } = await this.nativeSnapshot(native));
+      // git could not write the index as a tree (conflicts left in it): write it from the index's files.
+      if (!tree) files = snapshotFilesOf(this.gitdir, this.root, LIMITS);
+    } else {
+      files = await this.scanBuiltIn();
+    }
+    tree ??= await this.writeTree(files!);
     const now = Math.floor(Date.now() / 1000);
     const who = { name: 'Plumbline checkpoint', email: 'checkpoint@plumbline.invalid', timestamp: now, timezoneOffset: 0 };
     let parent: string[];
@@ -277,11 +309,14 @@ export class ShadowRepo {
     } catch {
       parent = [];
     }
-    if (parent.length) await this.pinReplaced(parent[0], files);
+    if (parent.length) await this.pinReplaced(parent[0], tree, files, native);
     const commit = await git.writeCommit({ fs, gitdir: this.gitdir, commit: { message: `${reason}\n`, tree, parent, author: who, committer: who } });
     await git.writeRef({ fs, gitdir: this.gitdir, ref: 'refs/heads/checkpoints', value: commit, force: true });
-    this.last = { commit, files, treeOrder };
-    await atomicWrite(this.cacheFile, JSON.stringify(Object.fromEntries(this.statCache))).catch(() => {});
+    this.last = { commit, files, treeOrder: native !== null, indexStamp: files ? null : indexStamp };
+    if (this.statCacheDirty) {
+      this.statCacheDirty = false;
+      await atomicWrite(this.cacheFile, JSON.stringify(Object.fromEntries(this.statCache))).catch(() => {});
+    }
     return commit;
   }
 
@@ -290,13 +325,21 @@ export class ShadowRepo {
    * drops. Unchanged files are only referenced from the user's object store; once a file changes, its old
    * content may be needed for a diff or a restore after git has let go of it (and readers that do not
    * follow alternates, such as isomorphic-git, find it). Only changed files are copied: a handful per run.
+   * With native git, git lists them (the changed paths of the two trees); else the two file lists are compared.
    */
-  private async pinReplaced(previous: string, files: ReadonlyMap<string, SnapshotEntry>): Promise<void> {
-    const before = this.last?.commit === previous ? this.last.files : await this.readSnapshot(previous).catch(() => null);
-    if (!before) return;
-    for (const [path, entry] of before) {
-      if (files.get(path)?.oid === entry.oid || this.hasOwnObject(entry.oid)) continue;
-      const obj = this.objects().tryRead(entry.oid);
+  private async pinReplaced(previous: string, tree: string, files: ReadonlyMap<string, SnapshotEntry> | null, native: NativeGit | null): Promise<void> {
+    let replaced: string[] | null = null;
+    if (native) replaced = await replacedBlobs(native, this.gitdir, this.root, previous, tree).catch(() => null);
+    if (!replaced) {
+      const before = this.last?.commit === previous && this.last.files ? this.last.files : await this.readSnapshot(previous).catch(() => null);
+      const after = files ?? (await this.readTreeFiles(tree).catch(() => null));
+      if (!before || !after) return;
+      replaced = [];
+      for (const [path, entry] of before) if (after.get(path)?.oid !== entry.oid) replaced.push(entry.oid);
+    }
+    for (const oid of new Set(replaced)) {
+      if (this.hasOwnObject(oid)) continue;
+      const obj = this.objects().tryRead(oid);
       if (obj?.type === 'blob') await git.writeBlob({ fs, gitdir: this.gitdir, blob: new Uint8Array(obj.data) });
     }
   }
@@ -340,8 +383,18 @@ export class ShadowRepo {
    */
   async readSnapshot(commit: string): Promise<Map<string, SnapshotEntry>> {
     await this.init();
-    // The checkpoint this instance just took (a run's, judged after the run): its files are known.
-    if (this.last?.commit === commit && this.last.treeOrder) return new Map(this.last.files);
+    // The checkpoint this instance just took (a run's, judged after the run): its files are known, or
+    // listed by the shadow index it was written from while that index is unchanged.
+    const last = this.last;
+    if (last?.commit === commit && last.treeOrder) {
+      if (!last.files && last.indexStamp && fileStamp(join(this.gitdir, 'index')) === last.indexStamp) last.files = snapshotFilesOf(this.gitdir, this.root, LIMITS);
+      if (last.files) return new Map(last.files);
+    }
+    return this.readTreeFiles(parseCommit(this.objects().read(commit).data).tree);
+  }
+
+  /** The files of a tree, in its order; yields to the event loop every few milliseconds. */
+  private async readTreeFiles(tree: string): Promise<Map<string, SnapshotEntry>> {
     const out = new Map<string, SnapshotEntry>();
     const store = this.objects();
     const slicer = new TimeSlicer(SLICE_MS);
@@ -353,7 +406,7 @@ export class ShadowRepo {
       }
       await slicer.tick();
     };
-    await walk(parseCommit(store.read(commit).data).tree, '');
+    await walk(tree, '');
     return out;
   }
 
@@ -386,12 +439,14 @@ export class ShadowRepo {
       await fs.promises.mkdir(dirname(abs), { recursive: true });
       await atomicWrite(abs, await this.readBlob(entry.oid), { mode: entry.mode === '100755' ? 0o755 : 0o644 });
       this.statCache.delete(path);
+      this.statCacheDirty = true;
       restored.push(path);
     }
     for (const path of current.keys()) {
       if (target.has(path) || !createdByRun.has(path) || keep.has(path)) continue;
       await fs.promises.rm(join(this.root, path), { force: true });
       this.statCache.delete(path);
+      this.statCacheDirty = true;
       deleted.push(path);
     }
     return { restored, deleted, undoRef };

@@ -6,7 +6,7 @@ import { describeOutcome, runCheckCommand } from './checks-runner';
 import { servedChecks } from './plan-facts';
 import { runStoreDir } from './run-store';
 import type { ShadowRepo } from '../checkpoints/shadow-repo';
-import { readCheckpointTree, trustedPlanAt } from './trusted-plan';
+import { trustedPlanOf } from './trusted-plan';
 
 /** One served check as it ran at the run's start. */
 export interface BaselineCheck {
@@ -33,7 +33,7 @@ export interface BaselineOptions {
 
 /** The checks a run on a task is judged by, defined by the plan at the checkpoint. */
 export async function servedChecksAt(shadow: ShadowRepo, checkpoint: string, taskId: string): Promise<PlannedCheck[]> {
-  const plan = await trustedPlanAt((oid) => shadow.readBlob(oid), await readCheckpointTree(shadow, checkpoint));
+  const plan = await trustedPlanOf(shadow, checkpoint);
   return servedChecks(plan.facts, plan.testCommand, taskId);
 }
 

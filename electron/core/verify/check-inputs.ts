@@ -7,6 +7,9 @@ import { isAssignment, parseShellList, tokenizeShell, type SimpleCommand } from 
  * a test suite (then the test files and test configuration count too). Pure: reads no file.
  */
 
+/** The checkpoint's paths: anything that answers `has` (a set of paths, or the checkpoint's path → blob map). */
+export type TreePaths = Pick<ReadonlySet<string>, 'has'>;
+
 /** What a check command executes, as paths of the checkpoint tree. */
 export interface CheckInputs {
   readonly files: readonly string[];
@@ -129,7 +132,7 @@ interface Collected {
   testSuite: boolean;
 }
 
-function collect(command: string, tree: ReadonlySet<string>, scripts: Record<string, unknown> | null, depth: number, inShell: boolean, out: Collected): void {
+function collect(command: string, tree: TreePaths, scripts: Record<string, unknown> | null, depth: number, inShell: boolean, out: Collected): void {
   const tokens = tokenizeShell(command);
   if (!tokens) return;
   for (const item of parseShellList(tokens)) {
@@ -170,7 +173,7 @@ function collect(command: string, tree: ReadonlySet<string>, scripts: Record<str
  * `sh -c '…'` too — and, for `npm test`, `npm run x`, `yarn x`, `pnpm x`, the package scripts it runs
  * (`x`, `prex`, `postx`, and `npm run y` inside them, two levels deep) with the files they name.
  */
-export function checkInputs(command: string, tree: ReadonlySet<string>, packageJson: string | null): CheckInputs {
+export function checkInputs(command: string, tree: TreePaths, packageJson: string | null): CheckInputs {
   const out: Collected = { files: new Set(), packageScripts: false, testSuite: false };
   collect(command, tree, readScripts(packageJson), 0, false, out);
   return { files: [...out.files], packageScripts: out.packageScripts, testSuite: out.testSuite };

@@ -14,7 +14,7 @@ import { maskedFailure } from './masked-command';
 import { checksForRequirement, planChecks, readPlanFacts, servedChecks, type PlanFacts } from './plan-facts';
 import type { ShadowRepo } from '../checkpoints/shadow-repo';
 import type { StatusResult } from '../git/status-engine';
-import { blobText, readCheckpointTree, trustedPlanAt, type TrustedPlan } from './trusted-plan';
+import { blobText, readCheckpointTree, trustedPlanOf, type TrustedPlan } from './trusted-plan';
 import { loadRun, saveRun, type StoredRun } from './run-store';
 import { resolveTestCommand, type TestCommand } from './test-command';
 import type { VerifiableRun, VerifyRunOptions } from './verifiable-run';
@@ -92,7 +92,7 @@ async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRun
   });
   const [checkpoint, trusted, currentFacts, currentTest, current, state] = await Promise.all([
     readCheckpoint,
-    readCheckpoint.then((tree) => trustedPlanAt((oid) => shadow.readBlob(oid), tree)),
+    trustedPlanOf(shadow, run.checkpointCommit, readCheckpoint),
     readPlanFacts(root),
     resolveTestCommand(root),
     shadow.currentFiles(status, `verification of run ${run.runId}`).then(({ files }) => {
@@ -131,7 +131,7 @@ async function commandPass(ctx: VerifierContext, run: VerifiableRun): Promise<Co
   const tree = await readCheckpointTree(shadow, run.checkpointCommit).catch(() => {
     throw new RpcError('NOT_FOUND', `The checkpoint ${run.checkpointCommit.slice(0, 10)} of run ${run.runId} is missing from the checkpoint store, so its claims cannot be checked against the tree.`);
   });
-  const [trusted, currentFacts, currentTest] = await Promise.all([trustedPlanAt((oid) => shadow.readBlob(oid), tree), readPlanFacts(root), resolveTestCommand(root)]);
+  const [trusted, currentFacts, currentTest] = await Promise.all([trustedPlanOf(shadow, run.checkpointCommit, Promise.resolve(tree)), readPlanFacts(root), resolveTestCommand(root)]);
   // As in a full pass: only commands of the plan at the checkpoint run unasked.
   const approvedChecks = new Set(planChecks(trusted.facts, trusted.testCommand).map((c) => normalizeCommand(c.command)));
   return { run, root, trusted, currentFacts, currentTest, opts: {}, commandCache: new Map(), approvedChecks };
@@ -262,7 +262,7 @@ function planEntryChanges(pass: Pass, check: PlannedCheck): string[] {
 
 /** What the run changed of the files a check executes: its named files, package.json scripts, test files and config. */
 function inputChanges(pass: Pass, check: PlannedCheck): string[] {
-  const inputs = checkInputs(check.command, checkpointPaths(pass), pass.trusted.packageJson);
+  const inputs = checkInputs(check.command, pass.checkpoint, pass.trusted.packageJson);
   const out: string[] = [];
   const touched = (p: string) => {
     const c = pass.changes.get(p);
@@ -284,14 +284,6 @@ function inputChanges(pass: Pass, check: PlannedCheck): string[] {
     }
   }
   return out;
-}
-
-const pathSets = new WeakMap<Pass, ReadonlySet<string>>();
-/** The checkpoint's paths as a set, built once per pass. */
-function checkpointPaths(pass: Pass): ReadonlySet<string> {
-  let set = pathSets.get(pass);
-  if (!set) pathSets.set(pass, (set = new Set(pass.checkpoint.keys())));
-  return set;
 }
 
 /** Why a check's result proves nothing about the run (empty: it can be trusted). */

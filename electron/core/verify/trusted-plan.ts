@@ -65,3 +65,27 @@ export async function trustedPlanAt(read: BlobReader, tree: ReadonlyMap<string, 
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** Trusted plans read per shadow repository, by checkpoint commit (a checkpoint never changes). */
+const planCache = new WeakMap<Pick<ShadowRepo, 'readBlob'>, Map<string, Promise<TrustedPlan>>>();
+/** Checkpoints remembered per shadow repository: a run's, read at its start (baseline) and when it is judged. */
+const KEEP_PLANS = 4;
+
+/**
+ * The plan at a checkpoint (see trustedPlanAt), read once per checkpoint: the baseline reads it when the run
+ * starts and the verifier again when the run is judged. `tree`: the checkpoint's files, when the caller has them.
+ */
+export function trustedPlanOf(shadow: Pick<ShadowRepo, 'readBlob' | 'readSnapshot'>, commit: string, tree?: Promise<ReadonlyMap<string, string>>): Promise<TrustedPlan> {
+  let plans = planCache.get(shadow);
+  if (!plans) planCache.set(shadow, (plans = new Map()));
+  const hit = plans.get(commit);
+  if (hit) return hit;
+  const plan = (tree ?? readCheckpointTree(shadow, commit)).then((files) => trustedPlanAt((oid) => shadow.readBlob(oid), files));
+  plans.set(commit, plan);
+  while (plans.size > KEEP_PLANS) plans.delete(plans.keys().next().value!);
+  // A failed read is not remembered: the next caller tries again.
+  plan.catch(() => {
+    if (plans.get(commit) === plan) plans.delete(commit);
+  });
+  return plan;
+}

@@ -179,10 +179,15 @@ describe('checkpoints through native git and through the built-in scan', () => {
       try {
         const data = mkdtempSync(j(tmpdir(), 'pl-ckpt-data-'));
         const shadow = new ShadowRepo(root, data);
-        const tree = await shadow.readSnapshot(await shadow.snapshot('one'));
+        const commit = await shadow.snapshot('one');
+        const tree = await shadow.readSnapshot(commit);
         const bytes = Buffer.from(await shadow.readBlob(tree.get('crlf.txt')!.oid)).toString();
+        // The tree itself (written by git from the shadow index with native git): the same files, the same id.
+        const treeId = run('git', ['--git-dir', shadow.gitdir, 'rev-parse', `${commit}^{tree}`]).toString().trim();
+        const fromTrees = [...(await new ShadowRepo(root, data).readSnapshot(commit))];
+        expect(fromTrees).toEqual([...tree]);
         rmSync(data, { recursive: true, force: true });
-        return { files: [...tree.entries()].map(([p, e]) => `${e.mode} ${e.oid} ${p}`).sort(), bytes };
+        return { files: [...tree.entries()].map(([p, e]) => `${e.mode} ${e.oid} ${p}`).sort(), bytes, treeId };
       } finally {
         if (before === undefined) delete process.env.PLUMBLINE_GIT;
         else process.env.PLUMBLINE_GIT = before;
@@ -195,6 +200,44 @@ describe('checkpoints through native git and through the built-in scan', () => {
     expect(native.files.map((l) => l.split(' ')[2]).sort()).toEqual(['.gitattributes', '.gitignore', 'build/forced.js', 'crlf.txt', 'lf.txt', 'run.sh']);
     expect(native.files.find((l) => l.endsWith(' run.sh'))).toMatch(/^100755 /);
     rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe('a native checkpoint', () => {
+  const git = (...a: string[]): string => execFileSync('git', a, { cwd: project.root }).toString();
+  beforeEach(() => {
+    vi.stubEnv('PLUMBLINE_GIT', 'git');
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('lists its files from the shadow index only while that index is the one its tree was written from', async () => {
+    git('init', '-q');
+    await writeFile(f('a.txt'), 'first\n');
+    await writeFile(f('b.txt'), 'b\n');
+    const shadow = new ShadowRepo(project.root, project.dataDir);
+    const first = await shadow.snapshot('one');
+    const firstOid = git('hash-object', 'a.txt').trim();
+    // The shadow index moves on (a scan stages the work tree again); the checkpoint stays what it was.
+    await writeFile(f('a.txt'), 'second\n');
+    await writeFile(f('c.txt'), 'c\n');
+    await shadow.scan();
+    const files = await shadow.readSnapshot(first);
+    expect(files.get('a.txt')?.oid).toBe(firstOid);
+    expect([...files.keys()]).toEqual(['a.txt', 'b.txt']);
+  });
+
+  it('saves no stat cache (git keeps its own in the shadow index); the built-in scan does', async () => {
+    git('init', '-q');
+    await writeFile(f('a.txt'), 'a\n');
+    const shadow = new ShadowRepo(project.root, project.dataDir);
+    await shadow.snapshot('one');
+    expect(readdirSync(shadow.gitdir)).not.toContain('plumbline-stat-cache.json');
+    vi.stubEnv('PLUMBLINE_GIT', 'embedded');
+    await writeFile(f('b.txt'), 'b\n');
+    await new ShadowRepo(project.root, project.dataDir).snapshot('two');
+    expect(readdirSync(shadow.gitdir)).toContain('plumbline-stat-cache.json');
   });
 });
 
