@@ -41,7 +41,7 @@ export class AgentService {
     this.building = new BuildingRuns(this.env, this.registry);
     this.review = new RunReview(this.env, this.registry, this.building);
     this.thinker = new ThinkerRuns(this.env, this.registry, this.building);
-    this.parallel = new ParallelRuns(this.env, this.registry, this.building, options.parallelRuns);
+    this.parallel = new ParallelRuns(this.env, this.registry, this.building);
   }
 
   /** The shadow repository of a project. */

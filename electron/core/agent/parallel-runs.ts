@@ -1,6 +1,6 @@
 /**
  * Parallel building runs (docs/parallel-runs.md): the selected tasks that can start together (run-planner.ts)
- * each run in their own linked worktree (worktrees.ts) on their own branch, at most `concurrency` at once, the
+ * each run in their own linked worktree (worktrees.ts) on their own branch, at most `parallelRuns` (a setting) at once, the
  * rest queued; the cost ceiling applies to the sum of the runs (no new run starts once it is reached). Accept
  * commits the run's files on its branch and puts it into the merge queue (merge-queue.ts), processed with the
  * task's served checks on the merged tree; Reject removes the worktree and branch. Native git only.
@@ -24,9 +24,6 @@ import { type CheckResult, MergeQueue, type QueueEntry } from './merge-queue';
 import { newRunId, now, type RunRegistry } from './run-registry';
 import { planRuns, scopeOverlap } from './run-planner';
 import { RunWorktrees } from './worktrees';
-
-/** How many parallel runs go at once unless the caller says otherwise (a setting may come later). */
-export const DEFAULT_PARALLEL_RUNS = 2;
 
 /** The message when native git is missing. */
 export const NEEDS_NATIVE_GIT = 'parallel runs need git ≥ 2.30 installed; with the embedded engine tasks run one at a time';
@@ -72,8 +69,6 @@ export class ParallelRuns {
     private readonly env: AgentEnv,
     private readonly registry: RunRegistry,
     private readonly building: BuildingRuns,
-    /** Runs at once per project. */
-    readonly concurrency = DEFAULT_PARALLEL_RUNS,
   ) {
     // Live cost, and "verifying" once the run's loop has ended and the Calibrator judges it.
     env.ctx.bus.subscribe((e) => {
@@ -234,8 +229,8 @@ export class ParallelRuns {
     const settings = await this.env.settings.load();
     for (const lane of p.lanes.filter((l) => l.state === 'queued').sort((a, b) => a.queuedAt - b.queuedAt)) {
       const running = p.lanes.filter((l) => l.state === 'running' || l.state === 'verifying').length;
-      if (running >= this.concurrency) {
-        lane.reason = `queued: ${this.concurrency} runs go at once; it starts when one finishes`;
+      if (running >= settings.parallelRuns) {
+        lane.reason = `queued: ${settings.parallelRuns} ${settings.parallelRuns === 1 ? 'run goes' : 'runs go'} at once (Settings ▸ Parallel runs); it starts when one finishes`;
         continue;
       }
       const spent = p.lanes.reduce((sum, l) => sum + l.costUsd, 0);

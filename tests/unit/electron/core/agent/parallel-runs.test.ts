@@ -82,8 +82,10 @@ function script(first?: (title: string, reply: MockResponse) => MockResponse): v
   });
 }
 
-function agentModule(extra: { parallelRuns?: number; env?: Record<string, string> } = {}): ReturnType<typeof createAgentModule> {
-  const agent = createAgentModule(ctx, { env: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'k', PATH: process.env.PATH ?? '', ...extra.env }, sleep: async () => {}, ...(extra.parallelRuns ? { parallelRuns: extra.parallelRuns } : {}) });
+/** The agent module against the mock; `parallelRuns` is saved as the setting first. */
+async function agentModule(extra: { parallelRuns?: number; env?: Record<string, string> } = {}): Promise<ReturnType<typeof createAgentModule>> {
+  const agent = createAgentModule(ctx, { env: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'k', PATH: process.env.PATH ?? '', ...extra.env }, sleep: async () => {} });
+  if (extra.parallelRuns) await agent.service.settings.save({ ...(await agent.service.settings.load()), parallelRuns: extra.parallelRuns });
   // Approves every edit the runs ask for.
   ctx.bus.subscribe((e) => {
     if (e.event !== 'agent.didAppend') return;
@@ -103,7 +105,7 @@ describe('parallel runs', () => {
     const released = new Promise<void>((r) => (release = r));
     script((_title, reply) => ({ ...(reply as Extract<MockResponse, { kind: 'stream' }>), pauseAfter: 1, release: released, onPause: () => ++paused === 3 && release() }));
     const statusBefore = git('status', '--porcelain');
-    const agent = agentModule({ parallelRuns: 3 });
+    const agent = await agentModule({ parallelRuns: 3 });
     const didLanes: RunLane[][] = [];
     ctx.bus.subscribe((e) => e.event === 'agent.didLanes' && didLanes.push((e.payload as { lanes: RunLane[] }).lanes));
 
@@ -160,11 +162,11 @@ describe('parallel runs', () => {
 
   it('lets a task whose scope overlaps a running one wait, queues beyond the limit, and refuses one whose dependency is not done', async () => {
     script();
-    const agent = agentModule({ parallelRuns: 1 });
+    const agent = await agentModule({ parallelRuns: 1 });
     const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-4', 'T-2', 'T-5'] }, c);
     expect(lanes.map((l) => `${l.taskId} ${l.state}`)).toEqual(['T-1 running', 'T-4 waiting', 'T-2 queued', 'T-5 stopped']);
     expect(lane(lanes, 'T-4').reason).toBe('waits for T-1: both may touch a.txt');
-    expect(lane(lanes, 'T-2').reason).toBe('queued: 1 runs go at once; it starts when one finishes');
+    expect(lane(lanes, 'T-2').reason).toBe('queued: 1 run goes at once (Settings ▸ Parallel runs); it starts when one finishes');
     expect(lane(lanes, 'T-5').reason).toBe('T-5 depends on T-2, which is not done; run T-2 first.');
     // Selecting a running task again leaves its lane as it is.
     const again = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c);
@@ -191,7 +193,7 @@ describe('parallel runs', () => {
 
   it('starts no new run once the runs together reached the cost ceiling', async () => {
     script();
-    const agent = agentModule({ parallelRuns: 1 });
+    const agent = await agentModule({ parallelRuns: 1 });
     await agent.service.settings.save({ ...(await agent.service.settings.load()), costCeilingUsd: 0.000001 });
     const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-2'] }, c);
     await agent.service.parallel.settled(project.root, lane(lanes, 'T-1').runId!);
@@ -217,7 +219,7 @@ describe('parallel runs', () => {
     await expect(queue.process(() => Promise.reject(new Error('killed')))).rejects.toThrow('killed');
     expect((await queue.list())[0]!.state).toBe('checking');
 
-    const agent = agentModule();
+    const agent = await agentModule();
     const { queue: items } = await agent.handlers['agent.lanes']({ root: project.root }, c);
     expect(items.map((q) => `${q.runId} ${q.state}`)).toEqual(['run-queued waiting']);
     // The queued run keeps its worktree; the one nothing owns is gone, with its branch (it held no commit).
@@ -228,7 +230,7 @@ describe('parallel runs', () => {
   });
 
   it('stops a lane whose run could not start, saying why, and removes its worktree and branch', async () => {
-    const agent = agentModule({ env: { ANTHROPIC_API_KEY: '' } });
+    const agent = await agentModule({ env: { ANTHROPIC_API_KEY: '' } });
     const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c);
     expect(lanes[0]).toMatchObject({ taskId: 'T-1', state: 'stopped' });
     expect(lanes[0]!.reason).toMatch(/^could not start: .*key/i);
@@ -237,7 +239,7 @@ describe('parallel runs', () => {
   });
 
   it('refuses with the embedded git engine, saying why, and creates nothing', async () => {
-    const agent = agentModule({ env: { PLUMBLINE_GIT: 'embedded' } });
+    const agent = await agentModule({ env: { PLUMBLINE_GIT: 'embedded' } });
     await expect(agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c)).rejects.toThrow(/^parallel runs need git ≥ 2\.30 installed; with the embedded engine tasks run one at a time/);
     expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe('');
     expect(existsSync(join(project.dataDir, 'worktrees'))).toBe(false);
