@@ -44,6 +44,8 @@ interface Lane {
   ended: Promise<void>;
   /** When it was queued: queued lanes start first come, first served. */
   queuedAt: number;
+  /** Files the run wrote outside its task's scope (its `out_of_scope` notices), in the order written. */
+  outside: string[];
 }
 
 interface ProjectLanes {
@@ -72,6 +74,17 @@ export class ParallelRuns {
   ) {
     // Live cost, and "verifying" once the run's loop has ended and the Calibrator judges it.
     env.ctx.bus.subscribe((e) => {
+      if (e.event === 'agent.didAppend') {
+        // A write outside the task's scope shows in the lane at once.
+        const { root, runId, event } = (e as CoreEvent<'agent.didAppend'>).payload;
+        if (event.type !== 'notice' || event.kind !== 'out_of_scope' || !event.path) return;
+        const p = this.projects.get(root);
+        const lane = p?.lanes.find((l) => l.runId === runId);
+        if (!p || !lane || lane.outside.includes(event.path)) return;
+        lane.outside.push(event.path);
+        this.emit(root, p);
+        return;
+      }
       if (e.event !== 'agent.didUpdate') return;
       const { root, summary } = (e as CoreEvent<'agent.didUpdate'>).payload;
       const p = this.projects.get(root);
@@ -100,7 +113,7 @@ export class ParallelRuns {
       if (existing >= 0) p.lanes.splice(existing, 1);
       const t = tasks.find((x) => x.id === d.taskId);
       const state = d.action === 'start' ? 'queued' : d.action === 'wait' ? 'waiting' : 'stopped';
-      p.lanes.push({ taskId: d.taskId, title: t?.title ?? d.taskId, scope: t?.scope ?? [], depends: t?.depends ?? [], runId: null, branch: null, path: null, state, reason: d.reason, costUsd: 0, glance: null, ended: Promise.resolve(), queuedAt: state === 'queued' ? ++p.queued : 0 });
+      p.lanes.push({ taskId: d.taskId, title: t?.title ?? d.taskId, scope: t?.scope ?? [], depends: t?.depends ?? [], runId: null, branch: null, path: null, state, reason: d.reason, costUsd: 0, glance: null, ended: Promise.resolve(), queuedAt: state === 'queued' ? ++p.queued : 0, outside: [] });
     }
     await this.pump(root, p);
     return this.view(p);
@@ -327,11 +340,21 @@ export class ParallelRuns {
     this.env.ctx.bus.emit('agent.didAppend', { runId, root, event });
   }
 
+  /** The lanes as the contract shows them; writes outside the scope are in the reason (while nothing else is) and the glance. */
   private view(p: ProjectLanes): RunLane[] {
-    return p.lanes.map((l) => ({ taskId: l.taskId, runId: l.runId, branch: l.branch, state: l.state, reason: l.reason, costUsd: l.costUsd, glance: l.glance }));
+    return p.lanes.map((l) => {
+      const outside = l.outside.length ? `wrote ${listPaths(l.outside)} outside its scope` : null;
+      const glance = l.glance && outside ? `${l.glance}; ${outside}` : l.glance;
+      return { taskId: l.taskId, runId: l.runId, branch: l.branch, state: l.state, reason: l.reason ?? outside, costUsd: l.costUsd, glance };
+    });
   }
 
   private emit(root: string, p: ProjectLanes): void {
     this.env.ctx.bus.emit('agent.didLanes', { root, lanes: this.view(p) });
   }
+}
+
+/** Up to three paths, then how many more. */
+function listPaths(paths: readonly string[]): string {
+  return paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { agentEvents, agentMethods, type RunLane } from '../../../../../shared/contract';
+import { agentEvents, agentMethods, type RunLane, type TranscriptEvent } from '../../../../../shared/contract';
 import type { CoreContext } from '../../../../../electron/core/core-context';
 import { createAgentModule } from '../../../../../electron/core/agent/agent-module';
 import { MergeQueue } from '../../../../../electron/core/agent/merge-queue';
@@ -28,6 +28,7 @@ const TASKS = [
   '## T-3: Write charlie\n\n- Scope: c.txt\n- Checks: `node check.js c`\n- Status: todo',
   '## T-4: Rewrite alpha\n\n- Scope: a.txt\n- Status: todo',
   '## T-5: After bravo\n\n- Scope: e.txt\n- Depends: T-2\n- Status: todo',
+  '## T-6: Stray delta\n\n- Scope: d.txt\n- Status: todo',
 ].join('\n\n');
 const CHECK = "const fs = require('fs'); const n = process.argv[2]; const want = { a: 'A\\n', b: 'B\\n', c: 'C\\n' }[n];\nprocess.exit(fs.existsSync(n + '.txt') && fs.readFileSync(n + '.txt', 'utf8') === want ? 0 : 1);\n";
 /** What each task's run writes. */
@@ -96,6 +97,18 @@ async function agentModule(extra: { parallelRuns?: number; env?: Record<string, 
 }
 
 const lane = (lanes: readonly RunLane[], taskId: string): RunLane => lanes.find((l) => l.taskId === taskId)!;
+
+/** T-6's run: its own file, then src/x.js with the edit tool and cmd.txt with a command, both outside its scope d.txt. */
+function scriptStray(): void {
+  api.respondWith((req) => {
+    const turn = ((req.body?.messages ?? []) as Array<{ role: string }>).filter((m) => m.role === 'assistant').length;
+    const edit = (path: string) => streamReply([{ type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'create', path, file_text: 'x\n' } }]);
+    if (turn === 0) return edit('d.txt');
+    if (turn === 1) return edit('src/x.js');
+    if (turn === 2) return streamReply([{ type: 'tool_use', name: 'bash', input: { command: 'echo hi > cmd.txt' } }]);
+    return streamReply([{ type: 'text', text: 'Done.' }]);
+  });
+}
 
 describe('parallel runs', () => {
   it('runs three tasks at once in their own worktrees, merges two in order with their checks passing, and stops the one whose check fails', async () => {
@@ -236,6 +249,41 @@ describe('parallel runs', () => {
     expect(lanes[0]!.reason).toMatch(/^could not start: .*key/i);
     expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe('');
     expect(git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(1);
+  });
+
+  it('flags a write outside the task\'s scope when it happens, by the edit tool or a command, in a single run and in a lane', async () => {
+    scriptStray();
+    const agent = await agentModule();
+    const notices = (events: readonly TranscriptEvent[]) => events.flatMap((e) => (e.type === 'notice' && e.kind === 'out_of_scope' ? [e] : []));
+    // A single run in the user's tree: each stray file is noted once, at the write; its own file is not.
+    const single = await agent.handlers['agent.start']({ root: project.root, taskId: 'T-6' }, c);
+    const seen: string[] = [];
+    ctx.bus.subscribe((e) => {
+      const p = e.payload as { runId?: string; event?: { type: string; kind?: string; path?: string } };
+      if (e.event === 'agent.didAppend' && p.runId === single.runId && p.event?.kind === 'out_of_scope') seen.push(p.event.path!);
+    });
+    await agent.service.settled(single.runId);
+    const { events } = await agent.handlers['agent.transcript']({ root: project.root, runId: single.runId }, c);
+    expect(notices(events).map((n) => n.path)).toEqual(['src/x.js', 'cmd.txt']);
+    expect(notices(events)[0]!.text).toBe('Wrote src/x.js outside the scope of T-6 (d.txt). It was not refused: check it in the diff; verification counts it as drift.');
+    // Recorded right after the write, before the run went on.
+    const at = (pred: (e: (typeof events)[number]) => boolean) => events.findIndex(pred);
+    expect(at((e) => e.type === 'notice' && (e as { path?: string }).path === 'src/x.js')).toBe(at((e) => e.type === 'write' && e.path === 'src/x.js') + 1);
+    expect(seen).toEqual(['src/x.js', 'cmd.txt']);
+    expect(existsSync(f('src/x.js'))).toBe(true);
+    await agent.handlers['agent.reject']({ root: project.root, runId: single.runId }, c);
+
+    // A parallel run: the lane says it as soon as it happens, and keeps it in its glance.
+    const reasons: (string | null)[] = [];
+    ctx.bus.subscribe((e) => e.event === 'agent.didLanes' && reasons.push(lane((e.payload as { lanes: RunLane[] }).lanes, 'T-6').reason));
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-6'] }, c);
+    await agent.service.parallel.settled(project.root, lane(lanes, 'T-6').runId!);
+    expect(reasons).toContain('wrote src/x.js outside its scope');
+    expect(reasons).toContain('wrote src/x.js, cmd.txt outside its scope');
+    const done = lane((await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes, 'T-6');
+    expect(done.state).toBe('finished');
+    expect(done.glance).toMatch(/; wrote src\/x\.js, cmd\.txt outside its scope$/);
+    await agent.dispose?.();
   });
 
   it('refuses with the embedded git engine, saying why, and creates nothing', async () => {
