@@ -197,6 +197,8 @@ export class BuildingRuns {
       reported,
       baseline,
       projectRoot: run.workRoot,
+      // A parallel run's records stay with the project, not with its worktree.
+      ...(run.workRoot !== run.root ? { recordRoot: run.root } : {}),
       checkpointCommit: o.checkpoint ?? '',
       shadowGitdir: this.env.shadow(run.workRoot).gitdir,
       journal: journal.entries(),

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentEvents, agentMethods, type RunLane, type TranscriptEvent } from '../../../../../shared/contract';
 import type { CoreContext } from '../../../../../electron/core/core-context';
 import { createAgentModule } from '../../../../../electron/core/agent/agent-module';
+import { createVerifyModule } from '../../../../../electron/core/verify/verify-module';
 import { MergeQueue } from '../../../../../electron/core/agent/merge-queue';
 import { RunWorktrees } from '../../../../../electron/core/agent/worktrees';
 import { probeGit } from '../../../../../electron/core/git/native/find-git';
@@ -283,6 +284,41 @@ describe('parallel runs', () => {
     const done = lane((await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes, 'T-6');
     expect(done.state).toBe('finished');
     expect(done.glance).toMatch(/; wrote src\/x\.js, cmd\.txt outside its scope$/);
+    await agent.dispose?.();
+  });
+
+  it('keeps a parallel run\'s verification with the project: its task state, evidence and stored run outlive the worktree', async () => {
+    api.respondWith((req) => {
+      const turn = ((req.body?.messages ?? []) as Array<{ role: string }>).filter((m) => m.role === 'assistant').length;
+      if (turn === 0) return streamReply([{ type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'create', path: 'a.txt', file_text: 'A\n' } }]);
+      if (turn === 1) return streamReply([{ type: 'tool_use', name: 'report_outcome', input: { summary: 'Wrote a.txt.', claims: [{ kind: 'file_created', path: 'a.txt', statement: 'a.txt holds A', confidence: 0.9 }] } }]);
+      return streamReply([{ type: 'text', text: 'Done.' }]);
+    });
+    const agent = await agentModule();
+    const verify = createVerifyModule(ctx);
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c);
+    const runId = lane(lanes, 'T-1').runId!;
+    const tree = git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice('worktree '.length))[1]!;
+    await agent.service.parallel.settled(project.root, runId);
+
+    const seen = async () => {
+      const runs = (await verify.handlers['verify.runs']({ root: project.root }, c)).runs;
+      const evidence = (await verify.handlers['verify.evidence']({ root: project.root, taskId: 'T-1', limit: 100 }, c)).records;
+      const state = (await verify.handlers['verify.taskStates']({ root: project.root }, c)).tasks.find((t) => t.taskId === 'T-1')!;
+      return { runs: runs.map((r) => `${r.runId} ${r.glance}`), evidence: evidence.filter((r) => r.runId === runId && r.key === 'check:T-1/check-1').map((r) => r.result), state: state.state };
+    };
+    const before = await seen();
+    expect(before.runs).toEqual([`${runId} green`]);
+    expect(before.evidence).toEqual(['passed']);
+    expect(before.state).toBe('verified');
+    // Nothing went into the worktree's own ledger file (the command sandbox may have created it empty).
+    expect(await readFile(join(tree, '.plumbline/evidence.jsonl'), 'utf8').catch(() => '')).toBe('');
+    // The worktree goes (reject); the records stay with the project.
+    await agent.handlers['agent.reject']({ root: project.root, runId }, c);
+    expect(existsSync(tree)).toBe(false);
+    const after = await seen();
+    expect(after.runs).toEqual(before.runs);
+    expect(after.evidence).toEqual(['passed']);
     await agent.dispose?.();
   });
 
