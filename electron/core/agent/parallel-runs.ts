@@ -124,6 +124,8 @@ export class ParallelRuns {
     this.env.ctx.projects.require(root);
     if (!findNativeGit(this.gitSetting()).git) return { lanes: [], queue: [] };
     const p = await this.project(root);
+    // A merge the user is resolving in their work tree goes on once they committed (or aborted) it.
+    if ((await p.queue.list()).some((q) => q.state === 'resolving')) await this.processQueue(root, p);
     return { lanes: this.view(p), queue: (await p.queue.list()).map((q) => ({ ...q, depends: [...q.depends] })) };
   }
 
@@ -176,12 +178,21 @@ export class ParallelRuns {
     return true;
   }
 
-  /** Retries the merge queue from a stopped run, or drops the run (its worktree and branch are removed). */
+  /**
+   * Retries the merge queue from a stopped run, drops the run (its worktree and branch are removed), or resolves
+   * its merge in the Builder: the run's branch is merged into the user's clean work tree, conflicts left for them
+   * to resolve and commit; the queue goes on after that commit.
+   */
   async queueAction(root: string, runId: string, action: 'retry' | 'drop' | 'resolve'): Promise<{ lanes: RunLane[]; queue: MergeQueueItem[] }> {
     this.env.ctx.projects.require(root);
-    if (action === 'resolve') throw new RpcError('UNAVAILABLE', 'Resolving a stopped merge in the Builder is not available yet: drop the run, or retry after changing the branch.');
     const p = await this.project(root);
     if (!(await p.queue.list()).some((q) => q.runId === runId)) throw new RpcError('NOT_FOUND', `Run ${runId} is not in the merge queue; refresh the Runs lane.`);
+    if (action === 'resolve') {
+      await p.queue.resolve(runId);
+      await this.syncLanes(root, p);
+      this.env.ctx.bus.emit('repo.didChange', { root, paths: [], git: true });
+      return this.lanes(root);
+    }
     if (action === 'drop') {
       await p.queue.drop(runId);
       const lane = p.lanes.find((l) => l.runId === runId);
@@ -296,21 +307,29 @@ export class ParallelRuns {
     try {
       await p.queue.process((tree, entry) => this.runChecks(tree, entry));
     } finally {
-      for (const item of await p.queue.list()) {
-        const lane = p.lanes.find((l) => l.runId === item.runId);
-        if (!lane) continue;
-        if (item.state === 'merged' && lane.state !== 'merged') {
-          lane.state = 'merged';
-          lane.reason = null;
-          await this.removeTree(p, lane).catch(() => {});
-        } else if (item.state === 'stopped') {
-          lane.state = 'stopped';
-          lane.reason = item.reason;
-        } else if (item.state !== 'merged') lane.state = 'merging';
-      }
+      await this.syncLanes(root, p);
       this.env.ctx.bus.emit('repo.didChange', { root, paths: [], git: true });
-      this.emit(root, p);
     }
+  }
+
+  /** Brings the lanes up to the queue's states (a merge being resolved shows as merging, with what to do) and sends them. */
+  private async syncLanes(root: string, p: ProjectLanes): Promise<void> {
+    for (const item of await p.queue.list()) {
+      const lane = p.lanes.find((l) => l.runId === item.runId);
+      if (!lane) continue;
+      if (item.state === 'merged' && lane.state !== 'merged') {
+        lane.state = 'merged';
+        lane.reason = null;
+        await this.removeTree(p, lane).catch(() => {});
+      } else if (item.state === 'stopped' || item.state === 'resolving') {
+        lane.state = item.state === 'stopped' ? 'stopped' : 'merging';
+        lane.reason = item.reason;
+      } else if (item.state !== 'merged') {
+        lane.state = 'merging';
+        lane.reason = null;
+      }
+    }
+    this.emit(root, p);
   }
 
   /** The task's served checks (plan and test command of the merged tree) run in the merge worktree. */

@@ -172,7 +172,7 @@ describe('parallel runs', () => {
     expect(lane(dropped.lanes, 'T-3').state).toBe('rejected');
     expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe('');
     await agent.dispose?.();
-  });
+  }, 120_000);
 
   it('lets a task whose scope overlaps a running one wait, queues beyond the limit, and refuses one whose dependency is not done', async () => {
     script();
@@ -321,6 +321,70 @@ describe('parallel runs', () => {
     expect(after.evidence).toEqual(['passed']);
     await agent.dispose?.();
   });
+
+  it('resolves a conflicting merge in the user\'s work tree: refused while it is dirty, back to stopped when aborted, merged after a commit whose checks pass, stopped when they fail', async () => {
+    script();
+    const agent = await agentModule();
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-3'] }, c);
+    for (const l of lanes) await agent.service.parallel.settled(project.root, l.runId!);
+    const [t1, t3] = [lane(lanes, 'T-1').runId!, lane(lanes, 'T-3').runId!];
+    // Meanwhile the user committed their own a.txt and c.txt: both runs conflict.
+    await writeFile(f('a.txt'), 'mine A\n');
+    await writeFile(f('c.txt'), 'mine C\n');
+    git('add', 'a.txt', 'c.txt');
+    git('commit', '-q', '-m', 'mine');
+    await agent.handlers['agent.accept']({ root: project.root, runId: t1 }, c);
+    await agent.handlers['agent.accept']({ root: project.root, runId: t3 }, c);
+    let now = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(now.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 stopped', 'T-3 waiting']);
+    expect(lane(now.lanes, 'T-1').reason).toMatch(/conflicts in a\.txt/);
+    const resolve = (runId: string) => agent.handlers['agent.queueAction']({ root: project.root, runId, action: 'resolve' }, c);
+
+    // Refused while a tracked file has uncommitted changes (the untracked mine.txt does not count).
+    await writeFile(f('readme.txt'), 'edited\n');
+    await expect(resolve(t1)).rejects.toThrow(/Your work tree has uncommitted changes \(readme\.txt\): commit or stash your changes first/);
+    git('checkout', '--', 'readme.txt');
+    expect(existsSync(join(project.root, '.git/MERGE_HEAD'))).toBe(false);
+
+    // Resolving: the branch merged into the user's tree, the conflict left in a.txt.
+    now = await resolve(t1);
+    expect(now.queue.find((q) => q.runId === t1)).toMatchObject({ state: 'resolving', reason: 'resolve the conflicts in a.txt in the Builder and commit; the queue goes on after your commit' });
+    expect(lane(now.lanes, 'T-1')).toMatchObject({ state: 'merging', reason: expect.stringContaining('resolve the conflicts in a.txt') });
+    expect(await readFile(f('a.txt'), 'utf8')).toMatch(/<<<<<<<[\s\S]*mine A[\s\S]*=======[\s\S]*A\n>>>>>>>/);
+    // While it is being resolved, the queue holds (T-3 waits).
+    now = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(now.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 resolving', 'T-3 waiting']);
+
+    // The user aborts the merge: stopped again.
+    git('merge', '--abort');
+    now = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(now.queue.find((q) => q.runId === t1)).toMatchObject({ state: 'stopped', reason: expect.stringMatching(/^The merge of T-1 \(plumbline\/T-1-write-alpha\) in your work tree was aborted/) });
+    expect(lane(now.lanes, 'T-1').state).toBe('stopped');
+
+    // Resolved and committed with what the check wants: merged after its checks on HEAD; the queue goes on to T-3.
+    await resolve(t1);
+    await writeFile(f('a.txt'), 'A\n');
+    git('add', 'a.txt');
+    git('commit', '-q', '--no-edit');
+    now = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(now.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 merged', 'T-3 stopped']);
+    expect(lane(now.lanes, 'T-1').state).toBe('merged');
+    expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe('plumbline/T-3-write-charlie');
+
+    // T-3 resolved by keeping the run's side, which fails its check: stopped with the check's reason.
+    await resolve(t3);
+    await writeFile(f('c.txt'), 'not C\n');
+    git('add', 'c.txt');
+    git('commit', '-q', '--no-edit');
+    now = await agent.handlers['agent.queueAction']({ root: project.root, runId: t3, action: 'retry' }, c);
+    expect(now.queue.find((q) => q.runId === t3)).toMatchObject({ state: 'stopped', reason: expect.stringMatching(/T-3\/check-1 \(`node check\.js c`\) failed.*on your commit [0-9a-f]{7}, which merged T-3/) });
+    // Retried as it is: the branch is in HEAD already, and the check still runs (and fails).
+    now = await agent.handlers['agent.queueAction']({ root: project.root, runId: t3, action: 'retry' }, c);
+    expect(now.queue.find((q) => q.runId === t3)).toMatchObject({ state: 'stopped', reason: expect.stringMatching(/T-3\/check-1 .* failed.*main contains T-3 already/) });
+    expect(await readFile(f('mine.txt'), 'utf8')).toBe('my notes\n');
+    expect(git('fsck', '--strict', '--no-dangling', '--no-progress').trim()).toBe('');
+    await agent.dispose?.();
+  }, 180_000);
 
   it('refuses with the embedded git engine, saying why, and creates nothing', async () => {
     const agent = await agentModule({ env: { PLUMBLINE_GIT: 'embedded' } });
