@@ -159,8 +159,8 @@ export class AgentService {
     return this.registry.finalText(runId);
   }
 
-  /** Stops every run (core shutdown): their transcripts end as cancelled. */
-  dispose(): Promise<void> {
-    return this.registry.dispose();
+  /** Stops every run (core shutdown): their transcripts end as cancelled; parallel runs' lanes are kept as interrupted. */
+  async dispose(): Promise<void> {
+    await this.parallel.dispose(() => this.registry.dispose());
   }
 }

@@ -9,6 +9,8 @@
  * has its own project services (shadow checkpoints, ledger): the run works and is verified there while its
  * transcript stays with the project.
  */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import type { MergeQueueItem, RunLane, TranscriptEvent } from '../../../shared/contract';
 import { RpcError } from '../../../shared/rpc';
 import type { CoreEvent } from '../events';
@@ -23,7 +25,11 @@ import type { BuildingRuns } from './building-run';
 import { type CheckResult, MergeQueue, type QueueEntry } from './merge-queue';
 import { newRunId, now, type RunRegistry } from './run-registry';
 import { planRuns, scopeOverlap } from './run-planner';
-import { RunWorktrees } from './worktrees';
+import { atomicWrite } from '../util/atomic-write';
+import { projectHash, RunWorktrees } from './worktrees';
+
+/** The reason of a lane whose run the app's closing interrupted. */
+export const INTERRUPTED = 'interrupted when the app closed — run it again or drop it';
 
 /** The message when native git is missing. */
 export const NEEDS_NATIVE_GIT = 'parallel runs need git ≥ 2.30 installed; with the embedded engine tasks run one at a time';
@@ -48,8 +54,16 @@ interface Lane {
   outside: string[];
 }
 
+/** What the lanes journal keeps of a lane (`<dataDir>/lanes/<project hash>.json`). */
+type SavedLane = Pick<Lane, 'taskId' | 'title' | 'scope' | 'depends' | 'runId' | 'branch' | 'path' | 'state' | 'reason' | 'costUsd' | 'glance' | 'outside'>;
+
 interface ProjectLanes {
   readonly git: NativeGit;
+  /** The lanes journal. */
+  readonly file: string;
+  /** What was written last (cost aside), so an unchanged lane set is not written again. */
+  saved: string;
+  writes: Promise<void>;
   /** Counts lanes as they are queued. */
   queued: number;
   readonly lanes: Lane[];
@@ -66,6 +80,8 @@ const holder = (runId: string): string => `run:${runId}`;
 /** The parallel runs of every project in this session. */
 export class ParallelRuns {
   private readonly projects = new Map<string, ProjectLanes>();
+  /** Set by dispose(): runs that end now were interrupted, and nothing new starts. */
+  private closing = false;
 
   constructor(
     private readonly env: AgentEnv,
@@ -107,9 +123,15 @@ export class ParallelRuns {
     const p = await this.project(root);
     const { tasks } = await readTasksState(root);
     const busy = p.lanes.filter((l) => ACTIVE.has(l.state)).map((l) => ({ taskId: l.taskId, scope: l.scope }));
+    const queued = new Set((await p.queue.list()).filter((q) => q.state !== 'merged').map((q) => q.runId));
     for (const d of planRuns(tasks, taskIds, busy)) {
       const existing = p.lanes.findIndex((l) => l.taskId === d.taskId);
-      if (existing >= 0 && ACTIVE.has(p.lanes[existing]!.state)) continue;
+      const old = existing >= 0 ? p.lanes[existing]! : null;
+      if (old && ACTIVE.has(old.state)) continue;
+      // A run waiting for review or in the merge queue keeps its lane; a stopped one outside the queue (interrupted,
+      // say) is run again from scratch: its worktree goes first.
+      if (old?.path && (old.state !== 'stopped' || (old.runId && queued.has(old.runId)))) continue;
+      if (old) await this.removeTree(p, old);
       if (existing >= 0) p.lanes.splice(existing, 1);
       const t = tasks.find((x) => x.id === d.taskId);
       const state = d.action === 'start' ? 'queued' : d.action === 'wait' ? 'waiting' : 'stopped';
@@ -186,7 +208,18 @@ export class ParallelRuns {
   async queueAction(root: string, runId: string, action: 'retry' | 'drop' | 'resolve'): Promise<{ lanes: RunLane[]; queue: MergeQueueItem[] }> {
     this.env.ctx.projects.require(root);
     const p = await this.project(root);
-    if (!(await p.queue.list()).some((q) => q.runId === runId)) throw new RpcError('NOT_FOUND', `Run ${runId} is not in the merge queue; refresh the Runs lane.`);
+    if (!(await p.queue.list()).some((q) => q.runId === runId)) {
+      // A stopped run outside the queue (interrupted when the app closed) is dropped with its worktree.
+      const lane = p.lanes.find((l) => l.runId === runId);
+      if (action === 'drop' && lane?.state === 'stopped') {
+        await this.removeTree(p, lane);
+        lane.state = 'rejected';
+        lane.reason = 'dropped';
+        this.emit(root, p);
+        return this.lanes(root);
+      }
+      throw new RpcError('NOT_FOUND', `Run ${runId} is not in the merge queue; refresh the Runs lane.`);
+    }
     if (action === 'resolve') {
       await p.queue.resolve(runId);
       await this.syncLanes(root, p);
@@ -220,12 +253,22 @@ export class ParallelRuns {
       if (!probe.git) throw new RpcError('UNAVAILABLE', `${NEEDS_NATIVE_GIT} (${probe.reason})`);
       const git = probe.git;
       const options = { git, root, dataDir: this.env.ctx.dataDir };
-      const created: ProjectLanes = { git, queued: 0, lanes: [], trees: new RunWorktrees(options), queue: new MergeQueue(options), ready: Promise.resolve(), pumping: Promise.resolve() };
+      const file = join(this.env.ctx.dataDir, 'lanes', `${projectHash(root)}.json`);
+      const created: ProjectLanes = { git, file, saved: '', writes: Promise.resolve(), queued: 0, lanes: [], trees: new RunWorktrees(options), queue: new MergeQueue(options), ready: Promise.resolve(), pumping: Promise.resolve() };
       created.ready = (async () => {
         await created.queue.recover();
-        // Runs waiting in the queue keep their worktrees (a stopped one is resolved there).
+        created.lanes.push(...(await this.restore(file)));
+        // Runs waiting in the queue keep their worktrees (a stopped one is resolved there), and so do the lanes
+        // of an earlier session that still have one (waiting for review, or interrupted).
         const owned = new Set((await created.queue.list()).filter((q) => q.state !== 'merged').map((q) => q.runId));
+        for (const l of created.lanes) if (l.runId && l.path) owned.add(l.runId);
         await created.trees.prune(owned);
+        // Restored lanes whose worktree is still there have it open again (diff, accept); the others lost it.
+        const trees = new Set((await created.trees.list()).filter((t) => t.present).map((t) => t.path));
+        for (const l of created.lanes) {
+          if (l.runId && l.path && trees.has(l.path)) this.env.ctx.projects.add(l.path, holder(l.runId));
+          else l.path = null;
+        }
       })();
       created.ready.catch(() => this.projects.delete(root));
       this.projects.set(root, (p = created));
@@ -241,6 +284,8 @@ export class ParallelRuns {
   }
 
   private async pumpNow(root: string, p: ProjectLanes): Promise<void> {
+    // The app is closing: nothing starts, and a run cut short keeps its lane as it was (interrupted on the next start).
+    if (this.closing) return;
     for (const lane of p.lanes.filter((l) => l.state === 'waiting')) {
       const clash = p.lanes.find((o) => o !== lane && ACTIVE.has(o.state) && scopeOverlap(lane.scope, o.scope) !== null);
       if (clash) lane.reason = `waits for ${clash.taskId}: both may touch ${scopeOverlap(lane.scope, clash.scope)}`;
@@ -370,6 +415,58 @@ export class ParallelRuns {
 
   private emit(root: string, p: ProjectLanes): void {
     this.env.ctx.bus.emit('agent.didLanes', { root, lanes: this.view(p) });
+    void this.save(p);
+  }
+
+  /**
+   * The app is closing: nothing new starts, and the lanes whose runs are cut short are kept as they are, so the
+   * next start shows them interrupted with their worktrees. `stopRuns` stops the runs (the registry's dispose).
+   */
+  async dispose(stopRuns: () => Promise<void>): Promise<void> {
+    this.closing = true;
+    for (const p of this.projects.values()) await this.save(p);
+    await stopRuns();
+    for (const p of this.projects.values()) {
+      await Promise.all(p.lanes.map((l) => l.ended.catch(() => {})));
+      await p.writes;
+    }
+  }
+
+  /** Writes the lanes journal when a lane changed (its cost aside); writes go in order. */
+  private save(p: ProjectLanes): Promise<void> {
+    const lanes: SavedLane[] = p.lanes.map((l) => ({ taskId: l.taskId, title: l.title, scope: l.scope, depends: l.depends, runId: l.runId, branch: l.branch, path: l.path, state: l.state, reason: l.reason, costUsd: l.costUsd, glance: l.glance, outside: l.outside }));
+    const key = JSON.stringify(lanes.map((l) => ({ ...l, costUsd: 0 })));
+    if (key === p.saved) return p.writes;
+    p.saved = key;
+    const text = `${JSON.stringify({ version: 1, lanes }, null, 2)}\n`;
+    p.writes = p.writes.then(async () => {
+      await fs.mkdir(join(p.file, '..'), { recursive: true });
+      await atomicWrite(p.file, text);
+    }).catch(() => {});
+    return p.writes;
+  }
+
+  /**
+   * The lanes of an earlier session that still matter: those with a worktree (waiting for review, in the merge
+   * queue, stopped) and those whose run was going when the app closed (stopped: interrupted). A run that never
+   * started is forgotten.
+   */
+  private async restore(file: string): Promise<Lane[]> {
+    let saved: SavedLane[] = [];
+    try {
+      const data = JSON.parse(await fs.readFile(file, 'utf8')) as { version?: number; lanes?: SavedLane[] };
+      if (data.version === 1 && Array.isArray(data.lanes)) saved = data.lanes;
+    } catch {
+      return [];
+    }
+    const out: Lane[] = [];
+    for (const l of saved) {
+      if (!l.runId || !l.path || l.state === 'merged' || l.state === 'rejected') continue;
+      const cut = l.state === 'running' || l.state === 'verifying';
+      const state = cut ? 'stopped' : l.state;
+      out.push({ ...l, scope: [...l.scope], depends: [...l.depends], outside: [...(l.outside ?? [])], state, reason: cut ? INTERRUPTED : l.reason, ended: Promise.resolve(), queuedAt: 0 });
+    }
+    return out;
   }
 }
 

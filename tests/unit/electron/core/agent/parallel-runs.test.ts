@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentEvents, agentMethods, type RunLane, type TranscriptEvent } from '../../../../../shared/contract';
@@ -385,6 +385,66 @@ describe('parallel runs', () => {
     expect(git('fsck', '--strict', '--no-dangling', '--no-progress').trim()).toBe('');
     await agent.dispose?.();
   }, 180_000);
+
+  it('shows a run the app\'s closing interrupted as stopped on the next start, keeps its worktree and a finished one\'s, and runs it again or drops it', async () => {
+    // T-2 finishes; T-1's first turn holds until the app closes.
+    let paused!: () => void;
+    const pausedNow = new Promise<void>((r) => (paused = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    script((title, reply) => (title === 'Write alpha' ? { ...(reply as Extract<MockResponse, { kind: 'stream' }>), pauseAfter: 1, release: released, onPause: paused } : reply));
+    const agent = await agentModule();
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-2'] }, c);
+    const [t1, t2] = [lane(lanes, 'T-1').runId!, lane(lanes, 'T-2').runId!];
+    await agent.service.parallel.settled(project.root, t2);
+    await pausedNow;
+    const trees = git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice('worktree '.length)).slice(1);
+    expect(trees).toHaveLength(2);
+    await writeFile(join(trees[0]!, 'a.txt'), 'half\n');
+    // The app closes mid-run.
+    const closing = agent.dispose?.();
+    release();
+    await closing;
+
+    // The next start, on the same data folder.
+    ctx = projectContext(project);
+    script();
+    const next = await agentModule();
+    let now = await next.handlers['agent.lanes']({ root: project.root }, c);
+    expect(now.lanes.map((l) => `${l.taskId} ${l.runId} ${l.state}`)).toEqual([`T-1 ${t1} stopped`, `T-2 ${t2} finished`]);
+    expect(lane(now.lanes, 'T-1').reason).toBe('interrupted when the app closed — run it again or drop it');
+    // Neither worktree was pruned: the interrupted run's half-written file is still there.
+    expect(await readFile(join(trees[0]!, 'a.txt'), 'utf8')).toBe('half\n');
+    expect(existsSync(join(trees[1]!, 'b.txt'))).toBe(true);
+    // The finished run is still reviewed and accepted from its worktree.
+    const { files } = await next.handlers['agent.diff']({ root: project.root, runId: t2 }, c);
+    expect(files.map((x) => x.path)).toEqual(['b.txt']);
+
+    // Run again: the interrupted run's worktree goes, a new run starts.
+    now = { ...now, lanes: (await next.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-2'] }, c)).lanes };
+    const again = lane(now.lanes, 'T-1');
+    expect(again.state).toBe('running');
+    expect(again.runId).not.toBe(t1);
+    expect(existsSync(trees[0]!)).toBe(false);
+    // Selecting the finished one again leaves it waiting for review.
+    expect(lane(now.lanes, 'T-2')).toMatchObject({ runId: t2, state: 'finished' });
+    await next.service.parallel.settled(project.root, again.runId!);
+
+    // A second close, this time dropping the interrupted lane.
+    await next.dispose?.();
+    const raw = JSON.parse(await readFile(join(project.dataDir, 'lanes', (await readdir(join(project.dataDir, 'lanes')))[0]!), 'utf8')) as { lanes: Array<{ taskId: string; state: string }> };
+    raw.lanes = raw.lanes.map((l) => (l.taskId === 'T-2' ? { ...l, state: 'running' } : l));
+    await writeFile(join(project.dataDir, 'lanes', (await readdir(join(project.dataDir, 'lanes')))[0]!), JSON.stringify(raw));
+    ctx = projectContext(project);
+    const third = await agentModule();
+    now = await third.handlers['agent.lanes']({ root: project.root }, c);
+    expect(lane(now.lanes, 'T-2')).toMatchObject({ state: 'stopped', reason: 'interrupted when the app closed — run it again or drop it' });
+    now = await third.handlers['agent.queueAction']({ root: project.root, runId: t2, action: 'drop' }, c);
+    expect(lane(now.lanes, 'T-2').state).toBe('rejected');
+    expect(existsSync(trees[1]!)).toBe(false);
+    expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/T-2*').trim()).toBe('');
+    await third.dispose?.();
+  }, 120_000);
 
   it('refuses with the embedded git engine, saying why, and creates nothing', async () => {
     const agent = await agentModule({ env: { PLUMBLINE_GIT: 'embedded' } });
