@@ -136,7 +136,8 @@ describe('parallel runs', () => {
       expect(existsSync(join(trees[i + 1]!, `${t}.txt`))).toBe(true);
       expect(existsSync(f(`${t}.txt`))).toBe(false);
     }
-    expect(git('status', '--porcelain')).toBe(statusBefore);
+    // Only the project's evidence ledger gained the runs' verification records.
+    expect(git('status', '--porcelain')).toBe(`?? .plumbline/evidence.jsonl\n${statusBefore}`);
     expect(await readFile(f('mine.txt'), 'utf8')).toBe('my notes\n');
     const finished = (await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes;
     expect(finished.map((l) => l.state)).toEqual(['finished', 'finished', 'finished']);
