@@ -1,8 +1,11 @@
 /**
  * Benchmark cases for agent sessions (issue 5): streaming 2,000 text deltas per second through the core,
- * a 5,000-record transcript written and read back, and prompt-cache prefix stability over a 10-turn run.
+ * a 5,000-record transcript written and read back, and prompt-cache prefix stability over a 10-turn run;
+ * parallel runs (issue 13): three scripted runs at once vs the same three in sequence, and the longest
+ * event-loop stall of the core while the three stream.
  * Wire into bench/run.ts with: `cases.push(...agentCases())`.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +15,8 @@ import { AgentService } from '../../electron/core/agent/agent-service';
 import { runAgentLoop } from '../../electron/core/agent/agent-loop';
 import { makeClient } from '../../electron/core/model/model-stream';
 import { TranscriptStore, summarise } from '../../electron/core/model/transcript-store';
-import { messageFrames, startMockMessagesApi, streamReply } from '../../tests/helpers/mock-messages-api';
+import { messageFrames, startMockMessagesApi, streamReply, type MockMessagesApi } from '../../tests/helpers/mock-messages-api';
+import { createAgentModule } from '../../electron/core/agent/agent-module';
 import type { BenchCase } from '../harness';
 import { createCoreContext } from '../../electron/core/create-core';
 
@@ -20,9 +24,105 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'plumbline-bench-agent-'));
 }
 
+/** One measurement of three parallel runs: wall time at once and in sequence, and the longest stall while at once. */
+interface ParallelSample {
+  readonly parallelMs: number;
+  readonly sequenceMs: number;
+  readonly stallMs: number;
+}
+
+const PARALLEL_TASKS = ['a', 'b', 'c'];
+
+/**
+ * Three tasks of a small git project run with Run selected, `parallelRuns` at once (each in its own worktree,
+ * baseline, checks and verification as in the app), against the mock Messages API: each run streams about a
+ * second of text before it writes its file, then says it is done. Returns the wall time from Run selected until
+ * the three lanes are finished, and the longest event-loop stall meanwhile.
+ */
+async function threeRuns(api: MockMessagesApi, parallelRuns: number): Promise<{ ms: number; stallMs: number }> {
+  const base = tempDir();
+  const root = join(base, 'project');
+  mkdirSync(join(root, '.plumbline'), { recursive: true });
+  const git = (...a: string[]): void => void execFileSync('git', a, { cwd: root, stdio: 'ignore' });
+  try {
+    git('init', '-q', '-b', 'main');
+    const tasks = PARALLEL_TASKS.map((t, i) => `## T-${i + 1}: Write ${t}\n\n- Scope: ${t}.txt\n- Checks: \`node check.js ${t}\`\n- Status: todo`);
+    writeFileSync(join(root, '.plumbline/tasks.md'), `# Tasks\n\n${tasks.join('\n\n')}\n`);
+    writeFileSync(join(root, 'check.js'), "const fs = require('fs'); const n = process.argv[2]; process.exit(fs.existsSync(n + '.txt') ? 0 : 1);\n");
+    git('add', '-A');
+    git('-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'init');
+    api.respondWith((req) => {
+      const messages = (req.body?.messages ?? []) as Array<{ role: string; content: unknown }>;
+      const first = JSON.stringify(messages[0]?.content ?? '');
+      const t = PARALLEL_TASKS.find((x) => first.includes(`Write ${x}`)) ?? 'a';
+      const pace = { framesPerTick: 1, tickMs: 10 };
+      if (messages.some((m) => m.role === 'assistant')) return { kind: 'stream', frames: messageFrames([{ type: 'text', text: 'Done. '.repeat(50), chunks: 30 }]), pace };
+      return { kind: 'stream', frames: messageFrames([{ type: 'text', text: 'Let me write it. '.repeat(40), chunks: 80 }, { type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'create', path: `${t}.txt`, file_text: `${t}\n` } }]), pace };
+    });
+    const core = createCoreContext({ dataDir: join(base, '.data'), version: 'bench', resourcesDir: base, host: { capabilities: { kind: 'web', nativeFolderDialog: false, printToPdf: false, platform: process.platform }, browseRoots: [], secrets: { get: async () => null, set: async () => {} } } });
+    core.projects.add(root);
+    const agent = createAgentModule(core, { env: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'bench', PATH: process.env.PATH ?? '' } });
+    const settings = await agent.service.settings.load();
+    await agent.service.settings.save({ ...settings, parallelRuns, autoApprove: { ...settings.autoApprove, edits: true } });
+    const call = { connectionId: 'bench' };
+    const h = monitorEventLoopDelay({ resolution: 5 });
+    h.enable();
+    const t0 = performance.now();
+    const { lanes } = await agent.handlers['agent.runSelected']({ root, taskIds: PARALLEL_TASKS.map((_, i) => `T-${i + 1}`) }, call);
+    // Queued lanes get their run once one ends: wait until every lane has finished.
+    for (;;) {
+      const now = (await agent.handlers['agent.lanes']({ root }, call)).lanes;
+      const running = now.find((l) => l.runId && l.state !== 'finished');
+      if (running) await agent.service.parallel.settled(root, running.runId!);
+      else if (now.every((l) => l.state === 'finished')) break;
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+    const ms = performance.now() - t0;
+    h.disable();
+    if (lanes.length !== PARALLEL_TASKS.length) throw new Error(`expected ${PARALLEL_TASKS.length} lanes, got ${lanes.length}`);
+    await agent.dispose?.();
+    return { ms, stallMs: h.max / 1e6 };
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+}
+
 /** The agent cases, in the order they run. */
 export function agentCases(): BenchCase[] {
+  // Both parallel-run rows come from the same runs: the first measures them, the second reads what it measured.
+  let parallel: ParallelSample[] | null = null;
+  const measureParallel = async (repeat: number, log: (line: string) => void): Promise<ParallelSample[]> => {
+    if (parallel) return parallel;
+    const api = await startMockMessagesApi();
+    const out: ParallelSample[] = [];
+    try {
+      for (let i = 0; i < repeat; i++) {
+        const at = await threeRuns(api, 3);
+        const seq = await threeRuns(api, 1);
+        log(`  three runs: ${at.ms.toFixed(0)} ms at once, ${seq.ms.toFixed(0)} ms in sequence (${(at.ms / seq.ms).toFixed(2)}×); max event-loop stall at once ${at.stallMs.toFixed(1)} ms`);
+        out.push({ parallelMs: at.ms, sequenceMs: seq.ms, stallMs: at.stallMs });
+      }
+    } finally {
+      await api.close();
+    }
+    return (parallel = out);
+  };
   return [
+    {
+      name: 'agent: three parallel runs at once vs in sequence (wall time; native column = in sequence)',
+      target: 'at once ≤ 0.6× in sequence',
+      targetRatio: 0.6,
+      run: async (ctx) => {
+        const samples = await measureParallel(ctx.repeat, ctx.log);
+        return { plumbline: samples.map((s) => s.parallelMs), native: samples.map((s) => s.sequenceMs) };
+      },
+    },
+    {
+      name: 'agent: three parallel runs streaming (max event-loop stall of the core)',
+      target: 'no task over 50 ms',
+      targetMs: 50,
+      run: async (ctx) => ({ plumbline: (await measureParallel(ctx.repeat, ctx.log)).map((s) => s.stallMs), native: null }),
+    },
     {
       name: 'agent: 2,000 text deltas streamed through the core (max event-loop stall)',
       target: 'no task over 50 ms; UI events batched',

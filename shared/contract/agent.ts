@@ -80,7 +80,15 @@ export const transcriptEvent = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('decision'), at: z.string(), approvalId: z.string(), approved: z.boolean(), auto: z.boolean() }),
   z.object({ type: z.literal('retry'), at: z.string(), attempt: z.number(), delayMs: z.number(), reason: z.string() }),
-  z.object({ type: z.literal('notice'), at: z.string(), level: z.enum(['info', 'warn', 'error']), text: z.string() }),
+  z.object({
+    type: z.literal('notice'),
+    at: z.string(),
+    level: z.enum(['info', 'warn', 'error']),
+    text: z.string(),
+    /** `out_of_scope`: the run wrote `path` outside its task's scope, flagged when it happened (not refused). */
+    kind: z.literal('out_of_scope').optional(),
+    path: z.string().optional(),
+  }),
   z.object({ type: z.literal('checkpoint'), at: z.string(), ref: z.string(), reason: z.string() }),
   z.object({ type: z.literal('write'), at: z.string(), path: z.string(), hashBefore: z.string().nullable(), hashAfter: z.string().nullable(), by: z.enum(['edit', 'command']), flags: z.array(z.string()) }),
   z.object({ type: z.literal('command'), at: z.string(), toolUseId: z.string(), command: z.string(), exitCode: z.number().nullable(), timedOut: z.boolean(), durationMs: z.number() }),

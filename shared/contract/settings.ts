@@ -54,6 +54,8 @@ export const agentSettingsView = z.object({
   autoApprove,
   /** Agent commands (the bash tool) may reach the network; off by default (commands run with network off). */
   allowNetwork: z.boolean(),
+  /** How many parallel runs (Run selected) go at once per project, 1–4. */
+  parallelRuns: z.number().int().min(1).max(4),
 });
 export type AgentSettingsView = z.infer<typeof agentSettingsView>;
 
@@ -76,6 +78,7 @@ export const settingsMethods = {
       commandTimeoutSec: z.number().int().min(1).max(3600).optional(),
       autoApprove: autoApprove.optional(),
       allowNetwork: z.boolean().optional(),
+      parallelRuns: z.number().int().min(1).max(4).optional(),
     }),
     agentSettingsView,
   ),

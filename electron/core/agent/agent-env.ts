@@ -13,8 +13,6 @@ export interface AgentServiceOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Delta batching interval (ms). */
   readonly batchMs?: number;
-  /** Parallel runs at once per project (default DEFAULT_PARALLEL_RUNS in parallel-runs.ts). */
-  readonly parallelRuns?: number;
 }
 
 /** A role's connection with its API key present. */

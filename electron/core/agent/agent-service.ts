@@ -41,7 +41,7 @@ export class AgentService {
     this.building = new BuildingRuns(this.env, this.registry);
     this.review = new RunReview(this.env, this.registry, this.building);
     this.thinker = new ThinkerRuns(this.env, this.registry, this.building);
-    this.parallel = new ParallelRuns(this.env, this.registry, this.building, options.parallelRuns);
+    this.parallel = new ParallelRuns(this.env, this.registry, this.building);
   }
 
   /** The shadow repository of a project. */
@@ -159,8 +159,8 @@ export class AgentService {
     return this.registry.finalText(runId);
   }
 
-  /** Stops every run (core shutdown): their transcripts end as cancelled. */
-  dispose(): Promise<void> {
-    return this.registry.dispose();
+  /** Stops every run (core shutdown): their transcripts end as cancelled; parallel runs' lanes are kept as interrupted. */
+  async dispose(): Promise<void> {
+    await this.parallel.dispose(() => this.registry.dispose());
   }
 }

@@ -1,6 +1,8 @@
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { AgentClaim } from '../../../shared/contract';
 import { verifyRun } from '../verify/claim-verifier';
+import { inScope } from '../verify/drift';
+import { EVIDENCE_FILE } from '../verify/evidence';
 import type { VerifiableRun } from '../verify/verifiable-run';
 import { describeBaseline, loadBaseline, saveBaseline, takeBaseline, type Baseline } from '../verify/baseline';
 import { runAgentLoop, type LoopTool, type Summariser } from './agent-loop';
@@ -78,6 +80,14 @@ export class BuildingRuns {
     const commands: Array<{ command: string; result: CommandResult }> = [];
     let outcome: { summary: string; claims: readonly AgentClaim[] } | null = null;
     const settings = o.settings;
+    // A write outside the task's scope is flagged when it happens (once per file), not refused; the Calibrator
+    // counts it as drift at the end.
+    const flagged = new Set<string>();
+    const flagScope = (path: string): void => {
+      if (!o.taskId || o.scope.length === 0 || path === EVIDENCE_FILE || flagged.has(path) || inScope(path, o.scope)) return;
+      flagged.add(path);
+      registry.record(run, { type: 'notice', at: now(), level: 'warn', kind: 'out_of_scope', path, text: `Wrote ${path} outside the scope of ${o.taskId} (${o.scope.join(', ')}). It was not refused: check it in the diff; verification counts it as drift.` });
+    };
     const writer = new FileWriter(
       run.workRoot,
       journal,
@@ -86,7 +96,10 @@ export class BuildingRuns {
         if (settings.autoApprove.edits && req.flags.filter((f) => f !== 'rewrite').length === 0) return true;
         return registry.approval(run, currentToolUse, { action: 'edit', path: req.path, before: req.before, after: req.after, command: null });
       },
-      (path, hashBefore, hashAfter, flags) => registry.record(run, { type: 'write', at: now(), path, hashBefore, hashAfter, by: 'edit', flags: [...flags] }),
+      (path, hashBefore, hashAfter, flags) => {
+        registry.record(run, { type: 'write', at: now(), path, hashBefore, hashAfter, by: 'edit', flags: [...flags] });
+        flagScope(path);
+      },
       o.readOnly,
     );
     let currentToolUse = '';
@@ -110,7 +123,10 @@ export class BuildingRuns {
         registry.record(run, { type: 'command', at: now(), toolUseId, command, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs });
       },
       onCommandWrites: (changes) => {
-        for (const c of changes) registry.record(run, { type: 'write', at: now(), path: c.path, hashBefore: c.hashBefore, hashAfter: c.hashAfter, by: 'command', flags: [] });
+        for (const c of changes) {
+          registry.record(run, { type: 'write', at: now(), path: c.path, hashBefore: c.hashBefore, hashAfter: c.hashAfter, by: 'command', flags: [] });
+          flagScope(c.path);
+        }
       },
       onOutcome: (summary, claims) => {
         outcome = { summary, claims };
@@ -181,6 +197,8 @@ export class BuildingRuns {
       reported,
       baseline,
       projectRoot: run.workRoot,
+      // A parallel run's records stay with the project, not with its worktree.
+      ...(run.workRoot !== run.root ? { recordRoot: run.root } : {}),
       checkpointCommit: o.checkpoint ?? '',
       shadowGitdir: this.env.shadow(run.workRoot).gitdir,
       journal: journal.entries(),

@@ -11,7 +11,9 @@
  * Per entry: waiting → merging (temporary worktree at the branch tip, `git merge --no-ff`) → checking
  * (`runChecks` on the merged tree) → merged (the branch moved with `update-ref <new> <old>`, the user's work
  * tree brought along with `read-tree -m -u` when that loses nothing) | stopped (with what to do; later entries
- * wait). The journal `<dataDir>/queues/<project hash>.json` is written atomically before every step, so
+ * wait). resolve() merges a stopped entry's branch into the user's clean work tree (`merge --no-ff --no-commit`,
+ * conflicts left for the user): resolving, and the queue waits; once the user's branch contains the run's tip
+ * the checks run on HEAD (merged, or stopped), and when the user aborted the merge it is stopped again. The journal `<dataDir>/queues/<project hash>.json` is written atomically before every step, so
  * recover() can undo a step a crash interrupted.
  */
 import { promises as fs } from 'node:fs';
@@ -23,8 +25,11 @@ import { GitCommandError, type NativeGit, runGit } from '../git/native/git-runne
 import { parsePorcelainV2 } from '../git/native/native-status';
 import { assertRunId, projectHash, removeLinkedWorktree } from './worktrees';
 
-/** Where an entry is: waiting → merging → checking → merged | stopped. */
-export type QueueEntryState = 'waiting' | 'merging' | 'checking' | 'merged' | 'stopped';
+/**
+ * Where an entry is: waiting → merging → checking → merged | stopped; a stopped one may become resolving (its branch
+ * merged into the user's own work tree, see resolve()) → merged | stopped.
+ */
+export type QueueEntryState = 'waiting' | 'merging' | 'checking' | 'merged' | 'stopped' | 'resolving';
 
 /** What the caller puts into the queue. */
 export interface QueueEntry {
@@ -160,15 +165,56 @@ export class MergeQueue {
   }
 
   /**
+   * Resolve in the Builder: merges a stopped entry's branch into the user's own work tree with
+   * `git merge --no-ff --no-commit`, leaving conflicts for the user to resolve and commit. Refused unless the
+   * work tree is clean (untracked files aside) and on a branch. The entry becomes resolving; process() takes it
+   * up once the user committed (or aborted the merge).
+   */
+  resolve(runId: string): Promise<void> {
+    return this.serial(async () => {
+      await this.load();
+      const entry = this.entries.find((e) => e.runId === runId);
+      if (!entry) throw new RpcError('NOT_FOUND', `Run ${runId} is not in the merge queue (it may have been dropped already).`);
+      if (entry.state !== 'stopped') throw new RpcError('CONFLICT', `${entry.taskId} is ${entry.state} in the merge queue, not stopped; only a stopped merge is resolved by hand.`);
+      const sym = await runGit(this.git, ['symbolic-ref', '-q', 'HEAD'], { cwd: this.root, read: true, successCodes: new Set([0, 1]) });
+      if (sym.exitCode !== 0) throw new RpcError('CONFLICT', `HEAD is detached, so there is no branch to merge ${entry.taskId} into. Switch to your branch, then resolve again.`);
+      if (await this.revParse('MERGE_HEAD')) throw new RpcError('CONFLICT', 'A merge is already in progress in your work tree. Commit it or abort it (git merge --abort) first.');
+      const status = await runGit(this.git, ['status', '--porcelain=v2', '-z', '--untracked-files=no'], { cwd: this.root, read: true, what: 'read the status' });
+      const dirty = parsePorcelainV2(status.stdout).entries.map((e) => e.path);
+      if (dirty.length) throw new RpcError('CONFLICT', `Your work tree has uncommitted changes (${listPaths(dirty)}): commit or stash your changes first, then resolve ${entry.taskId} again.`);
+      const tip = await this.revParse(`refs/heads/${entry.branch}`);
+      if (!tip) throw new RpcError('NOT_FOUND', `The branch ${entry.branch} of ${entry.taskId} no longer exists. Drop the run from the queue.`);
+      const merge = await runGit(this.git, ['merge', '--no-ff', '--no-commit', tip], { cwd: this.root, successCodes: new Set([0, 1, 2, 128]) });
+      if (!(await this.revParse('MERGE_HEAD'))) {
+        const said = (merge.stderr + merge.stdout.toString('utf8')).trim().slice(0, 600) || `exit code ${merge.exitCode}`;
+        throw new RpcError('CONFLICT', `Git did not start the merge of ${entry.branch} in your work tree, so nothing changed. Git said: ${said}`);
+      }
+      const unmerged = (await runGit(this.git, ['diff', '--name-only', '--diff-filter=U', '-z'], { cwd: this.root, read: true })).stdout.toString('utf8').split('\0').filter(Boolean);
+      const reason = unmerged.length
+        ? `resolve the conflicts in ${listPaths(unmerged)} in the Builder and commit; the queue goes on after your commit`
+        : `${entry.branch} is merged into your work tree without conflicts: review it in the Builder and commit; the queue goes on after your commit`;
+      this.setEntry(runId, { state: 'resolving', reason });
+      await this.save();
+    });
+  }
+
+  /**
    * Merges the waiting entries in dependency order (ties in the order added) until one stops or none is
-   * left. A stopped entry is tried again from the start. An interrupted step is rolled back first.
+   * left. A stopped entry is tried again from the start. An interrupted step is rolled back first. An entry
+   * being resolved in the user's work tree comes first: it holds the queue until the user committed (then the
+   * checks run on HEAD) or aborted the merge (stopped again).
    */
   process(runChecks: RunChecks): Promise<ProcessResult> {
     return this.serial(async () => {
       await this.load();
       if (this.step) await this.rollback();
-      this.entries = this.entries.map((e) => (e.state === 'stopped' ? { ...e, state: 'waiting', reason: null } : e));
       const merged: string[] = [];
+      for (const entry of this.entries.filter((e) => e.state === 'resolving')) {
+        const held = await this.settleResolving(entry, runChecks);
+        if (held) return { merged, stopped: { runId: entry.runId, reason: held } };
+        merged.push(entry.runId);
+      }
+      this.entries = this.entries.map((e) => (e.state === 'stopped' ? { ...e, state: 'waiting', reason: null } : e));
       for (;;) {
         const next = this.pickNext();
         if (!next) return { merged, stopped: null };
@@ -275,7 +321,12 @@ export class MergeQueue {
     }
     const merged = (await this.revParse('HEAD', worktree)) ?? old;
     if (merged === old) {
-      // The run's branch was merged already: nothing to move.
+      // The run's branch was merged already (by hand, say): nothing to move, but nothing counts as merged unchecked.
+      this.setEntry(entry.runId, { state: 'checking' });
+      this.step = { ...this.step, phase: 'checking', merged };
+      await this.save();
+      const checks = await runChecks(worktree, entry);
+      if (!checks.ok) return this.abandon(entry.runId, `${checks.reason.trim() || 'A check fails'} (${name} contains ${entry.taskId} already, at ${short(old)}). Fix it with a new commit and process the queue again, or drop it from the queue.`);
       this.setEntry(entry.runId, { state: 'merged', reason: null, merged: old });
       return this.finish();
     }
@@ -309,6 +360,35 @@ export class MergeQueue {
     }
     this.setEntry(entry.runId, { state: 'merged', reason: null, merged });
     return this.finish();
+  }
+
+  /**
+   * An entry the user is resolving in their work tree: merged once HEAD contains the run's tip and the checks
+   * pass on HEAD (run in a temporary worktree); null then, else the reason the queue holds (still resolving,
+   * a failing check, an aborted merge).
+   */
+  private async settleResolving(entry: QueueItem, runChecks: RunChecks): Promise<string | null> {
+    const tip = await this.revParse(`refs/heads/${entry.branch}`);
+    const head = await this.revParse('HEAD');
+    if (!tip || !head) return this.stop(entry.runId, `The branch ${entry.branch} of ${entry.taskId} no longer exists. Drop the run from the queue.`);
+    const contained = await runGit(this.git, ['merge-base', '--is-ancestor', tip, head], { cwd: this.root, read: true, successCodes: new Set([0, 1]) });
+    if (contained.exitCode !== 0) {
+      if (await this.revParse('MERGE_HEAD')) return entry.reason ?? 'resolve the conflicts in the Builder and commit; the queue goes on after your commit';
+      return this.stop(entry.runId, `The merge of ${entry.taskId} (${entry.branch}) in your work tree was aborted before it was committed. Resolve it again, retry the queue, or drop the run.`);
+    }
+    const worktree = join(await this.ensureFolder(), entry.runId);
+    await removeLinkedWorktree(this.git, this.root, worktree);
+    await runGit(this.git, ['worktree', 'add', '--quiet', '--detach', '--', worktree, head], { cwd: this.root, what: 'create the check worktree' });
+    let checks: CheckResult;
+    try {
+      checks = await runChecks(worktree, entry);
+    } finally {
+      await removeLinkedWorktree(this.git, this.root, worktree);
+    }
+    if (!checks.ok) return this.stop(entry.runId, `${checks.reason.trim() || 'A check fails'} (on your commit ${short(head)}, which merged ${entry.taskId}). Fix it with a new commit and retry, or drop the run from the queue.`);
+    this.setEntry(entry.runId, { state: 'merged', reason: null, merged: head });
+    await this.save();
+    return null;
   }
 
   /** Removes the step's worktree and clears the step; the entry's state was set already. */

@@ -1,6 +1,6 @@
 /**
  * Parallel building runs (docs/parallel-runs.md): the selected tasks that can start together (run-planner.ts)
- * each run in their own linked worktree (worktrees.ts) on their own branch, at most `concurrency` at once, the
+ * each run in their own linked worktree (worktrees.ts) on their own branch, at most `parallelRuns` (a setting) at once, the
  * rest queued; the cost ceiling applies to the sum of the runs (no new run starts once it is reached). Accept
  * commits the run's files on its branch and puts it into the merge queue (merge-queue.ts), processed with the
  * task's served checks on the merged tree; Reject removes the worktree and branch. Native git only.
@@ -9,6 +9,8 @@
  * has its own project services (shadow checkpoints, ledger): the run works and is verified there while its
  * transcript stays with the project.
  */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import type { MergeQueueItem, RunLane, TranscriptEvent } from '../../../shared/contract';
 import { RpcError } from '../../../shared/rpc';
 import type { CoreEvent } from '../events';
@@ -23,10 +25,11 @@ import type { BuildingRuns } from './building-run';
 import { type CheckResult, MergeQueue, type QueueEntry } from './merge-queue';
 import { newRunId, now, type RunRegistry } from './run-registry';
 import { planRuns, scopeOverlap } from './run-planner';
-import { RunWorktrees } from './worktrees';
+import { atomicWrite } from '../util/atomic-write';
+import { projectHash, RunWorktrees } from './worktrees';
 
-/** How many parallel runs go at once unless the caller says otherwise (a setting may come later). */
-export const DEFAULT_PARALLEL_RUNS = 2;
+/** The reason of a lane whose run the app's closing interrupted. */
+export const INTERRUPTED = 'interrupted when the app closed — run it again or drop it';
 
 /** The message when native git is missing. */
 export const NEEDS_NATIVE_GIT = 'parallel runs need git ≥ 2.30 installed; with the embedded engine tasks run one at a time';
@@ -47,10 +50,20 @@ interface Lane {
   ended: Promise<void>;
   /** When it was queued: queued lanes start first come, first served. */
   queuedAt: number;
+  /** Files the run wrote outside its task's scope (its `out_of_scope` notices), in the order written. */
+  outside: string[];
 }
+
+/** What the lanes journal keeps of a lane (`<dataDir>/lanes/<project hash>.json`). */
+type SavedLane = Pick<Lane, 'taskId' | 'title' | 'scope' | 'depends' | 'runId' | 'branch' | 'path' | 'state' | 'reason' | 'costUsd' | 'glance' | 'outside'>;
 
 interface ProjectLanes {
   readonly git: NativeGit;
+  /** The lanes journal. */
+  readonly file: string;
+  /** What was written last (cost aside), so an unchanged lane set is not written again. */
+  saved: string;
+  writes: Promise<void>;
   /** Counts lanes as they are queued. */
   queued: number;
   readonly lanes: Lane[];
@@ -67,16 +80,27 @@ const holder = (runId: string): string => `run:${runId}`;
 /** The parallel runs of every project in this session. */
 export class ParallelRuns {
   private readonly projects = new Map<string, ProjectLanes>();
+  /** Set by dispose(): runs that end now were interrupted, and nothing new starts. */
+  private closing = false;
 
   constructor(
     private readonly env: AgentEnv,
     private readonly registry: RunRegistry,
     private readonly building: BuildingRuns,
-    /** Runs at once per project. */
-    readonly concurrency = DEFAULT_PARALLEL_RUNS,
   ) {
     // Live cost, and "verifying" once the run's loop has ended and the Calibrator judges it.
     env.ctx.bus.subscribe((e) => {
+      if (e.event === 'agent.didAppend') {
+        // A write outside the task's scope shows in the lane at once.
+        const { root, runId, event } = (e as CoreEvent<'agent.didAppend'>).payload;
+        if (event.type !== 'notice' || event.kind !== 'out_of_scope' || !event.path) return;
+        const p = this.projects.get(root);
+        const lane = p?.lanes.find((l) => l.runId === runId);
+        if (!p || !lane || lane.outside.includes(event.path)) return;
+        lane.outside.push(event.path);
+        this.emit(root, p);
+        return;
+      }
       if (e.event !== 'agent.didUpdate') return;
       const { root, summary } = (e as CoreEvent<'agent.didUpdate'>).payload;
       const p = this.projects.get(root);
@@ -99,13 +123,19 @@ export class ParallelRuns {
     const p = await this.project(root);
     const { tasks } = await readTasksState(root);
     const busy = p.lanes.filter((l) => ACTIVE.has(l.state)).map((l) => ({ taskId: l.taskId, scope: l.scope }));
+    const queued = new Set((await p.queue.list()).filter((q) => q.state !== 'merged').map((q) => q.runId));
     for (const d of planRuns(tasks, taskIds, busy)) {
       const existing = p.lanes.findIndex((l) => l.taskId === d.taskId);
-      if (existing >= 0 && ACTIVE.has(p.lanes[existing]!.state)) continue;
+      const old = existing >= 0 ? p.lanes[existing]! : null;
+      if (old && ACTIVE.has(old.state)) continue;
+      // A run waiting for review or in the merge queue keeps its lane; a stopped one outside the queue (interrupted,
+      // say) is run again from scratch: its worktree goes first.
+      if (old?.path && (old.state !== 'stopped' || (old.runId && queued.has(old.runId)))) continue;
+      if (old) await this.removeTree(p, old);
       if (existing >= 0) p.lanes.splice(existing, 1);
       const t = tasks.find((x) => x.id === d.taskId);
       const state = d.action === 'start' ? 'queued' : d.action === 'wait' ? 'waiting' : 'stopped';
-      p.lanes.push({ taskId: d.taskId, title: t?.title ?? d.taskId, scope: t?.scope ?? [], depends: t?.depends ?? [], runId: null, branch: null, path: null, state, reason: d.reason, costUsd: 0, glance: null, ended: Promise.resolve(), queuedAt: state === 'queued' ? ++p.queued : 0 });
+      p.lanes.push({ taskId: d.taskId, title: t?.title ?? d.taskId, scope: t?.scope ?? [], depends: t?.depends ?? [], runId: null, branch: null, path: null, state, reason: d.reason, costUsd: 0, glance: null, ended: Promise.resolve(), queuedAt: state === 'queued' ? ++p.queued : 0, outside: [] });
     }
     await this.pump(root, p);
     return this.view(p);
@@ -116,6 +146,8 @@ export class ParallelRuns {
     this.env.ctx.projects.require(root);
     if (!findNativeGit(this.gitSetting()).git) return { lanes: [], queue: [] };
     const p = await this.project(root);
+    // A merge the user is resolving in their work tree goes on once they committed (or aborted) it.
+    if ((await p.queue.list()).some((q) => q.state === 'resolving')) await this.processQueue(root, p);
     return { lanes: this.view(p), queue: (await p.queue.list()).map((q) => ({ ...q, depends: [...q.depends] })) };
   }
 
@@ -168,12 +200,32 @@ export class ParallelRuns {
     return true;
   }
 
-  /** Retries the merge queue from a stopped run, or drops the run (its worktree and branch are removed). */
+  /**
+   * Retries the merge queue from a stopped run, drops the run (its worktree and branch are removed), or resolves
+   * its merge in the Builder: the run's branch is merged into the user's clean work tree, conflicts left for them
+   * to resolve and commit; the queue goes on after that commit.
+   */
   async queueAction(root: string, runId: string, action: 'retry' | 'drop' | 'resolve'): Promise<{ lanes: RunLane[]; queue: MergeQueueItem[] }> {
     this.env.ctx.projects.require(root);
-    if (action === 'resolve') throw new RpcError('UNAVAILABLE', 'Resolving a stopped merge in the Builder is not available yet: drop the run, or retry after changing the branch.');
     const p = await this.project(root);
-    if (!(await p.queue.list()).some((q) => q.runId === runId)) throw new RpcError('NOT_FOUND', `Run ${runId} is not in the merge queue; refresh the Runs lane.`);
+    if (!(await p.queue.list()).some((q) => q.runId === runId)) {
+      // A stopped run outside the queue (interrupted when the app closed) is dropped with its worktree.
+      const lane = p.lanes.find((l) => l.runId === runId);
+      if (action === 'drop' && lane?.state === 'stopped') {
+        await this.removeTree(p, lane);
+        lane.state = 'rejected';
+        lane.reason = 'dropped';
+        this.emit(root, p);
+        return this.lanes(root);
+      }
+      throw new RpcError('NOT_FOUND', `Run ${runId} is not in the merge queue; refresh the Runs lane.`);
+    }
+    if (action === 'resolve') {
+      await p.queue.resolve(runId);
+      await this.syncLanes(root, p);
+      this.env.ctx.bus.emit('repo.didChange', { root, paths: [], git: true });
+      return this.lanes(root);
+    }
     if (action === 'drop') {
       await p.queue.drop(runId);
       const lane = p.lanes.find((l) => l.runId === runId);
@@ -201,12 +253,22 @@ export class ParallelRuns {
       if (!probe.git) throw new RpcError('UNAVAILABLE', `${NEEDS_NATIVE_GIT} (${probe.reason})`);
       const git = probe.git;
       const options = { git, root, dataDir: this.env.ctx.dataDir };
-      const created: ProjectLanes = { git, queued: 0, lanes: [], trees: new RunWorktrees(options), queue: new MergeQueue(options), ready: Promise.resolve(), pumping: Promise.resolve() };
+      const file = join(this.env.ctx.dataDir, 'lanes', `${projectHash(root)}.json`);
+      const created: ProjectLanes = { git, file, saved: '', writes: Promise.resolve(), queued: 0, lanes: [], trees: new RunWorktrees(options), queue: new MergeQueue(options), ready: Promise.resolve(), pumping: Promise.resolve() };
       created.ready = (async () => {
         await created.queue.recover();
-        // Runs waiting in the queue keep their worktrees (a stopped one is resolved there).
+        created.lanes.push(...(await this.restore(file)));
+        // Runs waiting in the queue keep their worktrees (a stopped one is resolved there), and so do the lanes
+        // of an earlier session that still have one (waiting for review, or interrupted).
         const owned = new Set((await created.queue.list()).filter((q) => q.state !== 'merged').map((q) => q.runId));
+        for (const l of created.lanes) if (l.runId && l.path) owned.add(l.runId);
         await created.trees.prune(owned);
+        // Restored lanes whose worktree is still there have it open again (diff, accept); the others lost it.
+        const trees = new Set((await created.trees.list()).filter((t) => t.present).map((t) => t.path));
+        for (const l of created.lanes) {
+          if (l.runId && l.path && trees.has(l.path)) this.env.ctx.projects.add(l.path, holder(l.runId));
+          else l.path = null;
+        }
       })();
       created.ready.catch(() => this.projects.delete(root));
       this.projects.set(root, (p = created));
@@ -222,6 +284,8 @@ export class ParallelRuns {
   }
 
   private async pumpNow(root: string, p: ProjectLanes): Promise<void> {
+    // The app is closing: nothing starts, and a run cut short keeps its lane as it was (interrupted on the next start).
+    if (this.closing) return;
     for (const lane of p.lanes.filter((l) => l.state === 'waiting')) {
       const clash = p.lanes.find((o) => o !== lane && ACTIVE.has(o.state) && scopeOverlap(lane.scope, o.scope) !== null);
       if (clash) lane.reason = `waits for ${clash.taskId}: both may touch ${scopeOverlap(lane.scope, clash.scope)}`;
@@ -234,8 +298,8 @@ export class ParallelRuns {
     const settings = await this.env.settings.load();
     for (const lane of p.lanes.filter((l) => l.state === 'queued').sort((a, b) => a.queuedAt - b.queuedAt)) {
       const running = p.lanes.filter((l) => l.state === 'running' || l.state === 'verifying').length;
-      if (running >= this.concurrency) {
-        lane.reason = `queued: ${this.concurrency} runs go at once; it starts when one finishes`;
+      if (running >= settings.parallelRuns) {
+        lane.reason = `queued: ${settings.parallelRuns} ${settings.parallelRuns === 1 ? 'run goes' : 'runs go'} at once (Settings ▸ Parallel runs); it starts when one finishes`;
         continue;
       }
       const spent = p.lanes.reduce((sum, l) => sum + l.costUsd, 0);
@@ -288,21 +352,29 @@ export class ParallelRuns {
     try {
       await p.queue.process((tree, entry) => this.runChecks(tree, entry));
     } finally {
-      for (const item of await p.queue.list()) {
-        const lane = p.lanes.find((l) => l.runId === item.runId);
-        if (!lane) continue;
-        if (item.state === 'merged' && lane.state !== 'merged') {
-          lane.state = 'merged';
-          lane.reason = null;
-          await this.removeTree(p, lane).catch(() => {});
-        } else if (item.state === 'stopped') {
-          lane.state = 'stopped';
-          lane.reason = item.reason;
-        } else if (item.state !== 'merged') lane.state = 'merging';
-      }
+      await this.syncLanes(root, p);
       this.env.ctx.bus.emit('repo.didChange', { root, paths: [], git: true });
-      this.emit(root, p);
     }
+  }
+
+  /** Brings the lanes up to the queue's states (a merge being resolved shows as merging, with what to do) and sends them. */
+  private async syncLanes(root: string, p: ProjectLanes): Promise<void> {
+    for (const item of await p.queue.list()) {
+      const lane = p.lanes.find((l) => l.runId === item.runId);
+      if (!lane) continue;
+      if (item.state === 'merged' && lane.state !== 'merged') {
+        lane.state = 'merged';
+        lane.reason = null;
+        await this.removeTree(p, lane).catch(() => {});
+      } else if (item.state === 'stopped' || item.state === 'resolving') {
+        lane.state = item.state === 'stopped' ? 'stopped' : 'merging';
+        lane.reason = item.reason;
+      } else if (item.state !== 'merged') {
+        lane.state = 'merging';
+        lane.reason = null;
+      }
+    }
+    this.emit(root, p);
   }
 
   /** The task's served checks (plan and test command of the merged tree) run in the merge worktree. */
@@ -332,11 +404,73 @@ export class ParallelRuns {
     this.env.ctx.bus.emit('agent.didAppend', { runId, root, event });
   }
 
+  /** The lanes as the contract shows them; writes outside the scope are in the reason (while nothing else is) and the glance. */
   private view(p: ProjectLanes): RunLane[] {
-    return p.lanes.map((l) => ({ taskId: l.taskId, runId: l.runId, branch: l.branch, state: l.state, reason: l.reason, costUsd: l.costUsd, glance: l.glance }));
+    return p.lanes.map((l) => {
+      const outside = l.outside.length ? `wrote ${listPaths(l.outside)} outside its scope` : null;
+      const glance = l.glance && outside ? `${l.glance}; ${outside}` : l.glance;
+      return { taskId: l.taskId, runId: l.runId, branch: l.branch, state: l.state, reason: l.reason ?? outside, costUsd: l.costUsd, glance };
+    });
   }
 
   private emit(root: string, p: ProjectLanes): void {
     this.env.ctx.bus.emit('agent.didLanes', { root, lanes: this.view(p) });
+    void this.save(p);
   }
+
+  /**
+   * The app is closing: nothing new starts, and the lanes whose runs are cut short are kept as they are, so the
+   * next start shows them interrupted with their worktrees. `stopRuns` stops the runs (the registry's dispose).
+   */
+  async dispose(stopRuns: () => Promise<void>): Promise<void> {
+    this.closing = true;
+    for (const p of this.projects.values()) await this.save(p);
+    await stopRuns();
+    for (const p of this.projects.values()) {
+      await Promise.all(p.lanes.map((l) => l.ended.catch(() => {})));
+      await p.writes;
+    }
+  }
+
+  /** Writes the lanes journal when a lane changed (its cost aside); writes go in order. */
+  private save(p: ProjectLanes): Promise<void> {
+    const lanes: SavedLane[] = p.lanes.map((l) => ({ taskId: l.taskId, title: l.title, scope: l.scope, depends: l.depends, runId: l.runId, branch: l.branch, path: l.path, state: l.state, reason: l.reason, costUsd: l.costUsd, glance: l.glance, outside: l.outside }));
+    const key = JSON.stringify(lanes.map((l) => ({ ...l, costUsd: 0 })));
+    if (key === p.saved) return p.writes;
+    p.saved = key;
+    const text = `${JSON.stringify({ version: 1, lanes }, null, 2)}\n`;
+    p.writes = p.writes.then(async () => {
+      await fs.mkdir(join(p.file, '..'), { recursive: true });
+      await atomicWrite(p.file, text);
+    }).catch(() => {});
+    return p.writes;
+  }
+
+  /**
+   * The lanes of an earlier session that still matter: those with a worktree (waiting for review, in the merge
+   * queue, stopped) and those whose run was going when the app closed (stopped: interrupted). A run that never
+   * started is forgotten.
+   */
+  private async restore(file: string): Promise<Lane[]> {
+    let saved: SavedLane[] = [];
+    try {
+      const data = JSON.parse(await fs.readFile(file, 'utf8')) as { version?: number; lanes?: SavedLane[] };
+      if (data.version === 1 && Array.isArray(data.lanes)) saved = data.lanes;
+    } catch {
+      return [];
+    }
+    const out: Lane[] = [];
+    for (const l of saved) {
+      if (!l.runId || !l.path || l.state === 'merged' || l.state === 'rejected') continue;
+      const cut = l.state === 'running' || l.state === 'verifying';
+      const state = cut ? 'stopped' : l.state;
+      out.push({ ...l, scope: [...l.scope], depends: [...l.depends], outside: [...(l.outside ?? [])], state, reason: cut ? INTERRUPTED : l.reason, ended: Promise.resolve(), queuedAt: 0 });
+    }
+    return out;
+  }
+}
+
+/** Up to three paths, then how many more. */
+function listPaths(paths: readonly string[]): string {
+  return paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
 }

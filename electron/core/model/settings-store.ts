@@ -24,6 +24,8 @@ export interface StoredAgentSettings {
   readonly autoApprove: AutoApprove;
   /** Agent commands may reach the network (a task can also allow it with `- network: allowed`). */
   readonly allowNetwork: boolean;
+  /** Parallel runs at once per project (Run selected), 1–4. */
+  readonly parallelRuns: number;
 }
 
 /** What a model call needs: the key stays in the core. */
@@ -33,6 +35,14 @@ export interface RoleConnection {
   readonly baseURL: string | undefined;
   readonly apiKey: string | null;
   readonly keySource: KeySource;
+}
+
+/** How many parallel runs go at once unless the user chose otherwise. */
+export const DEFAULT_PARALLEL_RUNS = 2;
+
+/** A stored parallel-runs count brought into 1–4 (a hand-edited file may hold anything). */
+export function clampParallelRuns(n: unknown): number {
+  return typeof n === 'number' && Number.isFinite(n) ? Math.min(4, Math.max(1, Math.round(n))) : DEFAULT_PARALLEL_RUNS;
 }
 
 const PUBLIC_API = 'https://api.anthropic.com';
@@ -57,6 +67,7 @@ export function defaultSettings(): StoredAgentSettings {
     commandTimeoutSec: 120,
     autoApprove: { edits: false, commands: ['ls', 'cat', 'pwd', 'git status', 'git diff', 'git log', 'head', 'tail', 'wc', 'grep', 'rg', 'find'] },
     allowNetwork: false,
+    parallelRuns: DEFAULT_PARALLEL_RUNS,
   };
 }
 
@@ -93,6 +104,7 @@ export class SettingsStore {
         version: 1,
         roles: { ...defaults.roles, ...(raw.roles ?? {}) },
         autoApprove: { ...defaults.autoApprove, ...(raw.autoApprove ?? {}) },
+        parallelRuns: clampParallelRuns(raw.parallelRuns),
       };
     } catch {
       this.cache = defaults;
@@ -156,6 +168,7 @@ export class SettingsStore {
       commandTimeoutSec: s.commandTimeoutSec,
       autoApprove: { edits: s.autoApprove.edits, commands: [...s.autoApprove.commands] },
       allowNetwork: s.allowNetwork === true,
+      parallelRuns: clampParallelRuns(s.parallelRuns),
     };
   }
 }

@@ -33,6 +33,7 @@ export function createSettingsModule(service: AgentService): DomainModule<Settin
           commandTimeoutSec: req.commandTimeoutSec ?? cur.commandTimeoutSec,
           autoApprove: req.autoApprove ?? cur.autoApprove,
           allowNetwork: req.allowNetwork ?? cur.allowNetwork,
+          parallelRuns: req.parallelRuns ?? cur.parallelRuns,
         });
         return store.view();
       },

@@ -15,7 +15,7 @@ import { checksForRequirement, planChecks, readPlanFacts, servedChecks, type Pla
 import type { ShadowRepo } from '../checkpoints/shadow-repo';
 import type { StatusResult } from '../git/status-engine';
 import { blobText, readCheckpointTree, trustedPlanOf, type TrustedPlan } from './trusted-plan';
-import { loadRun, saveRun, type StoredRun } from './run-store';
+import { loadRun, recordRootOf, saveRun, type StoredRun } from './run-store';
 import { resolveTestCommand, type TestCommand } from './test-command';
 import type { VerifiableRun, VerifyRunOptions } from './verifiable-run';
 
@@ -52,7 +52,10 @@ export function normalizeCommand(command: string): string {
 interface Pass {
   readonly run: VerifiableRun;
   readonly root: string;
+  /** The ledger the verdicts go to: the project's (recordRootOf), also for a run that worked in a worktree. */
   readonly ledger: EvidenceLedger;
+  /** The ledger file of the tree the run worked in, checked for tampering by the run (the same as `ledger` unless in a worktree). */
+  readonly workLedger: EvidenceLedger;
   readonly shadow: ShadowRepo;
   /** The plan at the run's checkpoint: the only source of commands the Calibrator runs unasked. */
   readonly trusted: TrustedPlan;
@@ -72,13 +75,14 @@ interface Pass {
 
 async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRunOptions): Promise<Pass> {
   const root = run.projectRoot;
-  const { ledger, shadow } = ctx.services.project(root);
+  const { ledger: workLedger, shadow } = ctx.services.project(root);
+  const ledger = recordRootOf(run) === root ? workLedger : ctx.services.project(recordRootOf(run)).ledger;
   // The checkpoint and the plan it holds, the current tree (through the same snapshot policy as the
   // checkpoint: ignore rules, size limits) and the tree state for the records are independent reads.
   // One fresh git status serves both the current tree and the tree state: started here, the ledger's
   // status read joins it.
   // (A folder without git gets no status, and no watcher for one.)
-  ledger.invalidate();
+  workLedger.invalidate();
   let status: Promise<StatusResult> | null = null;
   if (fs.existsSync(`${root}/.git`)) {
     try {
@@ -100,7 +104,8 @@ async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRun
       for (const [path, entry] of files) oids.set(path, entry.oid);
       return oids;
     }),
-    ledger.state(),
+    // The records carry the state of the tree the checks ran on (the worktree's for a parallel run).
+    workLedger.state(),
   ]);
   const changes = new Map<string, FileChange>();
   for (const [path, oid] of checkpoint) {
@@ -112,7 +117,7 @@ async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRun
   // Only commands of the plan at the checkpoint run unasked; what the run wrote into the plan does not.
   const approvedChecks = new Set<string>();
   for (const c of planChecks(trusted.facts, trusted.testCommand)) approvedChecks.add(normalizeCommand(c.command));
-  return { run, root, ledger, shadow, trusted, currentFacts, currentTest, checkpoint, current, changes, state, opts, commandCache: new Map(), approvedChecks, served: [] };
+  return { run, root, ledger, workLedger, shadow, trusted, currentFacts, currentTest, checkpoint, current, changes, state, opts, commandCache: new Map(), approvedChecks, served: [] };
 }
 
 /**
@@ -416,7 +421,7 @@ async function ledgerFindings(pass: Pass): Promise<RunFinding[]> {
   const now = readTextSync(pass.root, EVIDENCE_FILE) ?? '';
   const out: RunFinding[] = [];
   if (before && !now.startsWith(before)) out.push({ kind: 'ledger_tampered', severity: 'error', path: EVIDENCE_FILE, message: 'Records the evidence ledger held before the run were removed or changed. The Calibrator\'s own copies of its verdicts still count; restore the ledger from git if you need the lines back.' });
-  const { forged } = await pass.ledger.integrity();
+  const { forged } = await pass.workLedger.integrity();
   const planted = forged.filter((id) => !before.includes(`"${id}"`));
   if (planted.length > 0) out.push({ kind: 'ledger_tampered', severity: 'error', path: EVIDENCE_FILE, message: `${planted.length} record(s) not written by Plumbline appeared in the evidence ledger during the run (${planted.slice(0, 3).join(', ')}${planted.length > 3 ? ', …' : ''}); they never count.` });
   return out;
@@ -643,7 +648,7 @@ export async function verifyRun(ctx: VerifierContext, run: VerifiableRun, opts: 
 async function finish(ctx: VerifierContext, stored: StoredRun): Promise<void> {
   await saveRun(ctx.dataDir, stored);
   // One event per verification: it carries the run; the evidence it appended comes with the refresh it causes.
-  ctx.bus.emit('verify.didVerifyRun', { root: stored.run.projectRoot, run: stored.verification });
+  ctx.bus.emit('verify.didVerifyRun', { root: recordRootOf(stored.run), run: stored.verification });
 }
 
 /** A stored run and one claim of it, or NOT_FOUND. */

@@ -12,6 +12,11 @@ export interface StoredRun {
   readonly verification: RunVerification;
 }
 
+/** The project that keeps a run's verification records (see VerifiableRun.recordRoot). */
+export function recordRootOf(run: Pick<VerifiableRun, 'projectRoot' | 'recordRoot'>): string {
+  return run.recordRoot ?? run.projectRoot;
+}
+
 /** Folder of stored run verifications of a project. */
 export function runStoreDir(dataDir: string, root: string): string {
   return join(dataDir, 'verifications', projectHash(root));
@@ -22,10 +27,11 @@ function fileFor(dataDir: string, root: string, runId: string): string {
   return join(runStoreDir(dataDir, root), `${runId}.json`);
 }
 
-/** Saves (replaces) a run's verification; the evidence ledger keeps every earlier verdict. */
+/** Saves (replaces) a run's verification in its project's store (recordRootOf); the evidence ledger keeps every earlier verdict. */
 export async function saveRun(dataDir: string, stored: StoredRun): Promise<void> {
-  const file = fileFor(dataDir, stored.run.projectRoot, stored.run.runId);
-  await fs.mkdir(runStoreDir(dataDir, stored.run.projectRoot), { recursive: true });
+  const root = recordRootOf(stored.run);
+  const file = fileFor(dataDir, root, stored.run.runId);
+  await fs.mkdir(runStoreDir(dataDir, root), { recursive: true });
   await atomicWrite(file, JSON.stringify(stored));
 }
 

@@ -32,8 +32,14 @@ export interface VerifiableRun {
   readonly reported?: boolean;
   /** The served checks at the run's start; null or absent when none was taken. */
   readonly baseline?: Baseline | null;
-  /** Absolute project root (must be open in the core when verified through the contract). */
+  /** Absolute root of the tree the run worked in (must be open in the core when verified through the contract). */
   readonly projectRoot: string;
+  /**
+   * The project whose run store and evidence ledger keep the verification, when the run worked elsewhere (a
+   * parallel run's linked worktree, docs/parallel-runs.md): its checks run in `projectRoot`, its records stay
+   * with the project after the worktree is gone. `projectRoot` when absent.
+   */
+  readonly recordRoot?: string;
   /** Commit in the shadow repository taken before the run started (the checkpoint). */
   readonly checkpointCommit: string;
   /** gitdir of the shadow repository (isomorphic-git `gitdir`, with `dir` = projectRoot). */

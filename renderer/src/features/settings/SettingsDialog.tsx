@@ -48,6 +48,7 @@ export function SettingsDialog({ onClose }: { readonly onClose: () => void }) {
       commandTimeoutSec: draft.commandTimeoutSec,
       autoApprove: draft.autoApprove,
       allowNetwork: draft.allowNetwork,
+      parallelRuns: draft.parallelRuns,
     });
     for (const [role, key] of Object.entries(keys)) if (key.trim()) await setKey(role as AgentRole, key.trim());
     setKeys({});
@@ -125,6 +126,7 @@ export function SettingsDialog({ onClose }: { readonly onClose: () => void }) {
         <div className="toolbar" style={{ border: 'none', flexWrap: 'wrap' }}>
           <label>Cost ceiling per run $ <input type="number" min="0" step="0.5" aria-label="Cost ceiling per run" value={draft.costCeilingUsd} onChange={(e) => setDraft({ ...draft, costCeilingUsd: Number(e.target.value) || 0 })} /></label>
           <label>Step limit <input type="number" min="1" aria-label="Step limit" value={draft.stepLimit} onChange={(e) => setDraft({ ...draft, stepLimit: Math.max(1, Number(e.target.value) || 1) })} /></label>
+          <label title="How many tasks of Run selected build at once, each in its own worktree (1–4). More runs finish sooner together but cost more at once and load the machine more.">Parallel runs <input type="number" min="1" max="4" aria-label="Parallel runs" value={draft.parallelRuns} onChange={(e) => setDraft({ ...draft, parallelRuns: Math.min(4, Math.max(1, Math.round(Number(e.target.value)) || 1)) })} /></label>
           <label>Command timeout s <input type="number" min="1" aria-label="Command timeout" value={draft.commandTimeoutSec} onChange={(e) => setDraft({ ...draft, commandTimeoutSec: Math.max(1, Number(e.target.value) || 1) })} /></label>
           <label><input type="checkbox" checked={draft.autoApprove.edits} onChange={(e) => setDraft({ ...draft, autoApprove: { ...draft.autoApprove, edits: e.target.checked } })} /> Apply edits without asking (flagged edits still ask)</label>
           <label title="Off: agent commands run without network. A task can allow it for its own runs with a line '- network: allowed' in tasks.md."><input type="checkbox" checked={draft.allowNetwork} onChange={(e) => setDraft({ ...draft, allowNetwork: e.target.checked })} /> Allow network for agent commands</label>

@@ -244,7 +244,7 @@ describe('MergeQueue', () => {
     expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('a from T-1\n');
   });
 
-  it('counts a run whose branch holds nothing new as merged without a commit', async () => {
+  it('counts a run whose branch holds nothing new as merged without a commit, once its checks pass there', async () => {
     const s = setup();
     const wt = await s.trees.add('run-1', 'T-1', 'nothing');
     const before = head(s.root);
@@ -255,7 +255,8 @@ describe('MergeQueue', () => {
       return { ok: true, reason: '' };
     });
     expect(result).toEqual({ merged: ['run-1'], stopped: null });
-    expect(checked).toEqual([]);
+    // Nothing counts as merged unchecked, even when there is nothing to merge.
+    expect(checked).toEqual(['run-1']);
     expect(head(s.root)).toBe(before);
     expect((await s.queue.list())[0]).toMatchObject({ state: 'merged', merged: before });
   });

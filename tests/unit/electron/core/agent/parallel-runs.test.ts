@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { agentEvents, agentMethods, type RunLane } from '../../../../../shared/contract';
+import { agentEvents, agentMethods, type RunLane, type TranscriptEvent } from '../../../../../shared/contract';
 import type { CoreContext } from '../../../../../electron/core/core-context';
 import { createAgentModule } from '../../../../../electron/core/agent/agent-module';
+import { createVerifyModule } from '../../../../../electron/core/verify/verify-module';
 import { MergeQueue } from '../../../../../electron/core/agent/merge-queue';
 import { RunWorktrees } from '../../../../../electron/core/agent/worktrees';
 import { probeGit } from '../../../../../electron/core/git/native/find-git';
@@ -28,6 +29,7 @@ const TASKS = [
   '## T-3: Write charlie\n\n- Scope: c.txt\n- Checks: `node check.js c`\n- Status: todo',
   '## T-4: Rewrite alpha\n\n- Scope: a.txt\n- Status: todo',
   '## T-5: After bravo\n\n- Scope: e.txt\n- Depends: T-2\n- Status: todo',
+  '## T-6: Stray delta\n\n- Scope: d.txt\n- Status: todo',
 ].join('\n\n');
 const CHECK = "const fs = require('fs'); const n = process.argv[2]; const want = { a: 'A\\n', b: 'B\\n', c: 'C\\n' }[n];\nprocess.exit(fs.existsSync(n + '.txt') && fs.readFileSync(n + '.txt', 'utf8') === want ? 0 : 1);\n";
 /** What each task's run writes. */
@@ -82,8 +84,10 @@ function script(first?: (title: string, reply: MockResponse) => MockResponse): v
   });
 }
 
-function agentModule(extra: { parallelRuns?: number; env?: Record<string, string> } = {}): ReturnType<typeof createAgentModule> {
-  const agent = createAgentModule(ctx, { env: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'k', PATH: process.env.PATH ?? '', ...extra.env }, sleep: async () => {}, ...(extra.parallelRuns ? { parallelRuns: extra.parallelRuns } : {}) });
+/** The agent module against the mock; `parallelRuns` is saved as the setting first. */
+async function agentModule(extra: { parallelRuns?: number; env?: Record<string, string> } = {}): Promise<ReturnType<typeof createAgentModule>> {
+  const agent = createAgentModule(ctx, { env: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'k', PATH: process.env.PATH ?? '', ...extra.env }, sleep: async () => {} });
+  if (extra.parallelRuns) await agent.service.settings.save({ ...(await agent.service.settings.load()), parallelRuns: extra.parallelRuns });
   // Approves every edit the runs ask for.
   ctx.bus.subscribe((e) => {
     if (e.event !== 'agent.didAppend') return;
@@ -95,6 +99,18 @@ function agentModule(extra: { parallelRuns?: number; env?: Record<string, string
 
 const lane = (lanes: readonly RunLane[], taskId: string): RunLane => lanes.find((l) => l.taskId === taskId)!;
 
+/** T-6's run: its own file, then src/x.js with the edit tool and cmd.txt with a command, both outside its scope d.txt. */
+function scriptStray(): void {
+  api.respondWith((req) => {
+    const turn = ((req.body?.messages ?? []) as Array<{ role: string }>).filter((m) => m.role === 'assistant').length;
+    const edit = (path: string) => streamReply([{ type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'create', path, file_text: 'x\n' } }]);
+    if (turn === 0) return edit('d.txt');
+    if (turn === 1) return edit('src/x.js');
+    if (turn === 2) return streamReply([{ type: 'tool_use', name: 'bash', input: { command: 'echo hi > cmd.txt' } }]);
+    return streamReply([{ type: 'text', text: 'Done.' }]);
+  });
+}
+
 describe('parallel runs', () => {
   it('runs three tasks at once in their own worktrees, merges two in order with their checks passing, and stops the one whose check fails', async () => {
     // Every first turn holds until all three runs are streaming: only runs going at once get past it.
@@ -103,7 +119,7 @@ describe('parallel runs', () => {
     const released = new Promise<void>((r) => (release = r));
     script((_title, reply) => ({ ...(reply as Extract<MockResponse, { kind: 'stream' }>), pauseAfter: 1, release: released, onPause: () => ++paused === 3 && release() }));
     const statusBefore = git('status', '--porcelain');
-    const agent = agentModule({ parallelRuns: 3 });
+    const agent = await agentModule({ parallelRuns: 3 });
     const didLanes: RunLane[][] = [];
     ctx.bus.subscribe((e) => e.event === 'agent.didLanes' && didLanes.push((e.payload as { lanes: RunLane[] }).lanes));
 
@@ -120,7 +136,8 @@ describe('parallel runs', () => {
       expect(existsSync(join(trees[i + 1]!, `${t}.txt`))).toBe(true);
       expect(existsSync(f(`${t}.txt`))).toBe(false);
     }
-    expect(git('status', '--porcelain')).toBe(statusBefore);
+    // Only the project's evidence ledger gained the runs' verification records.
+    expect(git('status', '--porcelain')).toBe(`?? .plumbline/evidence.jsonl\n${statusBefore}`);
     expect(await readFile(f('mine.txt'), 'utf8')).toBe('my notes\n');
     const finished = (await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes;
     expect(finished.map((l) => l.state)).toEqual(['finished', 'finished', 'finished']);
@@ -156,15 +173,15 @@ describe('parallel runs', () => {
     expect(lane(dropped.lanes, 'T-3').state).toBe('rejected');
     expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe('');
     await agent.dispose?.();
-  });
+  }, 120_000);
 
   it('lets a task whose scope overlaps a running one wait, queues beyond the limit, and refuses one whose dependency is not done', async () => {
     script();
-    const agent = agentModule({ parallelRuns: 1 });
+    const agent = await agentModule({ parallelRuns: 1 });
     const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-4', 'T-2', 'T-5'] }, c);
     expect(lanes.map((l) => `${l.taskId} ${l.state}`)).toEqual(['T-1 running', 'T-4 waiting', 'T-2 queued', 'T-5 stopped']);
     expect(lane(lanes, 'T-4').reason).toBe('waits for T-1: both may touch a.txt');
-    expect(lane(lanes, 'T-2').reason).toBe('queued: 1 runs go at once; it starts when one finishes');
+    expect(lane(lanes, 'T-2').reason).toBe('queued: 1 run goes at once (Settings ▸ Parallel runs); it starts when one finishes');
     expect(lane(lanes, 'T-5').reason).toBe('T-5 depends on T-2, which is not done; run T-2 first.');
     // Selecting a running task again leaves its lane as it is.
     const again = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c);
@@ -191,7 +208,7 @@ describe('parallel runs', () => {
 
   it('starts no new run once the runs together reached the cost ceiling', async () => {
     script();
-    const agent = agentModule({ parallelRuns: 1 });
+    const agent = await agentModule({ parallelRuns: 1 });
     await agent.service.settings.save({ ...(await agent.service.settings.load()), costCeilingUsd: 0.000001 });
     const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-2'] }, c);
     await agent.service.parallel.settled(project.root, lane(lanes, 'T-1').runId!);
@@ -217,7 +234,7 @@ describe('parallel runs', () => {
     await expect(queue.process(() => Promise.reject(new Error('killed')))).rejects.toThrow('killed');
     expect((await queue.list())[0]!.state).toBe('checking');
 
-    const agent = agentModule();
+    const agent = await agentModule();
     const { queue: items } = await agent.handlers['agent.lanes']({ root: project.root }, c);
     expect(items.map((q) => `${q.runId} ${q.state}`)).toEqual(['run-queued waiting']);
     // The queued run keeps its worktree; the one nothing owns is gone, with its branch (it held no commit).
@@ -228,7 +245,7 @@ describe('parallel runs', () => {
   });
 
   it('stops a lane whose run could not start, saying why, and removes its worktree and branch', async () => {
-    const agent = agentModule({ env: { ANTHROPIC_API_KEY: '' } });
+    const agent = await agentModule({ env: { ANTHROPIC_API_KEY: '' } });
     const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c);
     expect(lanes[0]).toMatchObject({ taskId: 'T-1', state: 'stopped' });
     expect(lanes[0]!.reason).toMatch(/^could not start: .*key/i);
@@ -236,8 +253,202 @@ describe('parallel runs', () => {
     expect(git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(1);
   });
 
+  it('flags a write outside the task\'s scope when it happens, by the edit tool or a command, in a single run and in a lane', async () => {
+    scriptStray();
+    const agent = await agentModule();
+    const notices = (events: readonly TranscriptEvent[]) => events.flatMap((e) => (e.type === 'notice' && e.kind === 'out_of_scope' ? [e] : []));
+    // A single run in the user's tree: each stray file is noted once, at the write; its own file is not.
+    const single = await agent.handlers['agent.start']({ root: project.root, taskId: 'T-6' }, c);
+    const seen: string[] = [];
+    ctx.bus.subscribe((e) => {
+      const p = e.payload as { runId?: string; event?: { type: string; kind?: string; path?: string } };
+      if (e.event === 'agent.didAppend' && p.runId === single.runId && p.event?.kind === 'out_of_scope') seen.push(p.event.path!);
+    });
+    await agent.service.settled(single.runId);
+    const { events } = await agent.handlers['agent.transcript']({ root: project.root, runId: single.runId }, c);
+    expect(notices(events).map((n) => n.path)).toEqual(['src/x.js', 'cmd.txt']);
+    expect(notices(events)[0]!.text).toBe('Wrote src/x.js outside the scope of T-6 (d.txt). It was not refused: check it in the diff; verification counts it as drift.');
+    // Recorded right after the write, before the run went on.
+    const at = (pred: (e: (typeof events)[number]) => boolean) => events.findIndex(pred);
+    expect(at((e) => e.type === 'notice' && (e as { path?: string }).path === 'src/x.js')).toBe(at((e) => e.type === 'write' && e.path === 'src/x.js') + 1);
+    expect(seen).toEqual(['src/x.js', 'cmd.txt']);
+    expect(existsSync(f('src/x.js'))).toBe(true);
+    await agent.handlers['agent.reject']({ root: project.root, runId: single.runId }, c);
+
+    // A parallel run: the lane says it as soon as it happens, and keeps it in its glance.
+    const reasons: (string | null)[] = [];
+    ctx.bus.subscribe((e) => e.event === 'agent.didLanes' && reasons.push(lane((e.payload as { lanes: RunLane[] }).lanes, 'T-6').reason));
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-6'] }, c);
+    await agent.service.parallel.settled(project.root, lane(lanes, 'T-6').runId!);
+    expect(reasons).toContain('wrote src/x.js outside its scope');
+    expect(reasons).toContain('wrote src/x.js, cmd.txt outside its scope');
+    const done = lane((await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes, 'T-6');
+    expect(done.state).toBe('finished');
+    expect(done.glance).toMatch(/; wrote src\/x\.js, cmd\.txt outside its scope$/);
+    await agent.dispose?.();
+  });
+
+  it('keeps a parallel run\'s verification with the project: its task state, evidence and stored run outlive the worktree', async () => {
+    api.respondWith((req) => {
+      const turn = ((req.body?.messages ?? []) as Array<{ role: string }>).filter((m) => m.role === 'assistant').length;
+      if (turn === 0) return streamReply([{ type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'create', path: 'a.txt', file_text: 'A\n' } }]);
+      if (turn === 1) return streamReply([{ type: 'tool_use', name: 'report_outcome', input: { summary: 'Wrote a.txt.', claims: [{ kind: 'file_created', path: 'a.txt', statement: 'a.txt holds A', confidence: 0.9 }] } }]);
+      return streamReply([{ type: 'text', text: 'Done.' }]);
+    });
+    const agent = await agentModule();
+    const verify = createVerifyModule(ctx);
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c);
+    const runId = lane(lanes, 'T-1').runId!;
+    const tree = git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice('worktree '.length))[1]!;
+    await agent.service.parallel.settled(project.root, runId);
+
+    const seen = async () => {
+      const runs = (await verify.handlers['verify.runs']({ root: project.root }, c)).runs;
+      const evidence = (await verify.handlers['verify.evidence']({ root: project.root, taskId: 'T-1', limit: 100 }, c)).records;
+      const state = (await verify.handlers['verify.taskStates']({ root: project.root }, c)).tasks.find((t) => t.taskId === 'T-1')!;
+      return { runs: runs.map((r) => `${r.runId} ${r.glance}`), evidence: evidence.filter((r) => r.runId === runId && r.key === 'check:T-1/check-1').map((r) => r.result), state: state.state };
+    };
+    const before = await seen();
+    expect(before.runs).toEqual([`${runId} green`]);
+    expect(before.evidence).toEqual(['passed']);
+    expect(before.state).toBe('verified');
+    // Nothing went into the worktree's own ledger file (the command sandbox may have created it empty).
+    expect(await readFile(join(tree, '.plumbline/evidence.jsonl'), 'utf8').catch(() => '')).toBe('');
+    // The worktree goes (reject); the records stay with the project.
+    await agent.handlers['agent.reject']({ root: project.root, runId }, c);
+    expect(existsSync(tree)).toBe(false);
+    const after = await seen();
+    expect(after.runs).toEqual(before.runs);
+    expect(after.evidence).toEqual(['passed']);
+    await agent.dispose?.();
+  });
+
+  it('resolves a conflicting merge in the user\'s work tree: refused while it is dirty, back to stopped when aborted, merged after a commit whose checks pass, stopped when they fail', async () => {
+    script();
+    const agent = await agentModule();
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-3'] }, c);
+    for (const l of lanes) await agent.service.parallel.settled(project.root, l.runId!);
+    const [t1, t3] = [lane(lanes, 'T-1').runId!, lane(lanes, 'T-3').runId!];
+    // Meanwhile the user committed their own a.txt and c.txt: both runs conflict.
+    await writeFile(f('a.txt'), 'mine A\n');
+    await writeFile(f('c.txt'), 'mine C\n');
+    git('add', 'a.txt', 'c.txt');
+    git('commit', '-q', '-m', 'mine');
+    await agent.handlers['agent.accept']({ root: project.root, runId: t1 }, c);
+    await agent.handlers['agent.accept']({ root: project.root, runId: t3 }, c);
+    let now = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(now.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 stopped', 'T-3 waiting']);
+    expect(lane(now.lanes, 'T-1').reason).toMatch(/conflicts in a\.txt/);
+    const resolve = (runId: string) => agent.handlers['agent.queueAction']({ root: project.root, runId, action: 'resolve' }, c);
+
+    // Refused while a tracked file has uncommitted changes (the untracked mine.txt does not count).
+    await writeFile(f('readme.txt'), 'edited\n');
+    await expect(resolve(t1)).rejects.toThrow(/Your work tree has uncommitted changes \(readme\.txt\): commit or stash your changes first/);
+    git('checkout', '--', 'readme.txt');
+    expect(existsSync(join(project.root, '.git/MERGE_HEAD'))).toBe(false);
+
+    // Resolving: the branch merged into the user's tree, the conflict left in a.txt.
+    now = await resolve(t1);
+    expect(now.queue.find((q) => q.runId === t1)).toMatchObject({ state: 'resolving', reason: 'resolve the conflicts in a.txt in the Builder and commit; the queue goes on after your commit' });
+    expect(lane(now.lanes, 'T-1')).toMatchObject({ state: 'merging', reason: expect.stringContaining('resolve the conflicts in a.txt') });
+    expect(await readFile(f('a.txt'), 'utf8')).toMatch(/<<<<<<<[\s\S]*mine A[\s\S]*=======[\s\S]*A\n>>>>>>>/);
+    // While it is being resolved, the queue holds (T-3 waits).
+    now = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(now.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 resolving', 'T-3 waiting']);
+
+    // The user aborts the merge: stopped again.
+    git('merge', '--abort');
+    now = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(now.queue.find((q) => q.runId === t1)).toMatchObject({ state: 'stopped', reason: expect.stringMatching(/^The merge of T-1 \(plumbline\/T-1-write-alpha\) in your work tree was aborted/) });
+    expect(lane(now.lanes, 'T-1').state).toBe('stopped');
+
+    // Resolved and committed with what the check wants: merged after its checks on HEAD; the queue goes on to T-3.
+    await resolve(t1);
+    await writeFile(f('a.txt'), 'A\n');
+    git('add', 'a.txt');
+    git('commit', '-q', '--no-edit');
+    now = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(now.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 merged', 'T-3 stopped']);
+    expect(lane(now.lanes, 'T-1').state).toBe('merged');
+    expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe('plumbline/T-3-write-charlie');
+
+    // T-3 resolved by keeping the run's side, which fails its check: stopped with the check's reason.
+    await resolve(t3);
+    await writeFile(f('c.txt'), 'not C\n');
+    git('add', 'c.txt');
+    git('commit', '-q', '--no-edit');
+    now = await agent.handlers['agent.queueAction']({ root: project.root, runId: t3, action: 'retry' }, c);
+    expect(now.queue.find((q) => q.runId === t3)).toMatchObject({ state: 'stopped', reason: expect.stringMatching(/T-3\/check-1 \(`node check\.js c`\) failed.*on your commit [0-9a-f]{7}, which merged T-3/) });
+    // Retried as it is: the branch is in HEAD already, and the check still runs (and fails).
+    now = await agent.handlers['agent.queueAction']({ root: project.root, runId: t3, action: 'retry' }, c);
+    expect(now.queue.find((q) => q.runId === t3)).toMatchObject({ state: 'stopped', reason: expect.stringMatching(/T-3\/check-1 .* failed.*main contains T-3 already/) });
+    expect(await readFile(f('mine.txt'), 'utf8')).toBe('my notes\n');
+    expect(git('fsck', '--strict', '--no-dangling', '--no-progress').trim()).toBe('');
+    await agent.dispose?.();
+  }, 180_000);
+
+  it('shows a run the app\'s closing interrupted as stopped on the next start, keeps its worktree and a finished one\'s, and runs it again or drops it', async () => {
+    // T-2 finishes; T-1's first turn holds until the app closes.
+    let paused!: () => void;
+    const pausedNow = new Promise<void>((r) => (paused = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    script((title, reply) => (title === 'Write alpha' ? { ...(reply as Extract<MockResponse, { kind: 'stream' }>), pauseAfter: 1, release: released, onPause: paused } : reply));
+    const agent = await agentModule();
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-2'] }, c);
+    const [t1, t2] = [lane(lanes, 'T-1').runId!, lane(lanes, 'T-2').runId!];
+    await agent.service.parallel.settled(project.root, t2);
+    await pausedNow;
+    const trees = git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice('worktree '.length)).slice(1);
+    expect(trees).toHaveLength(2);
+    await writeFile(join(trees[0]!, 'a.txt'), 'half\n');
+    // The app closes mid-run.
+    const closing = agent.dispose?.();
+    release();
+    await closing;
+
+    // The next start, on the same data folder.
+    ctx = projectContext(project);
+    script();
+    const next = await agentModule();
+    let now = await next.handlers['agent.lanes']({ root: project.root }, c);
+    expect(now.lanes.map((l) => `${l.taskId} ${l.runId} ${l.state}`)).toEqual([`T-1 ${t1} stopped`, `T-2 ${t2} finished`]);
+    expect(lane(now.lanes, 'T-1').reason).toBe('interrupted when the app closed — run it again or drop it');
+    // Neither worktree was pruned: the interrupted run's half-written file is still there.
+    expect(await readFile(join(trees[0]!, 'a.txt'), 'utf8')).toBe('half\n');
+    expect(existsSync(join(trees[1]!, 'b.txt'))).toBe(true);
+    // The finished run is still reviewed and accepted from its worktree.
+    const { files } = await next.handlers['agent.diff']({ root: project.root, runId: t2 }, c);
+    expect(files.map((x) => x.path)).toEqual(['b.txt']);
+
+    // Run again: the interrupted run's worktree goes, a new run starts.
+    now = { ...now, lanes: (await next.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-2'] }, c)).lanes };
+    const again = lane(now.lanes, 'T-1');
+    expect(again.state).toBe('running');
+    expect(again.runId).not.toBe(t1);
+    expect(existsSync(trees[0]!)).toBe(false);
+    // Selecting the finished one again leaves it waiting for review.
+    expect(lane(now.lanes, 'T-2')).toMatchObject({ runId: t2, state: 'finished' });
+    await next.service.parallel.settled(project.root, again.runId!);
+
+    // A second close, this time dropping the interrupted lane.
+    await next.dispose?.();
+    const raw = JSON.parse(await readFile(join(project.dataDir, 'lanes', (await readdir(join(project.dataDir, 'lanes')))[0]!), 'utf8')) as { lanes: Array<{ taskId: string; state: string }> };
+    raw.lanes = raw.lanes.map((l) => (l.taskId === 'T-2' ? { ...l, state: 'running' } : l));
+    await writeFile(join(project.dataDir, 'lanes', (await readdir(join(project.dataDir, 'lanes')))[0]!), JSON.stringify(raw));
+    ctx = projectContext(project);
+    const third = await agentModule();
+    now = await third.handlers['agent.lanes']({ root: project.root }, c);
+    expect(lane(now.lanes, 'T-2')).toMatchObject({ state: 'stopped', reason: 'interrupted when the app closed — run it again or drop it' });
+    now = await third.handlers['agent.queueAction']({ root: project.root, runId: t2, action: 'drop' }, c);
+    expect(lane(now.lanes, 'T-2').state).toBe('rejected');
+    expect(existsSync(trees[1]!)).toBe(false);
+    expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/T-2*').trim()).toBe('');
+    await third.dispose?.();
+  }, 120_000);
+
   it('refuses with the embedded git engine, saying why, and creates nothing', async () => {
-    const agent = agentModule({ env: { PLUMBLINE_GIT: 'embedded' } });
+    const agent = await agentModule({ env: { PLUMBLINE_GIT: 'embedded' } });
     await expect(agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c)).rejects.toThrow(/^parallel runs need git ≥ 2\.30 installed; with the embedded engine tasks run one at a time/);
     expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe('');
     expect(existsSync(join(project.dataDir, 'worktrees'))).toBe(false);

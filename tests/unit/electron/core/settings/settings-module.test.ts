@@ -53,3 +53,22 @@ describe('settings.testConnection', () => {
     expect(api.messageRequests().at(-1)?.headers.authorization).toBe('Bearer saved-key');
   });
 });
+
+describe('settings: parallel runs', () => {
+  it('defaults to 2, keeps what is saved, refuses values outside 1–4 and clamps a hand-edited file', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { settingsMethods } = await import('../../../../../shared/contract');
+    const agent = createAgentModule(projectContext(project), { env: { PATH: process.env.PATH } });
+    const settings = createSettingsModule(agent.service);
+    expect((await settings.handlers['settings.get']({}, call)).parallelRuns).toBe(2);
+    expect((await settings.handlers['settings.update']({ parallelRuns: 3 }, call)).parallelRuns).toBe(3);
+    expect((await agent.service.settings.load()).parallelRuns).toBe(3);
+    expect(settingsMethods['settings.update'].request.safeParse({ parallelRuns: 5 }).success).toBe(false);
+    expect(settingsMethods['settings.update'].request.safeParse({ parallelRuns: 0 }).success).toBe(false);
+    // A file edited by hand is brought into range when read.
+    await writeFile(join(project.dataDir, 'agent-settings.json'), JSON.stringify({ version: 1, parallelRuns: 9 }));
+    const fresh = createAgentModule(projectContext(project), { env: { PATH: process.env.PATH } });
+    expect((await createSettingsModule(fresh.service).handlers['settings.get']({}, call)).parallelRuns).toBe(4);
+  });
+});
