@@ -54,9 +54,10 @@ export function selectionOutcome(lane: RunLane): { readonly text: string; readon
     case 'verifying':
       return { text: `▸ ${lane.taskId} started${lane.branch ? ` on ${lane.branch}` : ''}`, tone: 'ok' };
     case 'queued':
-      return { text: `… ${lane.taskId} queued${why}`, tone: 'muted' };
+      // The core's reason starts with the state itself ("queued: 2 runs go at once; …").
+      return { text: `… ${lane.taskId} queued${lane.reason ? `: ${lane.reason.replace(/^queued:\s*/, '')}` : ''}`, tone: 'muted' };
     case 'waiting':
-      return { text: `⏸ ${lane.taskId} waits${why}`, tone: 'warn' };
+      return { text: lane.reason?.startsWith('waits ') ? `⏸ ${lane.taskId} ${lane.reason}` : `⏸ ${lane.taskId} waits${why}`, tone: 'warn' };
     case 'stopped':
       return { text: `✘ ${lane.taskId} not started${why}`, tone: 'danger' };
     default:

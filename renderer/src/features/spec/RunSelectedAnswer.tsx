@@ -41,7 +41,7 @@ export const RunSelectedAnswer = forwardRef<HTMLDivElement>(function RunSelected
             Show the Runs lane
           </button>
         )}
-        <button type="button" className="btn btn-small btn-ghost" aria-label="Dismiss" onClick={clear}>
+        <button type="button" className="btn btn-small btn-ghost" aria-label="Dismiss the answer" onClick={clear}>
           ✕
         </button>
       </div>

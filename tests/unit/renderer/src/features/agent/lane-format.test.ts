@@ -7,8 +7,9 @@ const lane = (patch: Partial<RunLane>): RunLane => ({ taskId: 'T-3', runId: 'r1'
 describe('lanes in words', () => {
   it('says per selected task whether it started, is queued, waits or was not started, and why', () => {
     expect(selectionOutcome(lane({}))).toEqual({ text: '▸ T-3 started on plumbline/T-3-http-api', tone: 'ok' });
-    expect(selectionOutcome(lane({ state: 'queued', runId: null, branch: null, reason: 'queued: 2 runs go at once' })).text).toBe('… T-3 queued: queued: 2 runs go at once');
-    expect(selectionOutcome(lane({ state: 'waiting', reason: 'waits for T-2: both may touch src/quota.js' })).text).toBe('⏸ T-3 waits: waits for T-2: both may touch src/quota.js');
+    expect(selectionOutcome(lane({ state: 'queued', runId: null, branch: null, reason: 'queued: 2 runs go at once' })).text).toBe('… T-3 queued: 2 runs go at once');
+    expect(selectionOutcome(lane({ state: 'waiting', reason: 'waits for T-2: both may touch src/quota.js' })).text).toBe('⏸ T-3 waits for T-2: both may touch src/quota.js');
+    expect(selectionOutcome(lane({ state: 'waiting', reason: 'the plan changed' })).text).toBe('⏸ T-3 waits: the plan changed');
     expect(selectionOutcome(lane({ state: 'stopped', reason: 'T-3 depends on T-2, which is not done; run T-2 first.' }))).toEqual({ text: '✘ T-3 not started: T-3 depends on T-2, which is not done; run T-2 first.', tone: 'danger' });
   });
 
