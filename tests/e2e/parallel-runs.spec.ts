@@ -175,3 +175,23 @@ test('three tasks of the example run at once: two merge in order with their chec
   expect(git(project, 'fsck', '--strict', '--no-dangling', '--no-progress').trim()).toBe('');
   expect(readFileSync(join(project, 'my-notes.txt')).equals(notes)).toBe(true);
 });
+
+test('with the embedded git engine Run selected starts nothing and says why where the button is', async ({ page, startHost }) => {
+  const project = makeTempDir('plumbline-parallel-embedded-');
+  cpSync(join(process.cwd(), 'resources/example'), project, { recursive: true });
+  git(project, 'init', '-q');
+  git(project, 'add', '-A');
+  git(project, 'commit', '-q', '-m', 'Example project');
+  const home = makeTempDir('plumbline-home-');
+  const host = await startHost({ folder: project, env: { PLUMBLINE_GIT: 'embedded', ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'test', HOME: home, XDG_CONFIG_HOME: join(home, '.config') } });
+  await openWorkspace(page, host);
+  await orchestrator(page).getByRole('tab', { name: 'Tasks' }).click();
+  await orchestrator(page).getByRole('checkbox', { name: 'Select T-3 to run' }).check();
+  await orchestrator(page).getByRole('button', { name: 'Run selected (1)' }).click();
+  const refusal = orchestrator(page).getByRole('alert', { name: 'Run selected' });
+  await expect(refusal).toContainText('Nothing started. Parallel runs need git ≥ 2.30 installed; with the embedded engine tasks run one at a time');
+  await expect(refusal).toContainText('Run the tasks one by one with “Run task”.');
+  await expect(refusal).toBeFocused();
+  expect(git(project, 'branch', '--list', 'plumbline/*').trim()).toBe('');
+  expect(api.messageRequests()).toHaveLength(0);
+});
