@@ -427,8 +427,15 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
         const r = root();
         const run = get().shownRun;
         if (!r || !run) return;
+        const lane = get().lanes.find((l) => l.runId === run.runId);
         await guard(async () => {
           const res = await api.request('agent.reject', { root: r, runId: run.runId });
+          if (lane) {
+            // A parallel run worked in its own worktree: nothing of the user's was restored, and there is no undo.
+            get().notify('info', `Rejected ${lane.taskId}: its worktree and the branch ${lane.branch ?? ''} were deleted. Your work tree was not touched.`);
+            set({ canUndoReject: false });
+            return;
+          }
           get().notify('info', `Restored ${res.restored.length} file(s), removed ${res.deleted.length} the agent created. Untracked and ignored files were kept.`, {
             label: 'Undo',
             run: () => void get().undoRejectRun(),

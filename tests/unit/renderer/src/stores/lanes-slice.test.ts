@@ -112,6 +112,24 @@ describe('parallel runs in the store', () => {
     expect(store.getState().handback).toEqual({ root: '/p', state: failing, replan: null });
   });
 
+  it('rejecting a parallel run offers no undo and reads no diff: its worktree and branch are gone', async () => {
+    const calls: string[] = [];
+    const store = createAppStore(
+      fakeApi(calls, {
+        'agent.transcript': () => ({ summary: { ...summary('r-T-1'), status: 'completed', endedAt: at }, events: [start('r-T-1')] }),
+        'agent.diff': () => ({ files: [] }),
+        'agent.reject': () => ({ restored: [], deleted: [], undoRef: '' }),
+      }),
+    );
+    store.setState({ project, lanes: [lane('T-1', { state: 'finished' })], lanesRoot: '/p' });
+    await store.getState().showRun('r-T-1');
+    calls.length = 0;
+    await store.getState().rejectRun();
+    expect(calls).toEqual(['agent.reject']);
+    expect(store.getState().canUndoReject).toBe(false);
+    expect(store.getState().notices.at(-1)).toMatchObject({ kind: 'info', message: 'Rejected T-1: its worktree and the branch plumbline/T-1-x were deleted. Your work tree was not touched.', action: undefined });
+  });
+
   it('in the Runs lane, a parallel run starting does not replace the run the user opened', async () => {
     const store = createAppStore(fakeApi([], { 'agent.transcript': () => ({ summary: summary('r-T-1'), events: [start('r-T-1')] }), 'agent.diff': () => ({ files: [] }) }));
     store.setState({ project, lanes: [lane('T-1'), lane('T-3')], lanesRoot: '/p' });
