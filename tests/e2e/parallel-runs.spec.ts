@@ -153,7 +153,9 @@ test('three tasks of the example run at once: two merge in order with their chec
   const confirm = stopped.getByRole('alertdialog', { name: 'Drop T-6?' });
   await expect(confirm).toContainText('worktree and the branch');
   await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
-  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await page.keyboard.press('Escape');
+  await expect(confirm).toHaveCount(0);
+  await expect(stopped.getByRole('button', { name: 'Drop…' })).toBeFocused();
   await expect(stopped.getByRole('group', { name: 'What to do with T-6' })).toBeVisible();
   // The screenshot of the Runs lane: the Builder maximised (double-click its title), notices dismissed.
   await builder(page).getByText('Builder', { exact: true }).dblclick();

@@ -46,8 +46,13 @@ function QueueEntry({ item, position, title, onDone }: { readonly item: MergeQue
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const cancel = useRef<HTMLButtonElement>(null);
+  const drop = useRef<HTMLButtonElement>(null);
+  // Cancel takes the focus when Drop asks; once the question is gone without dropping, Drop… has it back.
+  const asked = useRef(false);
   useEffect(() => {
     if (confirming) cancel.current?.focus();
+    else if (asked.current) drop.current?.focus();
+    asked.current = confirming;
   }, [confirming]);
   const mine = busy === item.runId;
   const working = mine || item.state === 'merging' || item.state === 'checking';
@@ -108,7 +113,7 @@ function QueueEntry({ item, position, title, onDone }: { readonly item: MergeQue
           >
             Hand back to the thinker
           </button>
-          <button type="button" className="btn btn-small btn-danger" disabled={!!busy} onClick={() => setConfirming(true)}>
+          <button ref={drop} type="button" className="btn btn-small btn-danger" disabled={!!busy} onClick={() => setConfirming(true)}>
             Drop…
           </button>
         </div>
