@@ -16,6 +16,7 @@ import { RpcError } from '../../../shared/rpc';
 import type { CoreEvent } from '../events';
 import { findNativeGit } from '../git/native/find-git';
 import { type NativeGit, runGit } from '../git/native/git-runner';
+import { summarise } from '../model/transcript-store';
 import { readTasksState } from '../spec/plan-reader';
 import { describeOutcome, runCheckCommand } from '../verify/checks-runner';
 import { readPlanFacts, servedChecks } from '../verify/plan-facts';
@@ -398,10 +399,12 @@ export class ParallelRuns {
     lane.path = null;
   }
 
-  /** Appends a review record to the run's transcript (kept with the project). */
+  /** Appends a review record to the run's transcript (kept with the project) and announces it and the run's new summary. */
   private async note(root: string, runId: string, event: TranscriptEvent): Promise<void> {
     await this.env.transcripts.append(root, runId, event);
     this.env.ctx.bus.emit('agent.didAppend', { runId, root, event });
+    const summary = summarise(await this.env.transcripts.read(root, runId), false);
+    if (summary) this.env.ctx.bus.emit('agent.didUpdate', { root, summary, retryAt: null });
   }
 
   /** The lanes as the contract shows them; writes outside the scope are in the reason (while nothing else is) and the glance. */

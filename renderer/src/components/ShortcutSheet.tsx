@@ -22,6 +22,7 @@ export function shortcutGroups(mod: string): ReadonlyArray<readonly [string, Rea
         [`${mod}+Enter`, 'Commit (in the commit message) · run the chosen task (Agent tab)'],
         ['Alt+↑ / ↓', 'Move the focused spec item up or down'],
         ['Alt+← / →', 'Move the focused task card to the previous or next column'],
+        ['Space', 'Tick the focused task for “Run selected” (Shift+Space or Shift-click: every ready task since the last one)'],
       ],
     ],
   ];

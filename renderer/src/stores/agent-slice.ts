@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { AgentRole, AgentSettingsView, EventOf, HandbackState, ReplanDraft, RequestOf, RunFileDiff, RunSummary, StreamDelta, TaskItem, TranscriptEvent } from '../../../shared/contract';
+import type { AgentRole, AgentSettingsView, EventOf, HandbackState, MergeQueueItem, ReplanDraft, RequestOf, RunFileDiff, RunLane, RunSummary, StreamDelta, TaskItem, TranscriptEvent } from '../../../shared/contract';
 import { ApiError, type ApiClient } from '../api/client';
 import { messageOf } from './app-slice';
 import type { AppState } from './app-store';
@@ -30,6 +30,30 @@ export interface HandbackView {
   readonly replan: { readonly runId: string; readonly draft: ReplanDraft } | null;
 }
 
+/** The answer to the last "Run selected": what became of each selected task, or why the core refused. */
+export interface RunSelection {
+  readonly root: string;
+  readonly taskIds: readonly string[];
+  /** The selected tasks' lanes (started, waiting or refused, with why); null when the core refused. */
+  readonly lanes: readonly RunLane[] | null;
+  /** The core's refusal (for example: the embedded git engine runs tasks one at a time). */
+  readonly error: string | null;
+}
+
+/** What a merge queue action does: process the queue again, resolve in the Builder, or drop the run. */
+export type QueueAction = RequestOf<'agent.queueAction'>['action'];
+
+/** Lane states whose changes can change the merge queue (it is read again then). */
+const QUEUE_STATES = new Set<RunLane['state']>(['merging', 'merged', 'stopped', 'rejected']);
+
+/** The lanes' part that the merge queue follows, as one string to compare. */
+export function queueSignature(lanes: readonly RunLane[]): string {
+  return lanes
+    .filter((l) => l.runId && QUEUE_STATES.has(l.state))
+    .map((l) => `${l.runId}:${l.state}:${l.reason ?? ''}`)
+    .join('|');
+}
+
 /** Agent runs, the shown transcript, its review, and the agent settings. */
 export interface AgentSlice {
   readonly agentRuns: readonly RunSummary[];
@@ -42,7 +66,26 @@ export interface AgentSlice {
   readonly canUndoReject: boolean;
   /** Set when "Run task" found the task failing its checks run after run: the offer to replan. */
   readonly handback: HandbackView | null;
+  /** Parallel runs of the open project, live from `agent.didLanes`. */
+  readonly lanes: readonly RunLane[];
+  /** The merge queue, in order (read with the lanes, and again when a lane enters or leaves it). */
+  readonly mergeQueue: readonly MergeQueueItem[];
+  /** The project the lanes and queue belong to; null before they were loaded. */
+  readonly lanesRoot: string | null;
+  /** The run a merge queue action is working on, or null. */
+  readonly queueBusy: string | null;
+  readonly runSelection: RunSelection | null;
   loadAgent(): Promise<void>;
+  /** Reads the lanes and the merge queue of the open project. */
+  loadLanes(): Promise<void>;
+  /** Runs the selected tasks at once, each in its own worktree; the answer lands in `runSelection`. True when the core started or planned them. */
+  runSelected(taskIds: readonly string[]): Promise<boolean>;
+  clearRunSelection(): void;
+  /** Retries, resolves or drops a stopped entry of the merge queue; the core's refusal in words, or null when done. */
+  queueAction(runId: string, action: QueueAction): Promise<string | null>;
+  /** Offers a task back to the thinker (the hand-back panel of the Agent tab); why not, or null when offered. */
+  handBackTask(taskId: string): Promise<string | null>;
+  onLanes(e: EventOf<'agent.didLanes'>): void;
   loadAgentSettings(): Promise<void>;
   showRun(runId: string | null): Promise<void>;
   /** Starts a building run, or first offers the thinker when the task keeps failing its checks. */
@@ -123,8 +166,9 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
       let ended = false;
       for (const e of batch) {
         if (!run || run.runId !== e.runId) {
-          // A run started elsewhere (for example "Run task" in the Orchestrator) is shown at once.
-          if (e.event.type === 'start' && e.root === root()) {
+          // A run started elsewhere (for example "Run task" in the Orchestrator) is shown at once, except over
+          // a run the user opened from the Runs lane, where parallel runs start one after another.
+          if (e.event.type === 'start' && e.root === root() && !(run && useUiPrefs.getState().agentView === 'lanes' && get().lanes.some((l) => l.runId === run!.runId))) {
             events = [e.event];
             run = { runId: e.runId, summary: null, events, live: [], retryAt: null };
             newRun = true;
@@ -147,7 +191,34 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
       const start = run?.events.find((x) => x.type === 'start');
       if (ended && start?.type === 'start' && start.kind === 'task') void get().loadRunDiff();
     };
+    // The merge queue is read again when a lane enters, moves in or leaves it; reads in flight coalesce.
+    let queueRead: Promise<void> | null = null;
+    let queueAgain = false;
+    const readQueue = (r: string): void => {
+      if (queueRead) {
+        queueAgain = true;
+        return;
+      }
+      queueRead = (async () => {
+        try {
+          do {
+            queueAgain = false;
+            const { queue } = await api.request('agent.lanes', { root: r });
+            if (root() === r) set({ mergeQueue: queue });
+          } while (queueAgain && root() === r);
+        } catch {
+          // The lanes stay; the queue is read again on the next change or when the view opens.
+        } finally {
+          queueRead = null;
+        }
+      })();
+    };
     return {
+      lanes: [],
+      mergeQueue: [],
+      lanesRoot: null,
+      queueBusy: null,
+      runSelection: null,
       agentRuns: [],
       agentTasks: [],
       shownRun: null,
@@ -158,7 +229,7 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
       handback: null,
       async loadAgent() {
         const r = root();
-        if (!r) return set({ agentRuns: [], agentTasks: [], shownRun: null, runDiff: null, handback: null });
+        if (!r) return set({ agentRuns: [], agentTasks: [], shownRun: null, runDiff: null, handback: null, lanes: [], mergeQueue: [], lanesRoot: null, runSelection: null });
         try {
           const before = get().agentRuns;
           const [{ runs }, plan] = await Promise.all([api.request('agent.runs', { root: r }), api.request('spec.snapshot', { root: r }).catch(() => null)]);
@@ -171,6 +242,75 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
           get().notify('error', messageOf(error));
         }
         if (!get().agentSettings) await get().loadAgentSettings();
+      },
+      async loadLanes() {
+        const r = root();
+        if (!r) return set({ lanes: [], mergeQueue: [], lanesRoot: null });
+        try {
+          const { lanes, queue } = await api.request('agent.lanes', { root: r });
+          if (root() === r) set({ lanes, mergeQueue: queue, lanesRoot: r });
+        } catch (error) {
+          get().notify('error', messageOf(error));
+        }
+      },
+      async runSelected(taskIds) {
+        const r = root();
+        if (!r || taskIds.length === 0) return false;
+        set({ agentBusy: true, runSelection: null });
+        try {
+          const { lanes } = await api.request('agent.runSelected', { root: r, taskIds: [...taskIds] });
+          if (root() !== r) return false;
+          // The lanes of every selected task; other lanes (runs selected before) arrive with agent.didLanes.
+          const mine = lanes.filter((l) => taskIds.includes(l.taskId));
+          set({ runSelection: { root: r, taskIds, lanes: mine, error: null }, lanes, lanesRoot: r });
+          useUiPrefs.getState().setAgentView('lanes');
+          useUiPrefs.getState().setBuilderTab('agent');
+          return true;
+        } catch (error) {
+          // Shown where the button is (the embedded git engine's refusal says why), not as a passing notice.
+          if (root() === r) set({ runSelection: { root: r, taskIds, lanes: null, error: messageOf(error) } });
+          return false;
+        } finally {
+          set({ agentBusy: false });
+        }
+      },
+      clearRunSelection() {
+        set({ runSelection: null });
+      },
+      async queueAction(runId, action) {
+        const r = root();
+        if (!r) return null;
+        if (get().queueBusy) return 'Another merge queue action is still running; wait for it to finish.';
+        set({ queueBusy: runId });
+        try {
+          const { lanes, queue } = await api.request('agent.queueAction', { root: r, runId, action });
+          if (root() === r) set({ lanes, mergeQueue: queue, lanesRoot: r });
+          return null;
+        } catch (error) {
+          return messageOf(error);
+        } finally {
+          set({ queueBusy: null });
+        }
+      },
+      async handBackTask(taskId) {
+        const r = root();
+        if (!r) return null;
+        try {
+          const state = await api.request('agent.handback', { root: r, taskId });
+          if (!state.runs.length) return `No run of ${taskId} failed its checks where the thinker can read them, so there is nothing to hand back yet: retry, resolve in the Builder, or drop the run.`;
+          if (root() === r) set({ handback: { root: r, state, replan: null } });
+          return null;
+        } catch (error) {
+          return messageOf(error);
+        }
+      },
+      onLanes(e) {
+        const r = root();
+        if (e.root !== r) return;
+        const before = get().lanes;
+        set({ lanes: e.lanes, lanesRoot: r });
+        // A queue action answers with the queue itself; otherwise a lane entering or leaving the queue reads it.
+        if (!get().queueBusy && queueSignature(e.lanes) !== queueSignature(before)) readQueue(r);
       },
       async loadAgentSettings() {
         try {
@@ -271,9 +411,15 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
         const run = get().shownRun;
         if (!r || !run) return;
         await guard(async () => {
+          const lane = get().lanes.find((l) => l.runId === run.runId);
           const res = await api.request('agent.accept', { root: r, runId: run.runId });
           // The review record and the run's new summary arrive as events; the Changes view follows repo.didChange.
-          get().notify('info', `Committed ${res.files.length} file(s) as ${res.commit.slice(0, 7)}.`);
+          get().notify(
+            'info',
+            lane
+              ? `Committed ${res.files.length} file(s) on ${lane.branch ?? 'its branch'} as ${res.commit.slice(0, 7)} and put it into the merge queue: see Agent ▸ Runs lane.`
+              : `Committed ${res.files.length} file(s) as ${res.commit.slice(0, 7)}.`,
+          );
           set({ canUndoReject: false });
         });
       },
@@ -281,8 +427,15 @@ export function createAgentSlice(api: ApiClient): StateCreator<AppState, [], [],
         const r = root();
         const run = get().shownRun;
         if (!r || !run) return;
+        const lane = get().lanes.find((l) => l.runId === run.runId);
         await guard(async () => {
           const res = await api.request('agent.reject', { root: r, runId: run.runId });
+          if (lane) {
+            // A parallel run worked in its own worktree: nothing of the user's was restored, and there is no undo.
+            get().notify('info', `Rejected ${lane.taskId}: its worktree and the branch ${lane.branch ?? ''} were deleted. Your work tree was not touched.`);
+            set({ canUndoReject: false });
+            return;
+          }
           get().notify('info', `Restored ${res.restored.length} file(s), removed ${res.deleted.length} the agent created. Untracked and ignored files were kept.`, {
             label: 'Undo',
             run: () => void get().undoRejectRun(),

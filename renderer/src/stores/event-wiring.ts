@@ -53,6 +53,7 @@ export function wireEvents(api: ApiClient, store: StoreApi<AppState>): () => voi
     api.onEvent('agent.didStream', (e) => store.getState().onAgentStream(e)),
     api.onEvent('agent.didAppend', (e) => store.getState().onAgentAppend(e)),
     api.onEvent('agent.didUpdate', (e) => store.getState().onAgentUpdate(e)),
+    api.onEvent('agent.didLanes', (e) => store.getState().onLanes(e)),
     api.onEvent('spec.didChange', (e) => store.getState().onPlanChanged(e.root)),
     api.onEvent('verify.didProgress', (e) => store.getState().onVerifyProgress(e)),
     api.onEvent('import.didProgress', (e) => store.getState().onImportProgress(e)),

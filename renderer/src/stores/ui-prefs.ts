@@ -6,8 +6,11 @@ export interface UiPrefs {
   /** Pane sizes in percent: Orchestrator, Builder, Calibrator. */
   readonly paneSizes: readonly [number, number, number];
   readonly builderTab: string;
+  /** What Builder ▸ Agent shows: the list of single runs, or the Runs lane of parallel runs. */
+  readonly agentView: 'runs' | 'lanes';
   setPaneSizes(sizes: readonly [number, number, number]): void;
   setBuilderTab(tab: string): void;
+  setAgentView(view: 'runs' | 'lanes'): void;
 }
 
 /** The persisted preferences store (localStorage, versioned). */
@@ -16,8 +19,10 @@ export const useUiPrefs = create<UiPrefs>()(
     (set) => ({
       paneSizes: [30, 45, 25],
       builderTab: 'files',
+      agentView: 'runs',
       setPaneSizes: (paneSizes) => set({ paneSizes }),
       setBuilderTab: (builderTab) => set({ builderTab }),
+      setAgentView: (agentView) => set({ agentView }),
     }),
     { name: 'plumbline.ui', version: 1 },
   ),

@@ -7,7 +7,7 @@ import { glanceSummary } from '../verify/run-glance';
  * Asks once more before accepting a run the Calibrator found red or with open findings: the problems
  * are listed, and "Cancel" has focus, so Enter or Escape keeps the run unaccepted.
  */
-export function AcceptDialog({ run, concerns, onAccept, onCancel }: { readonly run: RunVerification; readonly concerns: readonly string[]; readonly onAccept: () => void; readonly onCancel: () => void }) {
+export function AcceptDialog({ run, concerns, parallel = false, onAccept, onCancel }: { readonly run: RunVerification; readonly concerns: readonly string[]; readonly parallel?: boolean; readonly onAccept: () => void; readonly onCancel: () => void }) {
   const dialog = useRef<HTMLDivElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   // Focused before useModalFocus looks, so the safe choice is the default.
@@ -35,7 +35,10 @@ export function AcceptDialog({ run, concerns, onAccept, onCancel }: { readonly r
         </header>
         <div className="body">
           <p id="accept-dialog-why" className={s.mark.tone}>
-            {s.glance === 'red' ? 'The Calibrator found problems with this run. Accepting commits its changes as they are:' : 'This run has open findings. Accepting commits its changes as they are:'}
+            {s.glance === 'red' ? 'The Calibrator found problems with this run.' : 'This run has open findings.'}{' '}
+            {parallel
+              ? 'Accepting commits its changes as they are on its branch and puts it into the merge queue; it merges into your branch only if its checks pass on the merged tree:'
+              : 'Accepting commits its changes as they are:'}
           </p>
           <ul className="accept-concerns" aria-label="Open findings and red checks">
             {concerns.map((c, i) => (

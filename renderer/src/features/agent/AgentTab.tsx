@@ -5,6 +5,8 @@ import { useAppStore } from '../../stores/app-store';
 import './agent.css';
 import { formatCost, statusLabel } from './format';
 import { HandbackPanel } from './HandbackPanel';
+import { LanesView } from './LanesView';
+import { useUiPrefs } from '../../stores/ui-prefs';
 import { RunView } from './RunView';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { RunGlanceMark } from '../verify/RunGlance';
@@ -27,6 +29,8 @@ export function AgentTab() {
   // The Calibrator's verdict per run, so a red run is visible in the list.
   const verifiedRuns = useAppStore((s) => s.verifiedRuns);
   const verified = useMemo(() => new Map(verifiedRuns.map((v) => [v.runId, v] as const)), [verifiedRuns]);
+  const view = useUiPrefs((s) => s.agentView);
+  const setView = useUiPrefs((s) => s.setAgentView);
   const [taskId, setTaskId] = useState<string>('');
   const [settingsOpen, setSettingsOpen] = useState(false);
   useEffect(() => {
@@ -66,39 +70,54 @@ export function AgentTab() {
           Run task
         </button>
         <span className="spacer" />
+        <div role="radiogroup" aria-label="Agent view" className="segmented">
+          <button type="button" role="radio" aria-checked={view === 'runs'} className="btn btn-small" onClick={() => setView('runs')}>
+            Runs
+          </button>
+          <button type="button" role="radio" aria-checked={view === 'lanes'} className="btn btn-small" title="Parallel runs and the merge queue" onClick={() => setView('lanes')}>
+            Runs lane
+          </button>
+        </div>
         <button className="btn" onClick={() => setSettingsOpen(true)}>Agent settings…</button>
       </div>
       {/* On its own line: beside the buttons it squeezed them out of a narrow pane. */}
       {blocker && <div className="banner warn" role="note">⚠ {blocker}</div>}
       <HandbackPanel />
       <ThinkerActions />
-      <div className="agent-split">
-        <nav className="agent-runs" aria-label="Runs">
-          {!visible.length && <div className="empty">No runs yet.</div>}
-          <ul className="list">
-            {visible.map((r) => {
-              const st = statusLabel(r.status);
-              return (
-                <li key={r.runId} className="row" aria-selected={r.runId === shown} tabIndex={0} onClick={() => void showRun(r.runId)} onKeyDown={(e) => e.key === 'Enter' && void showRun(r.runId)}>
-                  <span className="grow">
-                    {r.title}
-                    {/* A run that did not finish says why in its row, so two failed runs can be told apart. */}
-                    {r.status !== 'completed' && r.endedAt && r.reason && <span className={`run-reason ${st.cls}`} title={r.reason}>{r.reason}</span>}
-                  </span>
-                  <span className="meta">
-                    <time dateTime={r.startedAt} className="muted">{new Date(r.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
-                    <span className={st.cls}>{st.text}</span>
-                    {verified.get(r.runId) && <RunGlanceMark run={verified.get(r.runId)!} />}
-                    {r.review !== 'none' && !(r.review === 'pending' && r.status !== 'completed') && <span>{r.review}</span>}
-                    <span className="num">{formatCost(r.costUsd)}</span>
-                  </span>
-                </li>
-              );
-            })}
-          </ul>
-        </nav>
-        <RunView />
-      </div>
+      {view === 'lanes' ? (
+        <div className="lanes-split">
+          <LanesView />
+          <RunView />
+        </div>
+      ) : (
+        <div className="agent-split">
+          <nav className="agent-runs" aria-label="Runs">
+            {!visible.length && <div className="empty">No runs yet.</div>}
+            <ul className="list">
+              {visible.map((r) => {
+                const st = statusLabel(r.status);
+                return (
+                  <li key={r.runId} className="row" aria-selected={r.runId === shown} tabIndex={0} onClick={() => void showRun(r.runId)} onKeyDown={(e) => e.key === 'Enter' && void showRun(r.runId)}>
+                    <span className="grow">
+                      {r.title}
+                      {/* A run that did not finish says why in its row, so two failed runs can be told apart. */}
+                      {r.status !== 'completed' && r.endedAt && r.reason && <span className={`run-reason ${st.cls}`} title={r.reason}>{r.reason}</span>}
+                    </span>
+                    <span className="meta">
+                      <time dateTime={r.startedAt} className="muted">{new Date(r.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
+                      <span className={st.cls}>{st.text}</span>
+                      {verified.get(r.runId) && <RunGlanceMark run={verified.get(r.runId)!} />}
+                      {r.review !== 'none' && !(r.review === 'pending' && r.status !== 'completed') && <span>{r.review}</span>}
+                      <span className="num">{formatCost(r.costUsd)}</span>
+                    </span>
+                  </li>
+                );
+              })}
+            </ul>
+          </nav>
+          <RunView />
+        </div>
+      )}
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
     </div>
   );

@@ -5,6 +5,7 @@ import { useAppStore } from '../../stores/app-store';
 import { acceptConcerns } from '../verify/run-glance';
 import { RunGlance } from '../verify/RunGlance';
 import { AcceptDialog } from './AcceptDialog';
+import { acceptBlocker } from './lane-format';
 import { formatCost, formatTokens, statusLabel, totalTokens } from './format';
 import { TranscriptView } from './TranscriptView';
 
@@ -48,6 +49,8 @@ function Review() {
   const { diff, summary, busy, canUndo } = useAppStore(useShallow((s) => ({ diff: s.runDiff, summary: s.shownRun?.summary ?? null, busy: s.agentBusy, canUndo: s.canUndoReject })));
   const { accept, reject, undo } = useAppStore(useShallow((s) => ({ accept: s.acceptRun, reject: s.rejectRun, undo: s.undoRejectRun })));
   const verification = useAppStore((s) => (summary ? s.verifiedRuns.find((r) => r.runId === summary.runId) : undefined));
+  // A parallel run (it has a lane): Accept commits on its branch and puts it into the merge queue.
+  const lane = useAppStore((s) => (summary ? s.lanes.find((l) => l.runId === summary.runId) : undefined));
   const [selected, setSelected] = useState<string | null>(null);
   // The problems shown by the "Accept anyway?" dialog; null while it is closed.
   const [asking, setAsking] = useState<readonly string[] | null>(null);
@@ -74,11 +77,16 @@ function Review() {
                   ? `${diff.length} file(s) changed`
                   : 'loading diff…'}
         </span>
+        {lane && (
+          <span className="muted small" title="Accepted runs merge into your branch in dependency order, each after its checks pass on the merged tree">
+            {summary.review === 'accepted' ? `in the merge queue: ${lane.state}` : `parallel run on ${lane.branch ?? 'its branch'}: Accept puts it into the merge queue`}
+          </span>
+        )}
         <span className="spacer" />
         {summary.review === 'pending' && diff && diff.length > 0 && (
           <>
             <button className="btn" disabled={busy} onClick={() => void reject()}>Reject</button>
-            <button className="btn btn-primary" disabled={busy} onClick={onAccept}>Accept</button>
+            <button className="btn btn-primary" disabled={busy || !!acceptBlocker(lane)} title={acceptBlocker(lane) ?? undefined} onClick={onAccept}>Accept</button>
           </>
         )}
         {summary.review === 'rejected' && canUndo && (
@@ -106,6 +114,7 @@ function Review() {
         <AcceptDialog
           run={verification}
           concerns={asking}
+          parallel={!!lane}
           onCancel={() => setAsking(null)}
           onAccept={() => {
             setAsking(null);

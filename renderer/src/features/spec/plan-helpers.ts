@@ -1,4 +1,4 @@
-import type { Finding, PlanSnapshot, SpecState, TaskStatus } from '../../../../shared/contract';
+import type { Finding, PlanSnapshot, SpecState, TaskItem, TaskStatus } from '../../../../shared/contract';
 
 /** Task statuses in board order. */
 export const TASK_STATUSES: readonly TaskStatus[] = ['todo', 'in progress', 'in review', 'verified', 'refuted', 'done'];
@@ -113,4 +113,41 @@ export function verdictLabel(verdict: 'verified' | 'refuted' | 'unverifiable'): 
     case 'unverifiable':
       return '? unverifiable';
   }
+}
+
+/** Statuses that count as finished for a task's dependents (as the core's run planner counts them). */
+const FINISHED: ReadonlySet<TaskStatus> = new Set(['done', 'verified']);
+
+/**
+ * Why a task cannot be selected for "Run selected", in words, or null when it is ready: it is finished
+ * already, or a task it depends on is not done or verified.
+ */
+export function notReadyReason(task: TaskItem, tasks: readonly TaskItem[]): string | null {
+  if (FINISHED.has(task.status)) return `${task.id} is ${task.status} already; nothing to run.`;
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const open = task.depends.find((d) => !FINISHED.has(byId.get(d)?.status ?? 'todo'));
+  return open ? `${task.id} depends on ${open}, which is not done; run ${open} first.` : null;
+}
+
+/**
+ * The run selection after a click on `id`: toggled, or with Shift (`range`) every ready task between the
+ * last clicked one and `id` (in `order`) set to what `id` becomes.
+ */
+export function toggleRunPick(selected: ReadonlySet<string>, id: string, options: { readonly order: readonly string[]; readonly ready: (id: string) => boolean; readonly anchor: string | null; readonly range: boolean }): Set<string> {
+  const next = new Set(selected);
+  const on = !selected.has(id);
+  const a = options.anchor ? options.order.indexOf(options.anchor) : -1;
+  const b = options.order.indexOf(id);
+  const ids = options.range && a >= 0 && b >= 0 ? options.order.slice(Math.min(a, b), Math.max(a, b) + 1) : [id];
+  for (const x of ids) {
+    if (!options.ready(x)) continue;
+    if (on) next.add(x);
+    else next.delete(x);
+  }
+  return next;
+}
+
+/** The ticked tasks that are still ready, in plan order (the plan may have changed since they were ticked). */
+export function readyPicked(tasks: readonly TaskItem[], picked: ReadonlySet<string>): string[] {
+  return tasks.filter((t) => picked.has(t.id) && !notReadyReason(t, tasks)).map((t) => t.id);
 }

@@ -447,6 +447,23 @@ describe('parallel runs', () => {
     await third.dispose?.();
   }, 120_000);
 
+  it("announces the run's new summary when a parallel run is accepted or rejected, so the review shows it without a reload", async () => {
+    script();
+    const agent = await agentModule();
+    const reviews: string[] = [];
+    ctx.bus.subscribe((e) => {
+      if (e.event !== 'agent.didUpdate') return;
+      const { summary } = e.payload as { summary: { taskId: string | null; review: string } };
+      if (summary.review !== 'none' && summary.review !== 'pending') reviews.push(`${summary.taskId} ${summary.review}`);
+    });
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-2'] }, c);
+    for (const l of lanes) await agent.service.parallel.settled(project.root, l.runId!);
+    await agent.handlers['agent.accept']({ root: project.root, runId: lane(lanes, 'T-1').runId! }, c);
+    await agent.handlers['agent.reject']({ root: project.root, runId: lane(lanes, 'T-2').runId! }, c);
+    expect(reviews).toEqual(['T-1 accepted', 'T-2 rejected']);
+    await agent.dispose?.();
+  });
+
   it('refuses with the embedded git engine, saying why, and creates nothing', async () => {
     const agent = await agentModule({ env: { PLUMBLINE_GIT: 'embedded' } });
     await expect(agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c)).rejects.toThrow(/^parallel runs need git ≥ 2\.30 installed; with the embedded engine tasks run one at a time/);
