@@ -31,6 +31,8 @@ export interface ImportedTask {
   readonly title: string;
   readonly description: string;
   readonly servesKeys: readonly string[];
+  /** Original keys of the tasks of the same source this one depends on, mapped to their `T-n` on apply. */
+  readonly dependsKeys: readonly string[];
   readonly scope: readonly string[];
   readonly status: TaskStatus;
   readonly from: string;
