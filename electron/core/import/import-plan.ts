@@ -72,6 +72,8 @@ export interface ImportTarget {
 /** Everything one source yields. */
 export interface ImportPlan {
   readonly target: ImportTarget | null;
+  /** The file's title where it names the target (a spec-kit spec's first heading), read in the same parse. */
+  readonly title?: string;
   readonly items: readonly ImportedItem[];
   readonly prose: readonly ImportedProse[];
   readonly tasks: readonly ImportedTask[];

@@ -15,7 +15,7 @@ import { emptyPlan, mergePlans, type ImportPlan, type ImportTarget } from './imp
 import { prepareInWorker } from './import-worker-client';
 import { importKiroDesign, importKiroRequirements, importKiroSteering, importKiroTasks } from './kiro';
 import { yieldToLoop } from './markdown-blocks';
-import { importConstitution, importSpecKitPlan, importSpecKitSpec, importSpecKitTasks, specKitTitle } from './spec-kit';
+import { importConstitution, importSpecKitPlan, importSpecKitSpec, importSpecKitTasks } from './spec-kit';
 
 export { ImportCancelled };
 
@@ -116,11 +116,10 @@ function parseFile(kind: ImportSource['kind'], file: string, text: string): Impo
 }
 
 /** Where a source's spec items go: a spec-kit feature or Kiro spec gets a spec of its own; the rest go to the main spec. */
-function targetOf(source: ImportSource, texts: ReadonlyMap<string, string>): ImportTarget | null {
+function targetOf(source: ImportSource, titles: ReadonlyMap<string, string>): ImportTarget | null {
   const name = source.path.split('/').at(-1) ?? source.path;
   if (source.kind === 'spec-kit' && source.path.startsWith('specs/')) {
-    const spec = texts.get(`${source.path}/spec.md`) ?? '';
-    return { file: `${SPECS_DIR}/${slugify(name)}.md`, title: specKitTitle(spec, name) };
+    return { file: `${SPECS_DIR}/${slugify(name)}.md`, title: titles.get(`${source.path}/spec.md`) || name };
   }
   if (source.kind === 'kiro' && source.path.startsWith('.kiro/specs/')) return { file: `${SPECS_DIR}/${slugify(name)}.md`, title: name.replace(/[-_]+/g, ' ') };
   return null;
@@ -135,16 +134,16 @@ const entries = (p: ImportPlan): number => p.items.length + p.tasks.length + p.d
 export async function readSource(root: string, source: ImportSource, step: (entries: number) => Promise<void> = yieldToLoop): Promise<ImportPlan> {
   const order = (f: string): number => (/(spec|requirements|constitution)\.md$/.test(f) ? 0 : /(plan|design)\.md$/.test(f) ? 1 : 2);
   const files = [...source.files].sort((a, b) => order(a) - order(b));
-  const texts = new Map<string, string>();
+  const titles = new Map<string, string>();
   const plans: ImportPlan[] = [];
   for (const file of files) {
     const text = (await readTextDoc(join(root, file), root)).text;
-    texts.set(file, text);
     const plan = parseFile(source.kind, file, text);
+    if (plan.title) titles.set(file, plan.title);
     plans.push(plan);
     await step(entries(plan));
   }
-  return mergePlans(plans, targetOf(source, texts));
+  return mergePlans(plans, targetOf(source, titles));
 }
 
 /** Reads the project's plan once: every spec, the tasks file, the decisions and the ID marks. */
@@ -169,7 +168,8 @@ export async function readPlanState(root: string): Promise<PlanState> {
 /** What an import will write, built before anything is written (see `prepareImport`). */
 export interface PreparedImport {
   readonly sources: readonly ImportSource[];
-  readonly built: ImportWrites;
+  /** What is written (the rest of the build stays where it was made: a worker posts only this back). */
+  readonly built: Pick<ImportWrites, 'files' | 'marks' | 'counts'>;
   /** Each file to be written or deleted: its hash when it was read ('' when missing), so a later edit is noticed. */
   readonly before: Readonly<Record<string, string>>;
   /** Decision records removed upstream that the user chose to remove (project-relative). */
@@ -233,7 +233,7 @@ export async function prepareImport(root: string, paths: readonly string[], acce
   const before: Record<string, string> = {};
   for (const [rel] of built.files) before[rel] = hashOf(rel);
   for (const rel of deleted) before[rel] = hashOf(rel);
-  return { sources, built, before, deleted, updated, conflicts, kept, written };
+  return { sources, built: { files: built.files, marks: built.marks, counts: built.counts }, before, deleted, updated, conflicts, kept, written };
 }
 
 /** Options of `importSources`. */

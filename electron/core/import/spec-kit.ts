@@ -1,4 +1,4 @@
-import type { List, ListItem, Paragraph, RootContent } from 'mdast';
+import type { List, ListItem, Paragraph, Root, RootContent } from 'mdast';
 import { parseMarkdown, plainText } from '../spec/markdown-source';
 import { emptyPlan, type ImportedItem, type ImportedProse, type ImportedTask, type ImportPlan } from './import-plan';
 import { anchor, flat, itemText, nestedSource } from './markdown-blocks';
@@ -80,7 +80,7 @@ export function importSpecKitSpec(text: string, file: string): ImportPlan {
       }
     }
   });
-  return { ...emptyPlan(), items, prose };
+  return { ...emptyPlan(), items, prose, title: titleOf(root) };
 }
 
 /** Reads a spec-kit `plan.md`: each `**Field**: value` of Technical Context (value up to the next field) becomes an architecture item. */
@@ -194,9 +194,8 @@ export function importConstitution(text: string, file: string): ImportPlan {
   return { ...emptyPlan(), items };
 }
 
-/** A feature's title from its spec's first heading (`Feature Specification: Photo Albums` → `Photo Albums`). */
-export function specKitTitle(text: string, fallback: string): string {
-  const h1 = parseMarkdown(text).children.find((b) => b.type === 'heading' && b.depth === 1);
-  const t = h1 ? flat(h1).replace(/^feature specification\s*:\s*/i, '').trim() : '';
-  return t || fallback;
+/** A feature's title from its spec's first heading (`Feature Specification: Photo Albums` → `Photo Albums`); '' when none. */
+function titleOf(root: Root): string {
+  const h1 = root.children.find((b) => b.type === 'heading' && b.depth === 1);
+  return h1 ? flat(h1).replace(/^feature specification\s*:\s*/i, '').trim() : '';
 }

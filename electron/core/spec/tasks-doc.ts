@@ -132,8 +132,10 @@ export function parseTasks(text: string): ParsedTask[] {
   for (let k = 0; k + 1 < bounds.length; k++) {
     const from = bounds[k]!;
     const piece = text.slice(from, bounds[k + 1]!);
-    const fast = from === 0 ? null : plainTask(piece);
-    for (const t of fast ? [fast] : parsePiece(piece)) out.push(from === 0 ? t : shift(t, from, line));
+    // A piece holds a task only if it holds `T-` (or an escape that could spell it); the rest needs no parse.
+    const none = !/T(?:-|\\-|&)/.test(piece);
+    const fast = none || from === 0 ? null : plainTask(piece);
+    for (const t of none ? [] : fast ? [fast] : parsePiece(piece)) out.push(from === 0 ? t : shift(t, from, line));
     for (let i = piece.indexOf('\n'); i !== -1; i = piece.indexOf('\n', i + 1)) line++;
   }
   return out;
