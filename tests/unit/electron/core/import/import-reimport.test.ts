@@ -23,6 +23,15 @@ async function edit(path: string, from: string | RegExp, to: string): Promise<vo
   await fs.writeFile(path, text.replace(from, to));
 }
 
+/** The bytes of every file under a folder, by path (the originals a re-import must leave alone). */
+async function bytes(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const e of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out[join(e.parentPath, e.name)] = (await fs.readFile(join(e.parentPath, e.name))).toString('base64');
+  }
+  return out;
+}
+
 const exists = (path: string): Promise<boolean> => fs.access(path).then(() => true, () => false);
 
 afterEach(async () => {
@@ -55,6 +64,7 @@ describe('re-import of tasks', () => {
     expect(changes[3]!.after).toMatch(/^Not applied: T-4 was edited here since it was imported/);
 
     const before = (await service.snapshot(root)).tasks.tasks;
+    const originals = await bytes(join(root, feature));
     const summary = await service.importSources(root, [feature], { accept: changes.map((c) => c.key) });
     expect(summary).toEqual(['spec-kit feature 001-photo-albums: 0 spec items, 0 tasks, 0 decisions imported.', '4 changed or removed entries updated.', 'T-4 left as it is: edited here since the import. Merge the upstream change by hand.']);
     const after = (await service.snapshot(root)).tasks.tasks;
@@ -66,6 +76,7 @@ describe('re-import of tasks', () => {
       ['T-5', 'Drag and drop ordering in src/views/albums.ts', 'todo', 'src/views/albums.ts', 'T-3', ''],
     ]);
     expect(after[1]!.description).toContain('- run it in CI too');
+    expect(await bytes(join(root, feature))).toEqual(originals);
     // Serves and provenance stay.
     expect(after.map((t) => [t.serves, t.source])).toEqual(before.map((t) => [t.serves, t.source]));
     // Only the conflict is still offered.
@@ -99,7 +110,9 @@ describe('entries removed upstream', () => {
     await service.importSources(root, ['doc/adr'], { accept: [] });
     expect([await exists(dec('0002-use-postgresql.md')), await exists(dec('0004-keep-sqlite-in-wal-mode.md'))]).toEqual([true, true]);
 
+    const originals = await bytes(join(root, 'doc/adr'));
     const summary = await service.importSources(root, ['doc/adr'], { accept: removed.map((c) => c.key) });
+    expect(await bytes(join(root, 'doc/adr'))).toEqual(originals);
     expect(summary).toEqual(['Decision records in doc/adr/: 0 spec items, 0 tasks, 0 decisions imported.', '1 changed or removed entries updated.', '0002 kept: removed upstream, but edited here since the import. Delete it by hand if no longer wanted.']);
     expect([await exists(dec('0002-use-postgresql.md')), await exists(dec('0004-keep-sqlite-in-wal-mode.md'))]).toEqual([true, false]);
     expect((await service.snapshot(root)).decisions.map((d) => d.id)).toEqual(['0001', '0002', '0003']);
