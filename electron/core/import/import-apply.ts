@@ -209,6 +209,13 @@ export function renderTask(id: string, t: { title: string; description: string; 
   return lines.join(eol) + eol;
 }
 
+/** Appends to the list under a key (made on first use). */
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 const yamlList = (ns: readonly number[]): string => `[${ns.map((n) => `"${pad4(n)}"`).join(', ')}]`;
 
 /** A decision record in Plumbline's MADR layout; every section's Markdown kept as in the source. */
@@ -315,7 +322,7 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
       if (done.has(p.from)) continue;
       done.add(p.from);
       const para = `${oneLine(p.text)} <!-- from: ${p.from} -->`;
-      prose.set(p.section, [...(prose.get(p.section) ?? []), para]);
+      push(prose, p.section, para);
       newProse.push([p.section, para]);
     }
     for (const item of plan.items) {
@@ -328,7 +335,7 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
       added.set(item.from, `${oneLine(item.text)}${alias}`);
       const line = `${id ? `${id}: ` : ''}${oneLine(item.text)}${alias} <!-- from: ${item.from} -->`;
       const full = item.body ? `- ${line}\n${indent(item.body, '  ')}` : `- ${line}`;
-      lines.set(item.section, [...(lines.get(item.section) ?? []), full]);
+      push(lines, item.section, full);
       newItems.push([item.section, item.body ? `${line}\n${indent(item.body, '  ')}` : line]);
       items++;
     }
