@@ -181,9 +181,14 @@ export const importSource = z.object({
 });
 export type ImportSource = z.infer<typeof importSource>;
 
+/** One field of an entry that changed upstream (`status`: `todo` → `done`). */
+export const importChangeDetail = z.object({ field: z.string(), before: z.string(), after: z.string() });
+export type ImportChangeDetail = z.infer<typeof importChangeDetail>;
+
 /**
  * One upstream change a re-import would apply; `key` is the provenance (`file#ID`). `conflict`: upstream
  * changed an entry that was edited here since it was imported — never applied, `after` says what upstream reads.
+ * `removed`: gone from the source; removed only when the user accepts it, and never when it was edited here.
  */
 export const importChange = z.object({
   key: z.string(),
@@ -193,6 +198,10 @@ export const importChange = z.object({
   id: z.string().nullable(),
   before: z.string().nullable(),
   after: z.string().nullable(),
+  /** What changed upstream, field by field (a task's status, description, scope, serves, depends); empty when only the text did. */
+  details: z.array(importChangeDetail).default([]),
+  /** True when the entry was edited here since it was imported: a removed one can then only be kept. */
+  edited: z.boolean().default(false),
 });
 export type ImportChange = z.infer<typeof importChange>;
 

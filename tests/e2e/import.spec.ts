@@ -46,7 +46,8 @@ test('double-clicking Import and retrying the request imports the tasks once', a
     const tasks = readFileSync(join(folder, '.plumbline/tasks.md'), 'utf8');
     expect(tasks.match(/^## T-\d+:/gm)).toHaveLength(8);
   } finally {
-    rmSync(base, { recursive: true, force: true });
+    // The host may still be writing in the folder (its watcher, the status engine): retry until it is done.
+    rmSync(base, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 });
 
@@ -82,6 +83,7 @@ test('a re-import shows what changed upstream and applies only what the user kee
     expect(spec).toContain('- FR-2: System MUST let users reorder albums by drag and drop or keyboard (FR-002)');
     expect(spec).not.toContain('export an album');
   } finally {
-    rmSync(base, { recursive: true, force: true });
+    // The host may still be writing in the folder (its watcher, the status engine): retry until it is done.
+    rmSync(base, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 });

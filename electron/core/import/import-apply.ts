@@ -5,8 +5,10 @@ import { DECISIONS_DIR, SPEC_PATH, TASKS_PATH } from '../spec/plan-files';
 import { parseSpec } from '../spec/spec-doc';
 import { appendProse, insertItem, oneLine } from '../spec/spec-edit';
 import { SECTIONS, sectionInfo } from '../spec/spec-sections';
+import { parseMarkdown, startOf } from '../spec/markdown-source';
 import { formatField } from '../spec/tasks-edit';
-import { parseTasks } from '../spec/tasks-doc';
+import { parseTasks, type ParsedTask } from '../spec/tasks-doc';
+import type { TaskItem } from '../../../shared/contract/spec';
 import type { ImportedDecision, ImportPlan } from './import-plan';
 
 /** A planning file as read before the import. */
@@ -40,6 +42,55 @@ export interface PlanState {
   readonly projectName: string;
 }
 
+/** A spec file's items, parsed once per file read (the same text object is parsed once however often it is asked for). */
+const parsedSpecs = new WeakMap<PlanFile, ReturnType<typeof parseSpec>>();
+export function specOf(file: PlanFile): ReturnType<typeof parseSpec> {
+  let p = parsedSpecs.get(file);
+  if (!p) parsedSpecs.set(file, (p = parseSpec(file.text)));
+  return p;
+}
+
+/** The tasks file's tasks, parsed once per file read. */
+const parsedTasks = new WeakMap<PlanFile, ParsedTask[]>();
+export function tasksOf(file: PlanFile): ParsedTask[] {
+  let p = parsedTasks.get(file);
+  if (!p) parsedTasks.set(file, (p = parseTasks(file.text)));
+  return p;
+}
+
+/**
+ * A task as a re-import compares it: every field the user can edit (checks included, so adding one counts as an
+ * edit), the description with line endings and surrounding blank lines normalised.
+ */
+export interface TaskShape {
+  readonly title: string;
+  readonly status: string;
+  readonly description: string;
+  readonly scope: readonly string[];
+  readonly serves: readonly string[];
+  readonly depends: readonly string[];
+  readonly checks: readonly string[];
+}
+
+/** The shape of a parsed task. */
+export function taskShape(t: TaskItem): TaskShape {
+  return { title: t.title, status: t.status, description: t.description.replace(/\r\n/g, '\n').trim(), scope: t.scope, serves: t.serves, depends: t.depends, checks: t.checks };
+}
+
+/** One string per shape; its SHA-1 is what `imports.json` remembers of a task. */
+export function shapeKey(s: TaskShape): string {
+  return JSON.stringify([s.title, s.status, s.description, s.scope, s.serves, s.depends, s.checks]);
+}
+
+/** A task of the sources as an import renders it now. */
+export interface RenderedTask {
+  readonly id: string;
+  /** The task's section as `tasks.md` holds it. */
+  readonly block: string;
+  /** The task as Plumbline reads that section back. */
+  readonly shape: TaskShape;
+}
+
 /** What an import writes: each file once. */
 export interface ImportWrites {
   readonly files: ReadonlyMap<string, { readonly text: string; readonly bom: boolean }>;
@@ -51,6 +102,8 @@ export interface ImportWrites {
    * stand after this import. A re-import compares these with the records (see `import-diff.ts`).
    */
   readonly decisions: ReadonlyMap<string, { readonly file: string; readonly text: string }>;
+  /** Every task of the sources as it reads when imported now, by provenance (new ones and ones imported before, with their IDs). */
+  readonly tasks: ReadonlyMap<string, RenderedTask>;
   /** What this import adds, by provenance: an item's text as the spec reads it, a task's title, a decision's record. */
   readonly added: ReadonlyMap<string, string>;
 }
@@ -126,21 +179,41 @@ function renderSpec(title: string, prose: ReadonlyMap<SpecSectionKind, string[]>
   return out.join('\n');
 }
 
+/**
+ * The bullet for a task's field list: `-`, or `*` when the description ends in a `-` list (a list right after
+ * another with the same bullet would join it, and the description's last items would read as part of the fields).
+ */
+export function fieldBullet(description: string): string {
+  if (!/^[ \t]*-[ \t]/m.test(description)) return '-';
+  const last = parseMarkdown(description).children.at(-1);
+  return last?.type === 'list' && !last.ordered && description[startOf(last)] === '-' ? '*' : '-';
+}
+
 /** A task section as `tasks.create` writes it. */
-function renderTask(id: string, t: { title: string; description: string; serves: string[]; scope: readonly string[]; status: string; from: string }, eol: string): string {
+export function renderTask(id: string, t: { title: string; description: string; serves: readonly string[]; scope: readonly string[]; depends: readonly string[]; status: string; from: string }, eol: string): string {
   const lines = [`## ${id}: ${oneLine(t.title) || 'Imported task'}`, ''];
-  if (t.description.trim()) lines.push(t.description.trim().replace(/\r?\n/g, eol), '');
+  const description = t.description.trim();
+  const bullet = fieldBullet(description);
+  if (description) lines.push(description.replace(/\r?\n/g, eol), '');
   const fields: Array<[Parameters<typeof formatField>[0], readonly string[] | string]> = [
     ['serves', t.serves],
     ['scope', t.scope],
+    ['depends', t.depends],
     ['status', t.status],
     ['from', t.from],
   ];
   for (const [k, v] of fields) {
     const f = formatField(k, v);
-    if (f) lines.push(`- ${k}: ${f}`);
+    if (f) lines.push(`${bullet} ${k}: ${f}`);
   }
   return lines.join(eol) + eol;
+}
+
+/** Appends to the list under a key (made on first use). */
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 const yamlList = (ns: readonly number[]): string => `[${ns.map((n) => `"${pad4(n)}"`).join(', ')}]`;
@@ -172,26 +245,48 @@ function renderDecision(number: number, d: ImportedDecision, links: { superseded
 }
 
 /**
+ * How rendered task sections read back, by provenance: all of them parsed in one pass (a section whose description
+ * ends in a list reads otherwise than it was rendered, so what is compared later is what Plumbline reads).
+ */
+function readBack(rendered: ReadonlyArray<{ from: string; id: string; block: string }>, eol: string): Map<string, RenderedTask> {
+  const out = new Map<string, RenderedTask>();
+  if (!rendered.length) return out;
+  const byId = new Map(parseTasks(`# Tasks${eol}${eol}${rendered.map((r) => r.block).join(eol)}`).map((t) => [t.id, t] as const));
+  for (const r of rendered) {
+    const t = byId.get(r.id);
+    if (t) out.set(r.from, { id: r.id, block: r.block, shape: taskShape(t) });
+  }
+  return out;
+}
+
+/**
  * Builds the whole new plan in memory from the state read once and the parsed sources: every spec,
  * the tasks file and each new decision are rendered once. Items, tasks and decisions whose provenance
- * is already in the plan are skipped, so a repeated import adds nothing. With `acceptDecisions`, only the
- * new decisions named there are added; every decision of the plans still counts for the others' links.
+ * is already in the plan are skipped, so a repeated import adds nothing. With `accept`, only the new
+ * items, tasks and decisions named there are added; every entry of the plans still counts for the others'
+ * references and links.
  */
-export async function buildImport(state: PlanState, plans: readonly ImportPlan[], step: () => Promise<void> = async () => undefined, acceptDecisions?: ReadonlySet<string>): Promise<ImportWrites> {
+export async function buildImport(state: PlanState, plans: readonly ImportPlan[], step: () => Promise<void> = async () => undefined, accept?: ReadonlySet<string>): Promise<ImportWrites> {
+  const wanted = (from: string): boolean => !accept || accept.has(from);
   const numbering = new Numbering(state.marks);
   const done = new Set<string>();
   const specTexts = new Map<string, PlanFile>(state.specs);
   for (const [, f] of state.specs) {
-    for (const i of parseSpec(f.text).items) {
+    for (const i of specOf(f).items) {
       numbering.use(i.prefix, i.number);
       if (i.source) done.add(i.source);
     }
     for (const m of f.text.matchAll(FROM_ANY)) done.add(m[1]!);
     await step();
   }
-  for (const t of parseTasks(state.tasks.text)) {
+  // Existing tasks by provenance (their IDs), so dependencies and a re-import's comparison find them.
+  const taskIdOfFrom = new Map<string, string>();
+  for (const t of tasksOf(state.tasks)) {
     numbering.use('T', t.number);
-    if (t.source) done.add(t.source);
+    if (t.source) {
+      done.add(t.source);
+      taskIdOfFrom.set(t.source, t.id);
+    }
   }
   for (const d of state.decisions) {
     numbering.use('ADR', d.number);
@@ -208,7 +303,9 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
   const taskBlocks: string[] = [];
   // Existing items by provenance (their IDs), so tasks of a later import still resolve to them.
   const idOfFrom = new Map<string, string>();
-  for (const [, f] of state.specs) for (const i of parseSpec(f.text).items) if (i.source) idOfFrom.set(i.source, i.id);
+  for (const [, f] of state.specs) for (const i of specOf(f).items) if (i.source) idOfFrom.set(i.source, i.id);
+  const taskRenders: Array<{ from: string; id: string; block: string }> = [];
+  const freshTasks = new Set<string>();
 
   for (const plan of plans) {
     await step();
@@ -225,11 +322,11 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
       if (done.has(p.from)) continue;
       done.add(p.from);
       const para = `${oneLine(p.text)} <!-- from: ${p.from} -->`;
-      prose.set(p.section, [...(prose.get(p.section) ?? []), para]);
+      push(prose, p.section, para);
       newProse.push([p.section, para]);
     }
     for (const item of plan.items) {
-      if (done.has(item.from)) continue;
+      if (done.has(item.from) || !wanted(item.from)) continue;
       done.add(item.from);
       const prefix = sectionInfo(item.section).prefix;
       const id = prefix ? `${prefix}-${numbering.take(prefix, item.number)}` : '';
@@ -238,7 +335,7 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
       added.set(item.from, `${oneLine(item.text)}${alias}`);
       const line = `${id ? `${id}: ` : ''}${oneLine(item.text)}${alias} <!-- from: ${item.from} -->`;
       const full = item.body ? `- ${line}\n${indent(item.body, '  ')}` : `- ${line}`;
-      lines.set(item.section, [...(lines.get(item.section) ?? []), full]);
+      push(lines, item.section, full);
       newItems.push([item.section, item.body ? `${line}\n${indent(item.body, '  ')}` : line]);
       items++;
     }
@@ -260,19 +357,35 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
       if (!id) continue;
       for (const k of [i.key, ...(i.groups ?? [])]) if (k) byKey.set(k, [...(byKey.get(k) ?? []), id]);
     }
+    // New tasks get their IDs first, so a dependency on a later task resolves too.
     let tasks = 0;
     for (const t of plan.tasks) {
-      if (done.has(t.from)) continue;
+      if (done.has(t.from) || !wanted(t.from)) continue;
       done.add(t.from);
-      const id = `T-${numbering.take('T', t.number)}`;
+      taskIdOfFrom.set(t.from, `T-${numbering.take('T', t.number)}`);
+      freshTasks.add(t.from);
+    }
+    const taskIdOfKey = new Map<string, string>();
+    for (const t of plan.tasks) {
+      const id = taskIdOfFrom.get(t.from);
+      if (id) taskIdOfKey.set(t.key, id);
+    }
+    // Every task of the source is rendered: new ones are written, ones imported before are compared on re-import.
+    for (const t of plan.tasks) {
+      const id = taskIdOfFrom.get(t.from);
+      if (!id) continue;
       const serves = [...new Set(t.servesKeys.flatMap((k) => byKey.get(k) ?? []))];
-      added.set(t.from, oneLine(t.title) || 'Imported task');
-      taskBlocks.push(renderTask(id, { ...t, serves }, tasksEol));
-      tasks++;
+      const depends = [...new Set(t.dependsKeys.flatMap((k) => taskIdOfKey.get(k) ?? []))].filter((d) => d !== id);
+      const block = renderTask(id, { ...t, serves, depends }, tasksEol);
+      taskRenders.push({ from: t.from, id, block });
+      if (freshTasks.has(t.from)) {
+        taskBlocks.push(block);
+        tasks++;
+      }
     }
 
     // Decisions: original numbers kept where free; links remapped through the numbers they now have.
-    const fresh = plan.decisions.filter((d) => !done.has(d.from) && (!acceptDecisions || acceptDecisions.has(d.from)));
+    const fresh = plan.decisions.filter((d) => !done.has(d.from) && wanted(d.from));
     const numberOfOriginal = new Map<number, number>();
     for (const d of plan.decisions) {
       const n = decisionNumberOf.get(d.from);
@@ -322,10 +435,15 @@ export async function buildImport(state: PlanState, plans: readonly ImportPlan[]
     }
     counts.push({ items, tasks, decisions: assigned.length });
   }
+  const renderedTasks = readBack(taskRenders, tasksEol);
+  for (const from of freshTasks) {
+    const r = renderedTasks.get(from);
+    if (r) added.set(from, shapeKey(r.shape));
+  }
   if (taskBlocks.length) {
     const base = state.tasks.text.replace(/(?:\r?\n)+$/, '');
     const text = base ? `${base}${tasksEol}${tasksEol}${taskBlocks.join(tasksEol)}` : `# Tasks${tasksEol}${tasksEol}${taskBlocks.join(tasksEol)}`;
     files.set(TASKS_PATH, { text, bom: state.tasks.bom });
   }
-  return { files, marks: numbering.marks(), counts, decisions: rendered, added };
+  return { files, marks: numbering.marks(), counts, decisions: rendered, tasks: renderedTasks, added };
 }

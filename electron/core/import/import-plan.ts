@@ -31,6 +31,8 @@ export interface ImportedTask {
   readonly title: string;
   readonly description: string;
   readonly servesKeys: readonly string[];
+  /** Original keys of the tasks of the same source this one depends on, mapped to their `T-n` on apply. */
+  readonly dependsKeys: readonly string[];
   readonly scope: readonly string[];
   readonly status: TaskStatus;
   readonly from: string;
@@ -70,6 +72,8 @@ export interface ImportTarget {
 /** Everything one source yields. */
 export interface ImportPlan {
   readonly target: ImportTarget | null;
+  /** The file's title where it names the target (a spec-kit spec's first heading), read in the same parse. */
+  readonly title?: string;
   readonly items: readonly ImportedItem[];
   readonly prose: readonly ImportedProse[];
   readonly tasks: readonly ImportedTask[];

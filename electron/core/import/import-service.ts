@@ -9,13 +9,13 @@ import { listDecisionFiles, projectName } from '../spec/plan-reader';
 import { readTextDoc, sha1, writeTextDoc, type TextDoc } from '../spec/text-file';
 import { importAdrFile } from './adr';
 import { ImportCancelled } from './import-cancelled';
-import { buildImport, type ExistingDecision, type ImportWrites, type PlanFile, type PlanState } from './import-apply';
+import { buildImport, shapeKey, type ExistingDecision, type ImportWrites, type PlanFile, type PlanState } from './import-apply';
 import { applyAccepted, diffImport, publicChange, type DiffEntry, type ImportHashes } from './import-diff';
 import { emptyPlan, mergePlans, type ImportPlan, type ImportTarget } from './import-plan';
 import { prepareInWorker } from './import-worker-client';
 import { importKiroDesign, importKiroRequirements, importKiroSteering, importKiroTasks } from './kiro';
 import { yieldToLoop } from './markdown-blocks';
-import { importConstitution, importSpecKitPlan, importSpecKitSpec, importSpecKitTasks, specKitTitle } from './spec-kit';
+import { importConstitution, importSpecKitPlan, importSpecKitSpec, importSpecKitTasks } from './spec-kit';
 
 export { ImportCancelled };
 
@@ -116,11 +116,10 @@ function parseFile(kind: ImportSource['kind'], file: string, text: string): Impo
 }
 
 /** Where a source's spec items go: a spec-kit feature or Kiro spec gets a spec of its own; the rest go to the main spec. */
-function targetOf(source: ImportSource, texts: ReadonlyMap<string, string>): ImportTarget | null {
+function targetOf(source: ImportSource, titles: ReadonlyMap<string, string>): ImportTarget | null {
   const name = source.path.split('/').at(-1) ?? source.path;
   if (source.kind === 'spec-kit' && source.path.startsWith('specs/')) {
-    const spec = texts.get(`${source.path}/spec.md`) ?? '';
-    return { file: `${SPECS_DIR}/${slugify(name)}.md`, title: specKitTitle(spec, name) };
+    return { file: `${SPECS_DIR}/${slugify(name)}.md`, title: titles.get(`${source.path}/spec.md`) || name };
   }
   if (source.kind === 'kiro' && source.path.startsWith('.kiro/specs/')) return { file: `${SPECS_DIR}/${slugify(name)}.md`, title: name.replace(/[-_]+/g, ' ') };
   return null;
@@ -135,16 +134,16 @@ const entries = (p: ImportPlan): number => p.items.length + p.tasks.length + p.d
 export async function readSource(root: string, source: ImportSource, step: (entries: number) => Promise<void> = yieldToLoop): Promise<ImportPlan> {
   const order = (f: string): number => (/(spec|requirements|constitution)\.md$/.test(f) ? 0 : /(plan|design)\.md$/.test(f) ? 1 : 2);
   const files = [...source.files].sort((a, b) => order(a) - order(b));
-  const texts = new Map<string, string>();
+  const titles = new Map<string, string>();
   const plans: ImportPlan[] = [];
   for (const file of files) {
     const text = (await readTextDoc(join(root, file), root)).text;
-    texts.set(file, text);
     const plan = parseFile(source.kind, file, text);
+    if (plan.title) titles.set(file, plan.title);
     plans.push(plan);
     await step(entries(plan));
   }
-  return mergePlans(plans, targetOf(source, texts));
+  return mergePlans(plans, targetOf(source, titles));
 }
 
 /** Reads the project's plan once: every spec, the tasks file, the decisions and the ID marks. */
@@ -169,13 +168,18 @@ export async function readPlanState(root: string): Promise<PlanState> {
 /** What an import will write, built before anything is written (see `prepareImport`). */
 export interface PreparedImport {
   readonly sources: readonly ImportSource[];
-  readonly built: ImportWrites;
-  /** Each file to be written: its hash when it was read ('' when missing), so a later edit is noticed. */
+  /** What is written (the rest of the build stays where it was made: a worker posts only this back). */
+  readonly built: Pick<ImportWrites, 'files' | 'marks' | 'counts'>;
+  /** Each file to be written or deleted: its hash when it was read ('' when missing), so a later edit is noticed. */
   readonly before: Readonly<Record<string, string>>;
+  /** Decision records removed upstream that the user chose to remove (project-relative). */
+  readonly deleted: readonly string[];
   /** Changed or removed entries a re-import updates. */
   readonly updated: number;
   /** IDs of accepted changes left alone because they were edited here since they were imported. */
   readonly conflicts: readonly string[];
+  /** IDs of entries removed upstream whose removal was accepted but which were edited here since: kept. */
+  readonly kept: readonly string[];
   /** What this import writes of each entry it adds or rewrites (see `ImportHashes`), to remember in `imports.json`. */
   readonly written: ImportHashes;
 }
@@ -198,30 +202,38 @@ export async function prepareImport(root: string, paths: readonly string[], acce
   for (const source of sources) plans.push(await readSource(root, source, async (n) => hooks.read?.(n)));
   const state = await readPlanState(root);
   const chosen = accept ? new Set(accept) : undefined;
-  let built = await buildImport(state, accepted(plans, accept), yieldToLoop, chosen);
+  let built = await buildImport(state, plans, yieldToLoop, chosen);
   // What this import writes of each entry: the new ones it adds, and on a re-import the accepted changes.
   const written: Record<string, string> = {};
   for (const [from, text] of built.added) written[from] = sha1(text);
   let updated = 0;
   let conflicts: string[] = [];
+  let kept: string[] = [];
+  let deleted: string[] = [];
   if (chosen) {
     // A re-import applies only the accepted changes: new entries (filtered above), changed texts and removals.
-    const changes = diffImport(state, plans, sources.flatMap((s) => s.files), built, (await readImportRecord(root)).written);
+    const changes = diffImport(state, plans, sources.map((s) => s.path), built, (await readImportRecord(root)).written);
     const picked = changes.filter((c) => c.change !== 'new' && chosen.has(c.key));
     const files = new Map(built.files);
-    const applied = new Set(applyAccepted(files, state, built, picked, chosen));
+    const applied = applyAccepted(files, state, built, picked, chosen);
+    const keys = new Set(applied.keys);
     for (const c of picked) {
-      if (!applied.has(c.key) || c.change !== 'changed') continue;
-      const text = c.kind === 'decision' ? built.decisions.get(c.key)?.text : c.after;
+      if (!keys.has(c.key) || c.change !== 'changed') continue;
+      const text = c.kind === 'decision' ? built.decisions.get(c.key)?.text : c.kind === 'task' ? (built.tasks.get(c.key) ? shapeKey(built.tasks.get(c.key)!.shape) : undefined) : c.after;
       if (text !== undefined && text !== null) written[c.key] = sha1(text);
     }
-    updated = applied.size;
+    updated = keys.size;
+    // Accepted but left alone: upstream changed (or removed) an entry edited here since it was imported.
     conflicts = picked.filter((c) => c.conflict).map((c) => c.id ?? c.key);
+    kept = picked.filter((c) => c.change === 'removed' && c.edited).map((c) => c.id ?? c.key);
+    deleted = applied.deleted;
     built = { ...built, files };
   }
+  const hashOf = (rel: string): string => (rel === TASKS_PATH ? state.tasks : state.specs.get(rel))?.hash ?? state.decisions.find((d) => d.file === rel)?.hash ?? '';
   const before: Record<string, string> = {};
-  for (const [rel] of built.files) before[rel] = (rel === TASKS_PATH ? state.tasks : state.specs.get(rel))?.hash ?? state.decisions.find((d) => d.file === rel)?.hash ?? '';
-  return { sources, built, before, updated, conflicts, written };
+  for (const [rel] of built.files) before[rel] = hashOf(rel);
+  for (const rel of deleted) before[rel] = hashOf(rel);
+  return { sources, built: { files: built.files, marks: built.marks, counts: built.counts }, before, deleted, updated, conflicts, kept, written };
 }
 
 /** Options of `importSources`. */
@@ -259,12 +271,15 @@ export async function importSources(root: string, paths: readonly string[], opti
     fileCount = files;
     total = files + 1;
   };
-  const { sources: found, built, before, updated, conflicts, written } = options.workerPath
+  const { sources: found, built, before, deleted, updated, conflicts, kept, written } = options.workerPath
     ? await prepareInWorker(options.workerPath, { op: 'prepare', root, paths: [...paths], accept: options.accept ? [...options.accept] : undefined }, { sources, read: progress }, options.signal)
     : await prepareImport(root, paths, options.accept, { sources, read: step });
-  total = fileCount + 1 + built.files.size;
+  total = fileCount + 1 + built.files.size + deleted.length;
   await step();
   // Nothing is written when a planning file changed since it was read (an edit made meanwhile is never overwritten).
+  for (const rel of deleted) {
+    if ((before[rel] ?? '') !== (await readTextDoc(join(root, rel), root)).hash) throw new RpcError('CONFLICT', `${rel} changed while the import ran. Nothing was imported; run the import again.`);
+  }
   for (const [rel] of built.files) {
     const now = await readTextDoc(join(root, rel), root);
     if ((before[rel] ?? '') !== now.hash) throw new RpcError('CONFLICT', `${rel} changed while the import ran. Nothing was imported; run the import again.`);
@@ -277,14 +292,20 @@ export async function importSources(root: string, paths: readonly string[], opti
     await writeTextDoc(join(root, rel), f.text, f.bom);
     options.onProgress?.(++done, total, items);
   }
+  // Decision records removed upstream that the user chose to remove (their numbers stay retired in ids.json).
+  for (const rel of deleted) {
+    await fs.rm(join(root, rel), { force: true });
+    options.onProgress?.(++done, total, items);
+  }
   await recordDecision(root, found, 'imported', written);
-  if (built.files.size) options.onChange?.([...built.files.keys()]);
+  if (built.files.size || deleted.length) options.onChange?.([...built.files.keys(), ...deleted]);
   return found.map((s, i) => {
     const c = built.counts[i]!;
     return `${s.label}: ${c.items} spec items, ${c.tasks} tasks, ${c.decisions} decisions imported.`;
   })
     .concat(updated ? [`${updated} changed or removed entries updated.`] : [])
-    .concat(conflicts.length ? [`${conflicts.join(', ')} left as ${conflicts.length > 1 ? 'they are' : 'it is'}: edited here since the import. Merge the upstream change by hand.`] : []);
+    .concat(conflicts.length ? [`${conflicts.join(', ')} left as ${conflicts.length > 1 ? 'they are' : 'it is'}: edited here since the import. Merge the upstream change by hand.`] : [])
+    .concat(kept.length ? [`${kept.join(', ')} kept: removed upstream, but edited here since the import. Delete ${kept.length > 1 ? 'them' : 'it'} by hand if no longer wanted.`] : []);
 }
 
 /**
@@ -295,16 +316,6 @@ export function assertImportable(doc: TextDoc, rel: string): void {
   if (!doc.validUtf8) {
     throw new RpcError('CONFLICT', `${rel} contains bytes that are not valid UTF-8; importing would rewrite it and replace them. Nothing was imported. Fix the encoding in a text editor (save it as UTF-8), then run the import again.`);
   }
-}
-
-/**
- * The plans with only the accepted new items and tasks (all of them when nothing was chosen). Decisions all
- * stay, since their links hold each other; `buildImport` adds only the accepted new ones.
- */
-function accepted(plans: readonly ImportPlan[], accept: readonly string[] | undefined): ImportPlan[] {
-  if (!accept) return [...plans];
-  const ok = new Set(accept);
-  return plans.map((p) => ({ ...p, items: p.items.filter((i) => ok.has(i.from)), prose: p.prose, tasks: p.tasks.filter((t) => ok.has(t.from)) }));
 }
 
 /** What a re-import of the sources would change (see `import-diff.ts`); parsed in the import worker when one is given. */
@@ -320,7 +331,7 @@ export async function computePreview(root: string, paths: readonly string[]): Pr
   for (const source of sources) plans.push(await readSource(root, source));
   const state = await readPlanState(root);
   const built = await buildImport(state, plans, yieldToLoop);
-  const changes: DiffEntry[] = diffImport(state, plans, sources.flatMap((s) => s.files), built, (await readImportRecord(root)).written);
+  const changes: DiffEntry[] = diffImport(state, plans, sources.map((s) => s.path), built, (await readImportRecord(root)).written);
   return changes.map(publicChange);
 }
 

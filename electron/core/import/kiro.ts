@@ -140,7 +140,7 @@ export function importKiroTasks(text: string, file: string): ImportPlan {
         }
         const scope = [...m[2]!.matchAll(/(?:^|\s)((?:[\w.-]+\/)+[\w.-]*)/g)].map((x) => x[1]!.replace(/[.,;:]$/, ''));
         const head = `Imported from Kiro task ${m[1]}.${optional ? ' Optional (marked `*` in Kiro).' : ''}`;
-        tasks.push({ title: m[2]!.trim(), description: [head, ...notes].join('\n'), servesKeys: serves, scope, status: checked ? 'done' : 'todo', from: `${file}#${m[1]}`, key: m[1]!, number: null });
+        tasks.push({ title: m[2]!.trim(), description: [head, ...notes].join('\n'), servesKeys: serves, dependsKeys: [], scope, status: checked ? 'done' : 'todo', from: `${file}#${m[1]}`, key: m[1]!, number: null });
       }
       for (const child of li.children.slice(1)) if (child.type === 'list') visitList(child);
     }

@@ -1,4 +1,4 @@
-import type { List, ListItem, Paragraph, RootContent } from 'mdast';
+import type { List, ListItem, Paragraph, Root, RootContent } from 'mdast';
 import { parseMarkdown, plainText } from '../spec/markdown-source';
 import { emptyPlan, type ImportedItem, type ImportedProse, type ImportedTask, type ImportPlan } from './import-plan';
 import { anchor, flat, itemText, nestedSource } from './markdown-blocks';
@@ -80,7 +80,7 @@ export function importSpecKitSpec(text: string, file: string): ImportPlan {
       }
     }
   });
-  return { ...emptyPlan(), items, prose };
+  return { ...emptyPlan(), items, prose, title: titleOf(root) };
 }
 
 /** Reads a spec-kit `plan.md`: each `**Field**: value` of Technical Context (value up to the next field) becomes an architecture item. */
@@ -107,18 +107,63 @@ export function importSpecKitPlan(text: string, file: string): ImportPlan {
   return { ...emptyPlan(), items };
 }
 
-/** Reads a spec-kit `tasks.md`: checkbox items `- [ ] T001 [P] [US1] Description in path/file` (a prose bullet is not a task). */
+/** Task IDs in a list such as `T009, T015 and T016` or a range `T004-T007`. */
+function taskIds(list: string): string[] {
+  const out: string[] = [];
+  for (const m of list.matchAll(/T(\d+)(?:\s*[-–]\s*T(\d+))?/g)) {
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    const width = m[1]!.length;
+    if (b < a || b - a > 200) out.push(`T${m[1]}`);
+    else for (let n = a; n <= b; n++) out.push(`T${String(n).padStart(width, '0')}`);
+  }
+  return out;
+}
+
+const ID_LIST = 'T\\d+(?:\\s*[-–]\\s*T\\d+)?(?:(?:\\s*,\\s*|\\s+and\\s+)T\\d+(?:\\s*[-–]\\s*T\\d+)?)*';
+/** `T008 blocks T009, T015` / `T004 depends on T003` (a line of the Dependencies section). */
+const DEP_LINE = new RegExp(`^(${ID_LIST})\\s+(blocks|depends on|requires|after)\\s+(${ID_LIST})`, 'i');
+/** `(depends on T003)` inside a task's own line. */
+const DEP_INLINE = new RegExp(`\\(?\\b(?:depends on|requires|after)\\s+(${ID_LIST})\\)?`, 'i');
+
+/**
+ * Reads a spec-kit `tasks.md`: checkbox items `- [ ] T001 [P] [US1] Description in path/file` (a prose bullet is not a
+ * task). Dependencies come from the task's line (`depends on T003`) and from lines such as `T008 blocks T009, T015` or
+ * `T004 depends on T003`.
+ */
 export function importSpecKitTasks(text: string, file: string): ImportPlan {
   const root = parseMarkdown(text);
   const tasks: ImportedTask[] = [];
+  const depends = new Map<string, string[]>();
+  const dependOn = (task: string, on: readonly string[]): void => void depends.set(task, [...new Set([...(depends.get(task) ?? []), ...on.filter((x) => x !== task)])]);
+  const dependencyLine = (line: string): void => {
+    const d = DEP_LINE.exec(line.trim());
+    if (!d) return;
+    const left = taskIds(d[1]!);
+    const right = taskIds(d[3]!);
+    if (/^blocks$/i.test(d[2]!)) for (const t of right) dependOn(t, left);
+    else for (const t of left) dependOn(t, right);
+  };
   withHeadings(root.children, (block, path) => {
+    if (block.type === 'paragraph') {
+      for (const line of lines(block)) dependencyLine(line);
+      return;
+    }
     if (block.type !== 'list') return;
     for (const li of allItems(block)) {
-      if (li.checked === null || li.checked === undefined) continue;
+      if (li.checked === null || li.checked === undefined) {
+        dependencyLine(itemText(li));
+        continue;
+      }
       const m = /^T(\d+)\s+(.*)$/.exec(itemText(li));
       if (!m) continue;
       const key = `T${m[1]}`;
       let rest = m[2] ?? '';
+      const inline = DEP_INLINE.exec(rest);
+      if (inline) {
+        dependOn(`T${m[1]}`, taskIds(inline[1]!));
+        rest = rest.replace(inline[0], ' ').replace(/\s+/g, ' ');
+      }
       const parallel = /\[P\]/.test(rest);
       const stories = [...rest.matchAll(/\[(US\d+)\]/g)].map((x) => x[1]!);
       rest = rest.replace(/\[(P|US\d+)\]\s*/g, '').trim();
@@ -127,10 +172,10 @@ export function importSpecKitTasks(text: string, file: string): ImportPlan {
       const notes = [`Imported from spec-kit ${key}${phase ? ` (${phase})` : ''}.`];
       if (parallel) notes.push('Marked [P]: can run in parallel with other [P] tasks of its phase.');
       const nested = nestedSource(text, li);
-      tasks.push({ title: rest, description: [notes.join(' '), nested].filter(Boolean).join('\n\n'), servesKeys: stories, scope, status: li.checked ? 'done' : 'todo', from: `${file}#${key}`, key, number: Number(m[1]) });
+      tasks.push({ title: rest, description: [notes.join(' '), nested].filter(Boolean).join('\n\n'), servesKeys: stories, dependsKeys: [], scope, status: li.checked ? 'done' : 'todo', from: `${file}#${key}`, key, number: Number(m[1]) });
     }
   });
-  return { ...emptyPlan(), tasks };
+  return { ...emptyPlan(), tasks: tasks.map((t) => ({ ...t, dependsKeys: depends.get(t.key) ?? [] })) };
 }
 
 /** Reads `.specify/memory/constitution.md`: each `### Principle` becomes an architecture item with its whole text. */
@@ -149,9 +194,8 @@ export function importConstitution(text: string, file: string): ImportPlan {
   return { ...emptyPlan(), items };
 }
 
-/** A feature's title from its spec's first heading (`Feature Specification: Photo Albums` → `Photo Albums`). */
-export function specKitTitle(text: string, fallback: string): string {
-  const h1 = parseMarkdown(text).children.find((b) => b.type === 'heading' && b.depth === 1);
-  const t = h1 ? flat(h1).replace(/^feature specification\s*:\s*/i, '').trim() : '';
-  return t || fallback;
+/** A feature's title from its spec's first heading (`Feature Specification: Photo Albums` → `Photo Albums`); '' when none. */
+function titleOf(root: Root): string {
+  const h1 = root.children.find((b) => b.type === 'heading' && b.depth === 1);
+  return h1 ? flat(h1).replace(/^feature specification\s*:\s*/i, '').trim() : '';
 }

@@ -94,15 +94,16 @@ describe('spec-kit', () => {
     expect(snap.specs[1]!.clarifications.map((c) => c.question)).toEqual(['which database — SQLite or files?']);
     const t = snap.tasks.tasks;
     // Eight checkbox tasks; the prose bullet "- T021 and later …" is not one.
-    expect(t.map((x) => [x.id, x.title, x.status, x.serves.join(' '), x.source])).toEqual([
-      ['T-1', 'Create project structure per implementation plan', 'done', '', 'specs/001-photo-albums/tasks.md#T001'],
-      ['T-2', 'Configure linting in eslint.config.js', 'todo', '', 'specs/001-photo-albums/tasks.md#T002'],
-      ['T-3', 'Album model in src/models/album.ts', 'todo', 'AC-1 AC-2', 'specs/001-photo-albums/tasks.md#T003'],
-      ['T-4', 'Album list view in src/views/albums.ts', 'todo', 'AC-1 AC-2', 'specs/001-photo-albums/tasks.md#T004'],
-      ['T-5', 'Drag and drop ordering in src/views/albums.ts', 'todo', 'AC-3', 'specs/001-photo-albums/tasks.md#T005'],
-      ['T-6', 'Share link model in src/models/share.ts', 'todo', 'AC-6 AC-7', 'specs/002-album-sharing/tasks.md#T001'],
-      ['T-7', 'Revoke endpoint in src/api/share.ts', 'done', 'AC-6 AC-7', 'specs/002-album-sharing/tasks.md#T002'],
-      ['T-21', 'Expiry job in src/jobs/expire.ts', 'todo', '', 'specs/002-album-sharing/tasks.md#T021'],
+    // Dependencies from the task's line ("depends on T004") and the Dependencies section ("T001 blocks T002").
+    expect(t.map((x) => [x.id, x.title, x.status, x.serves.join(' '), x.depends.join(' '), x.source])).toEqual([
+      ['T-1', 'Create project structure per implementation plan', 'done', '', '', 'specs/001-photo-albums/tasks.md#T001'],
+      ['T-2', 'Configure linting in eslint.config.js', 'todo', '', '', 'specs/001-photo-albums/tasks.md#T002'],
+      ['T-3', 'Album model in src/models/album.ts', 'todo', 'AC-1 AC-2', '', 'specs/001-photo-albums/tasks.md#T003'],
+      ['T-4', 'Album list view in src/views/albums.ts', 'todo', 'AC-1 AC-2', '', 'specs/001-photo-albums/tasks.md#T004'],
+      ['T-5', 'Drag and drop ordering in src/views/albums.ts', 'todo', 'AC-3', 'T-4', 'specs/001-photo-albums/tasks.md#T005'],
+      ['T-6', 'Share link model in src/models/share.ts', 'todo', 'AC-6 AC-7', '', 'specs/002-album-sharing/tasks.md#T001'],
+      ['T-7', 'Revoke endpoint in src/api/share.ts', 'done', 'AC-6 AC-7', 'T-6', 'specs/002-album-sharing/tasks.md#T002'],
+      ['T-21', 'Expiry job in src/jobs/expire.ts', 'todo', '', 'T-6', 'specs/002-album-sharing/tasks.md#T021'],
     ]);
     expect(t[2]).toMatchObject({ scope: ['src/models/album.ts'] });
     expect(t[2]!.description).toMatch(/\[P\]/);
