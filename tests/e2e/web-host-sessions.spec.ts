@@ -53,10 +53,13 @@ test('with --token-file a restarted host keeps its URL and the open tab reconnec
   // Started without the folder (the web host serves only folders under its roots: name the repository's parent).
   const second = await startHost({ args: ['--port', String(first.port), '--token-file', tokenFile, '--root', dirname(repo)] });
   expect(second.token).toBe(first.token);
-  await expect(page.getByRole('alert').filter({ hasText: 'web host' })).toHaveCount(0);
+  // Back means connected, not merely "reconnecting…" (a status, not an alert): a request sent while the tab is
+  // still reconnecting may meet the attempt that started before the host was up, and fail.
+  await expect(page.getByText(/Plumbline web host/)).toHaveCount(0);
   // The new host never opened the folder itself: the tab opened it again on reconnecting.
   const tree = page.getByRole('tree', { name: 'Files' });
   await tree.getByText('src', { exact: true }).click();
+  await expect(tree.getByRole('treeitem', { name: 'src' })).toHaveAttribute('aria-expanded', 'true');
   await tree.getByText('index.ts').click();
   await expect(page.getByTestId('code-editor')).toContainText('export const answer = 42;');
 });

@@ -1,4 +1,4 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { SpecSectionKind, SpecTable } from '../../../../shared/contract';
 import { useAppStore } from '../../stores/app-store';
 import { InlineText, Prose } from './InlineText';
@@ -26,14 +26,21 @@ export function TextBlockSection({ kind, title, body, hint }: { readonly kind: S
   // The text the edit began from: the core refuses the save when the section changed on disk since.
   const began = useRef(body);
   const editButton = useRef<HTMLButtonElement | null>(null);
+  const refocus = useRef(false);
   const start = () => {
     began.current = body;
     setDraft(body);
   };
   const close = () => {
+    refocus.current = true;
     setDraft(null);
-    requestAnimationFrame(() => editButton.current?.focus());
   };
+  // Closing the editor gives the focus back to its Edit button once that is rendered again.
+  useEffect(() => {
+    if (draft !== null || !refocus.current) return;
+    refocus.current = false;
+    editButton.current?.focus();
+  }, [draft]);
   const submit = async () => {
     if (draft === null || saving) return;
     if (draft === began.current) return close();
@@ -95,6 +102,7 @@ export function TableSection({ kind, title, table, columns }: { readonly kind: S
   const [saving, setSaving] = useState(false);
   const began = useRef<SpecTable | null>(table);
   const editButton = useRef<HTMLButtonElement | null>(null);
+  const refocus = useRef(false);
   const wrap = useRef<HTMLDivElement | null>(null);
   const shown = draft ?? table;
   const start = (addRow = false) => {
@@ -107,9 +115,15 @@ export function TableSection({ kind, title, table, columns }: { readonly kind: S
     requestAnimationFrame(() => wrap.current?.querySelector<HTMLInputElement>(`[data-cell="${row}-0"]`)?.focus());
   };
   const close = () => {
+    refocus.current = true;
     setDraft(null);
-    requestAnimationFrame(() => editButton.current?.focus());
   };
+  // Closing the editor gives the focus back to its Edit button once that is rendered again.
+  useEffect(() => {
+    if (draft !== null || !refocus.current) return;
+    refocus.current = false;
+    editButton.current?.focus();
+  }, [draft]);
   const submit = async () => {
     if (!draft || saving) return;
     // Rows left entirely empty are not written.
