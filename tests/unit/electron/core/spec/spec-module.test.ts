@@ -46,6 +46,11 @@ describe('spec module over dispatch', () => {
     const t = (await call('spec.setTable', { root, section: 'api', columns: api.columns, rows: [...api.rows, ['DELETE', '`/key`', 'a|b', '204']], previous: api })) as Snap;
     expect(t.result.spec.sections.find((s) => s.kind === 'api')?.table?.rows.at(-1)).toEqual(['DELETE', '`/key`', 'a|b', '204']);
     expect(await fs.readFile(path, 'utf8')).toContain('`200 {"remaining": n}` |\n| DELETE | `/key` | a\\|b | 204 |\n\n## Failure modes');
+    // A further spec that does not exist is not made by an edit of one of its sections.
+    for (const [method, params] of [['spec.setSectionText', { text: 'x' }], ['spec.setTable', { columns: ['A'], rows: [] }]] as const) {
+      expect(await call(method, { root, section: method === 'spec.setTable' ? 'api' : 'purpose', spec: '.plumbline/specs/gone.md', ...params })).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    }
+    await expect(fs.access(join(root, '.plumbline/specs/gone.md'))).rejects.toThrow();
     await call('spec.saveRaw', { root, content: before });
   });
 
