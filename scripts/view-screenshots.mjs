@@ -16,7 +16,7 @@ const outDir = process.argv[2] ?? join(appRoot, 'docs/screenshots');
 mkdirSync(outDir, { recursive: true });
 /** SSE frames of one streamed assistant message made of text and tool calls. */
 function reply(blocks) {
-  const frames = [['message_start', { type: 'message_start', message: { id: 'msg_shot', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1200, output_tokens: 1 } } }]];
+  const frames = [['message_start', { type: 'message_start', message: { id: 'msg_shot', type: 'message', role: 'assistant', model: 'screenshot-model', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1200, output_tokens: 1 } } }]];
   blocks.forEach((b, index) => {
     if (b.text !== undefined) {
       frames.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }]);
@@ -51,7 +51,7 @@ async function startModel() {
       if (req.method === 'GET') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ id: 'claude-sonnet-4-5', type: 'model' }], has_more: false }));
       const body = JSON.parse(text || '{}');
       if (!body.stream) {
-        return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'msg_shot', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage: { input_tokens: 10, output_tokens: 2 } }));
+        return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'msg_shot', type: 'message', role: 'assistant', model: 'screenshot-model', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage: { input_tokens: 10, output_tokens: 2 } }));
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' }).end(scripted(body));
     });
