@@ -15,8 +15,8 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
-  // In CI one retry, reported as flaky in the summary: two specs (the breaker review's evidence link,
-  // the --token-file reconnect) failed once in three full runs on a loaded 2-core machine.
+  // In CI one retry, reported as flaky in the summary: the breaker review's evidence link failed once in
+  // three full runs on a loaded 2-core machine.
   retries: process.env.CI ? 1 : 0,
   forbidOnly: true,
   reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']],

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useApi } from './api/api-context';
+import { useFocusRescue } from './components/focus-rescue';
 import { useCommands, type Command } from './commands/registry';
 import { CommandPalette } from './components/CommandPalette';
 import { useShallow } from 'zustand/react/shallow';
@@ -82,6 +83,7 @@ export function App() {
   const openShortcuts = useMemo(() => () => setShortcuts(true), []);
   useAppCommands();
   useGlobalShortcuts(openPalette, openShortcuts);
+  useFocusRescue();
   const api = useApi();
   // The desktop menu's "Command Palette…" item.
   useEffect(() => api.onEvent('menu.didInvoke', (e) => e.command === 'palette' && openPalette()), [api, openPalette]);

@@ -21,6 +21,10 @@ export const specItem = z.object({
 });
 export type SpecItem = z.infer<typeof specItem>;
 
+/** A Markdown table as cells: the header's and each row's, as written (`\|` read as `|`). */
+export const specTable = z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.string())) });
+export type SpecTable = z.infer<typeof specTable>;
+
 /** A heading-2 section of the spec, known or foreign. */
 export const specSection = z.object({
   kind: specSectionKind.nullable(),
@@ -32,6 +36,10 @@ export const specSection = z.object({
   prose: z.string(),
   /** The hint comment of a skeleton section, if still there. */
   hint: z.string().nullable(),
+  /** The section's Markdown exactly as written between its heading and the next section, blank lines around and the hint comment left out. */
+  body: z.string(),
+  /** The section's first table (GFM pipe table); null when it has none. */
+  table: specTable.nullable(),
 });
 export type SpecSection = z.infer<typeof specSection>;
 
@@ -302,6 +310,29 @@ export const specMethods = {
   'spec.deleteItem': method(
     z.object({ root: projectRoot, id: z.string().min(1), spec: specPath }),
     withSnapshot({ previousContent: z.string(), previousHash: z.string(), spec: z.string() }),
+  ),
+  /**
+   * Replaces a section's text (what `body` shows) with the user's words as typed; the rest of the file is kept byte for byte.
+   * `previous` is the body the edit started from: when the section changed on disk since, the edit is refused.
+   */
+  'spec.setSectionText': method(
+    z.object({ root: projectRoot, section: specSectionKind, text: z.string().max(200_000), previous: z.string().optional(), spec: specPath }),
+    planSnapshot,
+  ),
+  /**
+   * Writes a section's first table (made when missing) from its cells: rows that did not change keep their bytes,
+   * `|` in a cell is escaped. `previous` as for `spec.setSectionText`.
+   */
+  'spec.setTable': method(
+    z.object({
+      root: projectRoot,
+      section: specSectionKind,
+      columns: z.array(z.string().max(2000)).min(1).max(50),
+      rows: z.array(z.array(z.string().max(20_000)).max(50)).max(2000),
+      previous: specTable.nullable().optional(),
+      spec: specPath,
+    }),
+    planSnapshot,
   ),
   /** Moves an item one place up or down within its list. */
   'spec.moveItem': method(z.object({ root: projectRoot, id: z.string().min(1), direction: z.enum(['up', 'down']), spec: specPath }), planSnapshot),

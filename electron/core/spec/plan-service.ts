@@ -10,7 +10,7 @@ import { appendTask, deleteTask, patchTask, type TaskPatch } from './tasks-edit'
 import { checkSpecPath, DECISIONS_DIR, listSpecFiles, nextNumber, raiseIdMarks, readIdMarks, SPEC_PATH, SPECS_DIR, TASKS_PATH } from './plan-files';
 import { listDecisionFiles, projectName, readDecisions, readSnapshot, type EvidenceSource } from './plan-reader';
 import { parseSpec } from './spec-doc';
-import { appendProse, deleteItem, insertItem, moveItem, oneLine, resolveClarification, updateItemText } from './spec-edit';
+import { appendProse, deleteItem, insertItem, moveItem, oneLine, resolveClarification, setSectionText, setTable, updateItemText, type TableCells } from './spec-edit';
 import { sectionInfo, specSkeleton } from './spec-sections';
 import { assertEditable, readTextDoc, withFileLock, writeTextDoc } from './text-file';
 
@@ -143,12 +143,17 @@ export class PlanService {
     return `${prefix}-${n}`;
   }
 
+  /** The spec file an edit goes to; a further spec must exist (it is made with "New spec…"), only the main spec is created on demand. */
+  private async existingSpec(root: string, spec: string | undefined): Promise<string> {
+    const rel = checkSpecPath(spec);
+    if (rel !== SPEC_PATH && !(await readTextDoc(join(root, rel), root)).exists) throw new RpcError('NOT_FOUND', `There is no spec ${rel}. It may have been deleted; reload the Orchestrator.`);
+    return rel;
+  }
+
   /** Adds an item (or an open question, or prose for sections without IDs); returns the new ID ('' when none). */
   async addItem(root: string, section: SpecSectionKind, text: string, spec?: string): Promise<string> {
     let id = '';
-    const rel = checkSpecPath(spec);
-    // A further spec must exist (it is made with "New spec…"); only the main spec is created on demand.
-    if (rel !== SPEC_PATH && !(await readTextDoc(join(root, rel), root)).exists) throw new RpcError('NOT_FOUND', `There is no spec ${rel}. It may have been deleted; reload the Orchestrator.`);
+    const rel = await this.existingSpec(root, spec);
     await this.editSpec(root, async (current, exists) => {
       const base = exists ? current : specSkeleton(projectName(root));
       const info = sectionInfo(section);
@@ -173,6 +178,16 @@ export class PlanService {
     const rel = await this.specOf(root, id, spec);
     const r = await this.editSpec(root, (current) => deleteItem(current, id), rel);
     return { previousContent: r.before, previousHash: r.hash, spec: rel };
+  }
+
+  /** Replaces a section's text with the user's words (see `setSectionText`). */
+  async setSectionText(root: string, section: SpecSectionKind, text: string, previous?: string, spec?: string): Promise<void> {
+    await this.editSpec(root, (current, exists) => setSectionText(exists ? current : specSkeleton(projectName(root)), section, text, previous), await this.existingSpec(root, spec));
+  }
+
+  /** Writes a section's table from its cells (see `setTable`). */
+  async setTable(root: string, section: SpecSectionKind, table: TableCells, previous?: TableCells | null, spec?: string): Promise<void> {
+    await this.editSpec(root, (current, exists) => setTable(exists ? current : specSkeleton(projectName(root)), section, table, previous), await this.existingSpec(root, spec));
   }
 
   /** Moves an item up or down. */

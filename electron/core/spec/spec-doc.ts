@@ -1,6 +1,6 @@
-import type { Heading, List, ListItem, Nodes, Paragraph, Root, RootContent } from 'mdast';
+import type { Heading, List, ListItem, Nodes, Paragraph, Root, RootContent, Table } from 'mdast';
 import type { Clarification, SpecItem, SpecSection, SpecSectionKind } from '../../../shared/contract/spec';
-import { endOf, lineAt, lineOf, opaqueRanges, parseMarkdown, plainText, startOf } from './markdown-source';
+import { afterLineEnding, endOf, lineAt, lineEnd, lineOf, lineStart, opaqueRanges, parseMarkdown, plainText, startOf } from './markdown-source';
 import { matchSection } from './spec-sections';
 
 /** Matches `SEC-12: text` (also `SEC-12 — text`, `SEC-12. text`) at the start of an item. */
@@ -33,6 +33,14 @@ export interface ParsedSection extends SpecSection {
   /** End offset of the section's last block (heading end when empty). */
   readonly lastBlockEnd: number;
   readonly items: readonly ParsedItem[];
+  /** Where the section's text begins (the line after its heading) and ends (next section or a higher heading). */
+  readonly bodyStart: number;
+  readonly bodyEnd: number;
+  /** The hint comment's range, when the section still has one. */
+  readonly hintRange: readonly [number, number] | null;
+  /** The first table's range and its rows' lines (header first; the delimiter row is not a row). */
+  readonly tableRange: readonly [number, number] | null;
+  readonly tableRows: ReadonlyArray<{ readonly start: number; readonly end: number; readonly cells: readonly string[] }>;
 }
 
 /** A clarification marker with its range. */
@@ -75,24 +83,34 @@ export function parseSpec(text: string): ParsedSpec {
     const kind = matchSection(title);
     const sectionItems: ParsedItem[] = [];
     let hint: string | null = null;
+    let hintRange: readonly [number, number] | null = null;
+    let table: Table | null = null;
+    let bodyEnd = end;
     const proseParts: string[] = [];
     for (const block of blocks) {
       if (block.type === 'html') {
         const m = /^<!--\s*hint:\s*([\s\S]*?)\s*-->$/.exec(block.value.trim());
         if (m) {
           hint = m[1] ?? '';
+          hintRange = [startOf(block), endOf(block)];
           continue;
         }
       }
+      if (block.type === 'table' && !table) table = block;
       if (block.type === 'list') {
         const found = collectItems(text, block, kind);
         sectionItems.push(...found);
         if (found.length === block.children.length) continue;
       }
-      if (block.type === 'heading' && block.depth < depth) break;
+      if (block.type === 'heading' && block.depth < depth) {
+        bodyEnd = startOf(block);
+        break;
+      }
       proseParts.push(text.slice(startOf(block), endOf(block)));
     }
     items.push(...sectionItems);
+    const bodyStart = Math.min(afterLineEnding(text, endOf(head.n)), bodyEnd);
+    const rows = table ? tableRows(text, table) : [];
     const lastBlock = blocks.filter((b) => !(b.type === 'heading' && b.depth < depth)).at(-1);
     sections.push({
       kind,
@@ -101,11 +119,18 @@ export function parseSpec(text: string): ParsedSpec {
       itemIds: sectionItems.map((i) => i.id),
       prose: proseParts.join('\n\n'),
       hint,
+      body: bodyOf(text, bodyStart, bodyEnd, hintRange),
+      table: rows.length ? { columns: [...rows[0]!.cells], rows: rows.slice(1).map((r) => [...r.cells]) } : null,
       headingStart: startOf(head.n),
       headingEnd: endOf(head.n),
       end,
       lastBlockEnd: lastBlock ? endOf(lastBlock) : endOf(head.n),
       items: sectionItems,
+      bodyStart,
+      bodyEnd,
+      hintRange,
+      tableRange: table ? [startOf(table), endOf(table)] : null,
+      tableRows: rows,
     });
   }
   return {
@@ -115,6 +140,32 @@ export function parseSpec(text: string): ParsedSpec {
     clarifications: findClarifications(text, root, items, sections),
     depth,
   };
+}
+
+/** Splits a table row's line into its cells: at pipes not escaped, outer pipes dropped, `\\|` read as `|`. */
+export function rowCells(line: string): string[] {
+  const parts = line.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '').split(/(?<!\\)\|/);
+  return parts.map((c) => c.trim().replace(/\\\|/g, '|'));
+}
+
+/** A table's rows (header first) as the lines they are written on. */
+function tableRows(text: string, table: Table): Array<{ start: number; end: number; cells: string[] }> {
+  return table.children.map((row) => {
+    const start = lineStart(text, startOf(row));
+    const end = lineEnd(text, startOf(row));
+    return { start, end, cells: rowCells(text.slice(start, end)) };
+  });
+}
+
+/** A section's text as the user edits it: exactly as written, the hint comment and the blank lines around left out. */
+function bodyOf(text: string, start: number, end: number, hint: readonly [number, number] | null): string {
+  const body = hint ? text.slice(start, hint[0]) + text.slice(afterLineEnding(text, hint[1]), end) : text.slice(start, end);
+  return trimBlankLines(body);
+}
+
+/** Drops whole blank lines at the start and line endings and blank lines at the end (inner text untouched). */
+export function trimBlankLines(s: string): string {
+  return s.replace(/^(?:[ \t]*\r?\n)+/, '').replace(/(?:\r?\n[ \t]*)+$/, '');
 }
 
 function collectItems(text: string, list: List, kind: SpecSectionKind | null): ParsedItem[] {
@@ -196,7 +247,7 @@ export function publicItem(item: ParsedItem): SpecItem {
 
 /** Strips edit-only fields for the contract. */
 export function publicSection(section: ParsedSection): SpecSection {
-  return { kind: section.kind, title: section.title, line: section.line, itemIds: section.itemIds, prose: section.prose, hint: section.hint };
+  return { kind: section.kind, title: section.title, line: section.line, itemIds: section.itemIds, prose: section.prose, hint: section.hint, body: section.body, table: section.table };
 }
 
 /** Strips edit-only fields for the contract. */

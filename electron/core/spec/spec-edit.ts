@@ -1,7 +1,7 @@
 import { RpcError } from '../../../shared/rpc';
 import type { SpecSectionKind } from '../../../shared/contract/spec';
 import { afterLineEnding, lineEnd, lineStart, splice } from './markdown-source';
-import { parseSpec, type ParsedItem, type ParsedSpec } from './spec-doc';
+import { parseSpec, trimBlankLines, type ParsedItem, type ParsedSpec } from './spec-doc';
 import { SECTIONS, sectionInfo } from './spec-sections';
 
 /**
@@ -114,4 +114,87 @@ export function appendProse(text: string, kind: SpecSectionKind, paragraph: stri
   const at = section.lastBlockEnd;
   const needsEolAfter = at === text.length || !/^\r?\n/.test(text.slice(at));
   return splice(text, at, at, `${eol}${eol}${paragraph.trim().replace(/\r?\n/g, eol)}${needsEolAfter ? eol : ''}`);
+}
+
+/**
+ * Replaces a section's text (its `body`: everything between the heading and the next section, the hint comment
+ * with it) with the user's words. Only line endings are made the file's; blank lines around are the file's layout.
+ * `previous`, when given, must be the body now on disk, so an edit made meanwhile is never overwritten unseen.
+ */
+export function setSectionText(text: string, kind: SpecSectionKind, words: string, previous?: string): string {
+  text = ensureSection(text, kind);
+  const section = parseSpec(text).sections.find((s) => s.kind === kind);
+  if (!section) throw new Error('section vanished');
+  if (previous !== undefined && previous !== section.body) throw sectionChanged(section.title);
+  const eol = eolOf(text);
+  const body = trimBlankLines(words).replace(/\r?\n/g, eol);
+  if (body === section.body) return text;
+  const atEnd = section.bodyEnd === text.length;
+  const tail = body ? `${eol}${eol}${body}${eol}${atEnd ? '' : eol}` : atEnd ? eol : `${eol}${eol}`;
+  return splice(text, lineEnd(text, section.headingEnd), section.bodyEnd, tail);
+}
+
+/** A table as cells: the header's and each row's. */
+export interface TableCells {
+  readonly columns: readonly string[];
+  readonly rows: ReadonlyArray<readonly string[]>;
+}
+
+/** One table cell as Markdown source: on one line, `|` escaped (an already escaped one is kept). */
+export function escapeCell(cell: string): string {
+  return oneLine(cell).replace(/\\\|/g, '|').replace(/\|/g, '\\|');
+}
+
+/** A table row's line. */
+function rowLine(cells: readonly string[], width: number): string {
+  const padded = Array.from({ length: width }, (_, i) => escapeCell(cells[i] ?? ''));
+  return `| ${padded.join(' | ')} |`;
+}
+
+const sameCells = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((c, i) => c === b[i]);
+
+/**
+ * Writes a section's first table from its cells (a new table after the section's text when it has none). Lines of
+ * rows whose cells did not change are kept byte for byte — moved or not — so a table nobody edited is the same text.
+ * `previous`, when given, must be the table now on disk (null: none).
+ */
+export function setTable(text: string, kind: SpecSectionKind, table: TableCells, previous?: TableCells | null): string {
+  text = ensureSection(text, kind);
+  const section = parseSpec(text).sections.find((s) => s.kind === kind);
+  if (!section) throw new Error('section vanished');
+  if (previous !== undefined) {
+    const now = section.table;
+    const same = previous === null ? now === null : now !== null && sameCells(previous.columns, now.columns) && previous.rows.length === now.rows.length && previous.rows.every((r, i) => sameCells(r, now.rows[i]!));
+    if (!same) throw sectionChanged(section.title);
+  }
+  const eol = eolOf(text);
+  const width = table.columns.length;
+  const range = section.tableRange;
+  const [head, ...old] = section.tableRows;
+  if (!range || !head) {
+    const lines = [rowLine(table.columns, width), `|${'---|'.repeat(width)}`, ...table.rows.map((r) => rowLine(r, width))];
+    const at = section.lastBlockEnd;
+    const needsEolAfter = at === text.length || !/^\r?\n/.test(text.slice(at));
+    return splice(text, at, at, `${eol}${eol}${lines.join(eol)}${needsEolAfter ? eol : ''}`);
+  }
+  const unchangedWidth = head.cells.length === width;
+  const lines: string[] = [sameCells(head.cells, table.columns) ? text.slice(head.start, head.end) : rowLine(table.columns, width)];
+  const delimiter = afterLineEnding(text, head.end);
+  lines.push(unchangedWidth ? text.slice(delimiter, lineEnd(text, delimiter)) : `|${'---|'.repeat(width)}`);
+  const used = new Set<number>();
+  for (const row of table.rows) {
+    const match = old.findIndex((o, i) => !used.has(i) && sameCells(o.cells, row) && unchangedWidth);
+    if (match === -1) {
+      lines.push(rowLine(row, width));
+    } else {
+      used.add(match);
+      lines.push(text.slice(old[match]!.start, old[match]!.end));
+    }
+  }
+  const end = old.length ? old.at(-1)!.end : lineEnd(text, delimiter);
+  return splice(text, head.start, end, lines.join(eol));
+}
+
+function sectionChanged(title: string): RpcError {
+  return new RpcError('CONFLICT', `${title} changed on disk since you opened it. Your text was not saved: copy it, look at the refreshed section, and apply it again.`);
 }

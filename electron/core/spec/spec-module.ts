@@ -16,6 +16,8 @@ type SpecHandlerNames =
   | 'spec.updateItem'
   | 'spec.deleteItem'
   | 'spec.moveItem'
+  | 'spec.setSectionText'
+  | 'spec.setTable'
   | 'spec.answerQuestion'
   | 'decisions.create'
   | 'decisions.update'
@@ -96,6 +98,14 @@ export function createSpecModule(ctx: CoreContext): DomainModule<Pick<Handlers, 
       },
       'spec.moveItem': async ({ root, id, direction, spec }) => {
         await plans.moveItem(ctx.projects.require(root), id, direction, spec);
+        return snap(root);
+      },
+      'spec.setSectionText': async ({ root, section, text, previous, spec }) => {
+        await plans.setSectionText(ctx.projects.require(root), section, text, previous, spec);
+        return snap(root);
+      },
+      'spec.setTable': async ({ root, section, columns, rows, previous, spec }) => {
+        await plans.setTable(ctx.projects.require(root), section, { columns, rows }, previous, spec);
         return snap(root);
       },
       'spec.answerQuestion': async ({ root, index, question, answer, settlesDecision, decisionTitle, spec }) => {

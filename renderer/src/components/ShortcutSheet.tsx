@@ -19,10 +19,19 @@ export function shortcutGroups(mod: string): ReadonlyArray<readonly [string, Rea
       'Editing',
       [
         [`${mod}+S`, 'Save the file (Editor) or the spec (Spec ▸ Markdown)'],
-        [`${mod}+Enter`, 'Commit (in the commit message) · run the chosen task (Agent tab)'],
+        [`${mod}+Enter`, 'Commit (in the commit message) · run the chosen task (Agent tab) · save Purpose or the API contract table'],
         ['Alt+↑ / ↓', 'Move the focused spec item up or down'],
         ['Alt+← / →', 'Move the focused task card to the previous or next column'],
         ['Space', 'Tick the focused task for “Run selected” (Shift+Space or Shift-click: every ready task since the last one)'],
+      ],
+    ],
+    [
+      'File tree',
+      [
+        ['↑ / ↓', 'Previous or next item'],
+        ['→ / ←', 'Open a folder or move into it · close it or go to its parent'],
+        ['Home / End', 'First or last item'],
+        ['Enter', 'Open the file, or open or close the folder'],
       ],
     ],
   ];

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { DecisionFields, EventOf, ImportChange, PlanSnapshot, ResponseOf, SpecSectionKind, TaskFields } from '../../../shared/contract';
+import type { DecisionFields, EventOf, ImportChange, PlanSnapshot, ResponseOf, SpecSectionKind, SpecTable, TaskFields } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
 import { currentRoot, messageOf } from './app-slice';
 import type { AppState } from './app-store';
@@ -48,6 +48,10 @@ export interface SpecSlice {
   createNamedSpec(name: string): Promise<string | null>;
   saveSpecRaw(content: string, baseHash?: string): Promise<boolean>;
   addSpecItem(section: SpecSectionKind, text: string): Promise<string | null>;
+  /** Replaces a section's text with the user's words; `previous` is the text the edit began from. */
+  setSpecSectionText(section: SpecSectionKind, text: string, previous: string): Promise<boolean>;
+  /** Writes a section's table from its cells; `previous` is the table the edit began from (null: none). */
+  setSpecTable(section: SpecSectionKind, table: SpecTable, previous: SpecTable | null): Promise<boolean>;
   updateSpecItem(id: string, text: string): Promise<boolean>;
   deleteSpecItem(id: string): Promise<void>;
   moveSpecItem(id: string, direction: 'up' | 'down'): Promise<void>;
@@ -175,6 +179,16 @@ export function createSpecSlice(api: ApiClient): StateCreator<AppState, [], [], 
         const spec = shownSpec();
         const r = await mutate((root) => api.request('spec.addItem', { root, section, text, spec }), (x) => x.snapshot);
         return r ? r.id : null;
+      },
+      async setSpecSectionText(section, text, previous) {
+        const spec = shownSpec();
+        return (await mutate((root) => api.request('spec.setSectionText', { root, section, text, previous, spec }), same)) !== null;
+      },
+      async setSpecTable(section, table, previous) {
+        const spec = shownSpec();
+        const cells = { columns: [...table.columns], rows: table.rows.map((r) => [...r]) };
+        const before = previous && { columns: [...previous.columns], rows: previous.rows.map((r) => [...r]) };
+        return (await mutate((root) => api.request('spec.setTable', { root, section, ...cells, previous: before, spec }), same)) !== null;
       },
       async updateSpecItem(id, text) {
         const spec = shownSpec();

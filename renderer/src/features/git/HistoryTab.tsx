@@ -151,13 +151,16 @@ function CommitView() {
 
 /** The History tab: the log on the left, the selected commit on the right. */
 export function HistoryTab() {
+  // A narrow Builder stacks the log above the commit, so a message and an author read whole (1280×720).
   return (
-    <div className="split">
-      <div className="side history-side">
-        <HistoryList />
-      </div>
-      <div className="main">
-        <CommitView />
+    <div className="history-tab">
+      <div className="split">
+        <div className="side history-side">
+          <HistoryList />
+        </div>
+        <div className="main">
+          <CommitView />
+        </div>
       </div>
     </div>
   );

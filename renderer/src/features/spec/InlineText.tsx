@@ -66,9 +66,15 @@ function isPipeTable(block: string): boolean {
   return lines.length >= 2 && lines.every((l) => l.trim().startsWith('|')) && /^[\s|:-]+$/.test(lines[1]!);
 }
 
-/** A section's prose: tables are tables, code stays monospaced as written; lists stay lists; paragraphs flow. */
-export function Prose({ text }: { readonly text: string }) {
-  const blocks = text.split(/\n\s*\n/).filter((b) => b.trim());
+/**
+ * A section's prose: tables are tables, code stays monospaced as written; lists stay lists; paragraphs flow.
+ * `withoutTable`: the first table is left out (a section whose table is edited on its own shows it there).
+ */
+export function Prose({ text, withoutTable = false }: { readonly text: string; readonly withoutTable?: boolean }) {
+  const all = text.split(/\n\s*\n/).filter((b) => b.trim());
+  const table = withoutTable ? all.findIndex(isPipeTable) : -1;
+  const blocks = all.filter((_, i) => i !== table);
+  if (blocks.length === 0) return null;
   return (
     <div className="prose">
       {blocks.map((b, i) =>

@@ -9,6 +9,7 @@ import { Prose } from './InlineText';
 import { OpenQuestions } from './OpenQuestions';
 import { findingsByItem, shownSpec, specLabel } from './plan-helpers';
 import { SpecItemRow } from './SpecItemRow';
+import { TableSection, TextBlockSection } from './SectionEditors';
 import { SECTIONS } from '../../../../shared/spec-sections';
 
 /** Placeholders of the "add an item" fields, by section (sections whose items are listed). */
@@ -22,6 +23,7 @@ function Section({ section, spec }: { readonly section: SpecSection; readonly sp
   const byItem = useMemo(() => findingsByItem(plan), [plan]);
   const items = useMemo(() => section.itemIds.map((id) => spec.items.find((i) => i.id === id)).filter((x) => x !== undefined), [spec, section.itemIds]);
   const placeholder = section.kind ? ITEM_SECTIONS[section.kind] : undefined;
+  const info = SECTIONS.find((s) => s.kind === section.kind);
   return (
     <section className="spec-section" aria-label={section.title}>
       {/* Open questions draw their own heading (with the open count and the answered toggle). */}
@@ -32,8 +34,15 @@ function Section({ section, spec }: { readonly section: SpecSection; readonly sp
         {section.kind === null && <span className="muted small">not a spec section — kept as written</span>}
       </div>
       )}
-      {section.kind !== 'questions' && section.hint && items.length === 0 && !section.prose.trim() && <p className="hint muted">{section.hint.replace(/`/g, '')}</p>}
-      {section.prose.trim() && section.kind !== 'questions' && <Prose text={section.prose} />}
+      {info?.textBlock ? (
+        <TextBlockSection kind={info.kind} title={section.title} body={section.body} hint={section.hint} />
+      ) : (
+        <>
+          {section.kind !== 'questions' && section.hint && items.length === 0 && !section.prose.trim() && <p className="hint muted">{section.hint.replace(/`/g, '')}</p>}
+          {section.prose.trim() && section.kind !== 'questions' && <Prose text={section.prose} withoutTable={info?.columns !== undefined} />}
+        </>
+      )}
+      {info?.columns && <TableSection kind={info.kind} title={section.title} table={section.table} columns={info.columns} />}
       {section.kind === 'questions' ? (
         <OpenQuestions questions={spec.clarifications} hint={section.hint} />
       ) : (
@@ -48,6 +57,14 @@ function Section({ section, spec }: { readonly section: SpecSection; readonly sp
       {placeholder && section.kind && <AddItemForm section={section.kind} title={section.title} placeholder={placeholder} />}
     </section>
   );
+}
+
+/** The editor of a missing section written as text or as a table (saving it adds the section at its place). */
+function MissingEditor({ kind, title }: { readonly kind: SpecSectionKind; readonly title: string }) {
+  const info = SECTIONS.find((s) => s.kind === kind);
+  if (info?.textBlock) return <TextBlockSection kind={kind} title={title} body="" hint={info.hint} />;
+  if (info?.columns) return <TableSection kind={kind} title={title} table={null} columns={info.columns} />;
+  return null;
 }
 
 /** What the Markdown editor's text was last in step with on disk. */
@@ -301,6 +318,7 @@ export function SpecView() {
                 <span className="warn small">⚠ missing</span>
               </div>
               {ITEM_SECTIONS[kind] && <AddItemForm section={kind} title={title} placeholder={ITEM_SECTIONS[kind]!} />}
+              <MissingEditor kind={kind} title={title} />
             </section>
           ))}
           <FindingsList />

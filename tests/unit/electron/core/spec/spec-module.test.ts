@@ -31,6 +31,29 @@ afterAll(async () => {
 const call = (method: string, params: unknown) => dispatch(module.handlers as unknown as Handlers, { id: 1, method, params }, { connectionId: 't' }, { validateResponses: true });
 
 describe('spec module over dispatch', () => {
+  it('writes Purpose as typed and the API contract table, leaving the rest of spec.md byte for byte', async () => {
+    const path = join(root, '.plumbline/spec.md');
+    const before = await fs.readFile(path, 'utf8');
+    type Snap = { result: { spec: { sections: Array<{ kind: string | null; body: string; table: { columns: string[]; rows: string[][] } | null }> } } };
+    const words = 'Limits API keys  for teams.\nSecond line | with a pipe.';
+    const oldPurpose = before.slice(before.indexOf('A tiny HTTP'), before.indexOf('\n\n## Architecture'));
+    const r = (await call('spec.setSectionText', { root, section: 'purpose', text: words, previous: oldPurpose })) as Snap;
+    expect(r.result.spec.sections.find((s) => s.kind === 'purpose')?.body).toBe(words);
+    expect(await fs.readFile(path, 'utf8')).toBe(before.replace(oldPurpose, words));
+    expect(await call('spec.setSectionText', { root, section: 'purpose', text: 'Mine', previous: oldPurpose })).toMatchObject({ error: { code: 'CONFLICT' } });
+
+    const api = r.result.spec.sections.find((s) => s.kind === 'api')!.table!;
+    const t = (await call('spec.setTable', { root, section: 'api', columns: api.columns, rows: [...api.rows, ['DELETE', '`/key`', 'a|b', '204']], previous: api })) as Snap;
+    expect(t.result.spec.sections.find((s) => s.kind === 'api')?.table?.rows.at(-1)).toEqual(['DELETE', '`/key`', 'a|b', '204']);
+    expect(await fs.readFile(path, 'utf8')).toContain('`200 {"remaining": n}` |\n| DELETE | `/key` | a\\|b | 204 |\n\n## Failure modes');
+    // A further spec that does not exist is not made by an edit of one of its sections.
+    for (const [method, params] of [['spec.setSectionText', { text: 'x' }], ['spec.setTable', { columns: ['A'], rows: [] }]] as const) {
+      expect(await call(method, { root, section: method === 'spec.setTable' ? 'api' : 'purpose', spec: '.plumbline/specs/gone.md', ...params })).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    }
+    await expect(fs.access(join(root, '.plumbline/specs/gone.md'))).rejects.toThrow();
+    await call('spec.saveRaw', { root, content: before });
+  });
+
   it('a partial task patch changes only the given field', async () => {
     const r = await call('tasks.update', { root, id: 'T-6', patch: { status: 'in progress' } });
     expect('result' in r).toBe(true);
