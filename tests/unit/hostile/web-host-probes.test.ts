@@ -214,7 +214,7 @@ describe('item 4: model and file input never block the host', () => {
   it('a run’s grep with ^(a+)+$ on a long line: app.info answers before the grep result arrives', async () => {
     const h = await harness({
       files: {
-        'evil.txt': `${'a'.repeat(28)}!\n`,
+        'evil.txt': `${'a'.repeat(40)}!\n`,
         '.plumbline/spec.md': '# Spec\n\n## Acceptance checks\n\n- AC-1: greets\n',
         '.plumbline/tasks.md': '# Tasks\n\n## T-1: Greet\n\n- serves: AC-1\n- status: todo\n',
       },
