@@ -7,7 +7,7 @@
  *   - the index goes through `index.lock` and a rename, as git's lock protocol does; before that, entries
  *     written without stat data (isomorphic-git's updateIndex) get the file's stat data when the file holds
  *     what they record, and racily clean entries (changed in the same instant as the previous index write,
- *     with stat data that still matches) are smudged (size 0) as git's do_write_index does, so git — and the
+ *     whose content changed) are smudged (size 0) as git's do_write_index does, so git — and the
  *     status engine — look at their content again instead of trusting the stat data.
  *
  *   const fs = embeddedGitFs(dir);  git.add({ fs, dir, … })
@@ -120,9 +120,10 @@ export function finishIndex(layout: RepoLayout, buf: Buffer, previousMtimeNs: bi
         if (noStat || racy) {
           const st = lstatNs(join(layout.dir, path));
           if (st) {
-            const statMatches = !noStat && st.mtimeNs === mtimeNs && Number(st.size % 4294967296n) === size;
+            // A racy entry whose file changed is smudged even when its stat data differs: git compares whole
+            // seconds only (without USE_NSEC), so a change within the second may look unchanged to it.
             if (noStat && contentOid(path, st, oid) === oid) writeStat(out, p, st);
-            else if (racy && statMatches && contentOid(path, st, oid) !== oid) out.writeUInt32BE(0, p + 36);
+            else if (racy && contentOid(path, st, oid) !== oid) out.writeUInt32BE(0, p + 36);
           }
         }
       }

@@ -564,7 +564,8 @@ const INTENT_TO_ADD_CASES: Case[] = [
 
 /**
  * Racy git: a.txt was staged and the index written in the same second (mtimes set, not slept for); then
- * a.txt is edited to the same size with the same mtime (ctime not trusted), so only its content differs.
+ * a.txt is edited to the same size half a second later (ctime not trusted). git compares whole seconds of
+ * mtime, so only the content tells the edit apart.
  */
 function racyRepo(d: string): void {
   base(d);
@@ -575,7 +576,7 @@ function racyRepo(d: string): void {
   git(d, 'add', 'a.txt');
   utimesSync(join(d, '.git/index'), t, t);
   write(d, { 'a.txt': 'y\n', 'b.txt': 'c\n' });
-  utimesSync(join(d, 'a.txt'), t, t);
+  utimesSync(join(d, 'a.txt'), t + 0.5, t + 0.5);
 }
 
 const RACY_CASES: Case[] = [
