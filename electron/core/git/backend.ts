@@ -8,7 +8,7 @@ import { RpcError } from '../../../shared/rpc';
 import { activeCommitHooks, assertEmbeddedCanWrite } from './embedded-guard';
 import { findNativeGit } from './native/find-git';
 import { NativeGitBackend } from './native/native-backend';
-import { commitStaged, createBranch, type LocalStatus, stageHunk, stagePaths, switchBranch, unstageHunk, unstagePaths } from './operations';
+import { checkPathNames, commitStaged, createBranch, refreshEntries, type LocalStatus, stageHunk, stagePaths, switchBranch, unstageHunk, unstagePaths } from './operations';
 import type { StatusSource } from './repo-services';
 import { StatusEngine } from './status-engine';
 import { StatusWorkerClient } from './status-worker';
@@ -49,6 +49,8 @@ export interface GitBackend {
   commit(dir: string, status: LocalStatus, options: CommitOptions): Promise<string>;
   createBranch(dir: string, name: string, checkout: boolean): Promise<void>;
   switchBranch(dir: string, name: string, status: LocalStatus): Promise<void>;
+  /** Takes the work tree's stat data into the index entries of `paths` whose files hold what the index does (as a checkout does). */
+  refreshIndex(dir: string, paths: readonly string[]): Promise<void>;
   /** Throws (UNAVAILABLE, naming the feature) when this backend cannot change the repository at all. */
   assertCanWrite(dir: string, paths?: readonly string[]): void;
 }
@@ -65,6 +67,7 @@ export class EmbeddedGitBackend implements GitBackend {
   }
 
   assertCanWrite(dir: string, paths: readonly string[] = []): void {
+    checkPathNames(dir, paths);
     assertEmbeddedCanWrite(dir, paths);
   }
 
@@ -76,6 +79,11 @@ export class EmbeddedGitBackend implements GitBackend {
   async unstage(dir: string, paths: readonly string[]): Promise<void> {
     this.assertCanWrite(dir, paths);
     await unstagePaths(dir, paths);
+  }
+
+  async refreshIndex(dir: string, paths: readonly string[]): Promise<void> {
+    this.assertCanWrite(dir, paths);
+    await refreshEntries(dir, paths);
   }
 
   async stageHunk(dir: string, path: string, index: number, header: string): Promise<void> {

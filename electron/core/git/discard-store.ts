@@ -7,6 +7,7 @@ import type { DiscardedEntry } from '../../../shared/contract';
 import { RpcError } from '../../../shared/rpc';
 import { resolveInsideRoot } from '../app/project-registry';
 import { appendLine, atomicWrite, readJsonLines } from '../util/atomic-write';
+import { EolRules } from './eol';
 import { readIndexEntry } from './object-reads';
 
 /** One file of a discard: what it was before, and what the discard left (to detect later edits). */
@@ -99,14 +100,18 @@ export class DiscardStore {
       .slice(0, KEEP);
   }
 
-  /** Discards the work-tree changes of `paths` and records how to bring them back. */
-  async discard(root: string, paths: readonly string[]): Promise<DiscardedEntry> {
+  /**
+   * Discards the work-tree changes of `paths` and records how to bring them back. `refresh` takes the
+   * rewritten files' stat data into the index (as a checkout does), so git does not see them as changed.
+   */
+  async discard(root: string, paths: readonly string[], refresh?: (paths: readonly string[]) => Promise<void>): Promise<DiscardedEntry> {
     const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const store = join(this.folder(root), id);
     await fs.mkdir(store, { recursive: true });
     const rels: string[] = [];
     for (const p of paths) rels.push(...(await expand(root, p)));
     // First copy everything away, so a failure half-way never leaves a change without its copy.
+    let eol: EolRules | null = null;
     const files: Array<DiscardedFile & { restoreTo: { bytes: Uint8Array; mode: number; symlink: boolean } | null }> = [];
     for (const [n, rel] of rels.entries()) {
       const abs = await resolveInsideRoot(root, rel);
@@ -122,7 +127,9 @@ export class DiscardStore {
       let restoreTo: { bytes: Uint8Array; mode: number; symlink: boolean } | null = null;
       if (entry && entry.mode !== 0o160000) {
         const { blob } = await git.readBlob({ fs: nodeFs, dir: root, oid: entry.oid });
-        restoreTo = { bytes: blob, mode: entry.mode === 0o100755 ? 0o755 : 0o644, symlink: entry.mode === 0o120000 };
+        // Written back as a checkout writes it: line endings converted for the work tree (core.autocrlf, .gitattributes).
+        const symlink = entry.mode === 0o120000;
+        restoreTo = { bytes: symlink ? blob : (eol ??= EolRules.load(root)).smudge(rel, blob), mode: entry.mode === 0o100755 ? 0o755 : 0o644, symlink };
       }
       files.push({
         path: rel,
@@ -142,6 +149,8 @@ export class DiscardStore {
       if (f.restoreTo) await writeSide(abs, f.restoreTo.bytes, f.restoreTo.symlink, f.restoreTo.mode);
       else await fs.rm(abs, { force: true });
     }
+    const rewritten = files.filter((f) => f.restoreTo).map((f) => f.path);
+    if (refresh && rewritten.length) await refresh(rewritten);
     await this.prune(root);
     return { id, at, paths: files.map((f) => f.path), restored: false };
   }

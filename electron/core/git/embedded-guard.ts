@@ -37,6 +37,7 @@ export function assertEmbeddedCanWrite(dir: string, paths: readonly string[] = [
       refuse('it uses a sparse index', `${FIX}, or run \`git sparse-checkout disable\``);
     }
     if (index.version === 4) refuse('its index is version 4 (index.version / feature.manyFiles)', `${FIX}, or run \`git update-index --index-version 2\``);
+    if (index.invalidNames.length) refuse(`the name of ${index.invalidNames[0]} is not valid UTF-8`, `${FIX}, or rename the file with git`);
     if (index.entries.some((e) => e.skipWorktree)) refuse('it uses a sparse checkout (skip-worktree entries)', `${FIX}, or run \`git sparse-checkout disable\``);
     const gitlinks = new Set(index.entries.filter((e) => e.mode === 0o160000).map((e) => e.path));
     for (const p of paths) {

@@ -6,6 +6,8 @@ import { readAuthor, writeRepoAuthor } from './author-config';
 import { EDITOR_SIZE_LIMIT } from '../files/file-reader';
 import { readSide } from './blobs';
 import { buildDiffFromSides } from './diff-view';
+import { EolRules } from './eol';
+import { MODE_LINK } from './object-parse';
 import { commitChanges, readCommit, readLog } from './history';
 import { DiscardStore } from './discard-store';
 import { listBranches, toChangesView } from './operations';
@@ -77,10 +79,13 @@ export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, G
       await ctx.projects.resolveInside(root, path);
       return guard('read the diff', async (): Promise<GitDiff> => {
         const opts = { maxBytes: EDITOR_SIZE_LIMIT };
-        const [before, after] =
-          side === 'unstaged'
-            ? await Promise.all([readSide(svc.root, path, { kind: 'index' }, opts), readSide(svc.root, path, { kind: 'worktree' }, opts)])
-            : await Promise.all([readSide(svc.root, path, { kind: 'head' }, opts), readSide(svc.root, path, { kind: 'index' }, opts)]);
+        if (side === 'staged') {
+          const [before, after] = await Promise.all([readSide(svc.root, path, { kind: 'head' }, opts), readSide(svc.root, path, { kind: 'index' }, opts)]);
+          return buildDiffFromSides(path, before, after);
+        }
+        const [before, work] = await Promise.all([readSide(svc.root, path, { kind: 'index' }, opts), readSide(svc.root, path, { kind: 'worktree' }, opts)]);
+        // The work tree as git diff shows it (line endings converted as git would store them): the hunks staged are the ones shown.
+        const after = work.bytes && !work.binary && work.mode !== MODE_LINK ? { ...work, bytes: EolRules.load(svc.root).clean(path, work.bytes, () => before.bytes) } : work;
         return buildDiffFromSides(path, before, after);
       });
     },
@@ -121,7 +126,7 @@ export function createGitModule(ctx: CoreContext): DomainModule<Pick<Handlers, G
       const entry = await svc.write(paths, false, () =>
         guard('discard', async () => {
           backend.assertCanWrite(svc.root, paths);
-          return discards.discard(svc.root, paths);
+          return discards.discard(svc.root, paths, (rewritten) => backend.refreshIndex(svc.root, rewritten));
         }),
       );
       await emitDiscarded(root);

@@ -8,9 +8,12 @@
  *       == `git diff --name-status --no-renames <oid>^ <oid>` (root commit: every file 'A'), sorted by path.
  *   readCommit(dir, oid, { gitdir? }) → CommitSummary
  *
+ * A shallow clone's boundary commits (`.git/shallow`) have no parents, as git shows them.
  * A walk from a given start commit is immutable, so it is kept and extended: the next page continues
  * where the last one stopped instead of walking again.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MissingObjectError } from './object-store';
 import { parseCommit, type ParsedCommit } from './object-parse';
 import { openRepo, type OpenRepo } from './repo-cache';
@@ -40,6 +43,19 @@ export interface CommitChange {
   readonly status: TreeChange;
 }
 
+/** The commits a shallow clone cut history at (`.git/shallow`): git shows them without parents. */
+function shallowCommits(repo: OpenRepo): ReadonlySet<string> {
+  try {
+    return new Set(readFileSync(join(repo.layout.commondir, 'shallow'), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean));
+  } catch {
+    return new Set();
+  }
+}
+
+function withoutShallowParents(shallow: ReadonlySet<string>, oid: string, c: ParsedCommit): ParsedCommit {
+  return shallow.has(oid) ? { ...c, parents: [] } : c;
+}
+
 interface QueueItem {
   readonly oid: string;
   readonly commit: ParsedCommit;
@@ -52,18 +68,20 @@ class LogWalk {
   private readonly heap: QueueItem[] = [];
   private readonly seen = new Set<string>();
   private seq = 0;
+  private readonly shallow: ReadonlySet<string>;
 
   constructor(
     private readonly repo: OpenRepo,
     start: string,
   ) {
+    this.shallow = shallowCommits(repo);
     this.push(start);
   }
 
   private load(oid: string): ParsedCommit {
     const o = this.repo.store.read(oid);
     if (o.type !== 'commit') throw new Error(`Object ${oid} is a ${o.type}, not a commit; history cannot be read from it.`);
-    return parseCommit(o.data);
+    return withoutShallowParents(this.shallow, oid, parseCommit(o.data));
   }
 
   private before(a: QueueItem, b: QueueItem): boolean {
@@ -167,7 +185,7 @@ export async function readCommit(dir: string, oid: string, opts: { gitdir?: stri
   const repo = openRepo(dir, opts.gitdir);
   const o = repo.store.read(oid);
   if (o.type !== 'commit') throw new Error(`Object ${oid} is a ${o.type}, not a commit.`);
-  const c = parseCommit(o.data);
+  const c = withoutShallowParents(shallowCommits(repo), oid, parseCommit(o.data));
   return { oid, parents: c.parents, message: c.message, author: c.author, committer: c.committer };
 }
 
@@ -183,7 +201,7 @@ export async function commitChanges(dir: string, oid: string, opts: { gitdir?: s
   const repo = openRepo(dir, opts.gitdir);
   const o = repo.store.read(oid);
   if (o.type !== 'commit') throw new Error(`Object ${oid} is a ${o.type}, not a commit.`);
-  const c = parseCommit(o.data);
+  const c = withoutShallowParents(shallowCommits(repo), oid, parseCommit(o.data));
   const parentTree = c.parents.length > 0 ? treeOf(repo, c.parents[0]) : null;
   const out = diffTrees(repo.store, parentTree, c.tree);
   return out.sort((a, b) => comparePaths(a.path, b.path));

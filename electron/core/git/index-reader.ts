@@ -5,6 +5,7 @@
  *
  * Extensions (TREE, REUC, UNTR, …) are skipped: the status engine computes tree ids itself.
  */
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -38,6 +39,8 @@ export interface GitIndex {
   readonly cacheTree: ReadonlyMap<string, string>;
   /** Signatures of the extensions present ('TREE', 'link' = split index, 'sdir' = sparse index, …). */
   readonly extensions: readonly string[];
+  /** Paths whose bytes are not valid UTF-8 (shown with U+FFFD; they cannot be written back as they are). */
+  readonly invalidNames: readonly string[];
 }
 
 /** Decodes a path (UTF-8, as git stores it). */
@@ -150,6 +153,7 @@ export function parseIndex(buf: Buffer, label: string, mtimeMs: number): GitInde
   const end = buf.length - 20;
   let p = 12;
   let prev: Buffer = Buffer.alloc(0);
+  const invalidNames: string[] = [];
   for (let i = 0; i < count; i++) {
     if (p + 62 > end) throw broken(label, 'it is truncated');
     const flags = buf.readUInt16BE(p + 60);
@@ -173,6 +177,7 @@ export function parseIndex(buf: Buffer, label: string, mtimeMs: number): GitInde
       if (nul < 0 || nul >= end || strip > prev.length) throw broken(label, 'an entry path is malformed');
       const pathBuf = Buffer.concat([prev.subarray(0, prev.length - strip), buf.subarray(q, nul)]);
       path = decodePath(pathBuf, 0, pathBuf.length);
+      if (path.includes('\uFFFD') && !isUtf8(pathBuf)) invalidNames.push(path);
       prev = pathBuf;
       q = nul + 1;
     } else {
@@ -180,6 +185,7 @@ export function parseIndex(buf: Buffer, label: string, mtimeMs: number): GitInde
       const nul = nameLen < 0xfff ? q + nameLen : buf.indexOf(0, q);
       if (nul < 0 || nul >= end || buf[nul] !== 0) throw broken(label, 'an entry path is malformed');
       path = decodePath(buf, q, nul);
+      if (path.includes('\uFFFD') && !isUtf8(buf.subarray(q, nul))) invalidNames.push(path);
       // Entries are padded with 1–8 NULs to a multiple of 8 bytes.
       q = p + ((nul - p + 8) & ~7);
     }
@@ -202,5 +208,5 @@ export function parseIndex(buf: Buffer, label: string, mtimeMs: number): GitInde
     }
     p += 8 + size;
   }
-  return { version, entries, mtimeMs, cacheTree, extensions };
+  return { version, entries, mtimeMs, cacheTree, extensions, invalidNames };
 }

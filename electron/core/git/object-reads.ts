@@ -1,6 +1,11 @@
 import * as fs from 'node:fs';
-import git, { STAGE, TREE, type WalkerEntry } from 'isomorphic-git';
+import git, { TREE, type WalkerEntry } from 'isomorphic-git';
+import { join } from 'node:path';
 import type { ChangeKind } from '../../../shared/contract';
+import { readSide, type SideContent } from './blobs';
+import { EolRules } from './eol';
+import { readIndex } from './index-reader';
+import { resolveLayout } from './repo-layout';
 
 /** One entry of the index (staging area). */
 export interface IndexEntry {
@@ -17,63 +22,24 @@ export interface Side {
 
 const EMPTY_SIDE: Side = { bytes: null, mode: null };
 
-/** True when `path` is `dir` or lies inside it (forward-slash paths; '.' is the root). */
-function onTheWay(dir: string, path: string): boolean {
-  return dir === '.' || path === dir || path.startsWith(`${dir}/`);
+/** Reads the index entry of one path (merge stage 0), with the built-in index reader (versions 2–4). */
+export async function readIndexEntry(dir: string, path: string): Promise<IndexEntry | null> {
+  const e = readIndex(resolveLayout(dir).gitdir)?.entries.find((x) => x.path === path && x.stage === 0);
+  return e ? { oid: e.oid, mode: e.mode } : null;
 }
 
-/** Reads the index entry of one path, walking only the folders on its way. */
-export async function readIndexEntry(dir: string, path: string, cache: object = {}): Promise<IndexEntry | null> {
-  let found: IndexEntry | null = null;
-  await git.walk({
-    fs,
-    dir,
-    cache,
-    trees: [STAGE()],
-    map: async (filepath: string, [entry]: Array<WalkerEntry | null>) => {
-      if (!onTheWay(filepath, path)) return null;
-      if (filepath === path && entry) {
-        const oid = await entry.oid();
-        const mode = await entry.mode();
-        found = { oid, mode };
-        return null;
-      }
-      return undefined;
-    },
-  });
-  return found;
+function toSide(side: SideContent): Side {
+  return side.exists ? { bytes: side.bytes, mode: side.mode ?? null } : EMPTY_SIDE;
 }
 
-/** The bytes of a path as staged in the index. */
-export async function readIndexSide(dir: string, path: string, cache: object = {}): Promise<Side> {
-  const entry = await readIndexEntry(dir, path, cache);
-  if (!entry) return EMPTY_SIDE;
-  if (entry.mode === 0o160000) return { bytes: Buffer.from(`Subproject commit ${entry.oid}\n`), mode: entry.mode };
-  const { blob } = await git.readBlob({ fs, dir, oid: entry.oid, cache });
-  return { bytes: blob, mode: entry.mode };
+/** The bytes of a path as staged in the index (a submodule's are "Subproject commit <oid>\n"). */
+export async function readIndexSide(dir: string, path: string): Promise<Side> {
+  return toSide(await readSide(dir, path, { kind: 'index' }, { maxBytes: Infinity }));
 }
 
 /** The bytes of a path in a commit (HEAD when `oid` is null and HEAD exists). */
-export async function readCommitSide(dir: string, oid: string | null, path: string, cache: object = {}): Promise<Side> {
-  const commitOid = oid ?? (await resolveHead(dir));
-  if (!commitOid) return EMPTY_SIDE;
-  try {
-    const { blob } = await git.readBlob({ fs, dir, oid: commitOid, filepath: path, cache });
-    const mode = await modeInCommit(dir, commitOid, path, cache);
-    return { bytes: blob, mode };
-  } catch (error) {
-    if ((error as { code?: string }).code === 'NotFoundError') return EMPTY_SIDE;
-    throw error;
-  }
-}
-
-async function modeInCommit(dir: string, commitOid: string, path: string, cache: object): Promise<number | null> {
-  const slash = path.lastIndexOf('/');
-  const parent = slash < 0 ? undefined : path.slice(0, slash);
-  const name = path.slice(slash + 1);
-  const { tree } = await git.readTree({ fs, dir, oid: commitOid, filepath: parent, cache });
-  const entry = tree.find((e) => e.path === name);
-  return entry ? parseInt(entry.mode, 8) : null;
+export async function readCommitSide(dir: string, oid: string | null, path: string): Promise<Side> {
+  return toSide(await readSide(dir, path, oid ? { kind: 'commit', oid } : { kind: 'head' }, { maxBytes: Infinity }));
 }
 
 /** The bytes of a path in the work tree (a symlink gives its target, as git stores it). */
@@ -87,6 +53,18 @@ export async function readWorktreeSide(abs: string): Promise<Side> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return EMPTY_SIDE;
     throw error;
   }
+}
+
+/**
+ * The work-tree side of a path as `git diff` compares it with the index: line endings converted as `git add`
+ * would store them (core.autocrlf, .gitattributes). Hunks computed on it are the hunks git stages.
+ * `indexBytes`: the path's blob in the index (an auto-converted file whose index version holds a CR is
+ * compared as it is, as git does).
+ */
+export async function readWorktreeForDiff(dir: string, path: string, indexBytes: Uint8Array | null): Promise<Side> {
+  const side = await readWorktreeSide(join(dir, path));
+  if (!side.bytes || side.mode === 0o120000) return side;
+  return { bytes: EolRules.load(dir).clean(path, side.bytes, () => indexBytes), mode: side.mode };
 }
 
 /** HEAD's commit id, or null on an unborn branch. */

@@ -38,6 +38,9 @@ export interface HeadState {
 
 const OID_RE = /^[0-9a-f]{40}$/;
 
+/** What a read of a SHA-256 repository says (object names of 64 hex digits). */
+const SHA256_UNREAD = 'This repository uses SHA-256 object names, which Plumbline cannot read yet for history and diffs. Use git in a terminal for them.';
+
 /** Finds the git dir of a work tree; throws a clear Error when the folder is not a repository. */
 export function resolveLayout(dir: string, gitdir?: string): RepoLayout {
   const root = resolve(dir);
@@ -86,7 +89,8 @@ export function parseConfig(text: string): Map<string, string> {
   return out;
 }
 
-function bool(v: string | undefined, dflt: boolean): boolean {
+/** A git boolean config value (`true`/`yes`/`on`/`1`, `false`/`no`/`off`/`0`/empty), or `dflt`. */
+export function bool(v: string | undefined, dflt: boolean): boolean {
   if (v === undefined) return dflt;
   const s = v.toLowerCase();
   if (s === 'true' || s === 'yes' || s === 'on' || s === '1') return true;
@@ -96,6 +100,20 @@ function bool(v: string | undefined, dflt: boolean): boolean {
 
 /** Reads the repository config (the repository's own file only; global excludes are found by convention). */
 export function readConfig(layout: RepoLayout): GitConfig {
+  const map = readConfigMap(layout);
+  const ac = (map.get('core.autocrlf') ?? 'false').toLowerCase();
+  return {
+    fileMode: bool(map.get('core.filemode'), true),
+    symlinks: bool(map.get('core.symlinks'), true),
+    ignoreCase: bool(map.get('core.ignorecase'), false),
+    autocrlf: ac === 'input' ? 'input' : bool(ac, false) ? 'true' : 'false',
+    excludesFile: map.get('core.excludesfile') ?? null,
+    trustCtime: bool(map.get('core.trustctime'), true),
+  };
+}
+
+/** Every config key (`section[.subsection].key`, lower-cased) of the system, global and repository files, merged. */
+export function readConfigMap(layout: RepoLayout): Map<string, string> {
   // System, then global, then the repository's own file: later files override earlier ones, as in git.
   const home = process.env.HOME ?? '';
   const xdg = process.env.XDG_CONFIG_HOME || (home ? join(home, '.config') : '');
@@ -110,15 +128,7 @@ export function readConfig(layout: RepoLayout): GitConfig {
     const text = f ? readText(f) : null;
     if (text !== null) for (const [k, v] of parseConfig(text)) map.set(k, v);
   }
-  const ac = (map.get('core.autocrlf') ?? 'false').toLowerCase();
-  return {
-    fileMode: bool(map.get('core.filemode'), true),
-    symlinks: bool(map.get('core.symlinks'), true),
-    ignoreCase: bool(map.get('core.ignorecase'), false),
-    autocrlf: ac === 'input' ? 'input' : bool(ac, false) ? 'true' : 'false',
-    excludesFile: map.get('core.excludesfile') ?? null,
-    trustCtime: bool(map.get('core.trustctime'), true),
-  };
+  return map;
 }
 
 function readText(path: string): string | null {
@@ -151,6 +161,7 @@ export function readRef(layout: RepoLayout, name: string, depth = 0): string | n
     const t = text.trim();
     if (t.startsWith('ref:')) return readRef(layout, t.slice(4).trim(), depth + 1);
     if (OID_RE.test(t)) return t;
+    if (/^[0-9a-f]{64}$/.test(t)) throw new Error(SHA256_UNREAD);
     throw new Error(`The ref ${name} is corrupt (its file holds neither an object id nor "ref: …"). Repair it with git.`);
   }
   return packedRefs(layout).get(name) ?? null;
@@ -169,6 +180,7 @@ export function readHead(layout: RepoLayout): HeadState {
     return { oid, branch, detached: false, unborn: oid === null };
   }
   if (OID_RE.test(t)) return { oid: t, branch: null, detached: true, unborn: false };
+  if (/^[0-9a-f]{64}$/.test(t)) throw new Error(SHA256_UNREAD);
   throw new Error(`HEAD is unreadable (it holds "${t.slice(0, 60)}"); the repository is corrupt. Repair it with git.`);
 }
 

@@ -21,7 +21,7 @@
  * paths and re-reads only their folders. Index and HEAD are re-checked (two stats) on every call.
  * No module state: an engine can run in a worker thread (see status-worker.ts).
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { IgnoreRules } from './ignore-rules';
@@ -29,6 +29,7 @@ import { type GitIndex, type IndexEntry, readIndex } from './index-reader';
 import { hashObject, parseCommit } from './object-parse';
 import { ObjectStore } from './object-store';
 import { fillStat, KIND_DIR, KIND_FILE, KIND_LINK, KIND_MISSING, STAT_FIELDS, StatPool } from './stat-pool';
+import { EolRules } from './eol';
 import { type GitConfig, readConfig, readHead, type HeadState, type RepoLayout, resolveLayout } from './repo-layout';
 import { compareIndexToTree, comparePaths, modeKind, type TreeChange } from './tree-compare';
 
@@ -110,23 +111,6 @@ function statSig(path: string): string {
   }
 }
 
-function isBinary(buf: Uint8Array): boolean {
-  const n = Math.min(buf.length, 8000);
-  for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
-  return false;
-}
-
-function crlfToLf(buf: Buffer): Buffer {
-  if (buf.indexOf(13) < 0) return buf;
-  const out = Buffer.allocUnsafe(buf.length);
-  let o = 0;
-  for (let i = 0; i < buf.length; i++) {
-    if (buf[i] === 13 && buf[i + 1] === 10) continue;
-    out[o++] = buf[i];
-  }
-  return out.subarray(0, o);
-}
-
 function parentOf(rel: string): string {
   const i = rel.lastIndexOf('/');
   return i < 0 ? '' : rel.slice(0, i);
@@ -154,6 +138,9 @@ export class StatusEngine {
   private readonly layout: RepoLayout;
   private readonly store: ObjectStore;
   private config: GitConfig | null = null;
+  /** Line-ending rules and whether attributes files exist, reloaded with each status. */
+  private eol: EolRules | null = null;
+  private attributesPresent: boolean | null = null;
   private rules: IgnoreRules | null = null;
   private state: IndexState | null = null;
   private readonly hashes = new Map<string, HashMemo>();
@@ -282,7 +269,15 @@ export class StatusEngine {
     this.pending.clear();
   }
 
+  /** Whether attributes files may convert line endings (root .gitattributes or info/attributes; read per index state). */
+  private hasAttributes(): boolean {
+    this.attributesPresent ??= existsSync(join(this.layout.dir, '.gitattributes')) || existsSync(join(this.layout.commondir, 'info', 'attributes'));
+    return this.attributesPresent;
+  }
+
   private loadState(): IndexState {
+    this.eol = null;
+    this.attributesPresent = null;
     if (!this.config || !this.rules) {
       this.config = readConfig(this.layout);
       this.rules = new IgnoreRules(this.layout, this.config, (dirRel) => {
@@ -424,10 +419,10 @@ export class StatusEngine {
     const ctimeMs = rows[o + 4];
     const ino = rows[o + 5];
     if (kind === 'file' && config.fileMode && ((mode & 0o100) !== 0) !== ((stMode & 0o100) !== 0)) return 'M';
-    const filtered = config.autocrlf !== 'false' && kind === 'file';
-    // The index keeps sizes (and inode numbers) modulo 2^32.
+    const filtered = kind === 'file' && (config.autocrlf !== 'false' || this.hasAttributes());
+    // The index keeps sizes (and inode numbers) modulo 2^32; size 0 is also a racily clean entry git smudged.
     const size = e.size;
-    if (!filtered && stSize % 4294967296 !== size) return 'M';
+    if (!filtered && size !== 0 && stSize % 4294967296 !== size) return 'M';
     const mtimeS = Math.floor(mtimeMs / 1000);
     const ctimeS = Math.floor(ctimeMs / 1000);
     const statSame =
@@ -441,19 +436,24 @@ export class StatusEngine {
     // Racy git: a file written in the same instant as the index may have changed without a stat change.
     if (statSame && mtimeMs < indexMtime) return ' ';
     const memo = { size: stSize, mtimeMs, ctimeMs, ino };
-    return this.contentOid(e.path, `${this.layout.dir}/${e.path}`, memo, isLink, filtered) === e.oid ? ' ' : 'M';
+    return this.contentOid(e.path, `${this.layout.dir}/${e.path}`, memo, isLink, filtered, e.oid) === e.oid ? ' ' : 'M';
   }
 
-  private contentOid(rel: string, abs: string, st: Omit<HashMemo, 'oid'>, isLink: boolean, filtered: boolean): string {
+  private contentOid(rel: string, abs: string, st: Omit<HashMemo, 'oid'>, isLink: boolean, filtered: boolean, expected?: string): string {
     const memo = this.hashes.get(rel);
     if (memo && memo.size === st.size && memo.mtimeMs === st.mtimeMs && memo.ctimeMs === st.ctimeMs && memo.ino === st.ino) return memo.oid;
-    let data: Buffer;
-    if (isLink) data = readlinkSync(abs, { encoding: 'buffer' });
+    let oid: string;
+    if (isLink) oid = hashObject('blob', readlinkSync(abs, { encoding: 'buffer' }));
     else {
-      data = readFileSync(abs);
-      if (filtered && !isBinary(data)) data = crlfToLf(data);
+      const data = readFileSync(abs);
+      oid = hashObject('blob', data);
+      // Line endings as `git add` would store them (eol.ts); a file git stores as it is hashes the same raw.
+      if (filtered && (expected === undefined || oid !== expected)) {
+        this.eol ??= EolRules.load(this.layout.dir, this.layout);
+        const cleaned = this.eol.clean(rel, data, () => null);
+        if (cleaned !== data) oid = hashObject('blob', Buffer.from(cleaned));
+      }
     }
-    const oid = hashObject('blob', data);
     this.hashes.set(rel, { ...st, oid });
     return oid;
   }

@@ -8,8 +8,8 @@ import { RpcError } from '../../../../shared/rpc';
 import type { BackendInfo, CommitOptions, GitBackend } from '../backend';
 import { computeHunks, splitLines } from '../hunks';
 import { looksBinary } from '../../files/file-reader';
-import { readCommitSide, readIndexSide, readWorktreeSide } from '../object-reads';
-import { checkBranchName, checkCommittable, type LocalStatus } from '../operations';
+import { readCommitSide, readIndexSide, readWorktreeForDiff } from '../object-reads';
+import { checkBranchName, checkCommittable, checkPathNames, type LocalStatus } from '../operations';
 import type { StatusSource } from '../repo-services';
 import { filesInOutput } from './git-errors';
 import { GitCommandError, type NativeGit, runGit } from './git-runner';
@@ -29,7 +29,9 @@ export class NativeGitBackend implements GitBackend {
     return new NativeStatusSource(this.git, dir);
   }
 
-  assertCanWrite(): void {}
+  assertCanWrite(dir: string, paths: readonly string[] = []): void {
+    checkPathNames(dir, paths);
+  }
 
   private run(dir: string, args: readonly string[], opts: Partial<Parameters<typeof runGit>[2]> = {}) {
     return runGit(this.git, ['--literal-pathspecs', ...args], { cwd: dir, ...opts });
@@ -37,15 +39,23 @@ export class NativeGitBackend implements GitBackend {
 
   async stage(dir: string, paths: readonly string[]): Promise<void> {
     if (!paths.length) return;
+    checkPathNames(dir, paths);
     // -A: additions, modifications and deletions of exactly these paths; ignored files inside a folder stay out.
     await this.run(dir, ['add', '-A', '--pathspec-from-file=-', '--pathspec-file-nul'], { input: nul(paths), what: 'stage' });
   }
 
   async unstage(dir: string, paths: readonly string[]): Promise<void> {
     if (!paths.length) return;
+    checkPathNames(dir, paths);
     const head = await this.headOid(dir);
     if (head) await this.run(dir, ['reset', '-q', head, '--pathspec-from-file=-', '--pathspec-file-nul'], { input: nul(paths), what: 'unstage' });
     else await this.run(dir, ['rm', '--cached', '-r', '-q', '--ignore-unmatch', '--pathspec-from-file=-', '--pathspec-file-nul'], { input: nul(paths), what: 'unstage' });
+  }
+
+  async refreshIndex(dir: string, paths: readonly string[]): Promise<void> {
+    if (!paths.length) return;
+    // git writes the files as its checkout does (same bytes) and records their stat data in the index.
+    await this.run(dir, ['checkout-index', '-f', '-u', '-q', '-z', '--stdin'], { input: nul(paths), what: 'refresh the index' });
   }
 
   private async headOid(dir: string): Promise<string | null> {
@@ -54,7 +64,10 @@ export class NativeGitBackend implements GitBackend {
   }
 
   async stageHunk(dir: string, path: string, index: number, header: string): Promise<void> {
-    const [staged, work] = await Promise.all([readIndexSide(dir, path), readWorktreeSide(join(dir, path))]);
+    checkPathNames(dir, [path]);
+    const staged = await readIndexSide(dir, path);
+    // The hunk is cut from the diff as git shows it: the work tree with line endings converted as git stores them.
+    const work = await readWorktreeForDiff(dir, path, staged.bytes);
     await this.applyHunk(dir, path, index, header, staged, work, false);
   }
 

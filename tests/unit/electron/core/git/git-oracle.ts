@@ -59,9 +59,10 @@ export function write(dir: string, files: Record<string, string | Uint8Array>): 
   }
 }
 
-/** Native `git status --porcelain=v1` as sorted "XY path" lines. */
+/** Native `git status --porcelain=v1` as sorted "XY path" lines (the index is not refreshed). */
 export function nativeStatus(dir: string, ignored = false): string[] {
-  const out = git(dir, 'status', '--porcelain=v1', '-z', '--no-renames', ...(ignored ? ['--ignored'] : []));
+  // --no-optional-locks: a read never rewrites the index (which would also refresh racily clean entries).
+  const out = git(dir, '--no-optional-locks', 'status', '--porcelain=v1', '-z', '--no-renames', ...(ignored ? ['--ignored'] : []));
   return out
     .split('\0')
     .filter((s) => s.length > 0)

@@ -1,0 +1,63 @@
+/** Line-ending rules (eol.ts) against what `git check-attr` and `git add` do on the same repository. */
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EolRules, patternToRegex } from '../../../../../electron/core/git/eol';
+import { cleanupTemp, git, initRepo, write } from './git-oracle';
+
+afterAll(cleanupTemp);
+
+const hashOf = (dir: string, path: string) => execFileSync('git', ['hash-object', '--', path], { cwd: dir, encoding: 'utf8' }).trim();
+const blobHash = (dir: string, bytes: Uint8Array) => execFileSync('git', ['hash-object', '--stdin', '--no-filters'], { cwd: dir, input: bytes, encoding: 'utf8' }).trim();
+
+describe('line-ending rules', () => {
+  it('matches attribute patterns as git does', () => {
+    expect(patternToRegex('*.txt').test('a.txt')).toBe(true);
+    expect(patternToRegex('*.txt').test('a.txt.bak')).toBe(false);
+    expect(patternToRegex('docs/**').test('docs/a/b.md')).toBe(true);
+    expect(patternToRegex('**/x.c').test('x.c')).toBe(true);
+    expect(patternToRegex('**/x.c').test('a/b/x.c')).toBe(true);
+    expect(patternToRegex('a/*.md').test('a/b/c.md')).toBe(false);
+    expect(patternToRegex('[!a]b').test('cb')).toBe(true);
+  });
+
+  it('takes the attributes git takes: deeper files and later lines win, binary unsets text', () => {
+    const dir = initRepo();
+    write(dir, {
+      '.gitattributes': '* text=auto\n*.bin binary\ndocs/*.md eol=crlf\n',
+      'sub/.gitattributes': '*.txt -text\n',
+      '.git/info/attributes': 'sub/keep.txt text\n',
+    });
+    const rules = EolRules.load(dir);
+    for (const path of ['a.txt', 'x.bin', 'docs/r.md', 'sub/a.txt', 'sub/keep.txt', 'sub/deeper/b.txt']) {
+      const theirs = git(dir, 'check-attr', 'text', 'eol', '--', path)
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(': ').slice(2).join(': '));
+      const attrs = rules.attributes(path);
+      const show = (v: unknown) => (v === undefined || v === null ? 'unspecified' : v === true ? 'set' : v === false ? 'unset' : String(v));
+      expect([show(attrs.get('text')), show(attrs.get('eol'))], path).toEqual(theirs);
+    }
+  });
+
+  it('cleans as git add does: CRLF to LF for text, auto leaves binary-looking files and CRs already indexed', () => {
+    const dir = initRepo();
+    git(dir, 'config', 'core.autocrlf', 'true');
+    write(dir, { '.gitattributes': '*.raw -text\n*.crlf text\n', 'a.txt': 'a\r\nb\r\n', 'lone.txt': 'a\rb\r\n', 'x.raw': 'a\r\n', 'y.crlf': 'a\rb\r\n' });
+    const rules = EolRules.load(dir);
+    for (const path of ['a.txt', 'lone.txt', 'x.raw', 'y.crlf']) {
+      const raw = execFileSync('cat', [path], { cwd: dir });
+      expect(blobHash(dir, rules.clean(path, raw, () => null)), path).toBe(hashOf(dir, path));
+    }
+    // An auto file whose indexed version already has a CR is stored as it is.
+    expect(Buffer.from(rules.clean('a.txt', Buffer.from('a\r\n'), () => Buffer.from('x\r\n'))).toString()).toBe('a\r\n');
+  });
+
+  it('smudges as a checkout does: LF to CRLF only where the work tree ends lines with CRLF', () => {
+    const dir = initRepo();
+    write(dir, { '.gitattributes': '*.txt eol=crlf\n*.md text=auto\n' });
+    const rules = EolRules.load(dir);
+    expect(Buffer.from(rules.smudge('a.txt', Buffer.from('a\nb\r\n'))).toString()).toBe('a\r\nb\r\n');
+    // text=auto with LF line ends (core.eol native on Linux): written as stored.
+    expect(Buffer.from(rules.smudge('a.md', Buffer.from('a\n'))).toString()).toBe(process.platform === 'win32' ? 'a\r\n' : 'a\n');
+  });
+});
