@@ -53,12 +53,14 @@ export function defaultSettings(): StoredAgentSettings {
     version: 1,
     roles: {
       thinker: { model: 'claude-opus-4-5', baseURL: null },
-      builder: { model: 'claude-sonnet-4-5', baseURL: null },
-      breaker: { model: 'claude-sonnet-4-5', baseURL: null },
+      builder: { model: 'claude-sonnet-4-6', baseURL: null },
+      breaker: { model: 'claude-sonnet-4-6', baseURL: null },
       utility: { model: 'claude-haiku-4-5', baseURL: null },
     },
     prices: [
       { model: 'claude-opus-4-5', input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5 },
+      { model: 'claude-sonnet-4-6', input: 3, output: 15, cacheWrite5m: 3.75, cacheWrite1h: 6, cacheRead: 0.3 },
+      // Kept for the cost of runs made with it (it reached its end of life on 2026-11-30).
       { model: 'claude-sonnet-4-5', input: 3, output: 15, cacheWrite5m: 3.75, cacheWrite1h: 6, cacheRead: 0.3 },
       { model: 'claude-haiku-4-5', input: 1, output: 5, cacheWrite5m: 1.25, cacheWrite1h: 2, cacheRead: 0.1 },
     ],
