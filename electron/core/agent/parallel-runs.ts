@@ -21,7 +21,7 @@ import { summarise } from '../model/transcript-store';
 import { readTasksState } from '../spec/plan-reader';
 import { parsePorcelainV2 } from '../git/native/native-status';
 import { describeOutcome } from '../verify/checks-runner';
-import { EVIDENCE_FILE, type TreeState } from '../verify/evidence';
+import type { TreeState } from '../verify/evidence';
 import { checkTaskOnTree } from '../verify/tree-checks';
 import type { AgentEnv } from './agent-env';
 import type { BuildingRuns } from './building-run';
@@ -358,14 +358,8 @@ export class ParallelRuns {
       await p.queue.process((tree, entry) => this.runChecks(root, p, tree, entry));
     } finally {
       await this.syncLanes(root, p);
-      // The user's branch may have moved: the status (and the ledger's tree state with it) is read afresh first,
-      // so the task states read after the events below are those of the new HEAD.
-      try {
-        await this.env.ctx.services.repos.get(root).freshStatus();
-      } catch {
-        // Unreadable for the moment: the watcher's next report brings it.
-      }
       this.env.ctx.bus.emit('repo.didChange', { root, paths: [], git: true });
+      // After repo.didChange (which drops the ledger's cached tree state), so a refresh reads the new HEAD.
       const ids = p.evidence.splice(0);
       if (ids.length) this.env.ctx.bus.emit('evidence.didAppend', { root, ids });
     }
@@ -497,11 +491,11 @@ export class ParallelRuns {
   }
 }
 
-/** The tree state of a merge (or check) worktree for its records: its HEAD, dirty when git shows a change besides the ledger. */
+/** The tree state of a merge (or check) worktree for its records, read before its checks run: its HEAD, dirty when git shows any change. */
 async function treeState(git: NativeGit, tree: string): Promise<TreeState> {
   const head = await runGit(git, ['rev-parse', 'HEAD'], { cwd: tree, read: true, what: 'read the merged commit' });
   const status = await runGit(git, ['status', '--porcelain=v2', '-z', '--untracked-files=all'], { cwd: tree, read: true, what: 'read the status of the merged tree' });
-  return { commit: head.stdout.toString('utf8').trim(), dirty: parsePorcelainV2(status.stdout).entries.some((e) => e.path !== EVIDENCE_FILE) };
+  return { commit: head.stdout.toString('utf8').trim(), dirty: parsePorcelainV2(status.stdout).entries.length > 0 };
 }
 
 /** Up to three paths, then how many more. */

@@ -355,7 +355,12 @@ describe('parallel runs', () => {
     git('add', 'check.js');
     git('commit', '-q', '-m', 'checks changed');
     appended.length = 0;
+    // The Calibrator's refresh on the announcement reads the task states at once: they are those of the new HEAD.
+    const atAnnouncement: Promise<Awaited<ReturnType<typeof states>>>[] = [];
+    ctx.bus.subscribe((e) => e.event === 'evidence.didAppend' && atAnnouncement.push(states()));
     await agent.handlers['agent.accept']({ root: project.root, runId: t1 }, c);
+    expect(atAnnouncement).toHaveLength(1);
+    expect((await atAnnouncement[0]!).get('T-1')).toMatchObject({ state: 'verified', commit: git('rev-parse', 'HEAD').trim() });
     await agent.handlers['agent.accept']({ root: project.root, runId: t3 }, c);
     await agent.handlers['agent.accept']({ root: project.root, runId: t2 }, c);
     const after = await agent.handlers['agent.lanes']({ root: project.root }, c);
