@@ -3,7 +3,8 @@
  * each run in their own linked worktree (worktrees.ts) on their own branch, at most `parallelRuns` (a setting) at once, the
  * rest queued; the cost ceiling applies to the sum of the runs (no new run starts once it is reached). Accept
  * commits the run's files on its branch and puts it into the merge queue (merge-queue.ts), processed with the
- * task's served checks on the merged tree; Reject removes the worktree and branch. Native git only.
+ * task's served checks on the merged tree, recorded as evidence in the project's ledger with the merged commit's
+ * tree state; Reject removes the worktree and branch. Native git only.
  *
  * A run's worktree is opened in the project registry under the holder `run:<run id>` while it exists, so it
  * has its own project services (shadow checkpoints, ledger): the run works and is verified there while its
@@ -18,9 +19,10 @@ import { findNativeGit } from '../git/native/find-git';
 import { type NativeGit, runGit } from '../git/native/git-runner';
 import { summarise } from '../model/transcript-store';
 import { readTasksState } from '../spec/plan-reader';
-import { describeOutcome, runCheckCommand } from '../verify/checks-runner';
-import { readPlanFacts, servedChecks } from '../verify/plan-facts';
-import { resolveTestCommand } from '../verify/test-command';
+import { parsePorcelainV2 } from '../git/native/native-status';
+import { describeOutcome } from '../verify/checks-runner';
+import type { TreeState } from '../verify/evidence';
+import { checkTaskOnTree } from '../verify/tree-checks';
 import type { AgentEnv } from './agent-env';
 import type { BuildingRuns } from './building-run';
 import { type CheckResult, MergeQueue, type QueueEntry } from './merge-queue';
@@ -72,6 +74,8 @@ interface ProjectLanes {
   readonly queue: MergeQueue;
   ready: Promise<void>;
   pumping: Promise<void>;
+  /** Evidence the merge queue's checks appended since the renderer was last told (`evidence.didAppend`). */
+  evidence: string[];
 }
 
 /** Lanes whose scope holds back overlapping tasks. */
@@ -255,7 +259,7 @@ export class ParallelRuns {
       const git = probe.git;
       const options = { git, root, dataDir: this.env.ctx.dataDir };
       const file = join(this.env.ctx.dataDir, 'lanes', `${projectHash(root)}.json`);
-      const created: ProjectLanes = { git, file, saved: '', writes: Promise.resolve(), queued: 0, lanes: [], trees: new RunWorktrees(options), queue: new MergeQueue(options), ready: Promise.resolve(), pumping: Promise.resolve() };
+      const created: ProjectLanes = { git, file, saved: '', writes: Promise.resolve(), queued: 0, lanes: [], trees: new RunWorktrees(options), queue: new MergeQueue(options), ready: Promise.resolve(), pumping: Promise.resolve(), evidence: [] };
       created.ready = (async () => {
         await created.queue.recover();
         created.lanes.push(...(await this.restore(file)));
@@ -351,10 +355,13 @@ export class ParallelRuns {
   /** Runs the queue and brings the lanes up to date; merged runs' worktrees and branches are removed. */
   private async processQueue(root: string, p: ProjectLanes): Promise<void> {
     try {
-      await p.queue.process((tree, entry) => this.runChecks(tree, entry));
+      await p.queue.process((tree, entry) => this.runChecks(root, p, tree, entry));
     } finally {
       await this.syncLanes(root, p);
       this.env.ctx.bus.emit('repo.didChange', { root, paths: [], git: true });
+      // After repo.didChange (which drops the ledger's cached tree state), so a refresh reads the new HEAD.
+      const ids = p.evidence.splice(0);
+      if (ids.length) this.env.ctx.bus.emit('evidence.didAppend', { root, ids });
     }
   }
 
@@ -378,15 +385,26 @@ export class ParallelRuns {
     this.emit(root, p);
   }
 
-  /** The task's served checks (plan and test command of the merged tree) run in the merge worktree. */
-  private async runChecks(tree: string, entry: QueueEntry): Promise<CheckResult> {
+  /**
+   * The task's served checks (plan and test command of the merged tree) run in the merge worktree through the
+   * Calibrator, which records each in the project's ledger with the merged commit's tree state: once the user's
+   * branch is there, the task's state rests on them (a failure is recorded as failed).
+   */
+  private async runChecks(root: string, p: ProjectLanes, tree: string, entry: QueueEntry): Promise<CheckResult> {
     const settings = await this.env.settings.load();
-    const checks = servedChecks(await readPlanFacts(tree), await resolveTestCommand(tree), entry.taskId);
-    for (const c of checks) {
-      const r = await runCheckCommand(c.command, { cwd: tree, timeoutMs: settings.commandTimeoutSec * 1000 });
-      if (r.outcome !== 'passed') {
-        return { ok: false, reason: `${c.id} (\`${c.command}\`) ${describeOutcome(r.outcome, r.run.exitCode, r.counts)} on the merged tree. Fix it on branch ${entry.branch} and retry, hand the task back to the thinker, or drop it.` };
-      }
+    const state = await treeState(p.git, tree);
+    const { recordIds, failed } = await checkTaskOnTree(this.env.ctx.services.project(root).ledger, {
+      tree,
+      state,
+      taskId: entry.taskId,
+      runId: entry.runId,
+      where: `the merged tree (${(state.commit ?? '').slice(0, 7)})`,
+      timeoutMs: settings.commandTimeoutSec * 1000,
+    });
+    p.evidence.push(...recordIds);
+    if (failed) {
+      const c = failed.check;
+      return { ok: false, reason: `${c.id} (\`${c.command}\`) ${describeOutcome(failed.outcome, failed.exitCode, failed.counts)} on the merged tree. Fix it on branch ${entry.branch} and retry, hand the task back to the thinker, or drop it.` };
     }
     return { ok: true, reason: '' };
   }
@@ -471,6 +489,13 @@ export class ParallelRuns {
     }
     return out;
   }
+}
+
+/** The tree state of a merge (or check) worktree for its records, read before its checks run: its HEAD, dirty when git shows any change. */
+async function treeState(git: NativeGit, tree: string): Promise<TreeState> {
+  const head = await runGit(git, ['rev-parse', 'HEAD'], { cwd: tree, read: true, what: 'read the merged commit' });
+  const status = await runGit(git, ['status', '--porcelain=v2', '-z', '--untracked-files=all'], { cwd: tree, read: true, what: 'read the status of the merged tree' });
+  return { commit: head.stdout.toString('utf8').trim(), dirty: parsePorcelainV2(status.stdout).entries.length > 0 };
 }
 
 /** Up to three paths, then how many more. */

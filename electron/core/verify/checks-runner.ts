@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { sandboxed } from '../commands/sandbox';
-import type { CheckOutcome, CheckResult, PlannedCheck, TestCounts } from '../../../shared/contract/verify';
+import type { CheckOutcome, CheckResult, EvidenceSubject, PlannedCheck, TestCounts } from '../../../shared/contract/verify';
 import { excerptOf, type EvidenceLedger, type TreeState } from './evidence';
 import { classifyOutcome, parseTestOutput } from './parsers/parse-output';
 
@@ -162,6 +162,11 @@ export function describeOutcome(outcome: CheckOutcome, exitCode: number | null, 
   }
 }
 
+/** What a check's evidence record is about: its decision, the first requirement it serves, else the project. */
+export function checkSubject(check: PlannedCheck): EvidenceSubject {
+  return check.kind === 'decision' ? { kind: 'decision', id: check.id } : check.requirementIds[0] ? { kind: 'requirement', id: check.requirementIds[0] } : { kind: 'project', id: check.id };
+}
+
 /** Options for runChecks. */
 export interface RunChecksOptions {
   readonly root: string;
@@ -192,7 +197,7 @@ export async function runChecks(ledger: EvidenceLedger, checks: readonly Planned
     });
     const record = await ledger.append(
       {
-        subject: check.kind === 'decision' ? { kind: 'decision', id: check.id } : check.requirementIds[0] ? { kind: 'requirement', id: check.requirementIds[0] } : { kind: 'project', id: check.id },
+        subject: checkSubject(check),
         taskId: check.taskIds[0],
         requirementIds: check.requirementIds,
         what: check.label,

@@ -19,7 +19,7 @@ export async function taskRunFacts(dataDir: string, root: string, runs: readonly
     } catch {
       // No transcript (a run verified from elsewhere): its review is unknown, so it is not "accepted".
     }
-    out.set(run.runId, { review, files: [...new Set(run.journal.map((e) => e.path))] });
+    out.set(run.runId, { review, files: [...new Set(run.journal.map((e) => e.path))], worktree: run.recordRoot !== undefined && run.recordRoot !== run.projectRoot });
     if (review === 'accepted') settled.add(run.taskId);
   }
   return out;

@@ -31,6 +31,11 @@ export interface RunFacts {
   readonly review: 'pending' | 'accepted' | 'rejected' | 'none';
   /** Project-relative files the run wrote (its journal). */
   readonly files: readonly string[];
+  /**
+   * The run worked in a linked worktree (a parallel run, docs/parallel-runs.md): its verification's checks ran on
+   * that tree, which the project holds only once the merge queue merged it.
+   */
+  readonly worktree?: boolean;
 }
 
 /** Files changed after a piece of evidence: committed since its commit, or uncommitted and written after it. */
@@ -78,6 +83,9 @@ function redState(run: RunVerification): { state: 'untrusted' | 'refuted'; reaso
  * when a check failed; unverified when a check has no evidence yet. A task with no accepted agent
  * run still becomes verified on passing checks (work done by hand counts) — `acceptedRunId: null`
  * says so. Its files are its scope plus what its accepted run wrote; with neither, every project file.
+ * Verified on the evidence of a parallel run's own verification (taken in its worktree) says in its reason
+ * that the work is not merged yet (the merge queue's checks on the merged tree replace that evidence), and is
+ * stale when that run was rejected: its work never reached the project.
  */
 export async function taskStates(
   root: string,
@@ -132,6 +140,19 @@ export async function taskStates(
     }
     const commit = evidence[0]!.record!.commit;
     const basis = accepted ? `run ${accepted.runId} accepted with no refuted claim` : 'no agent run';
+    // Evidence the verification of one of the task's parallel runs took in its worktree: the project's branch does
+    // not hold that tree yet (and never will when the run was rejected).
+    const unmerged = evidence.find(({ record }) => record!.subject.kind === 'run' && record!.runId && runs.some((r) => r.runId === record!.runId && r.taskId === task.id) && runFacts.get(record!.runId)?.worktree)?.record?.runId;
+    const review = unmerged ? runFacts.get(unmerged)?.review : undefined;
+    if (!stale && unmerged && review === 'rejected') {
+      out.push({ taskId: task.id, state: 'stale', reason: `The checks passed in the worktree of run ${unmerged}, which was rejected: its work is not in the project. Verify again.`, commit, acceptedRunId });
+      continue;
+    }
+    if (!stale && unmerged) {
+      const next = review === 'accepted' ? 'it is in the merge queue, which checks the merged tree again' : 'accepting it puts it into the merge queue, which checks the merged tree again';
+      out.push({ taskId: task.id, state: 'verified', reason: `All ${checks.length} check(s) pass in the worktree of run ${unmerged}, not merged yet: ${next}.`, commit, acceptedRunId });
+      continue;
+    }
     if (stale) out.push({ taskId: task.id, state: 'stale', reason: stale, commit, acceptedRunId });
     else out.push({ taskId: task.id, state: 'verified', reason: `All ${checks.length} check(s) pass; ${basis}.`, commit, acceptedRunId });
   }

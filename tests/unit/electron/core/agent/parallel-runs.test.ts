@@ -320,8 +320,75 @@ describe('parallel runs', () => {
     const after = await seen();
     expect(after.runs).toEqual(before.runs);
     expect(after.evidence).toEqual(['passed']);
+    // Its checks passed in a tree the project never got.
+    expect(after.state).toBe('stale');
     await agent.dispose?.();
   });
+
+  it('records the merge queue\'s checks on the merged tree as the project\'s evidence: merged tasks are verified at the new HEAD, a check failing there is recorded as failed', async () => {
+    // Each run writes its file and reports it (a run without report_outcome is red, whatever its checks say).
+    api.respondWith((req) => {
+      const { title, turn } = taskOf(req);
+      const w = WRITES[title]!;
+      if (turn === 0) return streamReply([{ type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'create', path: w.path, file_text: w.text } }]);
+      if (turn === 1) return streamReply([{ type: 'tool_use', name: 'report_outcome', input: { summary: `Wrote ${w.path}.`, claims: [{ kind: 'file_created', path: w.path, statement: `${w.path} exists`, confidence: 0.9 }] } }]);
+      return streamReply([{ type: 'text', text: 'Done.' }]);
+    });
+    const agent = await agentModule({ parallelRuns: 3 });
+    const verify = createVerifyModule(ctx);
+    const appended: string[] = [];
+    ctx.bus.subscribe((e) => e.event === 'evidence.didAppend' && appended.push(...(e.payload as { ids: string[] }).ids));
+    const states = async () => new Map((await verify.handlers['verify.taskStates']({ root: project.root }, c)).tasks.map((t) => [t.taskId, t]));
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-2', 'T-3'] }, c);
+    for (const l of lanes) await agent.service.parallel.settled(project.root, l.runId!);
+    const [t1, t2, t3] = ['T-1', 'T-2', 'T-3'].map((t) => lane(lanes, t).runId!);
+
+    // Before the merge the checks passed in the runs' worktrees only, and the task says so.
+    let now = await states();
+    expect(now.get('T-1')).toMatchObject({ state: 'verified', reason: `All 2 check(s) pass in the worktree of run ${t1}, not merged yet: accepting it puts it into the merge queue, which checks the merged tree again.` });
+    expect(now.get('T-2')).toMatchObject({ state: 'verified', reason: expect.stringContaining(`in the worktree of run ${t2}, not merged yet`) });
+    expect(now.get('T-3')!.state).toBe('failing');
+
+    // Meanwhile the user changed what T-2's and T-3's checks want.
+    await writeFile(f('check.js'), (await readFile(f('check.js'), 'utf8')).replace("b: 'B\\n', c: 'C\\n'", "b: 'BB\\n', c: 'not C\\n'"));
+    expect(await readFile(f('check.js'), 'utf8')).toContain("c: 'not C\\n'");
+    git('add', 'check.js');
+    git('commit', '-q', '-m', 'checks changed');
+    appended.length = 0;
+    // The Calibrator's refresh on the announcement reads the task states at once: they are those of the new HEAD.
+    const atAnnouncement: Promise<Awaited<ReturnType<typeof states>>>[] = [];
+    ctx.bus.subscribe((e) => e.event === 'evidence.didAppend' && atAnnouncement.push(states()));
+    await agent.handlers['agent.accept']({ root: project.root, runId: t1 }, c);
+    expect(atAnnouncement).toHaveLength(1);
+    expect((await atAnnouncement[0]!).get('T-1')).toMatchObject({ state: 'verified', commit: git('rev-parse', 'HEAD').trim() });
+    await agent.handlers['agent.accept']({ root: project.root, runId: t3 }, c);
+    await agent.handlers['agent.accept']({ root: project.root, runId: t2 }, c);
+    const after = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(after.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 merged', 'T-3 merged', 'T-2 stopped']);
+
+    // Both merged tasks are verified for the user's new HEAD from the merged trees' records (T-3 failed in its
+    // worktree, passes merged); T-2's check failed on its merged tree, and that is its evidence now.
+    const head = git('rev-parse', 'HEAD').trim();
+    now = await states();
+    expect(now.get('T-1')).toMatchObject({ state: 'verified', reason: `All 2 check(s) pass; run ${t1} accepted with no refuted claim.`, commit: git('rev-parse', 'HEAD^1').trim() });
+    expect(now.get('T-3')).toMatchObject({ state: 'verified', reason: `All 2 check(s) pass; run ${t3} accepted with no refuted claim.`, commit: head });
+    expect(now.get('T-2')).toMatchObject({ state: 'failing', reason: 'T-2/check-1: failed.' });
+    const records = (await verify.handlers['verify.evidence']({ root: project.root, limit: 100 }, c)).records;
+    const merged = records.filter((r) => appended.includes(r.id)).reverse();
+    expect(merged.map((r) => `${r.taskId} ${r.key} ${r.result} ${r.runId === { 'T-1': t1, 'T-2': t2, 'T-3': t3 }[r.taskId!]} ${r.dirty}`)).toEqual([
+      'T-1 check:T-1/check-1 passed true false',
+      'T-1 check:tests passed true false',
+      'T-3 check:T-3/check-1 passed true false',
+      'T-3 check:tests passed true false',
+      'T-2 check:T-2/check-1 failed true false',
+    ]);
+    expect(merged.every((r) => /on the merged tree \([0-9a-f]{7}\)$/.test(r.what))).toBe(true);
+    expect(merged[3]!.commit).toBe(head);
+    // T-2's merged tree never became the user's branch.
+    expect(merged[4]!.commit).not.toBe(head);
+    expect(git('branch', '--contains', merged[4]!.commit!).trim()).toBe('');
+    await agent.dispose?.();
+  }, 180_000);
 
   it('resolves a conflicting merge in the user\'s work tree: refused while it is dirty, back to stopped when aborted, merged after a commit whose checks pass, stopped when they fail', async () => {
     script();

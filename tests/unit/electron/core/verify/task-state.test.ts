@@ -6,6 +6,7 @@ import { runChecks } from '../../../../../electron/core/verify/checks-runner';
 import { EvidenceLedger, readTreeState } from '../../../../../electron/core/verify/evidence';
 import { planChecks, readPlanFacts } from '../../../../../electron/core/verify/plan-facts';
 import { taskStates, type RunFacts } from '../../../../../electron/core/verify/task-state';
+import { checkTaskOnTree } from '../../../../../electron/core/verify/tree-checks';
 import { git, makeRepo, makeTempDir } from '../../../../helpers/temp-repo';
 
 async function stateOf(root: string, ledger: EvidenceLedger, runs: RunVerification[] = [], runFacts: ReadonlyMap<string, RunFacts> = new Map()) {
@@ -157,5 +158,46 @@ describe('taskStates', () => {
     expect(stale.reason).toContain('lib/helper.js');
     // Without the run, the same change is outside the task's scope.
     expect((await stateOf(root, ledger)).state).toBe('verified');
+  });
+
+  it("says a parallel run's worktree evidence is not merged yet, until the merge queue's checks on the merged tree take over", async () => {
+    const root = makeRepo({
+      'a.txt': 'a',
+      '.plumbline/spec.md': '# S\n\n## Acceptance checks\n\n- AC-1: a exists `test -f a.txt`\n',
+      '.plumbline/tasks.md': '# Tasks\n\n## T-1: A\n\n- Scope: a.txt\n- Checks: AC-1\n',
+      '.gitignore': '.plumbline/evidence.jsonl\n',
+    });
+    const ledger = new EvidenceLedger(root, makeTempDir('plumbline-data-'));
+    // The run's own verification, taken in its worktree.
+    await ledger.append({ subject: { kind: 'run', id: 'r1' }, taskId: 'T-1', runId: 'r1', what: 'AC-1 after run r1', how: 'test -f a.txt', kind: 'command', result: 'passed', excerpt: '', key: 'check:AC-1' });
+    const run = [runOf('r1', 0)];
+    const facts = (review: RunFacts['review'], worktree?: boolean) => new Map<string, RunFacts>([['r1', { review, files: ['a.txt'], worktree }]]);
+    expect(await stateOf(root, ledger, run, facts('pending', true))).toMatchObject({ state: 'verified', reason: 'All 1 check(s) pass in the worktree of run r1, not merged yet: accepting it puts it into the merge queue, which checks the merged tree again.' });
+    expect((await stateOf(root, ledger, run, facts('accepted', true))).reason).toBe('All 1 check(s) pass in the worktree of run r1, not merged yet: it is in the merge queue, which checks the merged tree again.');
+    // Rejected: its work never reaches the project.
+    expect(await stateOf(root, ledger, run, facts('rejected', true))).toMatchObject({ state: 'stale', reason: 'The checks passed in the worktree of run r1, which was rejected: its work is not in the project. Verify again.' });
+    // A run in the user's own tree: nothing to merge.
+    expect((await stateOf(root, ledger, run, facts('accepted'))).reason).toBe('All 1 check(s) pass; run r1 accepted with no refuted claim.');
+
+    // The merge queue's checks on the merged tree (here HEAD) are the check's evidence now, with that commit.
+    const head = git(root, 'rev-parse', 'HEAD').trim();
+    const r = await checkTaskOnTree(ledger, { tree: root, state: { commit: head, dirty: false }, taskId: 'T-1', runId: 'r1', where: 'the merged tree (1234567)' });
+    expect(r.failed).toBeNull();
+    expect(await stateOf(root, ledger, run, facts('accepted', true))).toMatchObject({ state: 'verified', reason: 'All 1 check(s) pass; run r1 accepted with no refuted claim.', commit: head });
+    expect((await ledger.readAll()).at(-1)).toMatchObject({ id: r.recordIds[0], key: 'check:AC-1', result: 'passed', commit: head, dirty: false, runId: 'r1', what: 'AC-1: a exists `test -f a.txt` on the merged tree (1234567)' });
+  });
+
+  it('records a check failing on a merged tree as failed and runs none after it', async () => {
+    const root = makeRepo({
+      '.plumbline/spec.md': '# S\n\n## Acceptance checks\n\n- AC-1: b exists `test -f b.txt`\n',
+      '.plumbline/tasks.md': '# Tasks\n\n## T-1: B\n\n- Checks: AC-1\n',
+      '.plumbline/checks.json': '{ "testCommand": "true" }\n',
+    });
+    const ledger = new EvidenceLedger(root, makeTempDir('plumbline-data-'));
+    const head = git(root, 'rev-parse', 'HEAD').trim();
+    const r = await checkTaskOnTree(ledger, { tree: root, state: { commit: head, dirty: false }, taskId: 'T-1' });
+    expect(r.failed).toMatchObject({ check: { id: 'AC-1' }, outcome: 'failed', exitCode: 1 });
+    expect((await ledger.readAll()).map((x) => `${x.key} ${x.result} ${x.commit === head}`)).toEqual(['check:AC-1 failed true']);
+    expect(await stateOf(root, ledger)).toMatchObject({ state: 'failing', reason: 'AC-1: failed.' });
   });
 });
