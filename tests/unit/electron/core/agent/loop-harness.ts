@@ -21,7 +21,8 @@ export async function tempProject(): Promise<{ root: string; dataDir: string; cl
   const { mkdir } = await import('node:fs/promises');
   await mkdir(root);
   await mkdir(dataDir);
-  return { root, dataDir, cleanup: () => rm(base, { recursive: true, force: true }) };
+  return { root, dataDir, // Retried: a service closing down may still finish a write into the data folder while it is removed.
+  cleanup: () => rm(base, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }) };
 }
 
 /** A core context for one project (opened in the registry) as the web host builds it; secrets in memory. */

@@ -251,6 +251,7 @@ describe('parallel runs', () => {
     expect(lanes[0]!.reason).toMatch(/^could not start: .*key/i);
     expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe('');
     expect(git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(1);
+    await agent.dispose?.();
   });
 
   it('flags a write outside the task\'s scope when it happens, by the edit tool or a command, in a single run and in a lane', async () => {
