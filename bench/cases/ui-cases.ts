@@ -6,7 +6,9 @@
  * - an agent run streaming 2,000 text deltas per second into the "Agent run" view: no main-thread task
  *   over 50 ms (long tasks from `PerformanceObserver({ type: 'longtask' })` in the page);
  * - a run with a transcript of 5,000 events (streamed text and tool calls), scrolled top → bottom: long
- *   tasks while scrolling, and the most transcript rows in the DOM at once (virtualised, so bounded).
+ *   tasks while scrolling, and the most transcript rows in the DOM at once (virtualised, so bounded);
+ * - three parallel runs (Run selected on three ready tasks of a small project) each streaming 2,000 text
+ *   deltas per second while Builder ▸ Agent shows the Runs lane: no main-thread task over 50 ms.
  *
  * Wire into bench/run.ts with: `...uiCases({ projectRoot })` in the `cases` list.
  */
@@ -16,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 // `performance` is the global one (Node and page alike): importing it would let the bundler rename it inside page functions.
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { jsonReply, messageFrames, startMockMessagesApi, streamReply, type MockMessagesApi, type MockResponse, type RecordedRequest } from '../../tests/helpers/mock-messages-api';
-import { git, makeTempDir } from '../../tests/helpers/temp-repo';
+import { git, makeRepo, makeTempDir } from '../../tests/helpers/temp-repo';
 import { startHostProcess, type HostHandle } from '../../tests/helpers/web-host-process';
 import { type BenchCase, type BenchContext, type CaseTimes } from '../harness';
 
@@ -30,6 +32,10 @@ const TX_TURNS = 50;
 const TX_CALLS_PER_TURN = 99;
 /** Rows the virtualised transcript may have in the DOM at once. */
 const MAX_DOM_ROWS = 200;
+/** The parallel case: one task per file, each run streaming text at DELTAS_PER_SECOND for LANE_STREAM_SECONDS. */
+const LANE_FILES = ['a', 'b', 'c'] as const;
+/** Long enough for the three streams to overlap although the runs start one after another (a worktree each). */
+const LANE_STREAM_SECONDS = 10;
 
 /** Chromium as playwright.config.ts launches it (the system one; browsers are never downloaded). */
 async function launchChromium(): Promise<Browser> {
@@ -304,6 +310,156 @@ async function measureStream(ctx: BenchContext, projectRoot: string): Promise<St
   return out;
 }
 
+/** A small project of three ready tasks with disjoint scopes (`a.txt`, `b.txt`, `c.txt`), each with one check. */
+function laneProject(): string {
+  const tasks = LANE_FILES.map((f, i) => `## T-${i + 1}: Write ${f}.txt\n\nCreate ${f}.txt with one line.\n\n- scope: ${f}.txt\n- checks: \`node check.js ${f}\`\n- status: todo`);
+  return makeRepo({
+    '.plumbline/tasks.md': `# Tasks\n\n${tasks.join('\n\n')}\n`,
+    'check.js': "const fs = require('fs');\nprocess.exit(fs.existsSync(`${process.argv[2]}.txt`) ? 0 : 1);\n",
+    'README.md': '# Three files\n',
+  });
+}
+
+/** Calls a core method from the page over the web host's HTTP endpoint (same origin, the page's token cookie). */
+async function pageRpc<T>(page: Page, method: string, params: unknown): Promise<T> {
+  const body = await page.evaluate(
+    async ({ method, params }) => {
+      const res = await fetch('/api/rpc', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, method, params }) });
+      return (await res.json()) as { result?: unknown; error?: { message: string } };
+    },
+    { method, params },
+  );
+  if (!('result' in body)) throw new Error(`${method} failed: ${body.error?.message ?? 'no answer'}`);
+  return body.result as T;
+}
+
+/** When each task's run streamed: from its first model request until its second (sent once the stream and its edit were done). */
+interface StreamWindow {
+  start: number;
+  end: number;
+}
+
+/**
+ * The scripted model of the parallel case: a task's first request streams `text` at DELTAS_PER_SECOND, then
+ * creates the task's file; the next says it is done. Records each task's streaming window in `windows`.
+ */
+function laneModel(text: string, chunks: number, windows: Map<string, StreamWindow>): (req: RecordedRequest) => MockResponse {
+  return (req) => {
+    const messages = (req.body?.messages ?? []) as Array<{ role: string; content: unknown }>;
+    const first = JSON.stringify(messages[0]?.content ?? '');
+    const i = LANE_FILES.findIndex((_, n) => first.includes(`# Task T-${n + 1}:`));
+    if (i === -1 || req.body?.stream !== true) return jsonReply('Nothing to do here.');
+    const taskId = `T-${i + 1}`;
+    const now = performance.now();
+    if (messages.some((m) => m.role === 'assistant')) {
+      const w = windows.get(taskId);
+      if (w && !w.end) w.end = now;
+      return streamReply([{ type: 'text', text: `Done: ${LANE_FILES[i]}.txt written.` }]);
+    }
+    windows.set(taskId, { start: now, end: 0 });
+    const frames = messageFrames([{ type: 'text', text, chunks }, { type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'create', path: `${LANE_FILES[i]}.txt`, file_text: `${LANE_FILES[i]}\n` } }]);
+    return { kind: 'stream', frames, pace: { framesPerTick: DELTAS_PER_SECOND / 50, tickMs: 20 } };
+  };
+}
+
+/** How long all three runs streamed at the same time (ms; ≤ 0 when they never did). */
+function overlapMs(windows: Map<string, StreamWindow>): number {
+  const all = [...windows.values()];
+  if (all.length < LANE_FILES.length || all.some((w) => !w.end)) return 0;
+  return Math.min(...all.map((w) => w.end)) - Math.max(...all.map((w) => w.start));
+}
+
+/** The lanes' states as the Runs lane shows them (`data-state` of each row's badge), by task. */
+function laneStates(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => {
+    const out: Record<string, string> = {};
+    for (const row of document.querySelectorAll('.lanes-list .lane-row')) {
+      const id = row.querySelector('.lane-task .mono')?.textContent ?? '?';
+      out[id] = `${row.querySelector('[data-state]')?.getAttribute('data-state') ?? '?'}${row.querySelector('.lane-reason') ? `: ${row.querySelector('.lane-reason')?.textContent ?? ''}` : ''}`;
+    }
+    return out;
+  });
+}
+
+async function measureLanes(ctx: BenchContext, projectRoot: string): Promise<StreamSample[]> {
+  const browser = await launchChromium();
+  const out: StreamSample[] = [];
+  try {
+    for (let i = 0; i < ctx.repeat; i++) {
+      await buildBundles(projectRoot);
+      const api = await startMockMessagesApi();
+      const { text, chunks } = streamedText(DELTAS_PER_SECOND * LANE_STREAM_SECONDS);
+      const windows = new Map<string, StreamWindow>();
+      api.respondWith(laneModel(text, chunks, windows));
+      const project = laneProject();
+      const home = makeTempDir('plumbline-bench-home-');
+      const host = await startHostProcess({ folder: project, env: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'bench', HOME: home, XDG_CONFIG_HOME: join(home, '.config') } });
+      try {
+        const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+        // Builder ▸ Agent shows the Runs lane from the start, as after an earlier Run selected.
+        await context.addInitScript(() => localStorage.setItem('plumbline.ui', JSON.stringify({ state: { paneSizes: [30, 45, 25], builderTab: 'agent', agentView: 'lanes' }, version: 1 })));
+        await context.addInitScript(observeLongTasks);
+        const page = await context.newPage();
+        try {
+          await page.goto(host.url);
+          // Three at once, edits applied without asking (the runs are scripted; nobody approves in a benchmark).
+          const settings = await pageRpc<{ autoApprove: { commands: string[] } }>(page, 'settings.get', {});
+          await pageRpc(page, 'settings.update', { parallelRuns: LANE_FILES.length, autoApprove: { edits: true, commands: settings.autoApprove.commands } });
+          const orchestrator = page.getByRole('region', { name: 'Orchestrator', exact: true });
+          await orchestrator.getByRole('tab', { name: 'Tasks' }).click();
+          for (let n = 1; n <= LANE_FILES.length; n++) await orchestrator.getByRole('checkbox', { name: `Select T-${n} to run` }).check();
+          await page.getByRole('region', { name: 'Runs lane' }).getByText('No parallel runs yet.').waitFor({ timeout: 30_000 });
+          const runSelected = orchestrator.getByRole('button', { name: `Run selected (${LANE_FILES.length})` });
+          const clickedAt = await pageNow(page);
+          const t0 = performance.now();
+          await takeFrameGap(page);
+          await runSelected.click();
+          // Until every lane has ended (finished: streamed, wrote its file, verified in its worktree).
+          await page.waitForFunction(
+            (n) => {
+              const states = [...document.querySelectorAll('.lanes-list .lane-row [data-state]')].map((e) => e.getAttribute('data-state'));
+              return states.length === n && states.every((s) => s === 'finished' || s === 'stopped' || s === 'rejected');
+            },
+            LANE_FILES.length,
+            { timeout: 300_000, polling: 250 },
+          );
+          const end = await pageNow(page);
+          const wallMs = performance.now() - t0;
+          const gap = await takeFrameGap(page);
+          const states = await laneStates(page);
+          if (Object.values(states).some((s) => s !== 'finished')) throw new Error(`not every lane finished: ${JSON.stringify(states)}`);
+          const together = overlapMs(windows);
+          // The figures are about three runs streaming at once: a machine too slow to overlap them measures nothing.
+          if (together <= 0) throw new Error(`the three runs never streamed at the same time (${JSON.stringify([...windows])}); measure on a less loaded machine`);
+          const tasks = await longTasksBetween(page, clickedAt, end);
+          const longest = Math.max(0, ...tasks.map((t) => t.duration));
+          const over50 = tasks.filter((t) => t.duration > 50).length;
+          await assertLongTasksObserved(page);
+          const shown = await page.getByRole('region', { name: 'Agent run' }).getByRole('log', { name: 'Transcript' }).innerText();
+          if (!shown.includes(text.trim().slice(-40))) throw new Error('the streamed text of the run shown below the lanes did not reach its transcript whole');
+          const at = tasks.filter((t) => t.duration > 50).map((t) => `${(t.start - clickedAt).toFixed(0)} ms: ${t.duration.toFixed(0)} ms`);
+          // Scripts the page loaded meanwhile (a lazily loaded bundle shows up as a long task of its own).
+          const scripts = await page.evaluate((from) => performance.getEntriesByType('resource').filter((r) => r.startTime >= from && /\.js(\?|$)/.test(r.name)).map((r) => `${r.name.split('/').pop() ?? r.name} at ${(r.startTime - from).toFixed(0)} ms`), clickedAt);
+          if (scripts.length) ctx.log(`  scripts loaded after the click: ${scripts.join(', ')}`);
+          ctx.log(
+            `  3 runs × ${chunks} deltas; ${(wallMs / 1000).toFixed(1)} s from Run selected to three lanes finished, the three streaming together for ${(together / 1000).toFixed(1)} s; longest main-thread task ${longest.toFixed(0)} ms (0: none over 50 ms); ${over50} over 50 ms${at.length ? ` (after the click: ${at.join(', ')})` : ''}; longest gap between frames ${gap.toFixed(0)} ms`,
+          );
+          out.push({ longest, over50, gap });
+        } finally {
+          await context.close();
+        }
+      } finally {
+        await host.stop();
+        await api.close();
+        for (const d of [project, home, host.dataDir]) rmSync(d, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  return out;
+}
+
 /**
  * The scripted model of the transcript case: each turn streams a text block, then views a tiny file many
  * times. The history outgrows the context window on the way, so the run compacts: the summary request
@@ -402,6 +558,7 @@ const times = (xs: readonly number[]): CaseTimes => ({ plumbline: xs, native: nu
 export function uiCases({ projectRoot }: { readonly projectRoot: string }): BenchCase[] {
   const stream = shared((ctx) => measureStream(ctx, projectRoot));
   const transcript = shared((ctx) => measureTranscript(ctx, projectRoot));
+  const lanes = shared((ctx) => measureLanes(ctx, projectRoot));
   return [
     startCase(projectRoot),
     {
@@ -437,6 +594,23 @@ export function uiCases({ projectRoot }: { readonly projectRoot: string }): Benc
       name: 'ui: transcript of 5,000 events scrolled top → bottom — longest gap between two frames',
       target: 'informative (16.7 ms = every frame drawn)',
       run: async (ctx) => times((await transcript(ctx)).map((s) => s.longestFrame)),
+    },
+    {
+      name: 'ui: three parallel runs streaming 2,000 text deltas/s each, Runs lane shown — longest main-thread task',
+      target: 'no main-thread task over 50 ms',
+      targetMs: 50,
+      run: async (ctx) => times((await lanes(ctx)).map((s) => s.longest)),
+    },
+    {
+      name: 'ui: three parallel runs streaming 2,000 text deltas/s each — main-thread tasks over 50 ms (a count, not ms)',
+      target: '0',
+      targetMs: 0,
+      run: async (ctx) => times((await lanes(ctx)).map((s) => s.over50)),
+    },
+    {
+      name: 'ui: three parallel runs streaming 2,000 text deltas/s each — longest gap between two frames',
+      target: 'informative (16.7 ms = every frame drawn)',
+      run: async (ctx) => times((await lanes(ctx)).map((s) => s.gap)),
     },
   ];
 }

@@ -1,8 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { diffLines } from 'diff';
-import { useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { useAppStore } from '../../stores/app-store';
-import { buildRows, toolLabel, type TranscriptRow } from './transcript-rows';
+import { buildRows, paragraphs, toolLabel, type TranscriptRow } from './transcript-rows';
 
 function EditPreview({ before, after }: { readonly before: string | null; readonly after: string | null }) {
   const parts = useMemo(() => diffLines(before ?? '', after ?? ''), [before, after]);
@@ -26,13 +26,24 @@ function EditPreview({ before, after }: { readonly before: string | null; readon
   );
 }
 
+/** One paragraph of a text block (see `paragraphs`); unchanged paragraphs are not rendered again. */
+const Paragraph = memo(function Paragraph({ text }: { readonly text: string }) {
+  return <div>{text}</div>;
+});
+
 function Row({ row }: { readonly row: TranscriptRow }) {
   const answer = useAppStore((s) => s.answerApproval);
   switch (row.kind) {
     case 'user':
       return row.steer ? <div className="tx-user">➜ You: {row.text}</div> : <details className="tx-tool"><summary>Task given to the agent</summary><pre>{row.text}</pre></details>;
     case 'text':
-      return <div className="tx-text">{row.text}{row.live ? ' ▍' : ''}</div>;
+      return (
+        <div className="tx-text">
+          {paragraphs(`${row.text}${row.live ? ' ▍' : ''}`).map((p, i) => (
+            <Paragraph key={i} text={p} />
+          ))}
+        </div>
+      );
     case 'thinking':
       return <div className="tx-thinking">{row.text}</div>;
     case 'tool': {

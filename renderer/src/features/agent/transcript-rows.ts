@@ -20,6 +20,14 @@ export function toolLabel(name: string, input: Readonly<Record<string, unknown>>
   return name;
 }
 
+/**
+ * A text block cut into paragraphs, each keeping its `\n\n` so that together they look as the one `pre-wrap`
+ * text: while a long answer streams only its last paragraph changes, so React and layout redo that one.
+ */
+export function paragraphs(text: string): string[] {
+  return text.split(/(?<=\n\n)/);
+}
+
 /** Folds transcript records (and the text still streaming) into display rows. */
 export function buildRows(events: readonly TranscriptEvent[], live: readonly LiveBlock[]): TranscriptRow[] {
   const rows: TranscriptRow[] = [];
