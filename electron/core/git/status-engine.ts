@@ -20,8 +20,8 @@
  * After the first call the engine trusts notifyChanged() hints for the work tree: it re-stats only those
  * paths and re-reads only their folders. Index and HEAD are re-checked (two stats) on every call.
  * Line endings: where `core.autocrlf` or an attributes file may convert a file (`.gitattributes` at any
- * level, found in the folder listings the walk makes anyway, or `info/attributes`), its content is compared
- * as `git add` would store it (eol.ts).
+ * level, found in the folder listings the walk makes anyway, `info/attributes` or the global attributes
+ * file), a file whose stat data changed but not its size is compared as `git add` would store it (eol.ts).
  * No module state: an engine can run in a worker thread (see status-worker.ts).
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
@@ -98,8 +98,8 @@ interface HashMemo {
 }
 
 /**
- * Which tracked files attributes files may convert, for one scan: all of them (a root `.gitattributes` or
- * `info/attributes`), or those below a folder holding a `.gitattributes` (`byFolder`: memo per parent
+ * Which tracked files attributes files may convert, for one scan: all of them (a root `.gitattributes`,
+ * `info/attributes` or the global attributes file), or those below a folder holding a `.gitattributes` (`byFolder`: memo per parent
  * folder; null when no tracked folder holds one).
  */
 interface AttrScan {
