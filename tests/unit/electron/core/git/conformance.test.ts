@@ -176,7 +176,7 @@ const READS: Case[] = [
     git(d, 'init', '-q', '-b', 'main');
     write(d, {
       'sub/.gitattributes': '*.txt -text\n',
-      'sub/deep/.gitattributes': '*.txt eol=crlf\n',
+      'sub/deep/.gitattributes': '*.txt text eol=crlf\n',
       'sub/a.txt': 'a\r\nb\n',
       'sub/deep/b.txt': 'a\r\nb\n',
       'sub/deep/er/c.txt': 'a\r\nb\n',
