@@ -105,6 +105,14 @@ function parseAttributes(text: string, base: string): AttrRule[] {
   return rules;
 }
 
+/** The global attributes file: `core.attributesFile` (`~/` expanded), else `$XDG_CONFIG_HOME/git/attributes`; '' when none. */
+export function globalAttributesPath(configured: string | null | undefined): string {
+  const home = process.env.HOME ?? '';
+  if (configured) return configured.replace(/^~(?=\/)/, home);
+  const xdg = process.env.XDG_CONFIG_HOME || (home ? join(home, '.config') : '');
+  return xdg ? join(xdg, 'git', 'attributes') : '';
+}
+
 function readText(path: string): string | null {
   try {
     return readFileSync(path, 'utf8');
@@ -164,27 +172,31 @@ export class EolRules {
     private readonly eolCrlf: boolean,
     private readonly globalRules: readonly AttrRule[],
     private readonly infoRules: readonly AttrRule[],
+    private readonly hasAttributesFile: (folder: string) => boolean | undefined,
   ) {}
 
-  /** Reads config and the attributes files that apply to every path (global and info/attributes). */
-  static load(dir: string, layout: RepoLayout = resolveLayout(dir)): EolRules {
+  /**
+   * Reads config and the attributes files that apply to every path (global and info/attributes); each
+   * folder's `.gitattributes` is read on first need. `hasAttributesFile(folder)` may say whether a folder
+   * holds one (from a listing the caller already has), sparing a failed read per folder; undefined means
+   * "don't know, look".
+   */
+  static load(dir: string, layout: RepoLayout = resolveLayout(dir), hasAttributesFile: (folder: string) => boolean | undefined = () => undefined): EolRules {
     const config = readConfigMap(layout);
     const ac = (config.get('core.autocrlf') ?? 'false').toLowerCase();
     const autocrlf = ac === 'input' ? 'input' : ['true', 'yes', 'on', '1'].includes(ac) ? 'true' : 'false';
     const eol = (config.get('core.eol') ?? 'native').toLowerCase();
     const eolCrlf = eol === 'crlf' || (eol === 'native' && process.platform === 'win32');
-    const home = process.env.HOME ?? '';
-    const xdg = process.env.XDG_CONFIG_HOME || (home ? join(home, '.config') : '');
-    const globalFile = config.get('core.attributesfile')?.replace(/^~(?=\/)/, home) ?? (xdg ? join(xdg, 'git', 'attributes') : '');
+    const globalFile = globalAttributesPath(config.get('core.attributesfile'));
     const globalText = globalFile ? readText(globalFile) : null;
     const infoText = readText(join(layout.commondir, 'info', 'attributes'));
-    return new EolRules(layout, autocrlf, eolCrlf, globalText ? parseAttributes(globalText, '') : [], infoText ? parseAttributes(infoText, '') : []);
+    return new EolRules(layout, autocrlf, eolCrlf, globalText ? parseAttributes(globalText, '') : [], infoText ? parseAttributes(infoText, '') : [], hasAttributesFile);
   }
 
   private rulesOf(folder: string): AttrRule[] {
     let rules = this.folderRules.get(folder);
     if (!rules) {
-      const text = readText(join(this.layout.dir, folder, '.gitattributes'));
+      const text = this.hasAttributesFile(folder) === false ? null : readText(join(this.layout.dir, folder, '.gitattributes'));
       rules = text ? parseAttributes(text, folder) : [];
       this.folderRules.set(folder, rules);
     }

@@ -25,6 +25,8 @@ export interface GitConfig {
   readonly ignoreCase: boolean;
   readonly autocrlf: 'true' | 'input' | 'false';
   readonly excludesFile: string | null;
+  /** `core.attributesFile` as written (a global attributes file); null when not set. */
+  readonly attributesFile: string | null;
   readonly trustCtime: boolean;
 }
 
@@ -108,6 +110,7 @@ export function readConfig(layout: RepoLayout): GitConfig {
     ignoreCase: bool(map.get('core.ignorecase'), false),
     autocrlf: ac === 'input' ? 'input' : bool(ac, false) ? 'true' : 'false',
     excludesFile: map.get('core.excludesfile') ?? null,
+    attributesFile: map.get('core.attributesfile') ?? null,
     trustCtime: bool(map.get('core.trustctime'), true),
   };
 }

@@ -19,6 +19,9 @@
  * through tree ids (see tree-compare.ts); folder listings, per-file verdicts and content hashes are cached.
  * After the first call the engine trusts notifyChanged() hints for the work tree: it re-stats only those
  * paths and re-reads only their folders. Index and HEAD are re-checked (two stats) on every call.
+ * Line endings: where `core.autocrlf` or an attributes file may convert a file (`.gitattributes` at any
+ * level, found in the folder listings the walk makes anyway, `info/attributes` or the global attributes
+ * file), a file whose stat data changed but not its size is compared as `git add` would store it (eol.ts).
  * No module state: an engine can run in a worker thread (see status-worker.ts).
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
@@ -29,7 +32,7 @@ import { type GitIndex, type IndexEntry, readIndex } from './index-reader';
 import { hashObject, parseCommit } from './object-parse';
 import { ObjectStore } from './object-store';
 import { fillStat, KIND_DIR, KIND_FILE, KIND_LINK, KIND_MISSING, STAT_FIELDS, StatPool } from './stat-pool';
-import { EolRules } from './eol';
+import { EolRules, globalAttributesPath } from './eol';
 import { type GitConfig, readConfig, readHead, type HeadState, type RepoLayout, resolveLayout } from './repo-layout';
 import { compareIndexToTree, comparePaths, modeKind, type TreeChange } from './tree-compare';
 
@@ -94,6 +97,16 @@ interface HashMemo {
   readonly oid: string;
 }
 
+/**
+ * Which tracked files attributes files may convert, for one scan: all of them (a root `.gitattributes`,
+ * `info/attributes` or the global attributes file), or those below a folder holding a `.gitattributes` (`byFolder`: memo per parent
+ * folder; null when no tracked folder holds one).
+ */
+interface AttrScan {
+  readonly all: boolean;
+  readonly byFolder: Map<string, boolean> | null;
+}
+
 type WtVerdict = ' ' | 'M' | 'D' | 'T';
 /** A cached folder listing: names, NOT_A_DIR (the path became a file), or null (unreadable or gone). */
 type Listing = readonly string[] | typeof NOT_A_DIR | null;
@@ -138,14 +151,16 @@ export class StatusEngine {
   private readonly layout: RepoLayout;
   private readonly store: ObjectStore;
   private config: GitConfig | null = null;
-  /** Line-ending rules and whether attributes files exist, reloaded with each status. */
+  /** Line-ending rules and which files attributes may convert, worked out again in each status. */
   private eol: EolRules | null = null;
-  private attributesPresent: boolean | null = null;
+  private attrScan: AttrScan | null = null;
   private rules: IgnoreRules | null = null;
   private state: IndexState | null = null;
   private readonly hashes = new Map<string, HashMemo>();
   /** Folder listings (names only: the index already knows which tracked names are folders). */
   private readonly dirs = new Map<string, Listing>();
+  /** The listed folders that hold a `.gitattributes` ('' = the root); kept in step with `dirs`. */
+  private readonly attrDirs = new Set<string>();
   private readonly submodules = new Map<string, StatusEngine>();
   /** Hinted paths not yet applied to the per-entry verdicts. */
   private readonly pending = new Set<string>();
@@ -185,9 +200,10 @@ export class StatusEngine {
     const state = this.loadState();
     if (this.last && this.last.includeIgnored === includeIgnored && this.pending.size === 0) return this.last.result;
     this.applyPending(state);
-    const tracked = await this.trackedEntries(state, this.config!);
-    opts.signal?.throwIfAborted();
+    // The walk first: its listings tell which folders hold a .gitattributes, which the content compare needs.
     const { untracked, ignored } = this.walkUntracked(state, includeIgnored);
+    opts.signal?.throwIfAborted();
+    const tracked = await this.trackedEntries(state, this.config!);
     opts.signal?.throwIfAborted();
     const result: StatusResult = {
       entries: [...tracked, ...untracked.map((path) => ({ kind: 'untracked', path }) as const), ...ignored.map((path) => ({ kind: 'ignored', path }) as const)],
@@ -213,12 +229,13 @@ export class StatusEngine {
       }
       this.pending.add(rel);
       this.last = null;
-      this.dirs.delete(parentOf(rel));
+      this.forgetListing(parentOf(rel));
       if (this.dirs.has(rel)) {
         const prefix = `${rel}/`;
-        for (const k of [...this.dirs.keys()]) if (k === rel || k.startsWith(prefix)) this.dirs.delete(k);
+        for (const k of [...this.dirs.keys()]) if (k === rel || k.startsWith(prefix)) this.forgetListing(k);
       }
       if (rel === '.gitignore' || rel.endsWith('/.gitignore')) this.rules?.invalidate(parentOf(rel));
+      if (rel === '.gitattributes' || rel.endsWith('/.gitattributes')) this.attributesChanged(parentOf(rel));
       for (const [sub, engine] of this.submodules) {
         if (rel.startsWith(`${sub}/`)) {
           this.pending.add(sub);
@@ -240,7 +257,29 @@ export class StatusEngine {
     this.last = null;
     this.pending.clear();
     this.dirs.clear();
+    this.attrDirs.clear();
     for (const e of this.submodules.values()) e.invalidateAll();
+  }
+
+  /** Drops a folder's cached listing (it is listed again by the next walk). */
+  private forgetListing(dirRel: string): void {
+    this.dirs.delete(dirRel);
+    this.attrDirs.delete(dirRel);
+  }
+
+  /**
+   * A folder's `.gitattributes` changed: the files below it are compared again, their content hashed anew
+   * (a remembered hash may hold line endings converted under the old rules).
+   */
+  private attributesChanged(folder: string): void {
+    if (folder === '') {
+      this.state?.verdicts.fill(0);
+      this.hashes.clear();
+      return;
+    }
+    this.pending.add(folder);
+    const prefix = `${folder}/`;
+    for (const k of [...this.hashes.keys()]) if (k.startsWith(prefix)) this.hashes.delete(k);
   }
 
   /** Releases caches and open pack files. */
@@ -269,15 +308,40 @@ export class StatusEngine {
     this.pending.clear();
   }
 
-  /** Whether attributes files may convert line endings (root .gitattributes or info/attributes; read per index state). */
-  private hasAttributes(): boolean {
-    this.attributesPresent ??= existsSync(join(this.layout.dir, '.gitattributes')) || existsSync(join(this.layout.commondir, 'info', 'attributes'));
-    return this.attributesPresent;
+  /**
+   * Whether attributes files may convert a tracked file's line endings: the global attributes file,
+   * `info/attributes`, or a `.gitattributes` in the root or a folder above the file. Known from this scan's
+   * listings (the walk runs first), so a work tree without attributes files costs two existence checks per scan.
+   */
+  private attributesApply(state: IndexState, path: string): boolean {
+    let scan = this.attrScan;
+    if (!scan) {
+      let nested = false;
+      for (const d of this.attrDirs) if (d !== '' && state.trackedDirs.has(d)) nested = true;
+      const global = globalAttributesPath(this.config?.attributesFile);
+      const all = this.attrDirs.has('') || existsSync(join(this.layout.commondir, 'info', 'attributes')) || (global !== '' && existsSync(global));
+      scan = this.attrScan = { all, byFolder: nested ? new Map() : null };
+    }
+    if (scan.all) return true;
+    if (!scan.byFolder) return false;
+    const dir = parentOf(path);
+    let below = scan.byFolder.get(dir);
+    if (below === undefined) {
+      below = false;
+      for (let d = dir; d; d = parentOf(d)) {
+        if (this.attrDirs.has(d)) {
+          below = true;
+          break;
+        }
+      }
+      scan.byFolder.set(dir, below);
+    }
+    return below;
   }
 
   private loadState(): IndexState {
     this.eol = null;
-    this.attributesPresent = null;
+    this.attrScan = null;
     if (!this.config || !this.rules) {
       this.config = readConfig(this.layout);
       this.rules = new IgnoreRules(this.layout, this.config, (dirRel) => {
@@ -378,7 +442,7 @@ export class StatusEngine {
       const rows = await this.statEntries(state, todo);
       for (let j = 0; j < todo.length; j++) {
         const e = entries[todo[j]];
-        let wt = this.worktreeVerdict(e, rows, j, config, indexMtime);
+        let wt = this.worktreeVerdict(state, e, rows, j, config, indexMtime);
         if (wt === 'submodule') wt = await this.submoduleVerdict(e);
         verdicts[todo[j]] = VERDICTS.indexOf(wt) + 1;
       }
@@ -402,7 +466,7 @@ export class StatusEngine {
   }
 
   /** The Y of one entry from its packed lstat row; 'submodule' when the submodule itself must be asked. */
-  private worktreeVerdict(e: IndexEntry, rows: Float64Array, j: number, config: GitConfig, indexMtime: number): WtVerdict | 'submodule' {
+  private worktreeVerdict(state: IndexState, e: IndexEntry, rows: Float64Array, j: number, config: GitConfig, indexMtime: number): WtVerdict | 'submodule' {
     const o = j * STAT_FIELDS;
     const stKind = rows[o];
     if (stKind === KIND_MISSING) return 'D';
@@ -419,10 +483,11 @@ export class StatusEngine {
     const ctimeMs = rows[o + 4];
     const ino = rows[o + 5];
     if (kind === 'file' && config.fileMode && ((mode & 0o100) !== 0) !== ((stMode & 0o100) !== 0)) return 'M';
-    const filtered = kind === 'file' && (config.autocrlf !== 'false' || this.hasAttributes());
     // The index keeps sizes (and inode numbers) modulo 2^32; size 0 is also a racily clean entry git smudged.
+    // A size change is a change even where line endings convert: the index records the work tree's size, and
+    // git (ie_modified) does not look at the content then either.
     const size = e.size;
-    if (!filtered && size !== 0 && stSize % 4294967296 !== size) return 'M';
+    if (size !== 0 && stSize % 4294967296 !== size) return 'M';
     const mtimeS = Math.floor(mtimeMs / 1000);
     const ctimeS = Math.floor(ctimeMs / 1000);
     const statSame =
@@ -436,6 +501,7 @@ export class StatusEngine {
     // Racy git: a file written in the same instant as the index may have changed without a stat change.
     if (statSame && mtimeMs < indexMtime) return ' ';
     const memo = { size: stSize, mtimeMs, ctimeMs, ino };
+    const filtered = kind === 'file' && (config.autocrlf !== 'false' || this.attributesApply(state, e.path));
     return this.contentOid(e.path, `${this.layout.dir}/${e.path}`, memo, isLink, filtered, e.oid) === e.oid ? ' ' : 'M';
   }
 
@@ -449,7 +515,8 @@ export class StatusEngine {
       oid = hashObject('blob', data);
       // Line endings as `git add` would store them (eol.ts); a file git stores as it is hashes the same raw.
       if (filtered && (expected === undefined || oid !== expected)) {
-        this.eol ??= EolRules.load(this.layout.dir, this.layout);
+        // Each .gitattributes read once per scan, and only where a listing shows one.
+        this.eol ??= EolRules.load(this.layout.dir, this.layout, (folder) => (this.dirs.has(folder) ? this.attrDirs.has(folder) : undefined));
         const cleaned = this.eol.clean(rel, data, () => null);
         if (cleaned !== data) oid = hashObject('blob', Buffer.from(cleaned));
       }
@@ -488,6 +555,8 @@ export class StatusEngine {
       items = (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? NOT_A_DIR : null;
     }
     this.dirs.set(dirRel, items);
+    if (items !== null && items !== NOT_A_DIR && items.includes('.gitattributes')) this.attrDirs.add(dirRel);
+    else this.attrDirs.delete(dirRel);
     return items;
   }
 

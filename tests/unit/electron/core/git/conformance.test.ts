@@ -72,6 +72,12 @@ async function hunkHeader(dir: string, path: string, side: 'unstaged' | 'staged'
   return computeHunks(splitLines(before ?? new Uint8Array()), splitLines(after ?? new Uint8Array()))[index].header;
 }
 
+/** Moves files' modification time a minute on, so neither backend can trust their stat data. */
+function touch(dir: string, ...paths: string[]): void {
+  const t = Date.now() / 1000 + 60;
+  for (const p of paths) utimesSync(join(dir, p), t, t);
+}
+
 /** A case that only reads: the status of the repository as built is compared with git's. */
 function read(name: string, setup: (dir: string) => void, extra: Partial<Case> = {}): Case {
   return { name: `read: ${name}`, setup, act: async () => undefined, oracle: () => undefined, ...extra };
@@ -147,6 +153,49 @@ const READS: Case[] = [
     git(d, 'add', '-A');
     git(d, 'commit', '-q', '-m', 'attrs');
     write(d, { 'f.txt': 'one\r\nTWO\r\n' });
+  }),
+  // Touched files (same size, new mtime) are compared by content as git would store it; a size change is a change.
+  read('a .gitattributes only in a subfolder: eol=crlf', (d) => {
+    git(d, 'init', '-q', '-b', 'main');
+    write(d, { 'sub/.gitattributes': '*.txt eol=crlf\n', 'sub/f.txt': 'one\r\ntwo\r\n', 'sub/g.txt': 'g\n', 'sub/e.txt': 'e\r\n', 'top.txt': 'top\r\n' });
+    git(d, 'add', '-A');
+    git(d, 'commit', '-q', '-m', 'attrs');
+    write(d, { 'sub/g.txt': 'g\r\n', 'sub/e.txt': 'E\r\n' });
+    touch(d, 'sub/f.txt', 'sub/g.txt', 'sub/e.txt', 'top.txt');
+  }),
+  read('-text in a subfolder overriding a root text=auto', (d) => {
+    git(d, 'init', '-q', '-b', 'main');
+    write(d, { '.gitattributes': '* text=auto\n', 'sub/.gitattributes': '*.txt -text\n', 'r.txt': 'a\r\nb\n', 'sub/s.txt': 'a\r\nb\n', 'sub/t.md': 'a\r\nb\n' });
+    git(d, 'add', '-A');
+    git(d, 'commit', '-q', '-m', 'attrs');
+    // Same size, line ends moved: equal once converted (text=auto), not as they are (-text).
+    write(d, { 'r.txt': 'a\nb\r\n', 'sub/s.txt': 'a\nb\r\n', 'sub/t.md': 'a\nb\r\n' });
+    touch(d, 'r.txt', 'sub/s.txt', 'sub/t.md');
+  }),
+  read('a deeper .gitattributes overriding a shallower one', (d) => {
+    git(d, 'init', '-q', '-b', 'main');
+    write(d, {
+      'sub/.gitattributes': '*.txt -text\n',
+      'sub/deep/.gitattributes': '*.txt text eol=crlf\n',
+      'sub/a.txt': 'a\r\nb\n',
+      'sub/deep/b.txt': 'a\r\nb\n',
+      'sub/deep/er/c.txt': 'a\r\nb\n',
+    });
+    git(d, 'add', '-A');
+    git(d, 'commit', '-q', '-m', 'attrs');
+    write(d, { 'sub/a.txt': 'a\nb\r\n', 'sub/deep/b.txt': 'a\nb\r\n', 'sub/deep/er/c.txt': 'a\nb\r\n' });
+    touch(d, 'sub/a.txt', 'sub/deep/b.txt', 'sub/deep/er/c.txt');
+  }),
+  read('a global attributes file (core.attributesFile) only', (d) => {
+    git(d, 'init', '-q', '-b', 'main');
+    const attributes = join(tempDir('pl-attrs-'), 'attributes');
+    writeFileSync(attributes, '*.txt eol=crlf\n');
+    git(d, 'config', 'core.attributesFile', attributes);
+    write(d, { 'f.txt': 'one\r\n', 'e.txt': 'e\r\n' });
+    git(d, 'add', '-A');
+    git(d, 'commit', '-q', '-m', 'global attributes');
+    write(d, { 'e.txt': 'E\r\n' });
+    touch(d, 'f.txt', 'e.txt');
   }),
   read('core.fileMode=false', (d) => (base(d), git(d, 'config', 'core.fileMode', 'false'), chmodSync(join(d, 'a.txt'), 0o755))),
   read('a nested repository that is not a submodule', (d) => {

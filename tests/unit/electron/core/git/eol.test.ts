@@ -39,6 +39,35 @@ describe('line-ending rules', () => {
     }
   });
 
+  it('converts as git add does at every level: deeper files win, info/attributes over all, binary, -text, text=auto, eol, autocrlf', () => {
+    const dir = initRepo();
+    git(dir, 'config', 'core.autocrlf', 'true');
+    write(dir, {
+      '.gitattributes': '*.txt text=auto\n*.bin binary\n*.md -text\n',
+      'a/.gitattributes': '*.txt -text\n*.md eol=crlf\n',
+      'a/b/.gitattributes': '*.txt text eol=crlf\n*.md binary\n',
+      '.git/info/attributes': 'a/b/info.txt -text\na/keep.md text\n',
+    });
+    const paths = ['x.txt', 'x.bin', 'x.md', 'x.other', 'a/x.txt', 'a/x.md', 'a/keep.md', 'a/x.other', 'a/b/x.txt', 'a/b/x.md', 'a/b/info.txt', 'a/b/c/x.txt', 'a/b/c/x.bin'];
+    const crlfText = Buffer.from('one\r\ntwo\r\n');
+    write(dir, Object.fromEntries(paths.map((p) => [p, crlfText])));
+    const rules = EolRules.load(dir);
+    const converted = paths.filter((path) => hashOf(dir, path) !== blobHash(dir, crlfText));
+    // The oracle itself: git converts exactly these (autocrlf where no attribute says otherwise).
+    expect(converted).toEqual(['x.txt', 'x.other', 'a/keep.md', 'a/x.other', 'a/b/x.txt', 'a/b/c/x.txt']);
+    for (const path of paths) expect(blobHash(dir, rules.clean(path, crlfText, () => null)), path).toBe(hashOf(dir, path));
+  });
+
+  it('reads only the .gitattributes files the caller does not rule out', () => {
+    const dir = initRepo();
+    write(dir, { '.gitattributes': '*.txt eol=crlf\n', 'a/.gitattributes': '*.txt -text\n' });
+    const crlfText = Buffer.from('one\r\n');
+    expect(Buffer.from(EolRules.load(dir).clean('a/x.txt', crlfText, () => null)).toString()).toBe('one\r\n');
+    // The caller's listing says a/ holds none: the root's rule applies.
+    const rules = EolRules.load(dir, undefined, (folder) => (folder === 'a' ? false : undefined));
+    expect(Buffer.from(rules.clean('a/x.txt', crlfText, () => null)).toString()).toBe('one\n');
+  });
+
   it('cleans as git add does: CRLF to LF for text, auto leaves binary-looking files and CRs already indexed', () => {
     const dir = initRepo();
     git(dir, 'config', 'core.autocrlf', 'true');

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StatusEngine } from '../../../../../electron/core/git/status-engine';
@@ -210,6 +210,30 @@ describe('StatusEngine conformance with git status --porcelain=v1', () => {
     git(auto, 'commit', '-q', '-m', 'auto');
     write(auto, { 'b.txt': 'p\r\nQ\r\n' });
     await expectSame(auto);
+  });
+
+  it('compares files again when a .gitattributes above them changes (watcher hints)', async () => {
+    const dir = initRepo();
+    write(dir, { '.gitattributes': '*.txt eol=crlf\n', 'sub/.gitattributes': '*.md eol=crlf\n', 'r.txt': 'a\r\n', 'sub/s.md': 'b\r\n' });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'attrs');
+    // Same size, newer mtime: both files are compared by content, converted.
+    const t = Date.now() / 1000 + 60;
+    for (const p of ['r.txt', 'sub/s.md']) utimesSync(join(dir, p), t, t);
+    const engine = new StatusEngine({ dir, statWorkers: 0 });
+    try {
+      expect(renderEntries((await engine.status()).entries)).toEqual(nativeStatus(dir));
+      write(dir, { 'sub/.gitattributes': '*.md -text\n' });
+      engine.notifyChanged(['sub/.gitattributes']);
+      expect(renderEntries((await engine.status()).entries)).toEqual(nativeStatus(dir));
+      write(dir, { '.gitattributes': '*.txt -text\n' });
+      engine.notifyChanged(['.gitattributes']);
+      const last = renderEntries((await engine.status()).entries);
+      expect(last).toEqual(nativeStatus(dir));
+      expect(last).toEqual([' M .gitattributes', ' M r.txt', ' M sub/.gitattributes', ' M sub/s.md']);
+    } finally {
+      engine.dispose();
+    }
   });
 
   it('reads index versions 3 (skip-worktree) and 4 (path compression)', async () => {
