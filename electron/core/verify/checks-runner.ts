@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { sandboxed } from '../commands/sandbox';
 import type { CheckOutcome, CheckResult, EvidenceSubject, PlannedCheck, TestCounts } from '../../../shared/contract/verify';
-import { excerptOf, type EvidenceLedger, type TreeState } from './evidence';
+import { excerptOf, type EvidenceLedger, type NewEvidence, type TreeState } from './evidence';
 import { classifyOutcome, parseTestOutput } from './parsers/parse-output';
 
 /** Default time a check may take before its process group is killed. */
@@ -167,6 +167,32 @@ export function checkSubject(check: PlannedCheck): EvidenceSubject {
   return check.kind === 'decision' ? { kind: 'decision', id: check.id } : check.requirementIds[0] ? { kind: 'requirement', id: check.requirementIds[0] } : { kind: 'project', id: check.id };
 }
 
+/**
+ * The evidence record of one check's run, keyed `check:<id>` so the newest result supersedes older ones. `where`
+ * names the tree it ran on when that is not the project's (a merged tree); `runId` ties it to an agent run.
+ */
+export function checkEvidence(check: PlannedCheck, result: CheckRunResult, context: { readonly taskId: string | undefined; readonly runId?: string; readonly where?: string }): NewEvidence {
+  const { outcome, counts, run } = result;
+  const note = describeOutcome(outcome, run.exitCode, counts);
+  return {
+    subject: checkSubject(check),
+    taskId: context.taskId,
+    requirementIds: check.requirementIds,
+    ...(context.runId !== undefined ? { runId: context.runId } : {}),
+    what: context.where ? `${check.label} on ${context.where}` : check.label,
+    how: check.command,
+    kind: 'command',
+    result: outcome,
+    exitCode: run.exitCode,
+    counts,
+    durationMs: run.durationMs,
+    excerpt: excerptOf(run.spawnError ? `${run.spawnError}\n${run.output}` : run.output),
+    output: run.output,
+    key: `check:${check.id}`,
+    note: context.where ? `${note} on ${context.where}` : note,
+  };
+}
+
 /** Options for runChecks. */
 export interface RunChecksOptions {
   readonly root: string;
@@ -196,22 +222,7 @@ export async function runChecks(ledger: EvidenceLedger, checks: readonly Planned
       onOutput: options.onOutput ? (chunk) => options.onOutput?.(check, chunk) : undefined,
     });
     const record = await ledger.append(
-      {
-        subject: checkSubject(check),
-        taskId: check.taskIds[0],
-        requirementIds: check.requirementIds,
-        what: check.label,
-        how: check.command,
-        kind: 'command',
-        result: outcome,
-        exitCode: run.exitCode,
-        counts,
-        durationMs: run.durationMs,
-        excerpt: excerptOf(run.spawnError ? `${run.spawnError}\n${run.output}` : run.output),
-        output: run.output,
-        key: `check:${check.id}`,
-        note: describeOutcome(outcome, run.exitCode, counts),
-      },
+      checkEvidence(check, { outcome, counts, run }, { taskId: check.taskIds[0] }),
       state,
     );
     options.onRecord?.(record.id);

@@ -7,8 +7,8 @@
  *   if (r.failed) …   // the first check that did not pass; the checks after it did not run
  */
 import type { CheckOutcome, PlannedCheck, TestCounts } from '../../../shared/contract/verify';
-import { checkSubject, describeOutcome, runCheckCommand } from './checks-runner';
-import { excerptOf, type EvidenceLedger, type TreeState } from './evidence';
+import { checkEvidence, runCheckCommand } from './checks-runner';
+import type { EvidenceLedger, TreeState } from './evidence';
 import { readPlanFacts, servedChecks } from './plan-facts';
 import { resolveTestCommand } from './test-command';
 
@@ -44,26 +44,10 @@ export async function checkTaskOnTree(ledger: EvidenceLedger, options: TreeCheck
   const checks = servedChecks(await readPlanFacts(options.tree), await resolveTestCommand(options.tree), options.taskId);
   const recordIds: string[] = [];
   for (const check of checks) {
-    const { outcome, counts, run } = await runCheckCommand(check.command, { cwd: options.tree, timeoutMs: options.timeoutMs });
-    const note = describeOutcome(outcome, run.exitCode, counts);
+    const result = await runCheckCommand(check.command, { cwd: options.tree, timeoutMs: options.timeoutMs });
+    const { outcome, counts, run } = result;
     const record = await ledger.append(
-      {
-        subject: checkSubject(check),
-        taskId: options.taskId,
-        requirementIds: check.requirementIds,
-        runId: options.runId,
-        what: options.where ? `${check.label} on ${options.where}` : check.label,
-        how: check.command,
-        kind: 'command',
-        result: outcome,
-        exitCode: run.exitCode,
-        counts,
-        durationMs: run.durationMs,
-        excerpt: excerptOf(run.spawnError ? `${run.spawnError}\n${run.output}` : run.output),
-        output: run.output,
-        key: `check:${check.id}`,
-        note: options.where ? `${note} on ${options.where}` : note,
-      },
+      checkEvidence(check, result, { taskId: options.taskId, runId: options.runId, where: options.where }),
       options.state,
     );
     recordIds.push(record.id);
