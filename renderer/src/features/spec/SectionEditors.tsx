@@ -16,20 +16,19 @@ function formKey(e: KeyboardEvent, save: () => void, cancel: () => void): void {
 }
 
 /**
- * A section written as free text (Purpose): shown as Markdown, edited as one block. What the user types is saved
- * exactly as typed; the rest of the spec is not touched.
+ * The edit state both section editors share: the draft (null when not editing), the value the edit began from
+ * (the core refuses a save when the section changed on disk since), saving, and the focus going back to the Edit
+ * button when the editor closes.
  */
-export function TextBlockSection({ kind, title, body, hint }: { readonly kind: SpecSectionKind; readonly title: string; readonly body: string; readonly hint: string | null }) {
-  const save = useAppStore((s) => s.setSpecSectionText);
-  const [draft, setDraft] = useState<string | null>(null);
+function useSectionEditor<Began, Draft>(current: Began, persist: (draft: Draft, began: Began) => Promise<boolean>) {
+  const [draft, setDraft] = useState<Draft | null>(null);
   const [saving, setSaving] = useState(false);
-  // The text the edit began from: the core refuses the save when the section changed on disk since.
-  const began = useRef(body);
+  const began = useRef(current);
   const editButton = useRef<HTMLButtonElement | null>(null);
   const refocus = useRef(false);
-  const start = () => {
-    began.current = body;
-    setDraft(body);
+  const open = (value: Draft) => {
+    began.current = current;
+    setDraft(value);
   };
   const close = () => {
     refocus.current = true;
@@ -41,13 +40,28 @@ export function TextBlockSection({ kind, title, body, hint }: { readonly kind: S
     refocus.current = false;
     editButton.current?.focus();
   }, [draft]);
-  const submit = async () => {
-    if (draft === null || saving) return;
-    if (draft === began.current) return close();
+  const save = async (value: Draft) => {
+    if (saving) return;
     setSaving(true);
-    const ok = await save(kind, draft, began.current);
+    const ok = await persist(value, began.current);
     setSaving(false);
     if (ok) close();
+  };
+  return { draft, setDraft, saving, began, editButton, open, close, save };
+}
+
+/**
+ * A section written as free text (Purpose): shown as Markdown, edited as one block. What the user types is saved
+ * exactly as typed; the rest of the spec is not touched.
+ */
+export function TextBlockSection({ kind, title, body, hint }: { readonly kind: SpecSectionKind; readonly title: string; readonly body: string; readonly hint: string | null }) {
+  const setText = useAppStore((s) => s.setSpecSectionText);
+  const { draft, setDraft, saving, began, editButton, open, close, save } = useSectionEditor<string, string>(body, (text, from) => setText(kind, text, from));
+  const start = () => open(body);
+  const submit = async () => {
+    if (draft === null) return;
+    if (draft === began.current) return close();
+    await save(draft);
   };
   if (draft !== null) {
     return (
@@ -97,41 +111,22 @@ const copy = (t: SpecTable): SpecTable => ({ columns: [...t.columns], rows: t.ro
  * cell with rows added and removed. Rows nobody changed keep their bytes in the file; `|` in a cell is escaped.
  */
 export function TableSection({ kind, title, table, columns }: { readonly kind: SpecSectionKind; readonly title: string; readonly table: SpecTable | null; readonly columns: readonly string[] }) {
-  const save = useAppStore((s) => s.setSpecTable);
-  const [draft, setDraft] = useState<SpecTable | null>(null);
-  const [saving, setSaving] = useState(false);
-  const began = useRef<SpecTable | null>(table);
-  const editButton = useRef<HTMLButtonElement | null>(null);
-  const refocus = useRef(false);
+  const setTable = useAppStore((s) => s.setSpecTable);
+  const { draft, setDraft, saving, editButton, open, close, save } = useSectionEditor<SpecTable | null, SpecTable>(table, (next, from) => setTable(kind, next, from));
   const wrap = useRef<HTMLDivElement | null>(null);
   const shown = draft ?? table;
   const start = (addRow = false) => {
-    began.current = table;
     const base = table ? copy(table) : { columns: [...columns], rows: [] };
     if (addRow || base.rows.length === 0) base.rows.push(base.columns.map(() => ''));
-    setDraft(base);
+    open(base);
     // The first cell of the new (or first) row takes the focus.
     const row = addRow ? base.rows.length - 1 : 0;
     requestAnimationFrame(() => wrap.current?.querySelector<HTMLInputElement>(`[data-cell="${row}-0"]`)?.focus());
   };
-  const close = () => {
-    refocus.current = true;
-    setDraft(null);
-  };
-  // Closing the editor gives the focus back to its Edit button once that is rendered again.
-  useEffect(() => {
-    if (draft !== null || !refocus.current) return;
-    refocus.current = false;
-    editButton.current?.focus();
-  }, [draft]);
   const submit = async () => {
-    if (!draft || saving) return;
+    if (!draft) return;
     // Rows left entirely empty are not written.
-    const rows = draft.rows.filter((r) => r.some((c) => c.trim()));
-    setSaving(true);
-    const ok = await save(kind, { columns: draft.columns, rows }, began.current);
-    setSaving(false);
-    if (ok) close();
+    await save({ columns: draft.columns, rows: draft.rows.filter((r) => r.some((c) => c.trim())) });
   };
   const setCell = (row: number, col: number, value: string) => {
     if (!draft) return;
