@@ -9,7 +9,7 @@ import { createSettingsModule } from './settings/settings-module';
 import type { CoreContext, HostServices } from './core-context';
 import { EventBus } from './events';
 import { ProjectRegistry } from './app/project-registry';
-import { hideFromCommands } from './commands/sandbox';
+import { detectSandboxAsync, hideFromCommands } from './commands/sandbox';
 import { CoreServices } from './core-services';
 
 /** What a host passes to build the core. */
@@ -68,6 +68,8 @@ export function createCore(config: CoreConfig): Core {
   const bus = ctx.bus;
   // No agent or check command may see the app-data folder (secrets, transcripts, checkpoints).
   hideFromCommands(config.dataDir);
+  // The sandbox probe runs now, in the background, so the first command does not wait for it.
+  void detectSandboxAsync();
   // One line per domain module; the Handlers type makes a method without a handler a type error.
   const app = createAppHandlers(ctx);
   const gitModule = createGitModule(ctx);

@@ -5,7 +5,7 @@ import type { AgentClaim } from '../../../shared/contract';
 import { agentClaim } from '../../../shared/contract';
 import type { LoopTool, ToolOutcome } from './agent-loop';
 import { isAllowlisted, runCommand, type CommandResult } from '../commands/command-runner';
-import { detectSandbox } from '../commands/sandbox';
+import { detectSandboxAsync } from '../commands/sandbox';
 import type { FileWriter } from './file-writer';
 import { confinePath, ToolError } from '../files/path-guard';
 import { searchFiles, type SearchFile } from './regex-search';
@@ -73,7 +73,7 @@ export function bashTool(env: BuilderToolEnv): LoopTool {
       const allowed = isAllowlisted(command, env.allowlist) || (env.checks ?? []).some((c) => c.trim() === command.trim());
       if (env.readOnly && !allowed) return { text: 'This session is read-only: only allowlisted read-only commands run. Answer from what you can view.', isError: true };
       // Without an OS sandbox nothing runs unasked, not even allowlisted commands or the task's checks.
-      const ask = !allowed || detectSandbox().kind === 'none';
+      const ask = !allowed || (await detectSandboxAsync()).kind === 'none';
       if (ask && !(await env.gate(command))) return { text: 'The user declined this command; it did not run.', isError: true };
       const before = await env.shadow.snapshot(`before command: ${command.slice(0, 200)}`);
       env.onCheckpoint(before, `before command: ${command.slice(0, 200)}`);

@@ -10,7 +10,7 @@ import { isWithin } from './project-registry';
 import { copyExample } from '../spec/example';
 import { RecentProjects } from './recent-projects';
 import { realPathLenient } from '../util/real-path';
-import { detectSandbox } from '../commands/sandbox';
+import { detectSandboxAsync } from '../commands/sandbox';
 
 type AppMethod =
   | 'app.info'
@@ -88,7 +88,7 @@ export function createAppHandlers(ctx: CoreContext): DomainModule<Pick<Handlers,
   };
 
   const handlers: Pick<Handlers, AppMethod> = {
-    'app.info': () => ({ version: ctx.version, host: ctx.host.capabilities, dataDir: ctx.dataDir, sandbox: detectSandbox() }),
+    'app.info': async () => ({ version: ctx.version, host: ctx.host.capabilities, dataDir: ctx.dataDir, sandbox: await detectSandboxAsync() }),
     'recent.list': async () => ({ projects: await recent.list() }),
     'recent.remove': async ({ root }) => {
       await recent.remove(root);

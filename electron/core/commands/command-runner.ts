@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { sandboxed } from './sandbox';
+import { detectSandboxAsync, sandboxed } from './sandbox';
 
 /** How a command ended. */
 export interface CommandResult {
@@ -44,7 +44,13 @@ export function scrubEnv(env: NodeJS.ProcessEnv, secrets: readonly string[] = []
  * Runs one bash command in the project folder, in the OS sandbox, in its own process group, so a
  * timeout or a cancel kills everything it started. Output is capped keeping the head and the tail.
  */
-export function runCommand(command: string, options: CommandOptions): Promise<CommandResult> {
+export async function runCommand(command: string, options: CommandOptions): Promise<CommandResult> {
+  // The sandbox is known before the command starts (probed once, without blocking the event loop).
+  await detectSandboxAsync();
+  return startCommand(command, options);
+}
+
+function startCommand(command: string, options: CommandOptions): Promise<CommandResult> {
   const cap = options.capBytes ?? 16 * 1024;
   const started = Date.now();
   return new Promise((resolve) => {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,27 +46,79 @@ export function hiddenFolders(): string[] {
 }
 
 let detected: SandboxInfo | null = null;
+let detecting: Promise<SandboxInfo> | null = null;
 
-/** Finds the sandbox of this machine once (a tiny probe run for bubblewrap, since user namespaces may be off). */
+/**
+ * Finds the sandbox of this machine once (a tiny probe run for bubblewrap, since user namespaces may be off),
+ * without blocking the event loop: the probe takes a few hundred milliseconds on a busy machine. Every command
+ * runner awaits this before it starts a command; the core starts it when it is created.
+ */
+export function detectSandboxAsync(): Promise<SandboxInfo> {
+  if (detected) return Promise.resolve(detected);
+  if (detecting) return detecting;
+  const started: Promise<SandboxInfo> = probe().then((info) => {
+    // A reset meanwhile (tests) discards this result.
+    if (detecting === started) detected ??= info;
+    return info;
+  });
+  detecting = started;
+  return started;
+}
+
+/** The sandbox of this machine: the result of `detectSandboxAsync` when known, else a blocking probe. */
 export function detectSandbox(): SandboxInfo {
-  if (detected) return detected;
-  detected = probe();
+  detected ??= probeNow();
   return detected;
 }
 
 /** Forgets the detection result (tests). */
 export function resetSandboxDetection(): void {
   detected = null;
+  detecting = null;
 }
 
-function probe(): SandboxInfo {
+const BWRAP_CANDIDATES = ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'];
+const PROBE_ARGS = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-net', '--die-with-parent', '--new-session', '--', '/bin/true'];
+
+/** Runs the bubblewrap probe: null when it started, else why it could not. */
+function runProbeSync(file: string, args: readonly string[]): string | null {
+  const r = spawnSync(file, args, { timeout: 10_000, stdio: 'pipe' });
+  if (r.status === 0) return null;
+  return (r.stderr?.toString() ?? '').trim().split('\n')[0] || r.error?.message || `exit ${r.status}`;
+}
+
+/** The same probe without blocking the event loop. */
+function runProbeAsync(file: string, args: readonly string[]): Promise<string | null> {
+  return new Promise((done) => {
+    execFile(file, args, { timeout: 10_000 }, (error, _stdout, stderr) => {
+      if (!error) return done(null);
+      done(String(stderr ?? '').trim().split('\n')[0] || error.message || 'failed');
+    });
+  });
+}
+
+function probeNow(): SandboxInfo {
+  const bwrap = process.env.PLUMBLINE_SANDBOX === 'none' || process.platform !== 'linux' ? null : findBwrap();
+  return fromProbe(bwrap, (file) => runProbeSync(file, PROBE_ARGS));
+}
+
+async function probe(): Promise<SandboxInfo> {
+  const bwrap = process.env.PLUMBLINE_SANDBOX === 'none' || process.platform !== 'linux' ? null : findBwrap();
+  const failure = bwrap ? await runProbeAsync(bwrap, PROBE_ARGS) : null;
+  return fromProbe(bwrap, () => failure);
+}
+
+function findBwrap(): string | null {
+  return BWRAP_CANDIDATES.find((p) => existsSync(p)) ?? null;
+}
+
+/** What this machine offers, given the bubblewrap found (Linux) and the probe's failure (null: it started). */
+function fromProbe(bwrap: string | null, failureOf: (bwrap: string) => string | null): SandboxInfo {
   if (process.env.PLUMBLINE_SANDBOX === 'none') return { kind: 'none', message: 'The command sandbox is turned off (PLUMBLINE_SANDBOX=none); every command asks for approval.' };
   if (process.platform === 'linux') {
-    const bwrap = ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'].find((p) => existsSync(p));
     if (!bwrap) return { kind: 'none', message: 'No command sandbox: install bubblewrap (Debian/Ubuntu: apt install bubblewrap) so agent and check commands run confined. Until then every command asks for approval.' };
-    const r = spawnSync(bwrap, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-net', '--die-with-parent', '--new-session', '--', '/bin/true'], { timeout: 10_000, stdio: 'pipe' });
-    if (r.status !== 0) {
-      const why = (r.stderr?.toString() ?? '').trim().split('\n')[0] || r.error?.message || `exit ${r.status}`;
+    const why = failureOf(bwrap);
+    if (why !== null) {
       return { kind: 'none', message: `No command sandbox: bubblewrap is installed but cannot start here (${why}); unprivileged user namespaces may be turned off. Every command asks for approval.` };
     }
     bwrapPath = bwrap;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { sandboxed } from '../commands/sandbox';
+import { detectSandboxAsync, sandboxed } from '../commands/sandbox';
 import type { CheckOutcome, CheckResult, EvidenceSubject, PlannedCheck, TestCounts } from '../../../shared/contract/verify';
 import { excerptOf, type EvidenceLedger, type NewEvidence, type TreeState } from './evidence';
 import { classifyOutcome, parseTestOutput } from './parsers/parse-output';
@@ -49,7 +49,13 @@ export function checkEnvironment(base: NodeJS.ProcessEnv = process.env): NodeJS.
  * checks, decision confirmations and the test command are command lines the user wrote for a shell.
  * The child leads its own process group so cancel and timeout kill everything it started.
  */
-export function runCommand(command: string, options: RunCommandOptions): Promise<CommandRun> {
+export async function runCommand(command: string, options: RunCommandOptions): Promise<CommandRun> {
+  // The sandbox is known before the command starts (probed once, without blocking the event loop).
+  await detectSandboxAsync();
+  return startCommand(command, options);
+}
+
+function startCommand(command: string, options: RunCommandOptions): Promise<CommandRun> {
   const started = Date.now();
   return new Promise((resolve) => {
     let head = '';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand as runAgentCommand } from '../../../electron/core/commands/command-runner';
-import { detectSandbox, hideFromCommands, resetSandboxDetection } from '../../../electron/core/commands/sandbox';
+import { detectSandbox, detectSandboxAsync, hideFromCommands, resetSandboxDetection } from '../../../electron/core/commands/sandbox';
 import { runCommand as runCheck } from '../../../electron/core/verify/checks-runner';
 import { bashTool, type BuilderToolEnv } from '../../../electron/core/agent/builder-tools';
 import { RunJournal } from '../../../electron/core/checkpoints/run-journal';
@@ -168,6 +168,26 @@ describe.runIf(bwrap)('hostile: a project inside the app-data folder', () => {
       // Only the path down to the project is there: examples/, nothing else of the app data.
       expect(out).toContain('entries: 1');
       expect(code).not.toBe(null);
+    }
+  });
+});
+
+describe('sandbox detection', () => {
+  it.runIf(bwrap)('probes bubblewrap without blocking the event loop, and finds what the blocking probe finds', async () => {
+    const blocking = detectSandbox();
+    resetSandboxDetection();
+    try {
+      let settled = false;
+      const probing = detectSandboxAsync().then((info) => ((settled = true), info));
+      // A blocking probe would have finished (and its promise settled) before this turn of the loop.
+      await new Promise((r) => setImmediate(r));
+      expect(settled).toBe(false);
+      expect(await probing).toEqual(blocking);
+      // Once known it is not probed again.
+      expect(detectSandboxAsync()).not.toBe(probing);
+      expect(await detectSandboxAsync()).toBe(await probing);
+    } finally {
+      resetSandboxDetection();
     }
   });
 });
