@@ -580,6 +580,7 @@ describe('MergeQueue.recheck', () => {
   it('leaves a step a throwing check interrupted to process(), and resumes a step rolled back on the next start', async () => {
     const s = setup();
     await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    await s.queue.add(await s.run('run-2', 'T-2', { 'b.txt': 'b from T-2\n' }));
     writeFiles(s.root, { 'notes.md': 'untracked\n' });
     const before = userState(s.root, ['a.txt', 'notes.md']);
     await expect(s.queue.process(async () => Promise.reject(new Error('killed')))).rejects.toThrow('killed');
@@ -588,14 +589,15 @@ describe('MergeQueue.recheck', () => {
       checks++;
       return { ok: true, reason: '' };
     };
+    // T-2 waits behind the interrupted step: still nothing runs.
     expect(await s.queue.recheck(counted)).toBeNull();
     expect(checks).toBe(0);
 
     const restarted = new MergeQueue({ git: nativeGit(), root: s.root, dataDir: s.dataDir });
     expect((await restarted.recover()).rolledBack).toBe('run-1');
     expect(userState(s.root, ['a.txt', 'notes.md'])).toEqual(before);
-    expect(await restarted.recheck(counted)).toEqual({ merged: ['run-1'], stopped: null });
-    expect(checks).toBe(1);
+    expect(await restarted.recheck(counted)).toEqual({ merged: ['run-1', 'run-2'], stopped: null });
+    expect(checks).toBe(2);
     expect(readFileSync(join(s.root, 'notes.md'), 'utf8')).toBe('untracked\n');
     expect(await restarted.recheck(counted)).toBeNull();
   });
