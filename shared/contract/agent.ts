@@ -200,8 +200,12 @@ export const replanDraft = z.object({
 });
 export type ReplanDraft = z.infer<typeof replanDraft>;
 
-/** Where a parallel run is (docs/parallel-runs.md). */
-export const laneState = z.enum(['waiting', 'running', 'verifying', 'finished', 'queued', 'merging', 'merged', 'stopped', 'rejected']);
+/**
+ * Where a parallel run is (docs/parallel-runs.md). `finished`: its run ended, to review; `verified`: ended, and the
+ * Calibrator verified it in its worktree (green), not merged yet; `merged`: in the user's branch, its checks passing
+ * on the merged tree.
+ */
+export const laneState = z.enum(['waiting', 'running', 'verifying', 'finished', 'verified', 'queued', 'merging', 'merged', 'stopped', 'rejected']);
 export type LaneState = z.infer<typeof laneState>;
 
 /** One selected task in the Runs lane: its run (once started), branch, state, why, cost and verdict at a glance. */

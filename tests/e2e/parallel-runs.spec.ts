@@ -52,9 +52,15 @@ async function approveEdit(page: Page, taskId: string, path: string): Promise<vo
   await expect(approval).toContainText('✔ approved');
 }
 
-/** Opens a finished lane's run and accepts it (past the "Accept anyway?" dialog when the Calibrator found it red). */
-async function accept(page: Page, taskId: string): Promise<void> {
-  await expect(laneRow(page, taskId).locator('[data-state]').first()).toHaveAttribute('data-state', 'finished', { timeout: 120_000 });
+/**
+ * Opens a lane's ended run and accepts it (past the "Accept anyway?" dialog when the Calibrator found it red). A run
+ * the Calibrator verified in its worktree says so, apart from merged; the state it was in is returned.
+ */
+async function accept(page: Page, taskId: string): Promise<string> {
+  const state = laneRow(page, taskId).locator('[data-state]').first();
+  await expect(state).toHaveAttribute('data-state', /^(finished|verified)$/, { timeout: 120_000 });
+  const ended = (await state.getAttribute('data-state')) ?? '';
+  await expect(state).toHaveText(ended === 'verified' ? '☑ verified in its worktree — review it to merge' : '■ finished: review it');
   await laneRow(page, taskId).getByRole('button', { name: new RegExp(`^${taskId} `) }).click();
   const review = page.getByRole('region', { name: 'Run diff' });
   await expect(review).toContainText('Accept puts it into the merge queue');
@@ -66,6 +72,7 @@ async function accept(page: Page, taskId: string): Promise<void> {
     await anyway.getByRole('button', { name: 'Accept anyway' }).click();
   }
   await expect(review).toContainText('✔ accepted', { timeout: 60_000 });
+  return ended;
 }
 
 let api: MockMessagesApi;
@@ -137,14 +144,19 @@ test('three tasks of the example run at once: two merge in order with their chec
   expect(untouched).toEqual(['?? my-notes.txt']);
 
   // Accepted in turn: T-1 and T-3 merge in order, T-6's `npm test` fails on the merged tree and stops it.
-  await accept(page, 'T-1');
+  // T-1 only adds a comment: its checks pass in its worktree, and the Calibrator verifies it there.
+  expect(await accept(page, 'T-1')).toBe('verified');
   await expect(queueEntry(page, 'T-1').locator('[data-state]')).toHaveAttribute('data-state', 'merged', { timeout: 120_000 });
+  await expect(laneRow(page, 'T-1').locator('[data-state]').first()).toHaveText('✔ merged — checks pass on the merged tree');
   await accept(page, 'T-3');
   await expect(queueEntry(page, 'T-3').locator('[data-state]')).toHaveAttribute('data-state', 'merged', { timeout: 120_000 });
   await accept(page, 'T-6');
   const stopped = queueEntry(page, 'T-6');
   await expect(stopped.locator('[data-state]')).toHaveAttribute('data-state', 'stopped', { timeout: 120_000 });
   await expect(stopped).toContainText(/`npm test`\) failed.* on the merged tree/);
+  // What to do is said once.
+  await expect(stopped.locator('.queue-reason')).toHaveText(/^[^]*hand the task back to the thinker, or drop it from the queue\.$/);
+  expect((await stopped.locator('.queue-reason').textContent())?.match(/drop it/g)).toHaveLength(1);
   await expect(laneRow(page, 'T-6')).toContainText('on the merged tree');
   await expect(laneRow(page, 'T-1').locator('[data-state]').first()).toHaveAttribute('data-state', 'merged');
   await expect(laneRow(page, 'T-3').locator('[data-state]').first()).toHaveAttribute('data-state', 'merged');

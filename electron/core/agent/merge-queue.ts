@@ -13,8 +13,14 @@
  * tree brought along with `read-tree -m -u` when that loses nothing) | stopped (with what to do; later entries
  * wait). resolve() merges a stopped entry's branch into the user's clean work tree (`merge --no-ff --no-commit`,
  * conflicts left for the user): resolving, and the queue waits; once the user's branch contains the run's tip
- * the checks run on HEAD (merged, or stopped), and when the user aborted the merge it is stopped again. The journal `<dataDir>/queues/<project hash>.json` is written atomically before every step, so
- * recover() can undo a step a crash interrupted.
+ * the checks run on HEAD (merged, or stopped), and when the user aborted the merge it is stopped again.
+ *
+ * A held entry (stopped or resolving) remembers the repository it was held in (`holdKey`: HEAD, the merge in
+ * progress, the run's branch, and the uncommitted changes that stopped it); recheck() processes the queue again
+ * only when that changed (the user committed, resolved, fixed the branch) or when entries wait with nothing
+ * holding them (a rolled-back step on the next start), so it can follow every repository change without a loop.
+ * The journal `<dataDir>/queues/<project hash>.json` is written atomically before every step, so recover() can
+ * undo a step a crash interrupted.
  */
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -53,6 +59,7 @@ export interface QueueItem extends QueueEntry {
 /** What the checks say about a merged tree. */
 export interface CheckResult {
   readonly ok: boolean;
+  /** What failed, in words ("T-2/check-1 (`npm test`) failed, exit 1"); the queue adds where it ran and what to do. */
   readonly reason: string;
 }
 
@@ -92,11 +99,21 @@ interface Step {
   readonly follow: boolean;
 }
 
+/** What a held entry (stopped or resolving) waits on, so a change of the repository can tell whether it may move. */
+interface Hold {
+  /** holdKey() when it was held. */
+  readonly key: string;
+  /** Paths whose uncommitted changes stopped it: they count in the key. */
+  readonly paths: readonly string[];
+}
+
 interface Journal {
   readonly version: 1;
   readonly root: string;
   readonly entries: QueueItem[];
   readonly step: Step | null;
+  /** Per held run id (absent in older journals). */
+  readonly held?: Readonly<Record<string, Hold>>;
 }
 
 /** The options a MergeQueue is made with. */
@@ -120,6 +137,10 @@ export class MergeQueue {
   private folderReal = false;
   private entries: QueueItem[] = [];
   private step: Step | null = null;
+  /** What each held entry waits on (see Hold). */
+  private held = new Map<string, Hold>();
+  /** Paths the last stop named (uncommitted changes in the way), taken into its hold. */
+  private stopPaths = new Map<string, readonly string[]>();
   private loaded = false;
   /** The run being merged by process(), which add/drop must not disturb. */
   private busy: string | null = null;
@@ -161,6 +182,7 @@ export class MergeQueue {
     const before = this.entries.length;
     this.entries = this.entries.filter((e) => e.runId !== runId);
     if (this.entries.length === before) throw new RpcError('NOT_FOUND', `Run ${runId} is not in the merge queue (it may have been dropped already).`);
+    this.held.delete(runId);
     await this.save();
   }
 
@@ -194,6 +216,7 @@ export class MergeQueue {
         ? `resolve the conflicts in ${listPaths(unmerged)} in the Builder and commit; the queue goes on after your commit`
         : `${entry.branch} is merged into your work tree without conflicts: review it in the Builder and commit; the queue goes on after your commit`;
       this.setEntry(runId, { state: 'resolving', reason });
+      await this.refreshHolds();
       await this.save();
     });
   }
@@ -207,6 +230,42 @@ export class MergeQueue {
   process(runChecks: RunChecks): Promise<ProcessResult> {
     return this.serial(async () => {
       await this.load();
+      return this.processNow(runChecks);
+    });
+  }
+
+  /**
+   * Processes the queue when it may move, else does nothing and gives null: when what held an entry (stopped or
+   * resolving) changed since it was held — HEAD or the user's branch moved, a merge in the work tree began or
+   * ended, the run's branch got a commit, the uncommitted changes that stopped it were committed or stashed — or
+   * when entries wait and nothing holds them (a step rolled back on the next start). A step a throwing check left
+   * behind waits for process(). Called on every change of the repository: a change of our own gives null.
+   */
+  recheck(runChecks: RunChecks): Promise<ProcessResult | null> {
+    return this.serial(async () => {
+      await this.load();
+      if (this.step) return null;
+      const heldEntries = this.entries.filter((e) => e.state === 'stopped' || e.state === 'resolving');
+      let moved = heldEntries.length === 0 && this.entries.some((e) => e.state === 'waiting');
+      for (const entry of heldEntries) {
+        const hold = this.held.get(entry.runId);
+        // An entry of an older journal: a stopped one is held from now on; a resolving one is looked at.
+        if (!hold && entry.state === 'stopped') continue;
+        if (!hold || hold.key !== (await this.holdKey(entry, hold.paths))) moved = true;
+      }
+      if (!moved) {
+        if (heldEntries.some((e) => !this.held.has(e.runId))) {
+          await this.refreshHolds();
+          await this.save();
+        }
+        return null;
+      }
+      return this.processNow(runChecks);
+    });
+  }
+
+  private async processNow(runChecks: RunChecks): Promise<ProcessResult> {
+    try {
       if (this.step) await this.rollback();
       const merged: string[] = [];
       for (const entry of this.entries.filter((e) => e.state === 'resolving')) {
@@ -231,7 +290,13 @@ export class MergeQueue {
           this.busy = null;
         }
       }
-    });
+    } finally {
+      // Whatever holds the queue now is remembered as it is now, so only a later change makes recheck() move.
+      if (!this.step) {
+        await this.refreshHolds().catch(() => {});
+        await this.save().catch(() => {});
+      }
+    }
   }
 
   /**
@@ -288,10 +353,10 @@ export class MergeQueue {
   private async mergeOne(entry: QueueItem, runChecks: RunChecks): Promise<string | null> {
     const sym = await runGit(this.git, ['symbolic-ref', '-q', 'HEAD'], { cwd: this.root, read: true, successCodes: new Set([0, 1]) });
     const target = sym.stdout.toString('utf8').trim();
-    if (sym.exitCode !== 0 || !target.startsWith('refs/heads/')) return this.stop(entry.runId, 'HEAD is detached, so there is no branch to merge into. Switch to the branch the runs should land on, then process the queue again.');
+    if (sym.exitCode !== 0 || !target.startsWith('refs/heads/')) return this.stop(entry.runId, 'HEAD is detached, so there is no branch to merge into. Switch to the branch the runs should land on; the queue goes on by itself.');
     const name = target.slice('refs/heads/'.length);
     const old = await this.revParse(target);
-    if (!old) return this.stop(entry.runId, `The branch ${name} has no commits yet. Make a first commit, then process the queue again.`);
+    if (!old) return this.stop(entry.runId, `The branch ${name} has no commits yet. Make a first commit; the queue goes on by itself.`);
     const tip = await this.revParse(`refs/heads/${entry.branch}`);
     if (!tip) return this.stop(entry.runId, `The branch ${entry.branch} of ${entry.taskId} no longer exists. Drop the run from the queue.`);
 
@@ -317,7 +382,7 @@ export class MergeQueue {
         return this.abandon(entry.runId, `Merging ${entry.taskId} (${entry.branch}) into ${name} failed; nothing was moved. Git said: ${said}`);
       }
       const files = listPaths(unmerged);
-      return this.abandon(entry.runId, `Merging ${entry.taskId} (${entry.branch}) into ${name} conflicts in ${files}. Resolve the conflict in ${files} on the run's branch (merge ${name} into ${entry.branch} and commit), then process the queue again; or hand the task back, or drop it from the queue.`);
+      return this.abandon(entry.runId, `Merging ${entry.taskId} (${entry.branch}) into ${name} conflicts in ${files}. Resolve it in the Builder, or on the run's branch (merge ${name} into ${entry.branch} and commit: the queue tries again by itself); or hand the task back to the thinker, or drop it from the queue.`);
     }
     const merged = (await this.revParse('HEAD', worktree)) ?? old;
     if (merged === old) {
@@ -326,7 +391,7 @@ export class MergeQueue {
       this.step = { ...this.step, phase: 'checking', merged };
       await this.save();
       const checks = await runChecks(worktree, entry);
-      if (!checks.ok) return this.abandon(entry.runId, `${checks.reason.trim() || 'A check fails'} (${name} contains ${entry.taskId} already, at ${short(old)}). Fix it with a new commit and process the queue again, or drop it from the queue.`);
+      if (!checks.ok) return this.abandon(entry.runId, `${failure(checks)} on ${name}, which contains ${entry.taskId} already (at ${short(old)}). Fix it with a new commit (the queue checks it again by itself), or drop it from the queue.`);
       this.setEntry(entry.runId, { state: 'merged', reason: null, merged: old });
       return this.finish();
     }
@@ -335,19 +400,19 @@ export class MergeQueue {
     this.step = { ...this.step, phase: 'checking', merged };
     await this.save();
     const checks = await runChecks(worktree, entry);
-    if (!checks.ok) return this.abandon(entry.runId, `${checks.reason.trim() || 'A check fails'} (on the tree of ${entry.taskId} merged into ${name}; nothing was moved). Fix it on ${entry.branch} and process the queue again, hand the task back, or drop it from the queue.`);
+    if (!checks.ok) return this.abandon(entry.runId, `${failure(checks)} on the merged tree of ${entry.taskId} and ${name}; nothing was moved. Fix it on ${entry.branch} (the queue tries again by itself), hand the task back to the thinker, or drop it from the queue.`);
 
     // The user's work tree follows only when it is on the branch and the merge touches none of its changes.
     const follow = await this.onBranch(target);
     if (follow) {
       const overlap = await this.overlap(old, merged);
-      if (overlap.length) return this.abandon(entry.runId, `Your uncommitted changes to ${listPaths(overlap)} overlap what ${entry.taskId} changes, so ${name} was not moved. Commit or stash them, then process the queue again.`);
+      if (overlap.length) return this.abandon(entry.runId, `Your uncommitted changes to ${listPaths(overlap)} overlap what ${entry.taskId} changes, so ${name} was not moved. Commit or stash them; the queue goes on by itself.`, overlap);
     }
     this.step = { ...this.step, phase: 'moving', follow };
     await this.save();
     const moved = await runGit(this.git, ['update-ref', '-m', `plumbline: merge ${entry.taskId}`, target, merged, old], { cwd: this.root, successCodes: new Set([0, 1, 128]) });
     if (moved.exitCode !== 0) {
-      return this.abandon(entry.runId, `${name} moved while ${entry.taskId} was being merged (it is no longer at ${short(old)}), so it was left as it is. Process the queue again to merge onto its new tip.`);
+      return this.abandon(entry.runId, `${name} moved while ${entry.taskId} was being merged (it is no longer at ${short(old)}), so it was left as it is. Retry to merge onto its new tip.`);
     }
     if (follow) {
       const rt = await runGit(this.git, ['read-tree', '-m', '-u', old, merged], { cwd: this.root, successCodes: new Set([0, 128]) });
@@ -355,7 +420,7 @@ export class MergeQueue {
         // Put the branch back where it was, so HEAD, index and work tree agree again.
         await runGit(this.git, ['update-ref', '-m', `plumbline: undo merge ${entry.taskId}`, target, old, merged], { cwd: this.root, successCodes: new Set([0, 1, 128]) });
         const why = parseGitError(rt.stderr)?.message ?? `Git said: ${rt.stderr.trim().slice(0, 400) || 'read-tree failed'}`;
-        return this.abandon(entry.runId, `Your work tree could not take the merge of ${entry.taskId}, so ${name} was left as it was. ${why} Then process the queue again.`);
+        return this.abandon(entry.runId, `Your work tree could not take the merge of ${entry.taskId}, so ${name} was left as it was. ${why} Then retry.`);
       }
     }
     this.setEntry(entry.runId, { state: 'merged', reason: null, merged });
@@ -385,7 +450,7 @@ export class MergeQueue {
     } finally {
       await removeLinkedWorktree(this.git, this.root, worktree);
     }
-    if (!checks.ok) return this.stop(entry.runId, `${checks.reason.trim() || 'A check fails'} (on your commit ${short(head)}, which merged ${entry.taskId}). Fix it with a new commit and retry, or drop the run from the queue.`);
+    if (!checks.ok) return this.stop(entry.runId, `${failure(checks)} on your commit ${short(head)}, which merged ${entry.taskId}. Fix it with a new commit (the queue checks it again by itself), or drop the run from the queue.`);
     this.setEntry(entry.runId, { state: 'merged', reason: null, merged: head });
     await this.save();
     return null;
@@ -400,9 +465,10 @@ export class MergeQueue {
     return null;
   }
 
-  /** Stops the queue at the step's entry: the temporary worktree goes, nothing else moved. */
-  private async abandon(runId: string, reason: string): Promise<string> {
+  /** Stops the queue at the step's entry: the temporary worktree goes, nothing else moved. `paths`: uncommitted changes in the way. */
+  private async abandon(runId: string, reason: string, paths: readonly string[] = []): Promise<string> {
     this.setEntry(runId, { state: 'stopped', reason });
+    this.stopPaths.set(runId, paths);
     await this.finish();
     return reason;
   }
@@ -410,8 +476,33 @@ export class MergeQueue {
   /** Stops an entry before any step began. */
   private async stop(runId: string, reason: string): Promise<string> {
     this.setEntry(runId, { state: 'stopped', reason });
+    this.stopPaths.set(runId, []);
     await this.save();
     return reason;
+  }
+
+  /**
+   * The repository as a held entry sees it: the branch HEAD is on and its commit, the merge in progress in the
+   * work tree, the run's branch tip, and the status of the paths whose uncommitted changes stopped it.
+   */
+  private async holdKey(entry: QueueEntry, paths: readonly string[]): Promise<string> {
+    const sym = await runGit(this.git, ['symbolic-ref', '-q', 'HEAD'], { cwd: this.root, read: true, successCodes: new Set([0, 1]) });
+    const changes = paths.length
+      ? (await runGit(this.git, ['status', '--porcelain=v2', '-z', '--untracked-files=all', '--ignored=matching', '--', ...paths.map((p) => `:(literal)${p}`)], { cwd: this.root, read: true })).stdout.toString('utf8')
+      : '';
+    return JSON.stringify([sym.stdout.toString('utf8').trim(), await this.revParse('HEAD'), await this.revParse('MERGE_HEAD'), await this.revParse(`refs/heads/${entry.branch}`), changes]);
+  }
+
+  /** Remembers what each held entry waits on as the repository is now; entries no longer held are forgotten. */
+  private async refreshHolds(): Promise<void> {
+    const held = new Map<string, Hold>();
+    for (const entry of this.entries) {
+      if (entry.state !== 'stopped' && entry.state !== 'resolving') continue;
+      const paths = this.stopPaths.get(entry.runId) ?? this.held.get(entry.runId)?.paths ?? [];
+      held.set(entry.runId, { key: await this.holdKey(entry, paths), paths });
+    }
+    this.held = held;
+    this.stopPaths.clear();
   }
 
   /** Paths the merge changes that the user has changed, staged, or has untracked or ignored files at. */
@@ -491,12 +582,13 @@ export class MergeQueue {
     }
     this.entries = journal?.entries ?? [];
     this.step = journal?.step ?? null;
+    this.held = new Map(Object.entries(journal?.held ?? {}));
     this.loaded = true;
   }
 
   /** Writes the journal atomically; writes happen in the order they were asked for. */
   private save(): Promise<void> {
-    const journal: Journal = { version: 1, root: this.root, entries: this.entries, step: this.step };
+    const journal: Journal = { version: 1, root: this.root, entries: this.entries, step: this.step, held: Object.fromEntries(this.held) };
     const text = `${JSON.stringify(journal, null, 2)}\n`;
     const write = this.writes.then(async () => {
       await fs.mkdir(dirname(this.file), { recursive: true });
@@ -512,6 +604,11 @@ export class MergeQueue {
     this.chain = next.catch(() => undefined);
     return next;
   }
+}
+
+/** What failed, from the checks' own words. */
+function failure(checks: CheckResult): string {
+  return checks.reason.trim().replace(/[.;:,]$/, '') || 'A check fails';
 }
 
 function listPaths(paths: readonly string[]): string {

@@ -4,7 +4,9 @@
  * rest queued; the cost ceiling applies to the sum of the runs (no new run starts once it is reached). Accept
  * commits the run's files on its branch and puts it into the merge queue (merge-queue.ts), processed with the
  * task's served checks on the merged tree, recorded as evidence in the project's ledger with the merged commit's
- * tree state; Reject removes the worktree and branch. Native git only.
+ * tree state; Reject removes the worktree and branch. Native git only. A queue held at a run (stopped, or being
+ * resolved in the Builder) is looked at again on every change of the repository (`repo.didChange`) and goes on
+ * once what held it changed (MergeQueue.recheck); an interrupted step rolled back on the next start resumes.
  *
  * A run's worktree is opened in the project registry under the holder `run:<run id>` while it exists, so it
  * has its own project services (shadow checkpoints, ledger): the run works and is verified there while its
@@ -25,7 +27,7 @@ import type { TreeState } from '../verify/evidence';
 import { checkTaskOnTree } from '../verify/tree-checks';
 import type { AgentEnv } from './agent-env';
 import type { BuildingRuns } from './building-run';
-import { type CheckResult, MergeQueue, type QueueEntry } from './merge-queue';
+import { type CheckResult, MergeQueue, type ProcessResult, type QueueEntry } from './merge-queue';
 import { newRunId, now, type RunRegistry } from './run-registry';
 import { planRuns, scopeOverlap } from './run-planner';
 import { atomicWrite } from '../util/atomic-write';
@@ -55,6 +57,8 @@ interface Lane {
   queuedAt: number;
   /** Files the run wrote outside its task's scope (its `out_of_scope` notices), in the order written. */
   outside: string[];
+  /** The Calibrator's verdict on the run, taken in its worktree, is green: once the run ended the lane is `verified`. */
+  green: boolean;
 }
 
 /** What the lanes journal keeps of a lane (`<dataDir>/lanes/<project hash>.json`). */
@@ -76,6 +80,10 @@ interface ProjectLanes {
   pumping: Promise<void>;
   /** Evidence the merge queue's checks appended since the renderer was last told (`evidence.didAppend`). */
   evidence: string[];
+  /** The merge queue's re-check going on in the background, if any (see recheck()). */
+  rechecking: Promise<void> | null;
+  /** A change came while it went on: it runs once more. */
+  recheckAgain: boolean;
 }
 
 /** Lanes whose scope holds back overlapping tasks. */
@@ -95,6 +103,24 @@ export class ParallelRuns {
   ) {
     // Live cost, and "verifying" once the run's loop has ended and the Calibrator judges it.
     env.ctx.bus.subscribe((e) => {
+      if (e.event === 'repo.didChange') {
+        // The user committed, resolved, switched or fixed a run's branch: a held merge queue looks again.
+        const { root } = (e as CoreEvent<'repo.didChange'>).payload;
+        const p = this.projects.get(root);
+        if (p) this.recheck(root, p);
+        return;
+      }
+      if (e.event === 'verify.didVerifyRun') {
+        // The run's verification in its worktree (records go to the project): green makes a finished lane verified.
+        const { root, run } = (e as CoreEvent<'verify.didVerifyRun'>).payload;
+        const p = this.projects.get(root);
+        const lane = p?.lanes.find((l) => l.runId === run.runId);
+        if (!p || !lane) return;
+        lane.green = run.glance === 'green';
+        if (lane.state === 'finished' || lane.state === 'verified') lane.state = endState(lane);
+        this.emit(root, p);
+        return;
+      }
       if (e.event === 'agent.didAppend') {
         // A write outside the task's scope shows in the lane at once.
         const { root, runId, event } = (e as CoreEvent<'agent.didAppend'>).payload;
@@ -140,7 +166,7 @@ export class ParallelRuns {
       if (existing >= 0) p.lanes.splice(existing, 1);
       const t = tasks.find((x) => x.id === d.taskId);
       const state = d.action === 'start' ? 'queued' : d.action === 'wait' ? 'waiting' : 'stopped';
-      p.lanes.push({ taskId: d.taskId, title: t?.title ?? d.taskId, scope: t?.scope ?? [], depends: t?.depends ?? [], runId: null, branch: null, path: null, state, reason: d.reason, costUsd: 0, glance: null, ended: Promise.resolve(), queuedAt: state === 'queued' ? ++p.queued : 0, outside: [] });
+      p.lanes.push({ taskId: d.taskId, title: t?.title ?? d.taskId, scope: t?.scope ?? [], depends: t?.depends ?? [], runId: null, branch: null, path: null, state, reason: d.reason, costUsd: 0, glance: null, ended: Promise.resolve(), queuedAt: state === 'queued' ? ++p.queued : 0, outside: [], green: false });
     }
     await this.pump(root, p);
     return this.view(p);
@@ -151,9 +177,15 @@ export class ParallelRuns {
     this.env.ctx.projects.require(root);
     if (!findNativeGit(this.gitSetting()).git) return { lanes: [], queue: [] };
     const p = await this.project(root);
-    // A merge the user is resolving in their work tree goes on once they committed (or aborted) it.
-    if ((await p.queue.list()).some((q) => q.state === 'resolving')) await this.processQueue(root, p);
+    // A held queue looks again (a change the watcher missed); what it finds arrives with agent.didLanes.
+    this.recheck(root, p);
     return { lanes: this.view(p), queue: (await p.queue.list()).map((q) => ({ ...q, depends: [...q.depends] })) };
+  }
+
+  /** Waits until the merge queue's re-checks in the background are done (tests). */
+  async queueIdle(root: string): Promise<void> {
+    const p = this.projects.get(root);
+    while (p?.rechecking) await p.rechecking;
   }
 
   /** Waits until a parallel run has finished and its lane was updated (tests, shutdown). */
@@ -171,7 +203,7 @@ export class ParallelRuns {
     const p = this.projects.get(root);
     const lane = p?.lanes.find((l) => l.runId === runId);
     if (!p || !lane) return null;
-    if (lane.state !== 'finished') throw new RpcError('CONFLICT', `${lane.taskId} is ${lane.state}, not finished; accept it once its run has ended.`);
+    if (lane.state !== 'finished' && lane.state !== 'verified') throw new RpcError('CONFLICT', `${lane.taskId} is ${lane.state}, not finished; accept it once its run has ended.`);
     if (!lane.path || !lane.branch) throw new RpcError('CONFLICT', `${lane.taskId} has no worktree; run it again.`);
     const { events, summary } = await this.registry.transcript(root, runId);
     const files = [...new Set(events.flatMap((e) => (e.type === 'write' ? [e.path] : [])))].sort();
@@ -259,7 +291,7 @@ export class ParallelRuns {
       const git = probe.git;
       const options = { git, root, dataDir: this.env.ctx.dataDir };
       const file = join(this.env.ctx.dataDir, 'lanes', `${projectHash(root)}.json`);
-      const created: ProjectLanes = { git, file, saved: '', writes: Promise.resolve(), queued: 0, lanes: [], trees: new RunWorktrees(options), queue: new MergeQueue(options), ready: Promise.resolve(), pumping: Promise.resolve(), evidence: [] };
+      const created: ProjectLanes = { git, file, saved: '', writes: Promise.resolve(), queued: 0, lanes: [], trees: new RunWorktrees(options), queue: new MergeQueue(options), ready: Promise.resolve(), pumping: Promise.resolve(), evidence: [], rechecking: null, recheckAgain: false };
       created.ready = (async () => {
         await created.queue.recover();
         created.lanes.push(...(await this.restore(file)));
@@ -275,7 +307,8 @@ export class ParallelRuns {
           else l.path = null;
         }
       })();
-      created.ready.catch(() => this.projects.delete(root));
+      // A step rolled back goes on at once, and a stopped run whose blocker went while the app was closed too.
+      created.ready.then(() => this.recheck(root, created), () => this.projects.delete(root));
       this.projects.set(root, (p = created));
     }
     await p.ready;
@@ -348,21 +381,50 @@ export class ParallelRuns {
         lane.glance = summary.reason ? `${summary.status}: ${summary.reason}` : summary.status;
       }
     }
-    lane.state = 'finished';
+    lane.state = endState(lane);
     await this.pump(root, p);
   }
 
-  /** Runs the queue and brings the lanes up to date; merged runs' worktrees and branches are removed. */
-  private async processQueue(root: string, p: ProjectLanes): Promise<void> {
+  /**
+   * Runs the queue and brings the lanes up to date; merged runs' worktrees and branches are removed. `recheck`:
+   * only when the queue may move (MergeQueue.recheck), and the repository change is announced only when it did —
+   * so the announcement, which brings the next re-check, ends in one that finds nothing to do.
+   */
+  private async processQueue(root: string, p: ProjectLanes, how: 'process' | 'recheck' = 'process'): Promise<void> {
+    let result: ProcessResult | null = null;
+    let threw = false;
     try {
-      await p.queue.process((tree, entry) => this.runChecks(root, p, tree, entry));
+      const check = (tree: string, entry: QueueEntry) => this.runChecks(root, p, tree, entry);
+      result = how === 'process' ? await p.queue.process(check) : await p.queue.recheck(check);
+    } catch (error) {
+      threw = true;
+      throw error;
     } finally {
-      await this.syncLanes(root, p);
-      this.env.ctx.bus.emit('repo.didChange', { root, paths: [], git: true });
+      if (how === 'process' || result || threw) await this.syncLanes(root, p);
+      if (how === 'process' || result) this.env.ctx.bus.emit('repo.didChange', { root, paths: [], git: true });
       // After repo.didChange (which drops the ledger's cached tree state), so a refresh reads the new HEAD.
       const ids = p.evidence.splice(0);
       if (ids.length) this.env.ctx.bus.emit('evidence.didAppend', { root, ids });
     }
+  }
+
+  /** Re-checks the merge queue in the background, one at a time per project; a call meanwhile makes it run once more. */
+  private recheck(root: string, p: ProjectLanes): void {
+    if (this.closing) return;
+    if (p.rechecking) {
+      p.recheckAgain = true;
+      return;
+    }
+    p.rechecking = (async () => {
+      // A project whose start failed has nothing to look at (its next use starts again).
+      if (!(await p.ready.then(() => true, () => false))) return;
+      do {
+        p.recheckAgain = false;
+        await this.processQueue(root, p, 'recheck').catch(() => {});
+      } while (p.recheckAgain && !this.closing);
+    })().finally(() => {
+      p.rechecking = null;
+    });
   }
 
   /** Brings the lanes up to the queue's states (a merge being resolved shows as merging, with what to do) and sends them. */
@@ -403,8 +465,9 @@ export class ParallelRuns {
     });
     p.evidence.push(...recordIds);
     if (failed) {
+      // What failed; the queue says where and what to do.
       const c = failed.check;
-      return { ok: false, reason: `${c.id} (\`${c.command}\`) ${describeOutcome(failed.outcome, failed.exitCode, failed.counts)} on the merged tree. Fix it on branch ${entry.branch} and retry, hand the task back to the thinker, or drop it.` };
+      return { ok: false, reason: `${c.id} (\`${c.command}\`) ${describeOutcome(failed.outcome, failed.exitCode, failed.counts)}` };
     }
     return { ok: true, reason: '' };
   }
@@ -485,7 +548,7 @@ export class ParallelRuns {
       if (!l.runId || !l.path || l.state === 'merged' || l.state === 'rejected') continue;
       const cut = l.state === 'running' || l.state === 'verifying';
       const state = cut ? 'stopped' : l.state;
-      out.push({ ...l, scope: [...l.scope], depends: [...l.depends], outside: [...(l.outside ?? [])], state, reason: cut ? INTERRUPTED : l.reason, ended: Promise.resolve(), queuedAt: 0 });
+      out.push({ ...l, scope: [...l.scope], depends: [...l.depends], outside: [...(l.outside ?? [])], state, reason: cut ? INTERRUPTED : l.reason, ended: Promise.resolve(), queuedAt: 0, green: l.state === 'verified' });
     }
     return out;
   }
@@ -496,6 +559,11 @@ async function treeState(git: NativeGit, tree: string): Promise<TreeState> {
   const head = await runGit(git, ['rev-parse', 'HEAD'], { cwd: tree, read: true, what: 'read the merged commit' });
   const status = await runGit(git, ['status', '--porcelain=v2', '-z', '--untracked-files=all'], { cwd: tree, read: true, what: 'read the status of the merged tree' });
   return { commit: head.stdout.toString('utf8').trim(), dirty: parsePorcelainV2(status.stdout).entries.length > 0 };
+}
+
+/** The state of a lane whose run has ended: verified when the Calibrator found it green in its worktree, else finished (to review). */
+function endState(lane: Pick<Lane, 'green'>): RunLane['state'] {
+  return lane.green ? 'verified' : 'finished';
 }
 
 /** Up to three paths, then how many more. */

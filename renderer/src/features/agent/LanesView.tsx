@@ -6,7 +6,11 @@ import { RunGlanceMark } from '../verify/RunGlance';
 import { formatCost } from './format';
 import { laneMark, queueMark } from './lane-format';
 
-/** One lane: task and title (opens its run), state, verdict at a glance, cost; branch and why below. */
+/**
+ * One lane: task and title (opens its run), state, verdict at a glance, cost; branch and why below. A run verified
+ * in its worktree ("verified in its worktree — review it to merge") reads apart from one merged with its checks
+ * passing on the merged tree.
+ */
 function LaneRow({ lane, title, shown }: { readonly lane: RunLane; readonly title: string; readonly shown: boolean }) {
   const showRun = useAppStore((s) => s.showRun);
   const verified = useAppStore((s) => (lane.runId ? s.verifiedRuns.find((v) => v.runId === lane.runId) : undefined));
@@ -24,7 +28,7 @@ function LaneRow({ lane, title, shown }: { readonly lane: RunLane; readonly titl
             <span className="mono">{lane.taskId}</span> {title}
           </span>
         )}
-        <span className={`badge lane-state ${mark.tone}`} data-state={lane.state}>
+        <span className={`badge lane-state ${mark.tone}`} data-state={lane.state} title={mark.word}>
           {mark.symbol} {mark.word}
         </span>
         {verified ? <RunGlanceMark run={verified} /> : lane.glance && <span className="muted small lane-glance" title={lane.glance}>{lane.glance}</span>}
@@ -93,7 +97,7 @@ function QueueEntry({ item, position, title, onDone }: { readonly item: MergeQue
       )}
       {item.state === 'stopped' && !confirming && (
         <div className="queue-actions" role="group" aria-label={`What to do with ${item.taskId}`}>
-          <button type="button" className="btn btn-small btn-primary" disabled={!!busy} title="Merge and check again (after you changed the branch or your branch moved)" onClick={() => void run('retry')}>
+          <button type="button" className="btn btn-small btn-primary" disabled={!!busy} title="Merge and check again now (the queue also looks again by itself when your branch, your merge or the run's branch changes)" onClick={() => void run('retry')}>
             Retry
           </button>
           <button type="button" className="btn btn-small" disabled={!!busy} title="Merge the run's branch into your clean work tree, so you resolve and commit it in the Builder" onClick={() => void run('resolve')}>

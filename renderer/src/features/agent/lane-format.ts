@@ -17,10 +17,12 @@ export function laneMark(state: LaneState): Mark {
       return { symbol: '◐', word: 'verifying', tone: 'muted' };
     case 'finished':
       return { symbol: '■', word: 'finished: review it', tone: 'muted' };
+    case 'verified':
+      return { symbol: '☑', word: 'verified in its worktree — review it to merge', tone: 'muted' };
     case 'merging':
       return { symbol: '⇢', word: 'merging', tone: 'muted' };
     case 'merged':
-      return { symbol: '✔', word: 'merged', tone: 'ok' };
+      return { symbol: '✔', word: 'merged — checks pass on the merged tree', tone: 'ok' };
     case 'stopped':
       return { symbol: '✘', word: 'stopped', tone: 'danger' };
     case 'rejected':
@@ -75,7 +77,7 @@ export function sentence(text: string): string {
 
 /** Why a parallel run cannot be accepted yet (its run or its verification is still going), or null. */
 export function acceptBlocker(lane: RunLane | undefined): string | null {
-  if (!lane || lane.state === 'finished') return null;
+  if (!lane || lane.state === 'finished' || lane.state === 'verified') return null;
   if (lane.state === 'running' || lane.state === 'verifying') return `${lane.taskId} is ${lane.state}; accept it once the Calibrator has judged it.`;
   return null;
 }

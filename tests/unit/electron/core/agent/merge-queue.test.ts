@@ -143,7 +143,7 @@ describe('MergeQueue', () => {
     const afterOne = head(s.root);
     expect(result.merged).toEqual(['run-1']);
     expect(result.stopped?.runId).toBe('run-2');
-    expect(result.stopped?.reason).toMatch(/conflicts in shared\.txt\. Resolve the conflict in shared\.txt on the run's branch/);
+    expect(result.stopped?.reason).toMatch(/conflicts in shared\.txt\. Resolve it in the Builder, or on the run's branch \(merge main into plumbline\/T-2-work-of-t-2 and commit: the queue tries again by itself\); or hand the task back to the thinker, or drop it from the queue\.$/);
     expect(checked).toEqual(['T-1']);
     expect(await states(s.queue)).toEqual([['T-1', 'merged'], ['T-2', 'stopped'], ['T-3', 'waiting']]);
     expect((await s.queue.list())[1].reason).toBe(result.stopped?.reason);
@@ -174,6 +174,8 @@ describe('MergeQueue', () => {
       readFileSync(join(tree, 'a.txt'), 'utf8') === 'broken\n' ? { ok: false, reason: `AC-1 fails on the merged tree: a.txt is broken (${e.taskId})` } : { ok: true, reason: '' },
     );
     expect(result).toEqual({ merged: [], stopped: { runId: 'run-1', reason: expect.stringMatching(/^AC-1 fails on the merged tree: a\.txt is broken \(T-1\).*nothing was moved.*Fix it on plumbline\/T-1/) } });
+    // What to do is said once.
+    expect(result.stopped?.reason.match(/drop it/g)).toHaveLength(1);
     expect(userState(s.root, ['a.txt', 'b.txt'])).toEqual(before);
     expect(await states(s.queue)).toEqual([['T-1', 'stopped'], ['T-2', 'waiting']]);
     expect(mergeWorktrees(s)).toEqual([]);
@@ -236,7 +238,7 @@ describe('MergeQueue', () => {
       writeFileSync(lock, '');
       return { ok: true, reason: '' };
     });
-    expect(result.stopped?.reason).toMatch(/Your work tree could not take the merge of T-1, so main was left as it was\. Another git program is working in this repository.*Then process the queue again\./);
+    expect(result.stopped?.reason).toMatch(/Your work tree could not take the merge of T-1, so main was left as it was\. Another git program is working in this repository.*Then retry\./);
     expect(userState(s.root, ['a.txt'])).toEqual(before);
     expect(mergeWorktrees(s)).toEqual([]);
     rmSync(lock);
@@ -300,7 +302,7 @@ describe('MergeQueue', () => {
       userCommit = head(s.root);
       return { ok: true, reason: '' };
     });
-    expect(result.stopped?.reason).toMatch(/main moved while T-1 was being merged.*Process the queue again/);
+    expect(result.stopped?.reason).toMatch(/main moved while T-1 was being merged.*Retry to merge onto its new tip/);
     expect(head(s.root)).toBe(userCommit);
     expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('a\n');
     // Processing again merges onto the new tip.
@@ -424,5 +426,179 @@ describe('MergeQueue', () => {
     await s.queue.add(await s.run('run-2', 'T-2', { 'b.txt': 'y\n' }));
     git(s.root, 'checkout', '-q', '--detach');
     expect((await s.queue.process(pass)).stopped?.reason).toMatch(/HEAD is detached.*Switch to the branch/);
+  });
+  it('counts a step as merged when the app was killed after the work tree followed the branch but before the journal said so; the user\'s files stay', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    writeFiles(s.root, { 'b.txt': 'unstaged\n', 'notes.md': 'untracked\n', 'debug.log': 'ignored\n' });
+    const mine = () => ['b.txt', 'notes.md', 'debug.log'].map((f) => readFileSync(join(s.root, f), 'utf8'));
+    const before = mine();
+    await expect(s.queue.process(async () => Promise.reject(new Error('killed')))).rejects.toThrow('killed');
+    // The crash: update-ref and read-tree both ran, the journal still says "moving".
+    const j = journal(s);
+    const old = head(s.root);
+    writeFileSync(join(s.dataDir, 'queues', `${projectHash(s.root)}.json`), JSON.stringify({ ...j, step: { ...j.step, phase: 'moving', follow: true } }));
+    git(s.root, 'update-ref', 'refs/heads/main', j.step.merged, old);
+    git(s.root, 'read-tree', '-m', '-u', old, j.step.merged);
+
+    const restarted = new MergeQueue({ git: nativeGit(), root: s.root, dataDir: s.dataDir });
+    expect(await restarted.recover()).toEqual({ rolledBack: null, completed: 'run-1', note: null });
+    expect(await states(restarted)).toEqual([['T-1', 'merged']]);
+    expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('a from T-1\n');
+    expect(mine()).toEqual(before);
+    expect(git(s.root, 'status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).sort()).toEqual([' M b.txt', '?? notes.md']);
+    expect(mergeWorktrees(s)).toEqual([]);
+    expect(fsck(s.root)).toBe('');
+  });
+});
+
+describe('MergeQueue.recheck', () => {
+  /** Checks that fail while a.txt is "broken", recording what they saw. */
+  const brokenA = (seen: string[]) => async (tree: string): Promise<CheckResult> => {
+    const a = readFileSync(join(tree, 'a.txt'), 'utf8');
+    seen.push(a);
+    return a === 'broken\n' ? { ok: false, reason: 'T-1/check-1 (`node check.js a`) failed, exit 1' } : { ok: true, reason: '' };
+  };
+  const worktreeOf = async (s: Setup, runId: string): Promise<string> => (await s.trees.list()).find((t) => t.runId === runId)!.path;
+
+  it('does nothing while what stopped the queue is still there; a fix on the run\'s branch merges once its checks pass on the merged tree', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'broken\n' }));
+    await s.queue.add(await s.run('run-2', 'T-2', { 'b.txt': 'b from T-2\n' }));
+    const seen: string[] = [];
+    expect((await s.queue.process(brokenA(seen))).stopped?.runId).toBe('run-1');
+    expect(seen).toEqual(['broken\n']);
+    const before = head(s.root);
+
+    // Changes the stop does not wait on: an untracked file, an edit elsewhere. Nothing runs.
+    writeFiles(s.root, { 'notes.md': 'mine\n', 'b.txt': 'my edit\n' });
+    expect(await s.queue.recheck(brokenA(seen))).toBeNull();
+    expect(await s.queue.recheck(brokenA(seen))).toBeNull();
+    expect(seen).toEqual(['broken\n']);
+    expect(await states(s.queue)).toEqual([['T-1', 'stopped'], ['T-2', 'waiting']]);
+
+    // The run's branch gets a fix: the queue goes on, checking the merged tree first.
+    const wt = await worktreeOf(s, 'run-1');
+    writeFiles(wt, { 'a.txt': 'fixed\n' });
+    git(wt, 'commit', '-qam', 'fix');
+    const result = await s.queue.recheck(brokenA(seen));
+    expect(result?.merged).toEqual(['run-1']);
+    // T-1's merged tree, then T-2's (on top of it).
+    expect(seen).toEqual(['broken\n', 'fixed\n', 'fixed\n']);
+    expect(git(s.root, 'show', 'main:a.txt')).toBe('fixed\n');
+    expect(git(s.root, 'rev-parse', 'main^1').trim()).toBe(before);
+    // T-2 overlaps the user's edit of b.txt: stopped, held by that change now.
+    expect(result?.stopped?.runId).toBe('run-2');
+    expect(readFileSync(join(s.root, 'b.txt'), 'utf8')).toBe('my edit\n');
+    expect(await s.queue.recheck(pass)).toBeNull();
+    expect(fsck(s.root)).toBe('');
+  });
+
+  it('waits for the uncommitted changes that stopped it, not for every edit, and goes on once they are stashed', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    writeFiles(s.root, { 'a.txt': 'my edit\n' });
+    let checks = 0;
+    const counted = async (): Promise<CheckResult> => {
+      checks++;
+      return { ok: true, reason: '' };
+    };
+    expect((await s.queue.process(counted)).stopped?.reason).toMatch(/uncommitted changes to a\.txt overlap.*Commit or stash them; the queue goes on by itself\.$/);
+    // More edits of the same file, and of another one: still in the way, nothing runs.
+    writeFiles(s.root, { 'a.txt': 'my second edit\n', 'b.txt': 'b edit\n' });
+    expect(await s.queue.recheck(counted)).toBeNull();
+    expect(checks).toBe(1);
+    git(s.root, 'stash', '-q');
+    expect((await s.queue.recheck(counted))?.merged).toEqual(['run-1']);
+    expect(checks).toBe(2);
+    expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('a from T-1\n');
+  });
+
+  it('takes up a merge resolved in the user\'s work tree once it is committed, after its checks pass on the commit; an abort stops it again', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'shared.txt': 'line 1 from T-1\nline 2\n' }));
+    await s.queue.add(await s.run('run-2', 'T-2', { 'b.txt': 'b from T-2\n' }));
+    writeFiles(s.root, { 'shared.txt': 'line 1 mine\nline 2\n' });
+    git(s.root, 'commit', '-qam', 'mine');
+    const seen: string[] = [];
+    const checks = async (tree: string): Promise<CheckResult> => {
+      const text = readFileSync(join(tree, 'shared.txt'), 'utf8');
+      seen.push(text);
+      return text.includes('<<<') ? { ok: false, reason: 'markers left' } : { ok: true, reason: '' };
+    };
+    expect((await s.queue.process(checks)).stopped?.reason).toMatch(/conflicts in shared\.txt/);
+    await s.queue.resolve('run-1');
+    // While the user resolves (edits, stages), nothing runs.
+    writeFiles(s.root, { 'shared.txt': 'line 1 mine and T-1\nline 2\n' });
+    expect(await s.queue.recheck(checks)).toBeNull();
+    git(s.root, 'add', 'shared.txt');
+    expect(await s.queue.recheck(checks)).toBeNull();
+    expect(seen).toEqual([]);
+    // Aborted: stopped again, saying so.
+    git(s.root, 'merge', '--abort');
+    expect((await s.queue.recheck(checks))?.stopped?.reason).toMatch(/^The merge of T-1 .* was aborted/);
+    expect(await s.queue.recheck(checks)).toBeNull();
+    // Resolved and committed: checked on the commit, merged, and the queue goes on to T-2.
+    await s.queue.resolve('run-1');
+    writeFiles(s.root, { 'shared.txt': 'line 1 mine and T-1\nline 2\n' });
+    git(s.root, 'commit', '-qam', 'merged T-1');
+    const result = await s.queue.recheck(checks);
+    expect(result).toEqual({ merged: ['run-1', 'run-2'], stopped: null });
+    expect(seen[0]).toBe('line 1 mine and T-1\nline 2\n');
+    expect(await states(s.queue)).toEqual([['T-1', 'merged'], ['T-2', 'merged']]);
+    expect(fsck(s.root)).toBe('');
+  });
+
+  it('sees on the next start a blocker that went while the app was closed; an entry of an older journal is held from then on', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'broken\n' }));
+    const seen: string[] = [];
+    await s.queue.process(brokenA(seen));
+    const file = join(s.dataDir, 'queues', `${projectHash(s.root)}.json`);
+    const saved = readFileSync(file, 'utf8');
+    // Fixed while the app was closed.
+    const wt = await worktreeOf(s, 'run-1');
+    writeFiles(wt, { 'a.txt': 'fixed\n' });
+    git(wt, 'commit', '-qam', 'fix');
+
+    // A journal of an older version knows nothing of what held the entry: nothing runs at once.
+    const { held: _held, ...older } = JSON.parse(saved) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify(older));
+    const old = new MergeQueue({ git: nativeGit(), root: s.root, dataDir: s.dataDir });
+    await old.recover();
+    expect(await old.recheck(brokenA(seen))).toBeNull();
+    expect(seen).toEqual(['broken\n']);
+
+    // This version's journal remembers it: the fix is seen.
+    writeFileSync(file, saved);
+    const restarted = new MergeQueue({ git: nativeGit(), root: s.root, dataDir: s.dataDir });
+    await restarted.recover();
+    expect((await restarted.recheck(brokenA(seen)))?.merged).toEqual(['run-1']);
+    expect(seen).toEqual(['broken\n', 'fixed\n']);
+  });
+
+  it('leaves a step a throwing check interrupted to process(), and resumes a step rolled back on the next start', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    await s.queue.add(await s.run('run-2', 'T-2', { 'b.txt': 'b from T-2\n' }));
+    writeFiles(s.root, { 'notes.md': 'untracked\n' });
+    const before = userState(s.root, ['a.txt', 'notes.md']);
+    await expect(s.queue.process(async () => Promise.reject(new Error('killed')))).rejects.toThrow('killed');
+    let checks = 0;
+    const counted = async (): Promise<CheckResult> => {
+      checks++;
+      return { ok: true, reason: '' };
+    };
+    // T-2 waits behind the interrupted step: still nothing runs.
+    expect(await s.queue.recheck(counted)).toBeNull();
+    expect(checks).toBe(0);
+
+    const restarted = new MergeQueue({ git: nativeGit(), root: s.root, dataDir: s.dataDir });
+    expect((await restarted.recover()).rolledBack).toBe('run-1');
+    expect(userState(s.root, ['a.txt', 'notes.md'])).toEqual(before);
+    expect(await restarted.recheck(counted)).toEqual({ merged: ['run-1', 'run-2'], stopped: null });
+    expect(checks).toBe(2);
+    expect(readFileSync(join(s.root, 'notes.md'), 'utf8')).toBe('untracked\n');
+    expect(await restarted.recheck(counted)).toBeNull();
   });
 });

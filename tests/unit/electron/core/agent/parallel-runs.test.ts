@@ -8,7 +8,7 @@ import type { CoreContext } from '../../../../../electron/core/core-context';
 import { createAgentModule } from '../../../../../electron/core/agent/agent-module';
 import { createVerifyModule } from '../../../../../electron/core/verify/verify-module';
 import { MergeQueue } from '../../../../../electron/core/agent/merge-queue';
-import { RunWorktrees } from '../../../../../electron/core/agent/worktrees';
+import { projectHash, RunWorktrees } from '../../../../../electron/core/agent/worktrees';
 import { probeGit } from '../../../../../electron/core/git/native/find-git';
 import { startMockMessagesApi, streamReply, type MockMessagesApi, type MockResponse, type RecordedRequest } from '../../../../helpers/mock-messages-api';
 import { tempProject, projectContext } from './loop-harness';
@@ -152,7 +152,7 @@ describe('parallel runs', () => {
     await agent.handlers['agent.accept']({ root: project.root, runId: lane(finished, 'T-3').runId! }, c);
     const after = await agent.handlers['agent.lanes']({ root: project.root }, c);
     expect(after.lanes.map((l) => `${l.taskId} ${l.state}`)).toEqual(['T-1 merged', 'T-2 merged', 'T-3 stopped']);
-    expect(lane(after.lanes, 'T-3').reason).toMatch(/T-3\/check-1 \(`node check\.js c`\) failed.* on the merged tree\. Fix it on branch plumbline\/T-3-write-charlie and retry/);
+    expect(lane(after.lanes, 'T-3').reason).toMatch(/^T-3\/check-1 \(`node check\.js c`\) failed, exit 1 on the merged tree of T-3 and main; nothing was moved\. Fix it on plumbline\/T-3-write-charlie \(the queue tries again by itself\), hand the task back to the thinker, or drop it from the queue\.$/);
     expect(after.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 merged', 'T-2 merged', 'T-3 stopped']);
     // What the core sends is what the contract says.
     expect(agentMethods['agent.lanes'].response.safeParse(after).success).toBe(true);
@@ -219,7 +219,7 @@ describe('parallel runs', () => {
     await agent.dispose?.();
   });
 
-  it('on first use rolls back a queue step a crash interrupted and removes worktrees no run owns', async () => {
+  it('on first use rolls back a queue step a crash interrupted, resumes the queue and removes worktrees no run owns', async () => {
     const native = probeGit('git').git!;
     const options = { git: native, root: project.root, dataDir: project.dataDir };
     // A run left from an earlier session: its worktree, a commit on its branch, in the queue, killed mid-check.
@@ -235,8 +235,13 @@ describe('parallel runs', () => {
     expect((await queue.list())[0]!.state).toBe('checking');
 
     const agent = await agentModule();
+    await agent.handlers['agent.lanes']({ root: project.root }, c);
+    // The step was rolled back and the queue resumed: merged after its checks passed on the merged tree.
+    await agent.service.parallel.queueIdle(project.root);
     const { queue: items } = await agent.handlers['agent.lanes']({ root: project.root }, c);
-    expect(items.map((q) => `${q.runId} ${q.state}`)).toEqual(['run-queued waiting']);
+    expect(items.map((q) => `${q.runId} ${q.state}`)).toEqual(['run-queued merged']);
+    expect(git('show', 'main:b.txt')).toBe('B\n');
+    expect(await readFile(f('mine.txt'), 'utf8')).toBe('my notes\n');
     // The queued run keeps its worktree; the one nothing owns is gone, with its branch (it held no commit).
     expect(existsSync(queued.path)).toBe(true);
     expect(existsSync(stale.path)).toBe(false);
@@ -343,6 +348,16 @@ describe('parallel runs', () => {
     const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-2', 'T-3'] }, c);
     for (const l of lanes) await agent.service.parallel.settled(project.root, l.runId!);
     const [t1, t2, t3] = ['T-1', 'T-2', 'T-3'].map((t) => lane(lanes, t).runId!);
+    // Verified in their worktrees (green), not merged yet; T-3's check failed there, so it is only finished.
+    const ended = (await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes;
+    expect(ended.map((l) => `${l.taskId} ${l.state}`)).toEqual(['T-1 verified', 'T-2 verified', 'T-3 finished']);
+    // A later verdict (a claim ruled on) that is no longer green makes it finished again, and green verified.
+    const verdict = (runId: string, glance: 'green' | 'red') => ctx.bus.emit('verify.didVerifyRun', { root: project.root, run: { runId, glance } as never });
+    const laneState = async (taskId: string) => lane((await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes, taskId).state;
+    verdict(t2, 'red');
+    expect(await laneState('T-2')).toBe('finished');
+    verdict(t2, 'green');
+    expect(await laneState('T-2')).toBe('verified');
 
     // Before the merge the checks passed in the runs' worktrees only, and the task says so.
     let now = await states();
@@ -361,6 +376,9 @@ describe('parallel runs', () => {
     ctx.bus.subscribe((e) => e.event === 'evidence.didAppend' && atAnnouncement.push(states()));
     await agent.handlers['agent.accept']({ root: project.root, runId: t1 }, c);
     expect(atAnnouncement).toHaveLength(1);
+    // A verdict on a merged run leaves it merged.
+    verdict(t1, 'green');
+    expect(await laneState('T-1')).toBe('merged');
     expect((await atAnnouncement[0]!).get('T-1')).toMatchObject({ state: 'verified', commit: git('rev-parse', 'HEAD').trim() });
     await agent.handlers['agent.accept']({ root: project.root, runId: t3 }, c);
     await agent.handlers['agent.accept']({ root: project.root, runId: t2 }, c);
@@ -391,9 +409,16 @@ describe('parallel runs', () => {
     await agent.dispose?.();
   }, 180_000);
 
-  it('resolves a conflicting merge in the user\'s work tree: refused while it is dirty, back to stopped when aborted, merged after a commit whose checks pass, stopped when they fail', async () => {
+  it('resolves a conflicting merge in the user\'s work tree and follows the repository: refused while it is dirty, back to stopped when aborted, merged after a commit whose checks pass, stopped when they fail', async () => {
     script();
     const agent = await agentModule();
+    // The lanes as last announced, and a change of the repository as the watcher announces it.
+    let announced: RunLane[] = [];
+    ctx.bus.subscribe((e) => e.event === 'agent.didLanes' && (announced = (e.payload as { lanes: RunLane[] }).lanes));
+    const changed = async () => {
+      ctx.bus.emit('repo.didChange', { root: project.root, paths: [], git: true });
+      await agent.service.parallel.queueIdle(project.root);
+    };
     const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-3'] }, c);
     for (const l of lanes) await agent.service.parallel.settled(project.root, l.runId!);
     const [t1, t3] = [lane(lanes, 'T-1').runId!, lane(lanes, 'T-3').runId!];
@@ -417,6 +442,7 @@ describe('parallel runs', () => {
 
     // Resolving: the branch merged into the user's tree, the conflict left in a.txt.
     now = await resolve(t1);
+    await agent.service.parallel.queueIdle(project.root);
     expect(now.queue.find((q) => q.runId === t1)).toMatchObject({ state: 'resolving', reason: 'resolve the conflicts in a.txt in the Builder and commit; the queue goes on after your commit' });
     expect(lane(now.lanes, 'T-1')).toMatchObject({ state: 'merging', reason: expect.stringContaining('resolve the conflicts in a.txt') });
     expect(await readFile(f('a.txt'), 'utf8')).toMatch(/<<<<<<<[\s\S]*mine A[\s\S]*=======[\s\S]*A\n>>>>>>>/);
@@ -424,36 +450,149 @@ describe('parallel runs', () => {
     now = await agent.handlers['agent.lanes']({ root: project.root }, c);
     expect(now.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 resolving', 'T-3 waiting']);
 
-    // The user aborts the merge: stopped again.
+    await agent.service.parallel.queueIdle(project.root);
+
+    // The user aborts the merge: the repository's change stops it again, with no request of the renderer.
     git('merge', '--abort');
-    now = await agent.handlers['agent.lanes']({ root: project.root }, c);
-    expect(now.queue.find((q) => q.runId === t1)).toMatchObject({ state: 'stopped', reason: expect.stringMatching(/^The merge of T-1 \(plumbline\/T-1-write-alpha\) in your work tree was aborted/) });
-    expect(lane(now.lanes, 'T-1').state).toBe('stopped');
+    await changed();
+    expect(lane(announced, 'T-1')).toMatchObject({ state: 'stopped', reason: expect.stringMatching(/^The merge of T-1 \(plumbline\/T-1-write-alpha\) in your work tree was aborted/) });
 
     // Resolved and committed with what the check wants: merged after its checks on HEAD; the queue goes on to T-3.
     await resolve(t1);
+    await agent.service.parallel.queueIdle(project.root);
     await writeFile(f('a.txt'), 'A\n');
     git('add', 'a.txt');
     git('commit', '-q', '--no-edit');
+    await changed();
+    expect(announced.map((l) => `${l.taskId} ${l.state}`)).toEqual(['T-1 merged', 'T-3 stopped']);
     now = await agent.handlers['agent.lanes']({ root: project.root }, c);
     expect(now.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 merged', 'T-3 stopped']);
-    expect(lane(now.lanes, 'T-1').state).toBe('merged');
     expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe('plumbline/T-3-write-charlie');
 
     // T-3 resolved by keeping the run's side, which fails its check: stopped with the check's reason.
     await resolve(t3);
+    await agent.service.parallel.queueIdle(project.root);
     await writeFile(f('c.txt'), 'not C\n');
     git('add', 'c.txt');
     git('commit', '-q', '--no-edit');
-    now = await agent.handlers['agent.queueAction']({ root: project.root, runId: t3, action: 'retry' }, c);
-    expect(now.queue.find((q) => q.runId === t3)).toMatchObject({ state: 'stopped', reason: expect.stringMatching(/T-3\/check-1 \(`node check\.js c`\) failed.*on your commit [0-9a-f]{7}, which merged T-3/) });
+    await changed();
+    now = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(now.queue.find((q) => q.runId === t3)).toMatchObject({ state: 'stopped', reason: expect.stringMatching(/^T-3\/check-1 \(`node check\.js c`\) failed, exit 1 on your commit [0-9a-f]{7}, which merged T-3\. Fix it with a new commit/) });
     // Retried as it is: the branch is in HEAD already, and the check still runs (and fails).
     now = await agent.handlers['agent.queueAction']({ root: project.root, runId: t3, action: 'retry' }, c);
-    expect(now.queue.find((q) => q.runId === t3)).toMatchObject({ state: 'stopped', reason: expect.stringMatching(/T-3\/check-1 .* failed.*main contains T-3 already/) });
+    expect(now.queue.find((q) => q.runId === t3)).toMatchObject({ state: 'stopped', reason: expect.stringMatching(/T-3\/check-1 .* failed.* on main, which contains T-3 already/) });
+    await agent.service.parallel.queueIdle(project.root);
     expect(await readFile(f('mine.txt'), 'utf8')).toBe('my notes\n');
     expect(git('fsck', '--strict', '--no-dangling', '--no-progress').trim()).toBe('');
     await agent.dispose?.();
   }, 180_000);
+
+  it('goes on by itself once the run\'s branch is fixed: merged after its checks pass on the merged tree; a change that leaves it held runs nothing, and its own announcement brings no loop', async () => {
+    script();
+    const agent = await agentModule();
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c);
+    const t1 = lane(lanes, 'T-1').runId!;
+    await agent.service.parallel.settled(project.root, t1);
+    const tree = git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice('worktree '.length))[1]!;
+    // The user committed their own a.txt meanwhile: the merge conflicts.
+    await writeFile(f('a.txt'), 'mine A\n');
+    git('add', 'a.txt');
+    git('commit', '-q', '-m', 'mine');
+    await agent.handlers['agent.accept']({ root: project.root, runId: t1 }, c);
+    await agent.service.parallel.queueIdle(project.root);
+    const stopped = lane((await agent.handlers['agent.lanes']({ root: project.root }, c)).lanes, 'T-1');
+    expect(stopped).toMatchObject({ state: 'stopped', reason: expect.stringMatching(/conflicts in a\.txt\. Resolve it in the Builder, or on the run's branch .*; or hand the task back to the thinker, or drop it from the queue\.$/) });
+    expect(stopped.reason!.match(/drop it/g)).toHaveLength(1);
+    await agent.service.parallel.queueIdle(project.root);
+
+    const repoChanges: string[] = [];
+    const evidence: string[] = [];
+    ctx.bus.subscribe((e) => {
+      // The project's own (a run's worktree announces its changes under its own root).
+      if (e.event === 'repo.didChange' && (e.payload as { root: string }).root === project.root) repoChanges.push('changed');
+      if (e.event === 'evidence.didAppend') evidence.push(...(e.payload as { ids: string[] }).ids);
+    });
+    const changed = async () => {
+      ctx.bus.emit('repo.didChange', { root: project.root, paths: [], git: true });
+      await agent.service.parallel.queueIdle(project.root);
+    };
+    // A change that does not touch what holds it: nothing runs, nothing more is announced.
+    await writeFile(f('scratch.txt'), 'x\n');
+    await changed();
+    expect(repoChanges).toEqual(['changed']);
+    expect(evidence).toEqual([]);
+
+    // Fixed on the run's branch (main merged into it, the conflict resolved as the check wants): the queue goes on.
+    const inTree = (...args: string[]) => execFileSync('git', args, { cwd: tree }).toString();
+    expect(() => inTree('merge', '-q', 'main')).toThrow();
+    await writeFile(join(tree, 'a.txt'), 'A\n');
+    inTree('add', 'a.txt');
+    inTree('commit', '-q', '--no-edit');
+    repoChanges.length = 0;
+    await changed();
+    const now = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(now.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 merged']);
+    expect(lane(now.lanes, 'T-1').state).toBe('merged');
+    expect(git('show', 'main:a.txt')).toBe('A\n');
+    // Checked on the merged tree first (T-1's check and the test command, recorded as evidence).
+    expect(evidence).toHaveLength(2);
+    // Ours, then the core's once the branch moved; the re-check that one brought found nothing to do.
+    expect(repoChanges).toEqual(['changed', 'changed']);
+    expect(await readFile(f('mine.txt'), 'utf8')).toBe('my notes\n');
+    expect(git('fsck', '--strict', '--no-dangling', '--no-progress').trim()).toBe('');
+    await agent.service.parallel.queueIdle(project.root);
+    await agent.dispose?.();
+  }, 120_000);
+
+  it('starts nothing once the app is closing; the next start sees a blocker gone while it was closed and goes on', async () => {
+    script();
+    const agent = await agentModule();
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c);
+    const t1 = lane(lanes, 'T-1').runId!;
+    await agent.service.parallel.settled(project.root, t1);
+    const tree = git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice('worktree '.length))[1]!;
+    await writeFile(f('a.txt'), 'mine A\n');
+    git('add', 'a.txt');
+    git('commit', '-q', '-m', 'mine');
+    await agent.handlers['agent.accept']({ root: project.root, runId: t1 }, c);
+    await agent.service.parallel.queueIdle(project.root);
+    const closing = ctx;
+    await agent.dispose?.();
+
+    // Fixed on the run's branch while the app closes: a change announced then starts nothing.
+    const inTree = (...args: string[]) => execFileSync('git', args, { cwd: tree }).toString();
+    expect(() => inTree('merge', '-q', 'main')).toThrow();
+    await writeFile(join(tree, 'a.txt'), 'A\n');
+    inTree('commit', '-qam', 'resolved');
+    closing.bus.emit('repo.didChange', { root: project.root, paths: [], git: true });
+    await agent.service.parallel.queueIdle(project.root);
+    const native = probeGit('git').git!;
+    expect((await new MergeQueue({ git: native, root: project.root, dataDir: project.dataDir }).list()).map((q) => q.state)).toEqual(['stopped']);
+
+    // The next start: the queue looks again at once, and goes on after the checks on the merged tree.
+    ctx = projectContext(project);
+    const next = await agentModule();
+    await next.handlers['agent.lanes']({ root: project.root }, c);
+    await next.service.parallel.queueIdle(project.root);
+    const now = await next.handlers['agent.lanes']({ root: project.root }, c);
+    expect(now.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 merged']);
+    expect(lane(now.lanes, 'T-1').state).toBe('merged');
+    expect(git('show', 'main:a.txt')).toBe('A\n');
+    expect(await readFile(f('mine.txt'), 'utf8')).toBe('my notes\n');
+    await next.service.parallel.queueIdle(project.root);
+    await next.dispose?.();
+  }, 120_000);
+
+  it('refuses with what to do when the merge queue\'s journal cannot be read, and a change announced meanwhile looks at nothing', async () => {
+    await mkdir(join(project.dataDir, 'queues'), { recursive: true });
+    await writeFile(join(project.dataDir, 'queues', `${projectHash(project.root)}.json`), '{ torn');
+    const agent = await agentModule();
+    const first = agent.handlers['agent.lanes']({ root: project.root }, c);
+    ctx.bus.emit('repo.didChange', { root: project.root, paths: [], git: true });
+    await expect(first).rejects.toThrow(/The merge queue's journal .* cannot be read .*Move it aside to start with an empty queue\./);
+    await agent.service.parallel.queueIdle(project.root);
+    await agent.dispose?.();
+  });
 
   it('shows a run the app\'s closing interrupted as stopped on the next start, keeps its worktree and a finished one\'s, and runs it again or drops it', async () => {
     // T-2 finishes; T-1's first turn holds until the app closes.

@@ -14,9 +14,15 @@ describe('lanes in words', () => {
   });
 
   it('marks lane states with a shape and a word; green only for merged, red only for stopped', () => {
-    const tones = (['waiting', 'queued', 'running', 'verifying', 'finished', 'merging', 'merged', 'stopped', 'rejected'] as const).map((s) => `${s}:${laneMark(s).tone}`);
+    const tones = (['waiting', 'queued', 'running', 'verifying', 'finished', 'verified', 'merging', 'merged', 'stopped', 'rejected'] as const).map((s) => `${s}:${laneMark(s).tone}`);
     expect(tones.filter((t) => t.endsWith(':ok'))).toEqual(['merged:ok']);
     expect(tones.filter((t) => t.endsWith(':danger'))).toEqual(['stopped:danger']);
+  });
+
+  it('tells a run verified in its worktree from one merged with its checks passing on the merged tree', () => {
+    expect(laneMark('verified')).toEqual({ symbol: '☑', word: 'verified in its worktree — review it to merge', tone: 'muted' });
+    expect(laneMark('merged')).toEqual({ symbol: '✔', word: 'merged — checks pass on the merged tree', tone: 'ok' });
+    expect(acceptBlocker(lane({ state: 'verified' }))).toBeNull();
   });
 
   it('lets a parallel run be accepted only once its run and its verification are over', () => {
