@@ -13,6 +13,7 @@
  * Wire into bench/run.ts with: `...uiCases({ projectRoot })` in the `cases` list.
  */
 import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 // `performance` is the global one (Node and page alike): importing it would let the bundler rename it inside page functions.
@@ -122,6 +123,65 @@ async function longTasksBetween(page: Page, from: number, to: number): Promise<L
 }
 
 const pageNow = (page: Page): Promise<number> => page.evaluate(() => performance.now());
+
+/** A Chromium trace event (the fields read here). */
+interface TraceEvent {
+  readonly name: string;
+  readonly ph: string;
+  readonly ts: number;
+  readonly dur?: number;
+  /** Thread time: what the task ran on the CPU (its wall time less the time the thread waited for a core). */
+  readonly tdur?: number;
+  readonly pid: number;
+  readonly tid: number;
+  readonly args?: { readonly name?: string; readonly fileName?: string; readonly data?: Record<string, unknown> };
+}
+
+/** Trace categories that show what a main-thread task did (tasks, scripts, style, layout, paint). */
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'];
+
+/** A short label for a trace event: its name and, for script work, the file or function, for events their type. */
+function traceLabel(e: TraceEvent): string {
+  const d = e.args?.data ?? {};
+  const file = (u: unknown): string => (typeof u === 'string' && u ? (u.split('/').pop() ?? u) : '');
+  const where = file(d.url) || file(e.args?.fileName) || file(d.scriptName);
+  const what = typeof d.functionName === 'string' && d.functionName ? d.functionName : typeof d.type === 'string' ? d.type : '';
+  return [e.name, what, where].filter(Boolean).join(' ');
+}
+
+/**
+ * What each main-thread task over 50 ms in [from, to] (trace clock, µs) spent its time on: self time summed by
+ * label, the largest first. For the log only (PLUMBLINE_BENCH_TRACE=1): tracing itself slows the page a little.
+ */
+function traceLongTasks(trace: Buffer): string[] {
+  const { traceEvents } = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] };
+  const main = traceEvents.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return ['no renderer main thread in the trace'];
+  const mine = traceEvents.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const tasks = mine.filter((e) => e.name === 'RunTask' && (e.dur ?? 0) > 50_000);
+  const t0 = mine[0]?.ts ?? 0;
+  return tasks.map((task) => {
+    const end = task.ts + (task.dur ?? 0);
+    const inside = mine.filter((e) => e !== task && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= end);
+    // Self time: an event's duration minus that of the events nested directly in it.
+    const self = new Map<string, number>();
+    const stack: { e: TraceEvent; child: number }[] = [{ e: task, child: 0 }];
+    const pop = (): void => {
+      const top = stack.pop()!;
+      const label = top.e === task ? 'RunTask (other)' : traceLabel(top.e);
+      self.set(label, (self.get(label) ?? 0) + (top.e.dur ?? 0) - top.child);
+      if (stack.length) stack[stack.length - 1].child += top.e.dur ?? 0;
+    };
+    for (const e of inside) {
+      while (stack.length > 1 && e.ts >= stack[stack.length - 1].e.ts + (stack[stack.length - 1].e.dur ?? 0)) pop();
+      stack.push({ e, child: 0 });
+    }
+    while (stack.length) pop();
+    const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([l, us]) => `${l} ${(us / 1000).toFixed(0)}`);
+    const cpu = task.tdur === undefined ? '' : ` (${(task.tdur / 1000).toFixed(0)} ms on the CPU)`;
+    return `at ${((task.ts - t0) / 1000).toFixed(0)} ms of the trace, ${((task.dur ?? 0) / 1000).toFixed(0)} ms${cpu}: ${top.join(', ')}`;
+  });
+}
 
 /** A copy of the example project as a git repository, plus a HOME with no user configuration. */
 function exampleProject(projectRoot: string): { project: string; home: string } {
@@ -413,6 +473,8 @@ async function measureLanes(ctx: BenchContext, projectRoot: string): Promise<Str
           const clickedAt = await pageNow(page);
           const t0 = performance.now();
           await takeFrameGap(page);
+          const tracing = process.env.PLUMBLINE_BENCH_TRACE === '1';
+          if (tracing) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
           await runSelected.click();
           // Until every lane has ended (finished: streamed, wrote its file, verified in its worktree).
           await page.waitForFunction(
@@ -425,6 +487,14 @@ async function measureLanes(ctx: BenchContext, projectRoot: string): Promise<Str
           );
           const end = await pageNow(page);
           const wallMs = performance.now() - t0;
+          if (tracing) {
+            const trace = await browser.stopTracing();
+            // Kept for a closer look (Chromium's DevTools or Perfetto open it).
+            const file = join(tmpdir(), `plumbline-lanes-trace-${Date.now()}.json`);
+            writeFileSync(file, trace);
+            ctx.log(`  trace written to ${file}`);
+            for (const line of traceLongTasks(trace)) ctx.log(`  trace: ${line}`);
+          }
           const gap = await takeFrameGap(page);
           const states = await laneStates(page);
           if (Object.values(states).some((s) => s !== 'finished' && s !== 'verified')) throw new Error(`not every lane finished: ${JSON.stringify(states)}`);

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { LineDiff } from '../../components/LineDiff';
 import { DiffEditor } from '../../editor/DiffEditor';
 import { useAppStore } from '../../stores/app-store';
 import { acceptConcerns } from '../verify/run-glance';
@@ -52,6 +53,9 @@ function Review() {
   // A parallel run (it has a lane): Accept commits on its branch and puts it into the merge queue.
   const lane = useAppStore((s) => (summary ? s.lanes.find((l) => l.runId === summary.runId) : undefined));
   const [selected, setSelected] = useState<string | null>(null);
+  // The diff shows as lines at first: the diff editor (Monaco) is loaded only when the user asks for it,
+  // so a run ending while others stream never stalls the page loading it.
+  const [inEditor, setInEditor] = useState(false);
   // The problems shown by the "Accept anyway?" dialog; null while it is closed.
   const [asking, setAsking] = useState<readonly string[] | null>(null);
   if (!summary || summary.kind !== 'task' || !summary.endedAt) return null;
@@ -95,15 +99,27 @@ function Review() {
       </div>
       {diff && diff.length > 0 && summary.review === 'pending' && (
         <>
-          <div className="files" role="tablist" aria-label="Changed files">
-            {diff.map((f) => (
-              <button key={f.path} role="tab" aria-selected={f.path === file?.path} className="tab" onClick={() => setSelected(f.path)}>
-                {f.status === 'added' ? '+' : f.status === 'deleted' ? '−' : '~'} {f.path}
-              </button>
-            ))}
+          <div className="files-bar">
+            <div className="files" role="tablist" aria-label="Changed files">
+              {diff.map((f) => (
+                <button key={f.path} role="tab" aria-selected={f.path === file?.path} className="tab" onClick={() => setSelected(f.path)}>
+                  {f.status === 'added' ? '+' : f.status === 'deleted' ? '−' : '~'} {f.path}
+                </button>
+              ))}
+            </div>
+            <button type="button" className="btn btn-small" aria-pressed={inEditor} title={inEditor ? 'Show the changed lines only' : 'Show the whole file before and after in the diff editor (side by side where there is room)'} onClick={() => setInEditor(!inEditor)}>
+              Diff editor
+            </button>
           </div>
           <div className="diff-host">
-            {file && (file.binary ? <div className="empty">Binary file — not shown.</div> : <DiffEditor key={file.path} original={file.before ?? ''} modified={file.after ?? ''} path={file.path} ariaLabel={`Diff of ${file.path}`} />)}
+            {file &&
+              (file.binary ? (
+                <div className="empty">Binary file — not shown.</div>
+              ) : inEditor ? (
+                <DiffEditor key={file.path} original={file.before ?? ''} modified={file.after ?? ''} path={file.path} ariaLabel={`Diff of ${file.path}`} />
+              ) : (
+                <LineDiff key={file.path} before={file.before ?? ''} after={file.after ?? ''} ariaLabel={`Diff of ${file.path}`} onOpenEditor={() => setInEditor(true)} />
+              ))}
           </div>
         </>
       )}

@@ -28,11 +28,18 @@ export function paragraphs(text: string): string[] {
   return text.split(/(?<=\n\n)/);
 }
 
-/** Folds transcript records (and the text still streaming) into display rows. */
+/**
+ * Folds transcript records (and the text still streaming) into display rows.
+ *
+ * A turn's text and thinking rows are keyed by the turn's number and the block's index (`t3.0`), the same while
+ * the block streams and once the turn is recorded: the finished text keeps its element, so the page does not
+ * lay out a long answer again from scratch when its turn completes.
+ */
 export function buildRows(events: readonly TranscriptEvent[], live: readonly LiveBlock[]): TranscriptRow[] {
   const rows: TranscriptRow[] = [];
   const toolIndex = new Map<string, number>();
   const approvalIndex = new Map<string, number>();
+  let turn = 0;
   events.forEach((e, i) => {
     switch (e.type) {
       case 'user':
@@ -40,13 +47,14 @@ export function buildRows(events: readonly TranscriptEvent[], live: readonly Liv
         break;
       case 'assistant':
         e.content.forEach((b, j) => {
-          if (b.type === 'text' && b.text.trim()) rows.push({ kind: 'text', key: `a${i}.${j}`, text: b.text, live: false });
-          else if (b.type === 'thinking' && b.thinking.trim()) rows.push({ kind: 'thinking', key: `a${i}.${j}`, text: b.thinking, live: false });
+          if (b.type === 'text' && b.text.trim()) rows.push({ kind: 'text', key: `t${turn}.${j}`, text: b.text, live: false });
+          else if (b.type === 'thinking' && b.thinking.trim()) rows.push({ kind: 'thinking', key: `t${turn}.${j}`, text: b.thinking, live: false });
           else if (b.type === 'tool_use') {
             toolIndex.set(b.id, rows.length);
             rows.push({ kind: 'tool', key: b.id, name: b.name, input: b.input, partial: null, result: null });
           }
         });
+        turn++;
         break;
       case 'tool_result': {
         const at = toolIndex.get(e.toolUseId);
@@ -95,8 +103,9 @@ export function buildRows(events: readonly TranscriptEvent[], live: readonly Liv
     }
   });
   for (const b of [...live].sort((a, c) => a.block - c.block)) {
-    if (b.kind === 'text') rows.push({ kind: 'text', key: `live${b.block}`, text: b.text, live: true });
-    else if (b.kind === 'thinking') rows.push({ kind: 'thinking', key: `live${b.block}`, text: b.text, live: true });
+    // The turn streaming now is the next one recorded: its rows get the keys its record will give them.
+    if (b.kind === 'text') rows.push({ kind: 'text', key: `t${turn}.${b.block}`, text: b.text, live: true });
+    else if (b.kind === 'thinking') rows.push({ kind: 'thinking', key: `t${turn}.${b.block}`, text: b.text, live: true });
     else rows.push({ kind: 'tool', key: `live${b.block}`, name: b.toolName ?? 'tool', input: null, partial: b.text, result: null });
   }
   return rows;
