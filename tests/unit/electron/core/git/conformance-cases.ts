@@ -1,9 +1,13 @@
 /**
- * One conformance suite for both git backends. Every case builds a repository with native git, checks
- * the backend's status read against `git status`, then makes a write through the backend and the same
- * write with native git on a twin copy, and compares index (`ls-files -s`), work tree, HEAD and refs,
- * merge state, status and `git fsck --strict`. A case a backend refuses must be refused with a clear
- * message and the repository unchanged. docs/git.md lists these cases and what each backend does.
+ * One conformance suite for both git backends: the case list and the runner. Every case builds a
+ * repository with native git, checks the backend's status read against `git status`, then makes a write
+ * through the backend and the same write with native git on a twin copy, and compares index
+ * (`ls-files -s`), work tree, HEAD and refs, merge state, status and `git fsck --strict`. A case a backend
+ * refuses must be refused with a clear message and the repository unchanged. docs/git.md lists these
+ * cases and what each backend does.
+ *
+ * One test file per backend calls describeConformance(kind) (conformance-native.test.ts,
+ * conformance-embedded.test.ts), so vitest runs the two backends in parallel.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,10 +22,8 @@ import { readCommitSide, readIndexSide, readWorktreeForDiff } from '../../../../
 import type { StatusResult } from '../../../../../electron/core/git/status-engine';
 import { cleanupTemp, git, nativeStatus, renderEntries, tempDir, write } from './git-oracle';
 
-afterAll(cleanupTemp);
-
-type Kind = 'native' | 'embedded';
-const BACKENDS: Record<Kind, GitBackend> = { native: chooseBackend('native'), embedded: chooseBackend('embedded') };
+/** The two backends the suite runs on. */
+export type Kind = 'native' | 'embedded';
 
 interface Case {
   readonly name: string;
@@ -666,7 +668,8 @@ const WORKTREE_CASES: Case[] = [
   },
 ];
 
-const ALL_CASES: Case[] = [...READS, ...CASES, ...CONVERSION_CASES, ...NAME_CASES, ...INTENT_TO_ADD_CASES, ...RACY_CASES, ...WORKTREE_CASES];
+/** Every case, run on each backend. */
+export const ALL_CASES: readonly Case[] = [...READS, ...CASES, ...CONVERSION_CASES, ...NAME_CASES, ...INTENT_TO_ADD_CASES, ...RACY_CASES, ...WORKTREE_CASES];
 
 function sha1(b: Uint8Array): string {
   return createHash('sha1').update(b).digest('hex');
@@ -762,60 +765,64 @@ async function compareReads(dir: string, status: StatusResult): Promise<void> {
   }
 }
 
-describe.each(Object.keys(BACKENDS) as Kind[])('git backend conformance: %s', (kind) => {
-  const backend = BACKENDS[kind];
+/** Declares the suite for one backend: every case of ALL_CASES as one test. */
+export function describeConformance(kind: Kind): void {
+  afterAll(cleanupTemp);
+  describe(`git backend conformance: ${kind}`, () => {
+    const backend = chooseBackend(kind);
 
-  // Named with %s: a `$name` title would be cut at 40 characters.
-  it.each(ALL_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const top = tempDir('pl-conf-');
-    const made = join(top, 'repo');
-    mkdirSync(made);
-    c.setup(made);
-    const dir = c.workTree?.(made) ?? made;
+    // Named with %s: a `$name` title would be cut at 40 characters.
+    it.each(ALL_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+      const top = tempDir('pl-conf-');
+      const made = join(top, 'repo');
+      mkdirSync(made);
+      c.setup(made);
+      const dir = c.workTree?.(made) ?? made;
 
-    // The read: the backend's status of the repository as built, against git's.
-    const source = backend.statusSource(dir);
-    let status: StatusResult;
-    try {
-      status = await source.status();
-      if (!c.readDiffers?.includes(kind)) expect(renderEntries(status.entries)).toEqual(nativeStatus(dir));
-    } catch (error) {
-      if (!c.readDiffers?.includes(kind)) throw error;
-      status = { entries: [], headOid: null, branch: 'main', detached: false, unborn: false };
-    } finally {
-      source.dispose();
-    }
-
-    const twinTop = join(top, 'twin');
-    // cp -a: names that are not UTF-8 are copied as the bytes they are (Node's cpSync reads names as strings).
-    execFileSync('cp', ['-a', made, twinTop]);
-    c.fixTwin?.(twinTop, made);
-    const twin = c.workTree ? join(twinTop, dir.slice(made.length)) : twinTop;
-    const before = snapshot(dir);
-
-    const refusal = c.refuses?.[kind];
-    if (refusal) {
-      await expect(c.act(backend, dir, status)).rejects.toThrow(refusal);
-      expect(snapshot(dir)).toEqual(before);
-      return;
-    }
-    await c.act(backend, dir, status);
-    c.oracle(twin);
-    const after = snapshot(dir);
-    expect(after).toEqual(snapshot(twin));
-    if (!c.fsckFailsForGitToo) expect(after.fsck).toBe('ok');
-
-    // The read after the write: the backend sees what git sees, and history and diffs read as git's.
-    if (!c.readDiffers?.includes(kind)) {
-      const again = backend.statusSource(dir);
+      // The read: the backend's status of the repository as built, against git's.
+      const source = backend.statusSource(dir);
+      let status: StatusResult;
       try {
-        const now = await again.status();
-        expect(renderEntries(now.entries)).toEqual(nativeStatus(dir));
-        if (c.readsRefused) await expect(compareReads(dir, now)).rejects.toThrow(c.readsRefused);
-        else await compareReads(dir, now);
+        status = await source.status();
+        if (!c.readDiffers?.includes(kind)) expect(renderEntries(status.entries)).toEqual(nativeStatus(dir));
+      } catch (error) {
+        if (!c.readDiffers?.includes(kind)) throw error;
+        status = { entries: [], headOid: null, branch: 'main', detached: false, unborn: false };
       } finally {
-        again.dispose();
+        source.dispose();
       }
-    }
+
+      const twinTop = join(top, 'twin');
+      // cp -a: names that are not UTF-8 are copied as the bytes they are (Node's cpSync reads names as strings).
+      execFileSync('cp', ['-a', made, twinTop]);
+      c.fixTwin?.(twinTop, made);
+      const twin = c.workTree ? join(twinTop, dir.slice(made.length)) : twinTop;
+      const before = snapshot(dir);
+
+      const refusal = c.refuses?.[kind];
+      if (refusal) {
+        await expect(c.act(backend, dir, status)).rejects.toThrow(refusal);
+        expect(snapshot(dir)).toEqual(before);
+        return;
+      }
+      await c.act(backend, dir, status);
+      c.oracle(twin);
+      const after = snapshot(dir);
+      expect(after).toEqual(snapshot(twin));
+      if (!c.fsckFailsForGitToo) expect(after.fsck).toBe('ok');
+
+      // The read after the write: the backend sees what git sees, and history and diffs read as git's.
+      if (!c.readDiffers?.includes(kind)) {
+        const again = backend.statusSource(dir);
+        try {
+          const now = await again.status();
+          expect(renderEntries(now.entries)).toEqual(nativeStatus(dir));
+          if (c.readsRefused) await expect(compareReads(dir, now)).rejects.toThrow(c.readsRefused);
+          else await compareReads(dir, now);
+        } finally {
+          again.dispose();
+        }
+      }
+    });
   });
-});
+}
