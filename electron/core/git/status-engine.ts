@@ -20,8 +20,9 @@
  * After the first call the engine trusts notifyChanged() hints for the work tree: it re-stats only those
  * paths and re-reads only their folders. Index and HEAD are re-checked (two stats) on every call.
  * Line endings: where `core.autocrlf` or an attributes file may convert a file (`.gitattributes` at any
- * level, found in the folder listings the walk makes anyway, `info/attributes` or the global attributes
- * file), a file whose stat data changed but not its size is compared as `git add` would store it (eol.ts).
+ * level, found in the folder listings the walk makes anyway or, when deleted from the work tree, in the
+ * index; `info/attributes` or the global attributes file), a file whose stat data changed but not its size
+ * is compared as `git add` would store it (eol.ts).
  * No module state: an engine can run in a worker thread (see status-worker.ts).
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
@@ -32,7 +33,7 @@ import { type GitIndex, type IndexEntry, readIndex } from './index-reader';
 import { hashObject, parseCommit } from './object-parse';
 import { ObjectStore } from './object-store';
 import { fillStat, KIND_DIR, KIND_FILE, KIND_LINK, KIND_MISSING, STAT_FIELDS, StatPool } from './stat-pool';
-import { EolRules, globalAttributesPath } from './eol';
+import { EolRules, globalAttributesPath, isAttributesFile } from './eol';
 import { type GitConfig, readConfig, readHead, type HeadState, type RepoLayout, resolveLayout } from './repo-layout';
 import { compareIndexToTree, comparePaths, modeKind, type TreeChange } from './tree-compare';
 
@@ -83,6 +84,8 @@ interface IndexState {
   readonly trackedDirs: ReadonlySet<string>;
   readonly conflicts: ReadonlyMap<string, ConflictCode>;
   readonly staged: ReadonlyMap<string, TreeChange>;
+  /** Folder ('' = the root) → blob id of the `.gitattributes` the index holds there (stage 0, else 2). */
+  readonly indexAttributes: ReadonlyMap<string, string>;
   /** Per entry: 0 = not checked yet, else 1 + index into VERDICTS. */
   readonly verdicts: Uint8Array;
   /** Path → entry position, built on first need (hints, submodules). */
@@ -122,6 +125,12 @@ function statSig(path: string): string {
   } catch {
     return 'none';
   }
+}
+
+function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
 
 function parentOf(rel: string): string {
@@ -318,8 +327,10 @@ export class StatusEngine {
     if (!scan) {
       let nested = false;
       for (const d of this.attrDirs) if (d !== '' && state.trackedDirs.has(d)) nested = true;
+      // An attributes file the index holds applies when the work tree lacks it (eol.ts reads it from there).
+      for (const d of state.indexAttributes.keys()) if (d !== '') nested = true;
       const global = globalAttributesPath(this.config?.attributesFile);
-      const all = this.attrDirs.has('') || existsSync(join(this.layout.commondir, 'info', 'attributes')) || (global !== '' && existsSync(global));
+      const all = this.attrDirs.has('') || state.indexAttributes.has('') || existsSync(join(this.layout.commondir, 'info', 'attributes')) || (global !== '' && existsSync(global));
       scan = this.attrScan = { all, byFolder: nested ? new Map() : null };
     }
     if (scan.all) return true;
@@ -329,7 +340,7 @@ export class StatusEngine {
     if (below === undefined) {
       below = false;
       for (let d = dir; d; d = parentOf(d)) {
-        if (this.attrDirs.has(d)) {
+        if (this.attrDirs.has(d) || state.indexAttributes.has(d)) {
           below = true;
           break;
         }
@@ -361,12 +372,14 @@ export class StatusEngine {
     // Two flat sets rather than a map per folder: far fewer objects for the garbage collector to move.
     const tracked = new Set<string>();
     const trackedDirs = new Set<string>();
+    const indexAttributes = new Map<string, string>();
     let lastDir = '';
     for (const e of all) {
       if (e.stage === 0) entries.push(e);
       else stagesOf.set(e.path, (stagesOf.get(e.path) ?? 0) | (1 << (e.stage - 1)));
       const path = e.path;
       tracked.add(path);
+      if ((e.stage === 0 || e.stage === 2) && isAttributesFile(path)) indexAttributes.set(parentOf(path), e.oid);
       const slash = path.lastIndexOf('/');
       if (slash < 0) continue;
       // Sorted entries mostly share the previous entry's folder; only a new folder needs its ancestors added.
@@ -389,7 +402,9 @@ export class StatusEngine {
     for (const p of conflicts.keys()) staged.delete(p);
     // An intent-to-add entry (`git add -N`) is not staged: git shows it as " A" (added in the work tree only).
     for (const e of entries) if (e.intentToAdd) staged.delete(e.path);
-    this.state = { sig, head, index, entries, tracked, trackedDirs, conflicts, staged, verdicts: new Uint8Array(entries.length), positions: null };
+    // Remembered hashes hold content converted under the attributes of their time: new ones from the index void them.
+    if (this.state && !sameEntries(this.state.indexAttributes, indexAttributes)) this.hashes.clear();
+    this.state = { sig, head, index, entries, tracked, trackedDirs, conflicts, staged, indexAttributes, verdicts: new Uint8Array(entries.length), positions: null };
     return this.state;
   }
 
@@ -516,13 +531,25 @@ export class StatusEngine {
       // Line endings as `git add` would store them (eol.ts); a file git stores as it is hashes the same raw.
       if (filtered && (expected === undefined || oid !== expected)) {
         // Each .gitattributes read once per scan, and only where a listing shows one.
-        this.eol ??= EolRules.load(this.layout.dir, this.layout, (folder) => (this.dirs.has(folder) ? this.attrDirs.has(folder) : undefined));
+        this.eol ??= EolRules.load(
+          this.layout.dir,
+          this.layout,
+          (folder) => (this.dirs.has(folder) ? this.attrDirs.has(folder) : undefined),
+          (file) => this.indexBlob(this.state?.indexAttributes.get(parentOf(file))),
+        );
         const cleaned = this.eol.clean(rel, data, () => null);
         if (cleaned !== data) oid = hashObject('blob', Buffer.from(cleaned));
       }
     }
     this.hashes.set(rel, { ...st, oid });
     return oid;
+  }
+
+  /** A blob of the repository by id (an attributes file the index holds), or null. */
+  private indexBlob(oid: string | undefined): Uint8Array | null {
+    if (!oid) return null;
+    const object = this.store.tryRead(oid);
+    return object?.type === 'blob' ? object.data : null;
   }
 
   private async submoduleVerdict(e: IndexEntry): Promise<WtVerdict> {

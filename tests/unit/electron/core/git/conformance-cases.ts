@@ -199,6 +199,17 @@ const READS: Case[] = [
     write(d, { 'e.txt': 'E\r\n' });
     touch(d, 'f.txt', 'e.txt');
   }),
+  // git reads a .gitattributes missing from the work tree from the index (attr.c, GIT_ATTR_CHECKIN).
+  read('a .gitattributes deleted from the work tree, still in the index (root and subfolder)', (d) => {
+    git(d, 'init', '-q', '-b', 'main');
+    write(d, { '.gitattributes': '* text=auto\n', 'sub/.gitattributes': '*.txt eol=crlf\n', 'f.txt': 'one\r\ntwo\r\n', 'e.txt': 'e\r\n', 'sub/s.txt': 's\r\n', 'sub/t.txt': 't\r\n' });
+    git(d, 'add', '-A');
+    git(d, 'commit', '-q', '-m', 'attrs');
+    rmSync(join(d, '.gitattributes'));
+    rmSync(join(d, 'sub/.gitattributes'));
+    write(d, { 'e.txt': 'E\r\n', 'sub/t.txt': 'T\r\n' });
+    touch(d, 'f.txt', 'e.txt', 'sub/s.txt', 'sub/t.txt');
+  }),
   read('core.fileMode=false', (d) => (base(d), git(d, 'config', 'core.fileMode', 'false'), chmodSync(join(d, 'a.txt'), 0o755))),
   read('a nested repository that is not a submodule', (d) => {
     base(d);
@@ -479,7 +490,14 @@ const CASES: Case[] = [
 const crlf = (text: string) => text.replace(/\n/g, '\r\n');
 
 /** Repositories whose content or modes git converts on the way in (docs/git.md lists them). */
-const CONVERSIONS: ReadonlyArray<{ readonly name: string; readonly prepare: (dir: string) => void; readonly hunks?: false; readonly fileMode?: false }> = [
+const CONVERSIONS: ReadonlyArray<{
+  readonly name: string;
+  readonly prepare: (dir: string) => void;
+  readonly hunks?: false;
+  readonly fileMode?: false;
+  /** Runs after the files are committed and edited. */
+  readonly after?: (dir: string) => void;
+}> = [
   { name: 'core.autocrlf=true', prepare: (d) => git(d, 'config', 'core.autocrlf', 'true') },
   { name: 'core.autocrlf=input', prepare: (d) => git(d, 'config', 'core.autocrlf', 'input') },
   { name: 'gitattributes text=auto for every file', prepare: (d) => write(d, { '.gitattributes': '* text=auto\n' }) },
@@ -488,13 +506,18 @@ const CONVERSIONS: ReadonlyArray<{ readonly name: string; readonly prepare: (dir
   // `binary` is also -diff: git shows no hunks of such a file, so there is no hunk to stage.
   { name: 'gitattributes binary for .txt, autocrlf=true', prepare: (d) => (git(d, 'config', 'core.autocrlf', 'true'), write(d, { '.gitattributes': '*.txt binary\n' })), hunks: false },
   { name: 'core.fileMode=false', prepare: (d) => git(d, 'config', 'core.fileMode', 'false'), fileMode: false },
+  {
+    name: 'gitattributes eol=crlf for .txt, deleted from the work tree (still in the index)',
+    prepare: (d) => write(d, { '.gitattributes': '*.txt eol=crlf\n' }),
+    after: (d) => rmSync(join(d, '.gitattributes')),
+  },
 ];
 
 /**
  * A repository for one conversion: f.txt (CRLF in the work tree) committed, then two lines of it edited;
  * g.txt new with CRLF; h.txt committed and, with core.fileMode=false, only made executable.
  */
-function conversionRepo(d: string, prepare: (dir: string) => void, fileModeOff: boolean): void {
+function conversionRepo(d: string, prepare: (dir: string) => void, fileModeOff: boolean, after?: (dir: string) => void): void {
   git(d, 'init', '-q', '-b', 'main');
   prepare(d);
   write(d, { 'f.txt': crlf(numbered(20)), 'h.txt': 'h\n' });
@@ -505,10 +528,22 @@ function conversionRepo(d: string, prepare: (dir: string) => void, fileModeOff: 
     chmodSync(join(d, 'f.txt'), 0o755);
     chmodSync(join(d, 'h.txt'), 0o755);
   }
+  after?.(d);
 }
 
+/** A .gitattributes deleted from the work tree: staging its deletion with the files it converted. */
+const ATTRIBUTES_CASES: Case[] = [
+  {
+    name: 'a .gitattributes deleted from the work tree: stage its deletion with the files',
+    setup: (d) => conversionRepo(d, (r) => write(r, { '.gitattributes': '*.txt eol=crlf\n' }), false, (r) => rmSync(join(r, '.gitattributes'))),
+    act: (b, d) => b.stage(d, ['.gitattributes', 'f.txt', 'g.txt']),
+    // git removes .gitattributes from the index first, so f.txt and g.txt are stored with their CRLF.
+    oracle: (d) => git(d, 'add', '-A', '--', '.gitattributes', 'f.txt', 'g.txt'),
+  },
+];
+
 const CONVERSION_CASES: Case[] = CONVERSIONS.flatMap((cv) => {
-  const setup = (d: string) => conversionRepo(d, cv.prepare, cv.fileMode === false);
+  const setup = (d: string) => conversionRepo(d, cv.prepare, cv.fileMode === false, cv.after);
   const cases: Case[] = [
     {
       name: `${cv.name}: stage files`,
@@ -669,7 +704,7 @@ const WORKTREE_CASES: Case[] = [
 ];
 
 /** Every case, run on each backend. */
-export const ALL_CASES: readonly Case[] = [...READS, ...CASES, ...CONVERSION_CASES, ...NAME_CASES, ...INTENT_TO_ADD_CASES, ...RACY_CASES, ...WORKTREE_CASES];
+export const ALL_CASES: readonly Case[] = [...READS, ...CASES, ...CONVERSION_CASES, ...ATTRIBUTES_CASES, ...NAME_CASES, ...INTENT_TO_ADD_CASES, ...RACY_CASES, ...WORKTREE_CASES];
 
 function sha1(b: Uint8Array): string {
   return createHash('sha1').update(b).digest('hex');
