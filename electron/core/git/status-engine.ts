@@ -90,6 +90,10 @@ interface IndexState {
   readonly verdicts: Uint8Array;
   /** Path → entry position, built on first need (hints, submodules). */
   positions: Map<string, number> | null;
+  /** Folder → its tracked names (TRACKED_PATH or TRACKED_DIR), built by the first walk (see childrenOf). */
+  children: Map<string, Map<string, number>> | null;
+  /** Absolute path of each stage-0 entry, built by the first full stat pass and kept for later ones. */
+  absPaths: string[] | null;
 }
 
 interface HashMemo {
@@ -115,6 +119,31 @@ type WtVerdict = ' ' | 'M' | 'D' | 'T';
 type Listing = readonly string[] | typeof NOT_A_DIR | null;
 const NOT_A_DIR: unique symbol = Symbol('not a folder');
 const VERDICTS: readonly WtVerdict[] = [' ', 'M', 'D', 'T'];
+
+/** Values of IndexState.children: a name the index holds as a path, or as a folder of paths. */
+const TRACKED_PATH = 1;
+const TRACKED_DIR = 2;
+
+/**
+ * Each folder's tracked names, so the walk checks a listed name without building its path: one map per
+ * folder, made once per index (not per scan).
+ */
+function childrenOf(state: IndexState): Map<string, Map<string, number>> {
+  if (state.children) return state.children;
+  const children = new Map<string, Map<string, number>>();
+  const add = (path: string, kind: number): void => {
+    const slash = path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : path.slice(0, slash);
+    let names = children.get(dir);
+    if (!names) children.set(dir, (names = new Map()));
+    const name = slash < 0 ? path : path.slice(slash + 1);
+    if (names.get(name) !== TRACKED_PATH) names.set(name, kind);
+  };
+  for (const path of state.tracked) add(path, TRACKED_PATH);
+  for (const dir of state.trackedDirs) add(dir, TRACKED_DIR);
+  state.children = children;
+  return children;
+}
 
 const CONFLICT_CODES: Record<number, ConflictCode> = { 1: 'DD', 2: 'AU', 3: 'UD', 4: 'UA', 5: 'DU', 6: 'AA', 7: 'UU' };
 
@@ -170,6 +199,8 @@ export class StatusEngine {
   private readonly dirs = new Map<string, Listing>();
   /** The listed folders that hold a `.gitattributes` ('' = the root); kept in step with `dirs`. */
   private readonly attrDirs = new Set<string>();
+  /** Per listed folder: which of its names are real folders (lstat'ed on first need); kept in step with `dirs`. */
+  private readonly kinds = new Map<string, Map<string, boolean>>();
   private readonly submodules = new Map<string, StatusEngine>();
   /** Hinted paths not yet applied to the per-entry verdicts. */
   private readonly pending = new Set<string>();
@@ -267,6 +298,7 @@ export class StatusEngine {
     this.pending.clear();
     this.dirs.clear();
     this.attrDirs.clear();
+    this.kinds.clear();
     for (const e of this.submodules.values()) e.invalidateAll();
   }
 
@@ -274,6 +306,7 @@ export class StatusEngine {
   private forgetListing(dirRel: string): void {
     this.dirs.delete(dirRel);
     this.attrDirs.delete(dirRel);
+    this.kinds.delete(dirRel);
   }
 
   /**
@@ -404,28 +437,29 @@ export class StatusEngine {
     for (const e of entries) if (e.intentToAdd) staged.delete(e.path);
     // Remembered hashes hold content converted under the attributes of their time: new ones from the index void them.
     if (this.state && !sameEntries(this.state.indexAttributes, indexAttributes)) this.hashes.clear();
-    this.state = { sig, head, index, entries, tracked, trackedDirs, conflicts, staged, indexAttributes, verdicts: new Uint8Array(entries.length), positions: null };
+    this.state = { sig, head, index, entries, tracked, trackedDirs, conflicts, staged, indexAttributes, verdicts: new Uint8Array(entries.length), positions: null, children: null, absPaths: null };
     return this.state;
   }
 
   /** lstat of every entry in `todo`, packed; shares the work with the stat workers on big scans. */
   private async statEntries(state: IndexState, todo: readonly number[]): Promise<Float64Array> {
-    const root = this.layout.dir;
     const rows = new Float64Array(todo.length * STAT_FIELDS);
+    // Built once per index: a full re-check then makes no path strings (fewer allocations, less GC).
+    const abs = (state.absPaths ??= state.entries.map((e) => `${this.layout.dir}/${e.path}`));
     const workers = todo.length >= this.parallelFrom && this.pool ? this.pool.available : 0;
     const share = workers > 0 ? Math.floor(todo.length / (workers + 1)) : 0;
     const mine = todo.length - share * workers;
     const jobs: Promise<void>[] = [];
     for (let k = 0; k < workers; k++) {
       const from = mine + k * share;
-      const paths = todo.slice(from, from + share).map((i) => `${root}/${state.entries[i].path}`);
+      const paths = todo.slice(from, from + share).map((i) => abs[i]);
       jobs.push(this.pool!.statMany(k, paths).then((arr) => rows.set(arr, from * STAT_FIELDS)));
     }
     const statHere = (from: number, to: number): void => {
       for (let j = from; j < to; j++) {
         let st;
         try {
-          st = lstatSync(`${root}/${state.entries[todo[j]].path}`, { throwIfNoEntry: false });
+          st = lstatSync(abs[todo[j]], { throwIfNoEntry: false });
         } catch {
           st = undefined; // ENOTDIR: a parent folder became a file
         }
@@ -587,13 +621,26 @@ export class StatusEngine {
     return items;
   }
 
-  /** Whether a name the index does not know is a real folder (a symlink to one is a file to git). */
+  /**
+   * Whether a listed name is a real folder (a symlink to one is a file to git). Remembered with its folder's
+   * listing, so a scan that trusts the listing does not lstat the folder's subfolders again either.
+   */
   private isRealDir(rel: string): boolean {
+    const parent = parentOf(rel);
+    let known = this.kinds.get(parent);
+    const name = parent ? rel.slice(parent.length + 1) : rel;
+    const hit = known?.get(name);
+    if (hit !== undefined) return hit;
+    let dir: boolean;
     try {
-      return lstatSync(`${this.layout.dir}/${rel}`, { throwIfNoEntry: false })?.isDirectory() === true;
+      dir = lstatSync(`${this.layout.dir}/${rel}`, { throwIfNoEntry: false })?.isDirectory() === true;
     } catch {
-      return false;
+      dir = false;
     }
+    // Asked only about names of a listing just made or still cached; forgetting the listing forgets these.
+    if (!known) this.kinds.set(parent, (known = new Map()));
+    known.set(name, dir);
+    return dir;
   }
 
   private walkUntracked(state: IndexState, includeIgnored: boolean): { untracked: string[]; ignored: string[] } {
@@ -646,15 +693,18 @@ export class StatusEngine {
       } else untracked.push(rel);
     };
 
+    const children = childrenOf(state);
     const walk = (dirRel: string, parentIgnored: boolean): void => {
       const items = this.list(dirRel);
       if (!items || items === NOT_A_DIR) return;
+      const known = children.get(dirRel);
       for (const name of items) {
         if (name === '.git') continue;
-        const rel = dirRel ? `${dirRel}/${name}` : name;
+        const tracked = known?.get(name);
         // Tracked or conflicted; git lists neither a submodule nor a tracked file replaced by a folder as untracked.
-        if (state.tracked.has(rel)) continue;
-        if (state.trackedDirs.has(rel)) {
+        if (tracked === TRACKED_PATH) continue;
+        const rel = dirRel ? `${dirRel}/${name}` : name;
+        if (tracked === TRACKED_DIR) {
           // A tracked folder: only a listing tells whether it is still one (or became a file or a link).
           if (this.isRealDir(rel) === false) {
             untrackedFile(rel, parentIgnored);

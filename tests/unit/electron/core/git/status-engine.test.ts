@@ -361,6 +361,20 @@ describe('StatusEngine incremental updates', () => {
     engine.notifyChanged(['src', 'lib']);
     await check();
 
+    // A tracked folder and an untracked one replaced by files, then by folders again: what a name is
+    // (folder or not) is remembered only as long as its folder's listing.
+    await check();
+    rmSync(join(dir, 'lib'), { recursive: true });
+    rmSync(join(dir, 'fresh'), { recursive: true });
+    write(dir, { lib: 'now a file\n', fresh: 'a file too\n' });
+    engine.notifyChanged(['lib', 'fresh']);
+    await check();
+    rmSync(join(dir, 'lib'));
+    rmSync(join(dir, 'fresh'));
+    write(dir, { 'lib/b.ts': 'b changed\n', 'fresh/deep/file.txt': 'new\n' });
+    engine.notifyChanged(['lib', 'fresh']);
+    await check();
+
     // Index and HEAD changes are noticed without a hint.
     git(dir, 'add', '-A');
     await check();
