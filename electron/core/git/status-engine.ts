@@ -16,9 +16,11 @@
  *
  * How it is fast: the index is parsed once; a tracked file is hashed only when its stat data differs from
  * the index (or is racily recent) and its size alone does not already prove a change; index ↔ HEAD goes
- * through tree ids (see tree-compare.ts); folder listings, per-file verdicts and content hashes are cached.
- * After the first call the engine trusts notifyChanged() hints for the work tree: it re-stats only those
- * paths and re-reads only their folders. Index and HEAD are re-checked (two stats) on every call.
+ * through tree ids (see tree-compare.ts); folder listings (with which names are folders), per-file
+ * verdicts and content hashes are cached, and per index the entries' absolute paths and each folder's
+ * tracked names, so a scan builds no string per tracked file. After the first call the engine trusts
+ * notifyChanged() hints for the work tree: it re-stats only those paths and re-reads only their folders.
+ * Index and HEAD are re-checked (two stats) on every call.
  * Line endings: where `core.autocrlf` or an attributes file may convert a file (`.gitattributes` at any
  * level, found in the folder listings the walk makes anyway or, when deleted from the work tree, in the
  * index; `info/attributes` or the global attributes file), a file whose stat data changed but not its size
