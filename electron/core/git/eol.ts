@@ -244,10 +244,10 @@ export class EolRules {
 
   /**
    * Reads config and the attributes files that apply to every path (global and info/attributes); each
-   * folder's `.gitattributes` is read on first need, from the work tree, else from the index. `hasAttributesFile(folder)` may say whether
-   * a folder holds one in the work tree (from a listing the caller already has), sparing a failed read per
-   * folder; undefined means "don't know, look". `fromIndex` reads the index's attributes files (default: the
-   * index on disk, read on first need).
+   * folder's `.gitattributes` is read on first need, from the work tree, else from the index.
+   * `hasAttributesFile(folder)` may say whether a folder holds one in the work tree (from a listing the
+   * caller already has), sparing a failed read per folder; undefined means "don't know, look". `fromIndex`
+   * reads the index's attributes files (default: the index on disk, read on first need).
    */
   static load(
     dir: string,
