@@ -8,11 +8,16 @@
  *   eol.unsupported(path)                       → a content filter git would run (`filter`, `ident`,
  *                                                 `working-tree-encoding`), which the built-in engine cannot
  *
+ * A folder's `.gitattributes` is read from the work tree and, when it is not there (deleted, or a symlink,
+ * which git does not follow), from the index, as git reads attributes for `git add`, `git status`, `git diff`
+ * and `git checkout -- <file>` (attr.c, GIT_ATTR_CHECKIN).
  * Diffs of the work tree are computed on the cleaned bytes, as `git diff` shows them, so a hunk staged from
  * the diff is exactly the hunk shown.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseIndex } from './index-reader';
+import { ObjectStore } from './object-store';
 import { readConfigMap, resolveLayout, type RepoLayout } from './repo-layout';
 
 /** An attribute's state: set, unset (`-a`), a value (`a=v`), or unspecified again (`!a`, null). */
@@ -121,6 +126,67 @@ function readText(path: string): string | null {
   }
 }
 
+/**
+ * A work tree's `.gitattributes` as git reads it: not followed when it is a symlink; null when it cannot be
+ * opened (git then takes the index's), '' when it is a folder (git reads it as an empty file).
+ */
+function readWorkTreeAttributes(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return null;
+  }
+  try {
+    return readFileSync(fd, 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EISDIR' ? '' : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The blob of an attributes file the index holds, by its path ('.gitattributes', 'sub/.gitattributes'); null when none. */
+export type IndexAttributes = (file: string) => Uint8Array | null;
+
+/** True for a path naming a `.gitattributes` file. */
+export function isAttributesFile(path: string): boolean {
+  return path === '.gitattributes' || path.endsWith('/.gitattributes');
+}
+
+/**
+ * The attributes files of the index (`<gitdir>/index`), found on first need: stage 0, else stage 2
+ * ("ours") during a merge, as git's read_blob_data_from_index.
+ */
+export function indexAttributesOf(layout: RepoLayout): IndexAttributes {
+  let files: Map<string, string> | null = null;
+  const scan = (): Map<string, string> => {
+    const found = new Map<string, string>();
+    try {
+      const buf = readFileSync(join(layout.gitdir, 'index'));
+      // Most indexes name no attributes file: one byte search spares the parse (version 4 shortens names, so it is parsed).
+      if (buf.length < 12 || (buf.readUInt32BE(4) !== 4 && !buf.includes('.gitattributes'))) return found;
+      for (const e of parseIndex(buf, join(layout.gitdir, 'index'), 0).entries) {
+        if ((e.stage === 0 || e.stage === 2) && isAttributesFile(e.path)) found.set(e.path, e.oid);
+      }
+    } catch {
+      // No index (or one status reports as broken): no attributes from it.
+    }
+    return found;
+  };
+  return (file) => {
+    const oid = (files ??= scan()).get(file);
+    if (!oid) return null;
+    const store = new ObjectStore(layout);
+    try {
+      const object = store.tryRead(oid);
+      return object?.type === 'blob' ? object.data : null;
+    } finally {
+      store.dispose();
+    }
+  };
+}
+
 interface TextStats {
   crlf: number;
   lonecr: number;
@@ -173,15 +239,22 @@ export class EolRules {
     private readonly globalRules: readonly AttrRule[],
     private readonly infoRules: readonly AttrRule[],
     private readonly hasAttributesFile: (folder: string) => boolean | undefined,
+    private readonly fromIndex: IndexAttributes,
   ) {}
 
   /**
    * Reads config and the attributes files that apply to every path (global and info/attributes); each
-   * folder's `.gitattributes` is read on first need. `hasAttributesFile(folder)` may say whether a folder
-   * holds one (from a listing the caller already has), sparing a failed read per folder; undefined means
-   * "don't know, look".
+   * folder's `.gitattributes` is read on first need, from the work tree, else from the index.
+   * `hasAttributesFile(folder)` may say whether a folder holds one in the work tree (from a listing the
+   * caller already has), sparing a failed read per folder; undefined means "don't know, look". `fromIndex`
+   * reads the index's attributes files (default: the index on disk, read on first need).
    */
-  static load(dir: string, layout: RepoLayout = resolveLayout(dir), hasAttributesFile: (folder: string) => boolean | undefined = () => undefined): EolRules {
+  static load(
+    dir: string,
+    layout: RepoLayout = resolveLayout(dir),
+    hasAttributesFile: (folder: string) => boolean | undefined = () => undefined,
+    fromIndex: IndexAttributes = indexAttributesOf(layout),
+  ): EolRules {
     const config = readConfigMap(layout);
     const ac = (config.get('core.autocrlf') ?? 'false').toLowerCase();
     const autocrlf = ac === 'input' ? 'input' : ['true', 'yes', 'on', '1'].includes(ac) ? 'true' : 'false';
@@ -190,13 +263,17 @@ export class EolRules {
     const globalFile = globalAttributesPath(config.get('core.attributesfile'));
     const globalText = globalFile ? readText(globalFile) : null;
     const infoText = readText(join(layout.commondir, 'info', 'attributes'));
-    return new EolRules(layout, autocrlf, eolCrlf, globalText ? parseAttributes(globalText, '') : [], infoText ? parseAttributes(infoText, '') : [], hasAttributesFile);
+    return new EolRules(layout, autocrlf, eolCrlf, globalText ? parseAttributes(globalText, '') : [], infoText ? parseAttributes(infoText, '') : [], hasAttributesFile, fromIndex);
   }
 
   private rulesOf(folder: string): AttrRule[] {
     let rules = this.folderRules.get(folder);
     if (!rules) {
-      const text = this.hasAttributesFile(folder) === false ? null : readText(join(this.layout.dir, folder, '.gitattributes'));
+      let text = this.hasAttributesFile(folder) === false ? null : readWorkTreeAttributes(join(this.layout.dir, folder, '.gitattributes'));
+      if (text === null) {
+        const blob = this.fromIndex(folder ? `${folder}/.gitattributes` : '.gitattributes');
+        text = blob ? Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).toString('utf8') : null;
+      }
       rules = text ? parseAttributes(text, folder) : [];
       this.folderRules.set(folder, rules);
     }

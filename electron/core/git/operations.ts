@@ -6,7 +6,7 @@ import git from 'isomorphic-git';
 import type { GitChange, GitStatus } from '../../../shared/contract';
 import { RpcError } from '../../../shared/rpc';
 import { looksBinary } from '../files/file-reader';
-import { EolRules } from './eol';
+import { EolRules, indexAttributesOf } from './eol';
 import { embeddedGitFs, writeLooseObject } from './git-fs';
 import { ObjectStore } from './object-store';
 import { applyHunk, computeHunks, joinLines, revertHunk, splitLines, type LineHunk } from './hunks';
@@ -134,8 +134,10 @@ export async function stagePaths(dir: string, paths: readonly string[]): Promise
       files.push(clean);
     } else if (await readIndexEntry(dir, clean)) removals.push(clean);
   }
-  // Everything is read and checked before the first write.
-  const eol = EolRules.load(dir, layout);
+  // Everything is read and checked before the first write. An attributes file whose deletion is staged
+  // here no longer applies: git removes it from the index before it adds the files it converted.
+  const fromIndex = indexAttributesOf(layout);
+  const eol = EolRules.load(dir, layout, undefined, (file) => (removals.includes(file) ? null : fromIndex(file)));
   for (const f of files) {
     const filter = eol.unsupported(f);
     if (filter) {

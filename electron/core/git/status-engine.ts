@@ -16,12 +16,15 @@
  *
  * How it is fast: the index is parsed once; a tracked file is hashed only when its stat data differs from
  * the index (or is racily recent) and its size alone does not already prove a change; index ↔ HEAD goes
- * through tree ids (see tree-compare.ts); folder listings, per-file verdicts and content hashes are cached.
- * After the first call the engine trusts notifyChanged() hints for the work tree: it re-stats only those
- * paths and re-reads only their folders. Index and HEAD are re-checked (two stats) on every call.
+ * through tree ids (see tree-compare.ts); folder listings (with which names are folders), per-file
+ * verdicts and content hashes are cached, and per index the entries' absolute paths and each folder's
+ * tracked names, so a scan builds no string per tracked file. After the first call the engine trusts
+ * notifyChanged() hints for the work tree: it re-stats only those paths and re-reads only their folders.
+ * Index and HEAD are re-checked (two stats) on every call.
  * Line endings: where `core.autocrlf` or an attributes file may convert a file (`.gitattributes` at any
- * level, found in the folder listings the walk makes anyway, `info/attributes` or the global attributes
- * file), a file whose stat data changed but not its size is compared as `git add` would store it (eol.ts).
+ * level, found in the folder listings the walk makes anyway or, when deleted from the work tree, in the
+ * index; `info/attributes` or the global attributes file), a file whose stat data changed but not its size
+ * is compared as `git add` would store it (eol.ts).
  * No module state: an engine can run in a worker thread (see status-worker.ts).
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
@@ -32,7 +35,7 @@ import { type GitIndex, type IndexEntry, readIndex } from './index-reader';
 import { hashObject, parseCommit } from './object-parse';
 import { ObjectStore } from './object-store';
 import { fillStat, KIND_DIR, KIND_FILE, KIND_LINK, KIND_MISSING, STAT_FIELDS, StatPool } from './stat-pool';
-import { EolRules, globalAttributesPath } from './eol';
+import { EolRules, globalAttributesPath, isAttributesFile } from './eol';
 import { type GitConfig, readConfig, readHead, type HeadState, type RepoLayout, resolveLayout } from './repo-layout';
 import { compareIndexToTree, comparePaths, modeKind, type TreeChange } from './tree-compare';
 
@@ -83,10 +86,16 @@ interface IndexState {
   readonly trackedDirs: ReadonlySet<string>;
   readonly conflicts: ReadonlyMap<string, ConflictCode>;
   readonly staged: ReadonlyMap<string, TreeChange>;
+  /** Folder ('' = the root) → blob id of the `.gitattributes` the index holds there (stage 0, else 2). */
+  readonly indexAttributes: ReadonlyMap<string, string>;
   /** Per entry: 0 = not checked yet, else 1 + index into VERDICTS. */
   readonly verdicts: Uint8Array;
   /** Path → entry position, built on first need (hints, submodules). */
   positions: Map<string, number> | null;
+  /** Folder → its tracked names (TRACKED_PATH or TRACKED_DIR), built by the first walk (see childrenOf). */
+  children: Map<string, Map<string, number>> | null;
+  /** Absolute path of each stage-0 entry, built by the first full stat pass and kept for later ones. */
+  absPaths: string[] | null;
 }
 
 interface HashMemo {
@@ -113,6 +122,31 @@ type Listing = readonly string[] | typeof NOT_A_DIR | null;
 const NOT_A_DIR: unique symbol = Symbol('not a folder');
 const VERDICTS: readonly WtVerdict[] = [' ', 'M', 'D', 'T'];
 
+/** Values of IndexState.children: a name the index holds as a path, or as a folder of paths. */
+const TRACKED_PATH = 1;
+const TRACKED_DIR = 2;
+
+/**
+ * Each folder's tracked names, so the walk checks a listed name without building its path: one map per
+ * folder, made once per index (not per scan).
+ */
+function childrenOf(state: IndexState): Map<string, Map<string, number>> {
+  if (state.children) return state.children;
+  const children = new Map<string, Map<string, number>>();
+  const add = (path: string, kind: number): void => {
+    const slash = path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : path.slice(0, slash);
+    let names = children.get(dir);
+    if (!names) children.set(dir, (names = new Map()));
+    const name = slash < 0 ? path : path.slice(slash + 1);
+    if (names.get(name) !== TRACKED_PATH) names.set(name, kind);
+  };
+  for (const path of state.tracked) add(path, TRACKED_PATH);
+  for (const dir of state.trackedDirs) add(dir, TRACKED_DIR);
+  state.children = children;
+  return children;
+}
+
 const CONFLICT_CODES: Record<number, ConflictCode> = { 1: 'DD', 2: 'AU', 3: 'UD', 4: 'UA', 5: 'DU', 6: 'AA', 7: 'UU' };
 
 function statSig(path: string): string {
@@ -122,6 +156,12 @@ function statSig(path: string): string {
   } catch {
     return 'none';
   }
+}
+
+function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
 
 function parentOf(rel: string): string {
@@ -161,6 +201,8 @@ export class StatusEngine {
   private readonly dirs = new Map<string, Listing>();
   /** The listed folders that hold a `.gitattributes` ('' = the root); kept in step with `dirs`. */
   private readonly attrDirs = new Set<string>();
+  /** Per listed folder: which of its names are real folders (lstat'ed on first need); kept in step with `dirs`. */
+  private readonly kinds = new Map<string, Map<string, boolean>>();
   private readonly submodules = new Map<string, StatusEngine>();
   /** Hinted paths not yet applied to the per-entry verdicts. */
   private readonly pending = new Set<string>();
@@ -258,6 +300,7 @@ export class StatusEngine {
     this.pending.clear();
     this.dirs.clear();
     this.attrDirs.clear();
+    this.kinds.clear();
     for (const e of this.submodules.values()) e.invalidateAll();
   }
 
@@ -265,6 +308,7 @@ export class StatusEngine {
   private forgetListing(dirRel: string): void {
     this.dirs.delete(dirRel);
     this.attrDirs.delete(dirRel);
+    this.kinds.delete(dirRel);
   }
 
   /**
@@ -318,8 +362,10 @@ export class StatusEngine {
     if (!scan) {
       let nested = false;
       for (const d of this.attrDirs) if (d !== '' && state.trackedDirs.has(d)) nested = true;
+      // An attributes file the index holds applies when the work tree lacks it (eol.ts reads it from there).
+      for (const d of state.indexAttributes.keys()) if (d !== '') nested = true;
       const global = globalAttributesPath(this.config?.attributesFile);
-      const all = this.attrDirs.has('') || existsSync(join(this.layout.commondir, 'info', 'attributes')) || (global !== '' && existsSync(global));
+      const all = this.attrDirs.has('') || state.indexAttributes.has('') || existsSync(join(this.layout.commondir, 'info', 'attributes')) || (global !== '' && existsSync(global));
       scan = this.attrScan = { all, byFolder: nested ? new Map() : null };
     }
     if (scan.all) return true;
@@ -329,7 +375,7 @@ export class StatusEngine {
     if (below === undefined) {
       below = false;
       for (let d = dir; d; d = parentOf(d)) {
-        if (this.attrDirs.has(d)) {
+        if (this.attrDirs.has(d) || state.indexAttributes.has(d)) {
           below = true;
           break;
         }
@@ -361,12 +407,14 @@ export class StatusEngine {
     // Two flat sets rather than a map per folder: far fewer objects for the garbage collector to move.
     const tracked = new Set<string>();
     const trackedDirs = new Set<string>();
+    const indexAttributes = new Map<string, string>();
     let lastDir = '';
     for (const e of all) {
       if (e.stage === 0) entries.push(e);
       else stagesOf.set(e.path, (stagesOf.get(e.path) ?? 0) | (1 << (e.stage - 1)));
       const path = e.path;
       tracked.add(path);
+      if ((e.stage === 0 || e.stage === 2) && isAttributesFile(path)) indexAttributes.set(parentOf(path), e.oid);
       const slash = path.lastIndexOf('/');
       if (slash < 0) continue;
       // Sorted entries mostly share the previous entry's folder; only a new folder needs its ancestors added.
@@ -389,28 +437,31 @@ export class StatusEngine {
     for (const p of conflicts.keys()) staged.delete(p);
     // An intent-to-add entry (`git add -N`) is not staged: git shows it as " A" (added in the work tree only).
     for (const e of entries) if (e.intentToAdd) staged.delete(e.path);
-    this.state = { sig, head, index, entries, tracked, trackedDirs, conflicts, staged, verdicts: new Uint8Array(entries.length), positions: null };
+    // Remembered hashes hold content converted under the attributes of their time: new ones from the index void them.
+    if (this.state && !sameEntries(this.state.indexAttributes, indexAttributes)) this.hashes.clear();
+    this.state = { sig, head, index, entries, tracked, trackedDirs, conflicts, staged, indexAttributes, verdicts: new Uint8Array(entries.length), positions: null, children: null, absPaths: null };
     return this.state;
   }
 
   /** lstat of every entry in `todo`, packed; shares the work with the stat workers on big scans. */
   private async statEntries(state: IndexState, todo: readonly number[]): Promise<Float64Array> {
-    const root = this.layout.dir;
     const rows = new Float64Array(todo.length * STAT_FIELDS);
+    // Built once per index: a full re-check then makes no path strings (fewer allocations, less GC).
+    const abs = (state.absPaths ??= state.entries.map((e) => `${this.layout.dir}/${e.path}`));
     const workers = todo.length >= this.parallelFrom && this.pool ? this.pool.available : 0;
     const share = workers > 0 ? Math.floor(todo.length / (workers + 1)) : 0;
     const mine = todo.length - share * workers;
     const jobs: Promise<void>[] = [];
     for (let k = 0; k < workers; k++) {
       const from = mine + k * share;
-      const paths = todo.slice(from, from + share).map((i) => `${root}/${state.entries[i].path}`);
+      const paths = todo.slice(from, from + share).map((i) => abs[i]);
       jobs.push(this.pool!.statMany(k, paths).then((arr) => rows.set(arr, from * STAT_FIELDS)));
     }
     const statHere = (from: number, to: number): void => {
       for (let j = from; j < to; j++) {
         let st;
         try {
-          st = lstatSync(`${root}/${state.entries[todo[j]].path}`, { throwIfNoEntry: false });
+          st = lstatSync(abs[todo[j]], { throwIfNoEntry: false });
         } catch {
           st = undefined; // ENOTDIR: a parent folder became a file
         }
@@ -516,13 +567,25 @@ export class StatusEngine {
       // Line endings as `git add` would store them (eol.ts); a file git stores as it is hashes the same raw.
       if (filtered && (expected === undefined || oid !== expected)) {
         // Each .gitattributes read once per scan, and only where a listing shows one.
-        this.eol ??= EolRules.load(this.layout.dir, this.layout, (folder) => (this.dirs.has(folder) ? this.attrDirs.has(folder) : undefined));
+        this.eol ??= EolRules.load(
+          this.layout.dir,
+          this.layout,
+          (folder) => (this.dirs.has(folder) ? this.attrDirs.has(folder) : undefined),
+          (file) => this.indexBlob(this.state?.indexAttributes.get(parentOf(file))),
+        );
         const cleaned = this.eol.clean(rel, data, () => null);
         if (cleaned !== data) oid = hashObject('blob', Buffer.from(cleaned));
       }
     }
     this.hashes.set(rel, { ...st, oid });
     return oid;
+  }
+
+  /** A blob of the repository by id (an attributes file the index holds), or null. */
+  private indexBlob(oid: string | undefined): Uint8Array | null {
+    if (!oid) return null;
+    const object = this.store.tryRead(oid);
+    return object?.type === 'blob' ? object.data : null;
   }
 
   private async submoduleVerdict(e: IndexEntry): Promise<WtVerdict> {
@@ -560,13 +623,26 @@ export class StatusEngine {
     return items;
   }
 
-  /** Whether a name the index does not know is a real folder (a symlink to one is a file to git). */
+  /**
+   * Whether a listed name is a real folder (a symlink to one is a file to git). Remembered with its folder's
+   * listing, so a scan that trusts the listing does not lstat the folder's subfolders again either.
+   */
   private isRealDir(rel: string): boolean {
+    const parent = parentOf(rel);
+    let known = this.kinds.get(parent);
+    const name = parent ? rel.slice(parent.length + 1) : rel;
+    const hit = known?.get(name);
+    if (hit !== undefined) return hit;
+    let dir: boolean;
     try {
-      return lstatSync(`${this.layout.dir}/${rel}`, { throwIfNoEntry: false })?.isDirectory() === true;
+      dir = lstatSync(`${this.layout.dir}/${rel}`, { throwIfNoEntry: false })?.isDirectory() === true;
     } catch {
-      return false;
+      dir = false;
     }
+    // Asked only about names of a listing just made or still cached; forgetting the listing forgets these.
+    if (!known) this.kinds.set(parent, (known = new Map()));
+    known.set(name, dir);
+    return dir;
   }
 
   private walkUntracked(state: IndexState, includeIgnored: boolean): { untracked: string[]; ignored: string[] } {
@@ -619,15 +695,18 @@ export class StatusEngine {
       } else untracked.push(rel);
     };
 
+    const children = childrenOf(state);
     const walk = (dirRel: string, parentIgnored: boolean): void => {
       const items = this.list(dirRel);
       if (!items || items === NOT_A_DIR) return;
+      const known = children.get(dirRel);
       for (const name of items) {
         if (name === '.git') continue;
-        const rel = dirRel ? `${dirRel}/${name}` : name;
+        const tracked = known?.get(name);
         // Tracked or conflicted; git lists neither a submodule nor a tracked file replaced by a folder as untracked.
-        if (state.tracked.has(rel)) continue;
-        if (state.trackedDirs.has(rel)) {
+        if (tracked === TRACKED_PATH) continue;
+        const rel = dirRel ? `${dirRel}/${name}` : name;
+        if (tracked === TRACKED_DIR) {
           // A tracked folder: only a listing tells whether it is still one (or became a file or a link).
           if (this.isRealDir(rel) === false) {
             untrackedFile(rel, parentIgnored);

@@ -1,5 +1,7 @@
 /** Line-ending rules (eol.ts) against what `git check-attr` and `git add` do on the same repository. */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EolRules, patternToRegex } from '../../../../../electron/core/git/eol';
 import { cleanupTemp, git, initRepo, write } from './git-oracle';
@@ -7,6 +9,14 @@ import { cleanupTemp, git, initRepo, write } from './git-oracle';
 afterAll(cleanupTemp);
 
 const hashOf = (dir: string, path: string) => execFileSync('git', ['hash-object', '--', path], { cwd: dir, encoding: 'utf8' }).trim();
+/** `git check-attr text eol` of a path, each as set / unset / unspecified / its value. */
+const checkAttr = (dir: string, path: string) =>
+  git(dir, 'check-attr', 'text', 'eol', '--', path)
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(': ').slice(2).join(': '));
+const showValue = (v: unknown) => (v === undefined || v === null ? 'unspecified' : v === true ? 'set' : v === false ? 'unset' : String(v));
+const show = (attrs: Map<string, unknown>) => [showValue(attrs.get('text')), showValue(attrs.get('eol'))];
 const blobHash = (dir: string, bytes: Uint8Array) => execFileSync('git', ['hash-object', '--stdin', '--no-filters'], { cwd: dir, input: bytes, encoding: 'utf8' }).trim();
 
 describe('line-ending rules', () => {
@@ -66,6 +76,46 @@ describe('line-ending rules', () => {
     // The caller's listing says a/ holds none: the root's rule applies.
     const rules = EolRules.load(dir, undefined, (folder) => (folder === 'a' ? false : undefined));
     expect(Buffer.from(rules.clean('a/x.txt', crlfText, () => null)).toString()).toBe('one\n');
+  });
+
+  it('reads a .gitattributes missing from the work tree from the index, as git check-attr does', () => {
+    const dir = initRepo();
+    write(dir, {
+      '.gitattributes': '*.txt eol=crlf\n',
+      'sub/.gitattributes': '*.md text\n',
+      'link/.gitattributes': '*.txt -text\n',
+      'dir/.gitattributes': '*.txt -text\n',
+      'merge/.gitattributes': '*.txt -text\n',
+    });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'attrs');
+    // A conflict on merge/.gitattributes: the index holds stages 1–3, git reads stage 2 ("ours").
+    git(dir, 'switch', '-q', '-c', 'side');
+    write(dir, { 'merge/.gitattributes': '*.txt text eol=lf\n' });
+    git(dir, 'commit', '-q', '-am', 'side');
+    git(dir, 'switch', '-q', 'main');
+    write(dir, { 'merge/.gitattributes': '*.txt binary\n' });
+    git(dir, 'commit', '-q', '-am', 'main');
+    expect(() => git(dir, 'merge', '-q', 'side')).toThrow();
+    rmSync(join(dir, '.gitattributes'));
+    rmSync(join(dir, 'sub/.gitattributes'));
+    rmSync(join(dir, 'merge/.gitattributes'));
+    // A symlink is not followed (git ≥ 2.32): the index's applies. A folder in its place reads as empty.
+    write(dir, { 'elsewhere/attrs': '*.txt text eol=lf\n' });
+    rmSync(join(dir, 'link/.gitattributes'));
+    symlinkSync(join(dir, 'elsewhere/attrs'), join(dir, 'link/.gitattributes'));
+    rmSync(join(dir, 'dir/.gitattributes'));
+    mkdirSync(join(dir, 'dir/.gitattributes'));
+    const rules = EolRules.load(dir);
+    for (const path of ['a.txt', 'sub/a.md', 'sub/a.txt', 'link/a.txt', 'dir/a.txt', 'merge/a.txt']) {
+      expect(show(rules.attributes(path)), path).toEqual(checkAttr(dir, path));
+    }
+    // The oracle itself: stage 2's binary, the index's -text under the symlink, nothing from the folder.
+    expect(['merge/a.txt', 'link/a.txt', 'dir/a.txt'].map((p) => checkAttr(dir, p))).toEqual([
+      ['unset', 'crlf'],
+      ['unset', 'crlf'],
+      ['unspecified', 'crlf'],
+    ]);
   });
 
   it('cleans as git add does: CRLF to LF for text, auto leaves binary-looking files and CRs already indexed', () => {

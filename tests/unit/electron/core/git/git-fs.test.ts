@@ -94,6 +94,20 @@ describe('embedded engine writes', () => {
     expect([entry.size, entry.mtimeS, entry.ino]).toEqual([st.size, Math.floor(st.mtimeMs / 1000), st.ino]);
   });
 
+  it('stages a .gitattributes deletion before the files it converted, as git does, with their stat data', async () => {
+    const dir = initRepo();
+    write(dir, { '.gitattributes': '*.txt eol=crlf\n', 'f.txt': 'a\r\n' });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'attrs');
+    execFileSync('rm', [join(dir, '.gitattributes')]);
+    write(dir, { 'f.txt': 'b\r\n' });
+    await stagePaths(dir, ['.gitattributes', 'f.txt']);
+    // Stored with its CRLF (no attributes once .gitattributes is out of the index), so the file holds what the entry records.
+    const entry = readIndex(join(dir, '.git'))!.entries.find((e) => e.path === 'f.txt')!;
+    expect([entry.oid, entry.size]).toEqual([execFileSync('git', ['hash-object', '--no-filters', 'f.txt'], { cwd: dir, encoding: 'utf8' }).trim(), 3]);
+    expect(nativeStatus(dir)).toEqual(['D  .gitattributes', 'M  f.txt']);
+  });
+
   it('refuses while another git process holds index.lock, changing nothing', async () => {
     const dir = initRepo();
     write(dir, { 'x.txt': 'x\n', '.git/index.lock': '' });

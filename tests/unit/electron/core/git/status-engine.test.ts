@@ -236,6 +236,64 @@ describe('StatusEngine conformance with git status --porcelain=v1', () => {
     }
   });
 
+  it('takes a .gitattributes deleted from the work tree from the index, and compares again when the index drops it', async () => {
+    const dir = initRepo();
+    write(dir, { '.gitattributes': '*.txt eol=crlf\n', 'sub/.gitattributes': '*.md eol=crlf\n', 'r.txt': 'a\r\n', 'sub/s.md': 'b\r\n' });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'attrs');
+    rmSync(join(dir, '.gitattributes'));
+    rmSync(join(dir, 'sub/.gitattributes'));
+    // Same size, newer mtime: both files are compared by content, converted by the index's attributes.
+    const t = Date.now() / 1000 + 60;
+    for (const p of ['r.txt', 'sub/s.md']) utimesSync(join(dir, p), t, t);
+    const engine = new StatusEngine({ dir, statWorkers: 0 });
+    try {
+      const first = renderEntries((await engine.status()).entries);
+      expect(first).toEqual(nativeStatus(dir));
+      expect(first).toEqual([' D .gitattributes', ' D sub/.gitattributes']);
+      // Out of the index too: nothing converts any more, so the files' CRLF no longer match their blobs.
+      git(dir, 'rm', '-q', '--cached', '.gitattributes', 'sub/.gitattributes');
+      engine.invalidateAll();
+      const last = renderEntries((await engine.status()).entries);
+      expect(last).toEqual(nativeStatus(dir));
+      expect(last).toEqual(['D  .gitattributes', 'D  sub/.gitattributes', ' M r.txt', ' M sub/s.md'].sort());
+    } finally {
+      engine.dispose();
+    }
+    // Only a subfolder's, deleted: it applies below that folder alone.
+    const sub = initRepo();
+    write(sub, { 'sub/.gitattributes': '*.md eol=crlf\n', 'sub/deep/s.md': 'b\r\n', 'top.md': 't\r\n' });
+    git(sub, 'add', '-A');
+    git(sub, 'commit', '-q', '-m', 'attrs');
+    rmSync(join(sub, 'sub/.gitattributes'));
+    for (const p of ['sub/deep/s.md', 'top.md']) utimesSync(join(sub, p), t, t);
+    expect(await engineStatus(sub)).toEqual(nativeStatus(sub));
+    // In conflict and deleted: stage 2 ("ours") applies, as in git.
+    const merge = initRepo();
+    write(merge, { '.gitattributes': '*.txt -text\n', 'r.txt': 'a\r\n' });
+    git(merge, 'add', '-A');
+    git(merge, 'commit', '-q', '-m', 'attrs');
+    git(merge, 'switch', '-q', '-c', 'side');
+    // Only .gitattributes is committed (`commit -a` could store r.txt again under the new rules).
+    write(merge, { '.gitattributes': '*.txt binary\n' });
+    git(merge, 'add', '.gitattributes');
+    git(merge, 'commit', '-q', '-m', 'side');
+    git(merge, 'switch', '-q', 'main');
+    write(merge, { '.gitattributes': '*.txt eol=crlf\n' });
+    git(merge, 'add', '.gitattributes');
+    git(merge, 'commit', '-q', '-m', 'main');
+    expect(() => git(merge, 'merge', '-q', 'side')).toThrow();
+    rmSync(join(merge, '.gitattributes'));
+    // Staged under eol=crlf, then only line ends moved at the same size: equal once converted.
+    write(merge, { 'r.txt': 'x\r\ny\n' });
+    git(merge, 'add', 'r.txt');
+    write(merge, { 'r.txt': 'x\ny\r\n' });
+    utimesSync(join(merge, 'r.txt'), t, t);
+    const merged = await engineStatus(merge);
+    expect(merged).toEqual(nativeStatus(merge));
+    expect(merged).toEqual(['M  r.txt', 'UU .gitattributes']);
+  });
+
   it('reads index versions 3 (skip-worktree) and 4 (path compression)', async () => {
     const dir = initRepo();
     write(dir, { 'a/one.txt': '1\n', 'a/two.txt': '2\n', 'b/three.txt': '3\n' });
@@ -301,6 +359,20 @@ describe('StatusEngine incremental updates', () => {
 
     renameSync(join(dir, 'src'), join(dir, 'lib'));
     engine.notifyChanged(['src', 'lib']);
+    await check();
+
+    // A tracked folder and an untracked one replaced by files, then by folders again: what a name is
+    // (folder or not) is remembered only as long as its folder's listing.
+    await check();
+    rmSync(join(dir, 'lib'), { recursive: true });
+    rmSync(join(dir, 'fresh'), { recursive: true });
+    write(dir, { lib: 'now a file\n', fresh: 'a file too\n' });
+    engine.notifyChanged(['lib', 'fresh']);
+    await check();
+    rmSync(join(dir, 'lib'));
+    rmSync(join(dir, 'fresh'));
+    write(dir, { 'lib/b.ts': 'b changed\n', 'fresh/deep/file.txt': 'new\n' });
+    engine.notifyChanged(['lib', 'fresh']);
     await check();
 
     // Index and HEAD changes are noticed without a hint.

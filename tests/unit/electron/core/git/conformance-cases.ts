@@ -1,9 +1,13 @@
 /**
- * One conformance suite for both git backends. Every case builds a repository with native git, checks
- * the backend's status read against `git status`, then makes a write through the backend and the same
- * write with native git on a twin copy, and compares index (`ls-files -s`), work tree, HEAD and refs,
- * merge state, status and `git fsck --strict`. A case a backend refuses must be refused with a clear
- * message and the repository unchanged. docs/git.md lists these cases and what each backend does.
+ * One conformance suite for both git backends: the case list and the runner. Every case builds a
+ * repository with native git, checks the backend's status read against `git status`, then makes a write
+ * through the backend and the same write with native git on a twin copy, and compares index
+ * (`ls-files -s`), work tree, HEAD and refs, merge state, status and `git fsck --strict`. A case a backend
+ * refuses must be refused with a clear message and the repository unchanged. docs/git.md lists these
+ * cases and what each backend does.
+ *
+ * One test file per backend calls describeConformance(kind) (conformance-native.test.ts,
+ * conformance-embedded.test.ts), so vitest runs the two backends in parallel.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,10 +22,8 @@ import { readCommitSide, readIndexSide, readWorktreeForDiff } from '../../../../
 import type { StatusResult } from '../../../../../electron/core/git/status-engine';
 import { cleanupTemp, git, nativeStatus, renderEntries, tempDir, write } from './git-oracle';
 
-afterAll(cleanupTemp);
-
-type Kind = 'native' | 'embedded';
-const BACKENDS: Record<Kind, GitBackend> = { native: chooseBackend('native'), embedded: chooseBackend('embedded') };
+/** The two backends the suite runs on. */
+export type Kind = 'native' | 'embedded';
 
 interface Case {
   readonly name: string;
@@ -196,6 +198,17 @@ const READS: Case[] = [
     git(d, 'commit', '-q', '-m', 'global attributes');
     write(d, { 'e.txt': 'E\r\n' });
     touch(d, 'f.txt', 'e.txt');
+  }),
+  // git reads a .gitattributes missing from the work tree from the index (attr.c, GIT_ATTR_CHECKIN).
+  read('a .gitattributes deleted from the work tree, still in the index (root and subfolder)', (d) => {
+    git(d, 'init', '-q', '-b', 'main');
+    write(d, { '.gitattributes': '* text=auto\n', 'sub/.gitattributes': '*.txt eol=crlf\n', 'f.txt': 'one\r\ntwo\r\n', 'e.txt': 'e\r\n', 'sub/s.txt': 's\r\n', 'sub/t.txt': 't\r\n' });
+    git(d, 'add', '-A');
+    git(d, 'commit', '-q', '-m', 'attrs');
+    rmSync(join(d, '.gitattributes'));
+    rmSync(join(d, 'sub/.gitattributes'));
+    write(d, { 'e.txt': 'E\r\n', 'sub/t.txt': 'T\r\n' });
+    touch(d, 'f.txt', 'e.txt', 'sub/s.txt', 'sub/t.txt');
   }),
   read('core.fileMode=false', (d) => (base(d), git(d, 'config', 'core.fileMode', 'false'), chmodSync(join(d, 'a.txt'), 0o755))),
   read('a nested repository that is not a submodule', (d) => {
@@ -477,7 +490,14 @@ const CASES: Case[] = [
 const crlf = (text: string) => text.replace(/\n/g, '\r\n');
 
 /** Repositories whose content or modes git converts on the way in (docs/git.md lists them). */
-const CONVERSIONS: ReadonlyArray<{ readonly name: string; readonly prepare: (dir: string) => void; readonly hunks?: false; readonly fileMode?: false }> = [
+const CONVERSIONS: ReadonlyArray<{
+  readonly name: string;
+  readonly prepare: (dir: string) => void;
+  readonly hunks?: false;
+  readonly fileMode?: false;
+  /** Runs after the files are committed and edited. */
+  readonly after?: (dir: string) => void;
+}> = [
   { name: 'core.autocrlf=true', prepare: (d) => git(d, 'config', 'core.autocrlf', 'true') },
   { name: 'core.autocrlf=input', prepare: (d) => git(d, 'config', 'core.autocrlf', 'input') },
   { name: 'gitattributes text=auto for every file', prepare: (d) => write(d, { '.gitattributes': '* text=auto\n' }) },
@@ -486,13 +506,18 @@ const CONVERSIONS: ReadonlyArray<{ readonly name: string; readonly prepare: (dir
   // `binary` is also -diff: git shows no hunks of such a file, so there is no hunk to stage.
   { name: 'gitattributes binary for .txt, autocrlf=true', prepare: (d) => (git(d, 'config', 'core.autocrlf', 'true'), write(d, { '.gitattributes': '*.txt binary\n' })), hunks: false },
   { name: 'core.fileMode=false', prepare: (d) => git(d, 'config', 'core.fileMode', 'false'), fileMode: false },
+  {
+    name: 'gitattributes eol=crlf for .txt, deleted from the work tree (still in the index)',
+    prepare: (d) => write(d, { '.gitattributes': '*.txt eol=crlf\n' }),
+    after: (d) => rmSync(join(d, '.gitattributes')),
+  },
 ];
 
 /**
  * A repository for one conversion: f.txt (CRLF in the work tree) committed, then two lines of it edited;
  * g.txt new with CRLF; h.txt committed and, with core.fileMode=false, only made executable.
  */
-function conversionRepo(d: string, prepare: (dir: string) => void, fileModeOff: boolean): void {
+function conversionRepo(d: string, prepare: (dir: string) => void, fileModeOff: boolean, after?: (dir: string) => void): void {
   git(d, 'init', '-q', '-b', 'main');
   prepare(d);
   write(d, { 'f.txt': crlf(numbered(20)), 'h.txt': 'h\n' });
@@ -503,10 +528,22 @@ function conversionRepo(d: string, prepare: (dir: string) => void, fileModeOff: 
     chmodSync(join(d, 'f.txt'), 0o755);
     chmodSync(join(d, 'h.txt'), 0o755);
   }
+  after?.(d);
 }
 
+/** A .gitattributes deleted from the work tree: staging its deletion with the files it converted. */
+const ATTRIBUTES_CASES: Case[] = [
+  {
+    name: 'a .gitattributes deleted from the work tree: stage its deletion with the files',
+    setup: (d) => conversionRepo(d, (r) => write(r, { '.gitattributes': '*.txt eol=crlf\n' }), false, (r) => rmSync(join(r, '.gitattributes'))),
+    act: (b, d) => b.stage(d, ['.gitattributes', 'f.txt', 'g.txt']),
+    // git removes .gitattributes from the index first, so f.txt and g.txt are stored with their CRLF.
+    oracle: (d) => git(d, 'add', '-A', '--', '.gitattributes', 'f.txt', 'g.txt'),
+  },
+];
+
 const CONVERSION_CASES: Case[] = CONVERSIONS.flatMap((cv) => {
-  const setup = (d: string) => conversionRepo(d, cv.prepare, cv.fileMode === false);
+  const setup = (d: string) => conversionRepo(d, cv.prepare, cv.fileMode === false, cv.after);
   const cases: Case[] = [
     {
       name: `${cv.name}: stage files`,
@@ -666,7 +703,8 @@ const WORKTREE_CASES: Case[] = [
   },
 ];
 
-const ALL_CASES: Case[] = [...READS, ...CASES, ...CONVERSION_CASES, ...NAME_CASES, ...INTENT_TO_ADD_CASES, ...RACY_CASES, ...WORKTREE_CASES];
+/** Every case, run on each backend. */
+export const ALL_CASES: readonly Case[] = [...READS, ...CASES, ...CONVERSION_CASES, ...ATTRIBUTES_CASES, ...NAME_CASES, ...INTENT_TO_ADD_CASES, ...RACY_CASES, ...WORKTREE_CASES];
 
 function sha1(b: Uint8Array): string {
   return createHash('sha1').update(b).digest('hex');
@@ -762,60 +800,64 @@ async function compareReads(dir: string, status: StatusResult): Promise<void> {
   }
 }
 
-describe.each(Object.keys(BACKENDS) as Kind[])('git backend conformance: %s', (kind) => {
-  const backend = BACKENDS[kind];
+/** Declares the suite for one backend: every case of ALL_CASES as one test. */
+export function describeConformance(kind: Kind): void {
+  afterAll(cleanupTemp);
+  describe(`git backend conformance: ${kind}`, () => {
+    const backend = chooseBackend(kind);
 
-  // Named with %s: a `$name` title would be cut at 40 characters.
-  it.each(ALL_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const top = tempDir('pl-conf-');
-    const made = join(top, 'repo');
-    mkdirSync(made);
-    c.setup(made);
-    const dir = c.workTree?.(made) ?? made;
+    // Named with %s: a `$name` title would be cut at 40 characters.
+    it.each(ALL_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+      const top = tempDir('pl-conf-');
+      const made = join(top, 'repo');
+      mkdirSync(made);
+      c.setup(made);
+      const dir = c.workTree?.(made) ?? made;
 
-    // The read: the backend's status of the repository as built, against git's.
-    const source = backend.statusSource(dir);
-    let status: StatusResult;
-    try {
-      status = await source.status();
-      if (!c.readDiffers?.includes(kind)) expect(renderEntries(status.entries)).toEqual(nativeStatus(dir));
-    } catch (error) {
-      if (!c.readDiffers?.includes(kind)) throw error;
-      status = { entries: [], headOid: null, branch: 'main', detached: false, unborn: false };
-    } finally {
-      source.dispose();
-    }
-
-    const twinTop = join(top, 'twin');
-    // cp -a: names that are not UTF-8 are copied as the bytes they are (Node's cpSync reads names as strings).
-    execFileSync('cp', ['-a', made, twinTop]);
-    c.fixTwin?.(twinTop, made);
-    const twin = c.workTree ? join(twinTop, dir.slice(made.length)) : twinTop;
-    const before = snapshot(dir);
-
-    const refusal = c.refuses?.[kind];
-    if (refusal) {
-      await expect(c.act(backend, dir, status)).rejects.toThrow(refusal);
-      expect(snapshot(dir)).toEqual(before);
-      return;
-    }
-    await c.act(backend, dir, status);
-    c.oracle(twin);
-    const after = snapshot(dir);
-    expect(after).toEqual(snapshot(twin));
-    if (!c.fsckFailsForGitToo) expect(after.fsck).toBe('ok');
-
-    // The read after the write: the backend sees what git sees, and history and diffs read as git's.
-    if (!c.readDiffers?.includes(kind)) {
-      const again = backend.statusSource(dir);
+      // The read: the backend's status of the repository as built, against git's.
+      const source = backend.statusSource(dir);
+      let status: StatusResult;
       try {
-        const now = await again.status();
-        expect(renderEntries(now.entries)).toEqual(nativeStatus(dir));
-        if (c.readsRefused) await expect(compareReads(dir, now)).rejects.toThrow(c.readsRefused);
-        else await compareReads(dir, now);
+        status = await source.status();
+        if (!c.readDiffers?.includes(kind)) expect(renderEntries(status.entries)).toEqual(nativeStatus(dir));
+      } catch (error) {
+        if (!c.readDiffers?.includes(kind)) throw error;
+        status = { entries: [], headOid: null, branch: 'main', detached: false, unborn: false };
       } finally {
-        again.dispose();
+        source.dispose();
       }
-    }
+
+      const twinTop = join(top, 'twin');
+      // cp -a: names that are not UTF-8 are copied as the bytes they are (Node's cpSync reads names as strings).
+      execFileSync('cp', ['-a', made, twinTop]);
+      c.fixTwin?.(twinTop, made);
+      const twin = c.workTree ? join(twinTop, dir.slice(made.length)) : twinTop;
+      const before = snapshot(dir);
+
+      const refusal = c.refuses?.[kind];
+      if (refusal) {
+        await expect(c.act(backend, dir, status)).rejects.toThrow(refusal);
+        expect(snapshot(dir)).toEqual(before);
+        return;
+      }
+      await c.act(backend, dir, status);
+      c.oracle(twin);
+      const after = snapshot(dir);
+      expect(after).toEqual(snapshot(twin));
+      if (!c.fsckFailsForGitToo) expect(after.fsck).toBe('ok');
+
+      // The read after the write: the backend sees what git sees, and history and diffs read as git's.
+      if (!c.readDiffers?.includes(kind)) {
+        const again = backend.statusSource(dir);
+        try {
+          const now = await again.status();
+          expect(renderEntries(now.entries)).toEqual(nativeStatus(dir));
+          if (c.readsRefused) await expect(compareReads(dir, now)).rejects.toThrow(c.readsRefused);
+          else await compareReads(dir, now);
+        } finally {
+          again.dispose();
+        }
+      }
+    });
   });
-});
+}
