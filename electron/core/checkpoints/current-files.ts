@@ -27,7 +27,7 @@ import { runGit, type NativeGit } from '../git/native/git-runner';
 import { parseConfig, readConfig, type RepoLayout } from '../git/repo-layout';
 import type { StatusResult } from '../git/status-engine';
 import { blobHash } from '../util/text-format';
-import { fileStamp, readIndexCached } from './index-cache';
+import { fileStamp, readIndexCached, readIndexCachedAsync } from './index-cache';
 import { converts, isPlainIndex, layoutOf } from './index-seed';
 import type { SnapshotEntry } from './shadow-repo';
 import { TimeSlicer } from './time-slicer';
@@ -88,13 +88,12 @@ function untrustedSetup(layout: RepoLayout, index: GitIndex, shadowGitdir: strin
   return null;
 }
 
-/** The user's index and its stamp; index null when there is none or it is unreadable. */
-function readUserIndex(layout: RepoLayout): { index: GitIndex | null; stamp: string } {
-  const stamp = fileStamp(join(layout.gitdir, 'index'));
+/** The user's index and its stamp (read without blocking); index null when there is none or it is unreadable. */
+async function readUserIndex(layout: RepoLayout): Promise<{ index: GitIndex | null; stamp: string }> {
   try {
-    return { index: readIndexCached(layout.gitdir), stamp };
+    return await readIndexCachedAsync(layout.gitdir);
   } catch {
-    return { index: null, stamp };
+    return { index: null, stamp: fileStamp(join(layout.gitdir, 'index')) };
   }
 }
 
@@ -362,7 +361,7 @@ export async function treeFromStatus(git: NativeGit, root: string, shadowGitdir:
   const { layout } = layoutOf(root);
   const slicer = new TimeSlicer(SLICE_MS);
   // The indexes are read while git status runs, yielding between the steps.
-  let user = readUserIndex(layout);
+  let user = await readUserIndex(layout);
   if (!user.index) return { files: null, why: 'the repository has no (readable) index' };
   await slicer.tick();
   let shadowIndex: GitIndex | null;
@@ -384,7 +383,7 @@ export async function treeFromStatus(git: NativeGit, root: string, shadowGitdir:
   }
   // The index git status compared against must be the one read here: read it again if it was rewritten.
   if (fileStamp(join(layout.gitdir, 'index')) !== user.stamp) {
-    user = readUserIndex(layout);
+    user = await readUserIndex(layout);
     if (!user.index || !isPlainIndex(user.index)) return { files: null, why: 'the index changed into one that cannot be trusted while git status ran' };
     shadowOnly = await shadowOnlyPaths(user.index, shadowIndex, slicer);
   }
