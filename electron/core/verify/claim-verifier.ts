@@ -612,8 +612,11 @@ async function isOverconfident(ledger: EvidenceLedger, model: string, role: stri
  * failed). Appends evidence for each verdict and finding, stores the result, and emits it.
  */
 export async function verifyRun(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRunOptions = {}): Promise<RunVerification> {
+  // Calibration reads the ledger as it stood before this pass appends to it: while the tree is read.
+  const calibrated = isOverconfident(ctx.services.project(recordRootOf(run)).ledger, run.model, run.role);
+  void calibrated.catch(() => undefined);
   const pass = await prepare(ctx, run, opts);
-  const overconfident = await isOverconfident(pass.ledger, run.model, run.role);
+  const overconfident = await calibrated;
   pass.served = await judgeServedChecks(pass);
   const claims: ClaimResult[] = [];
   for (let i = 0; i < run.claims.length; i++) claims.push(await recordClaim(pass, i, await verifyClaim(pass, i, false)));
