@@ -240,12 +240,18 @@ class IndexedFiles implements WorkTreeFiles {
     private readonly limits: SizePolicy,
   ) {}
 
-  /** A stage-0 index entry as a checkpoint records it, or null (not a regular file, over the size policy). */
-  private recorded(e: IndexEntry): SnapshotEntry | null {
+  /** The blob id a checkpoint records for a stage-0 index entry, or null (not a regular file, over the size policy). */
+  private recordedOid(e: IndexEntry): string | null {
     const mode = e.mode;
     if (e.stage !== 0 || (mode !== MODE_FILE && mode !== MODE_EXEC)) return null;
     if (e.size > this.limits.sizeLimit || (e.size > this.limits.binaryLimit && binaryFile(join(this.root, e.path)))) return null;
-    return { oid: e.oid, mode: mode === MODE_EXEC ? '100755' : '100644' };
+    return e.oid;
+  }
+
+  /** An index entry as a checkpoint records it, or null (see recordedOid). */
+  private recorded(e: IndexEntry): SnapshotEntry | null {
+    const oid = this.recordedOid(e);
+    return oid === null ? null : { oid, mode: e.mode === MODE_EXEC ? '100755' : '100644' };
   }
 
   /** Position of a path's first entry in the index, or -1 (binary search: the index is in git's order). */
@@ -316,7 +322,7 @@ class IndexedFiles implements WorkTreeFiles {
         if (at >= 0) {
           matched[at] = 1;
           next = at + 1;
-          after = this.recorded(entries[at]!)?.oid ?? null;
+          after = this.recordedOid(entries[at]!);
         } else after = null;
       }
       if (after !== before) changes.set(path, { before, after });
@@ -328,8 +334,8 @@ class IndexedFiles implements WorkTreeFiles {
       if (matched[i]) continue;
       const e = entries[i]!;
       if (this.fromDisk.has(e.path) || skip(e.path)) continue;
-      const entry = this.recorded(e);
-      if (entry) added.push([e.path, entry.oid]);
+      const oid = this.recordedOid(e);
+      if (oid !== null) added.push([e.path, oid]);
     }
     for (const [path, entry] of this.fromDisk) if (entry && !checkpoint.has(path) && !skip(path)) added.push([path, entry.oid]);
     added.sort((a, b) => byteOrder(a[0], b[0]));
