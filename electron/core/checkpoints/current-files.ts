@@ -22,12 +22,12 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GitIndex } from '../git/index-reader';
+import type { GitIndex, IndexEntry } from '../git/index-reader';
 import { runGit, type NativeGit } from '../git/native/git-runner';
 import { parseConfig, readConfig, type RepoLayout } from '../git/repo-layout';
 import type { StatusResult } from '../git/status-engine';
 import { blobHash } from '../util/text-format';
-import { fileStamp, readIndexCached } from './index-cache';
+import { fileStamp, readIndexCached, readIndexCachedAsync } from './index-cache';
 import { converts, isPlainIndex, layoutOf } from './index-seed';
 import type { SnapshotEntry } from './shadow-repo';
 import { TimeSlicer } from './time-slicer';
@@ -88,13 +88,12 @@ function untrustedSetup(layout: RepoLayout, index: GitIndex, shadowGitdir: strin
   return null;
 }
 
-/** The user's index and its stamp; index null when there is none or it is unreadable. */
-function readUserIndex(layout: RepoLayout): { index: GitIndex | null; stamp: string } {
-  const stamp = fileStamp(join(layout.gitdir, 'index'));
+/** The user's index and its stamp (read without blocking); index null when there is none or it is unreadable. */
+async function readUserIndex(layout: RepoLayout): Promise<{ index: GitIndex | null; stamp: string }> {
   try {
-    return { index: readIndexCached(layout.gitdir), stamp };
+    return await readIndexCachedAsync(layout.gitdir);
   } catch {
-    return { index: null, stamp };
+    return { index: null, stamp: fileStamp(join(layout.gitdir, 'index')) };
   }
 }
 
@@ -179,17 +178,196 @@ async function shadowOnlyPaths(user: GitIndex, shadow: GitIndex | null, slicer: 
   return out;
 }
 
+/** One file's blob at a checkpoint and now: null = absent. */
+export interface FileChange {
+  readonly before: string | null;
+  readonly after: string | null;
+}
+
+/** The work tree's files as a checkpoint taken now would record them: looked up one by one, listed, or compared with a checkpoint. */
+export interface WorkTreeFiles {
+  /** A file as a checkpoint taken now would record it, or undefined when it would hold none there. */
+  get(path: string): SnapshotEntry | undefined;
+  /** Every file, in git's order (a checkpoint tree's). */
+  list(): Promise<Map<string, SnapshotEntry>>;
+  /**
+   * The files whose blob differs from a checkpoint's (`checkpoint`: path → blob id): those changed or deleted in
+   * the checkpoint's order, then the new ones in git's order. Paths `skip` names are never counted.
+   */
+  changesFrom(checkpoint: ReadonlyMap<string, string>, skip: (path: string) => boolean): Promise<Map<string, FileChange>>;
+}
+
+/** The files that differ between a checkpoint and a full list of the files now (see WorkTreeFiles.changesFrom). */
+export function changesBetween(checkpoint: ReadonlyMap<string, string>, current: ReadonlyMap<string, SnapshotEntry>, skip: (path: string) => boolean): Map<string, FileChange> {
+  const changes = new Map<string, FileChange>();
+  for (const [path, oid] of checkpoint) {
+    if (skip(path)) continue;
+    const now = current.get(path)?.oid ?? null;
+    if (now !== oid) changes.set(path, { before: oid, after: now });
+  }
+  for (const [path, entry] of current) if (!checkpoint.has(path) && !skip(path)) changes.set(path, { before: null, after: entry.oid });
+  return changes;
+}
+
+/** The work tree's files from a full list of them (a checkpoint just taken). */
+export class ListedFiles implements WorkTreeFiles {
+  constructor(private readonly files: ReadonlyMap<string, SnapshotEntry>) {}
+
+  get(path: string): SnapshotEntry | undefined {
+    return this.files.get(path);
+  }
+
+  async list(): Promise<Map<string, SnapshotEntry>> {
+    return new Map(this.files);
+  }
+
+  async changesFrom(checkpoint: ReadonlyMap<string, string>, skip: (path: string) => boolean): Promise<Map<string, FileChange>> {
+    return changesBetween(checkpoint, this.files, skip);
+  }
+}
+
 /**
- * The work tree's files as a checkpoint of `root` would record them now (see the file comment). `status`
- * must be a git status of `root` started after the last change to look at (the live status's fresh run).
+ * The work tree's files from the user's index and one git status, never listed unless asked: a file status
+ * names (or the shadow index holds beyond the user's) was hashed from disk; every other file is its index
+ * entry, looked up (the index is in git's order) or walked beside a checkpoint's files.
+ */
+class IndexedFiles implements WorkTreeFiles {
+  constructor(
+    private readonly root: string,
+    private readonly index: GitIndex,
+    /** The files read from disk, by path: null when a checkpoint would leave it out. */
+    private readonly fromDisk: ReadonlyMap<string, SnapshotEntry | null>,
+    private readonly limits: SizePolicy,
+  ) {}
+
+  /** The blob id a checkpoint records for a stage-0 index entry, or null (not a regular file, over the size policy). */
+  private recordedOid(e: IndexEntry): string | null {
+    const mode = e.mode;
+    if (e.stage !== 0 || (mode !== MODE_FILE && mode !== MODE_EXEC)) return null;
+    if (e.size > this.limits.sizeLimit || (e.size > this.limits.binaryLimit && binaryFile(join(this.root, e.path)))) return null;
+    return e.oid;
+  }
+
+  /** An index entry as a checkpoint records it, or null (see recordedOid). */
+  private recorded(e: IndexEntry): SnapshotEntry | null {
+    const oid = this.recordedOid(e);
+    return oid === null ? null : { oid, mode: e.mode === MODE_EXEC ? '100755' : '100644' };
+  }
+
+  /** Position of a path's first entry in the index, or -1 (binary search: the index is in git's order). */
+  private find(path: string): number {
+    const entries = this.index.entries;
+    let lo = 0;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (byteOrder(entries[mid]!.path, path) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < entries.length && entries[lo]!.path === path ? lo : -1;
+  }
+
+  get(path: string): SnapshotEntry | undefined {
+    if (this.fromDisk.has(path)) return this.fromDisk.get(path) ?? undefined;
+    const at = this.find(path);
+    return (at >= 0 ? this.recorded(this.index.entries[at]!) : null) ?? undefined;
+  }
+
+  async list(): Promise<Map<string, SnapshotEntry>> {
+    const slicer = new TimeSlicer(SLICE_MS);
+    const files = new Map<string, SnapshotEntry>();
+    const extra = [...this.fromDisk.keys()].sort(byteOrder);
+    // Both lists are in git's order; merged, the map lists paths as a checkpoint's tree does.
+    let k = 0;
+    const takeExtraBefore = (path: string | null): void => {
+      for (; k < extra.length && (path === null || byteOrder(extra[k]!, path) < 0); k++) {
+        const entry = this.fromDisk.get(extra[k]!);
+        if (entry) files.set(extra[k]!, entry);
+      }
+    };
+    const entries = this.index.entries;
+    for (let i = 0; i < entries.length; i++) {
+      if ((i & TICK_EVERY) === 0) await slicer.tick();
+      const e = entries[i]!;
+      if (this.fromDisk.has(e.path)) continue;
+      const entry = this.recorded(e);
+      if (!entry) continue;
+      if (k < extra.length) takeExtraBefore(e.path);
+      files.set(e.path, entry);
+    }
+    takeExtraBefore(null);
+    return files;
+  }
+
+  /**
+   * One walk over the checkpoint's files beside the index (both in git's order, so the next index entry is
+   * nearly always the path looked for), without a map of the files now. Gives what changesBetween gives for
+   * the listed files.
+   */
+  async changesFrom(checkpoint: ReadonlyMap<string, string>, skip: (path: string) => boolean): Promise<Map<string, FileChange>> {
+    const slicer = new TimeSlicer(SLICE_MS);
+    const entries = this.index.entries;
+    /** Index entries a checkpoint path was matched with. */
+    const matched = new Uint8Array(entries.length);
+    const changes = new Map<string, FileChange>();
+    let next = 0;
+    let n = 0;
+    for (const [path, before] of checkpoint) {
+      if ((n++ & TICK_EVERY) === 0) await slicer.tick();
+      if (skip(path)) continue;
+      let after: string | null;
+      if (this.fromDisk.has(path)) after = this.fromDisk.get(path)?.oid ?? null;
+      else {
+        const at = next < entries.length && entries[next]!.path === path ? next : this.find(path);
+        if (at >= 0) {
+          matched[at] = 1;
+          next = at + 1;
+          after = this.recordedOid(entries[at]!);
+        } else after = null;
+      }
+      if (after !== before) changes.set(path, { before, after });
+    }
+    // New files: index entries no checkpoint path matched, and files read from disk the checkpoint lacks.
+    const added: Array<[string, string]> = [];
+    for (let i = 0; i < entries.length; i++) {
+      if ((i & TICK_EVERY) === 0) await slicer.tick();
+      if (matched[i]) continue;
+      const e = entries[i]!;
+      if (this.fromDisk.has(e.path) || skip(e.path)) continue;
+      const oid = this.recordedOid(e);
+      if (oid !== null) added.push([e.path, oid]);
+    }
+    for (const [path, entry] of this.fromDisk) if (entry && !checkpoint.has(path) && !skip(path)) added.push([path, entry.oid]);
+    added.sort((a, b) => byteOrder(a[0], b[0]));
+    for (const [path, after] of added) changes.set(path, { before: null, after });
+    return changes;
+  }
+}
+
+/** The work tree's files from the index and git status, or why they could not be read without a snapshot. */
+export type StatusTree = { readonly files: WorkTreeFiles; readonly why: null } | { readonly files: null; readonly why: string };
+
+/**
+ * The work tree's files as a checkpoint of `root` would record them now (see the file comment), listed.
+ * `status` must be a git status of `root` started after the last change to look at.
  */
 export async function filesFromStatus(git: NativeGit, root: string, shadowGitdir: string, status: Promise<StatusResult>, limits: SizePolicy): Promise<StatusFiles> {
+  const tree = await treeFromStatus(git, root, shadowGitdir, status, limits);
+  return tree.files ? { files: await tree.files.list(), why: null } : tree;
+}
+
+/**
+ * The work tree's files as a checkpoint of `root` would record them now (see the file comment), to look up
+ * or compare without listing them. `status` must be a git status of `root` started after the last change to
+ * look at (the live status's fresh run).
+ */
+export async function treeFromStatus(git: NativeGit, root: string, shadowGitdir: string, status: Promise<StatusResult>, limits: SizePolicy): Promise<StatusTree> {
   // A status this call does not wait for (it returns early) must not end as an unhandled rejection.
   void status.catch(() => undefined);
   const { layout } = layoutOf(root);
   const slicer = new TimeSlicer(SLICE_MS);
   // The indexes are read while git status runs, yielding between the steps.
-  let user = readUserIndex(layout);
+  let user = await readUserIndex(layout);
   if (!user.index) return { files: null, why: 'the repository has no (readable) index' };
   await slicer.tick();
   let shadowIndex: GitIndex | null;
@@ -211,7 +389,7 @@ export async function filesFromStatus(git: NativeGit, root: string, shadowGitdir
   }
   // The index git status compared against must be the one read here: read it again if it was rewritten.
   if (fileStamp(join(layout.gitdir, 'index')) !== user.stamp) {
-    user = readUserIndex(layout);
+    user = await readUserIndex(layout);
     if (!user.index || !isPlainIndex(user.index)) return { files: null, why: 'the index changed into one that cannot be trusted while git status ran' };
     shadowOnly = await shadowOnlyPaths(user.index, shadowIndex, slicer);
   }
@@ -236,29 +414,13 @@ export async function filesFromStatus(git: NativeGit, root: string, shadowGitdir
   for (const p of nested) fromDisk.add(p);
   for (const p of shadowOnly) fromDisk.add(p);
 
-  const files = new Map<string, SnapshotEntry>();
   const extra = [...fromDisk].sort(byteOrder);
-  const hashed: Array<SnapshotEntry | null> = [];
+  const read = new Map<string, SnapshotEntry | null>();
   // A few files at a time: the disk works while hashing, without opening thousands of handles.
-  for (let i = 0; i < extra.length; i += 16) hashed.push(...(await Promise.all(extra.slice(i, i + 16).map((p) => hashFile(root, p, limits)))));
-  // Both lists are in git's order; merged, the map lists paths as a checkpoint's tree does.
-  let k = 0;
-  const takeExtraBefore = (path: string | null): void => {
-    for (; k < extra.length && (path === null || byteOrder(extra[k]!, path) < 0); k++) {
-      const entry = hashed[k];
-      if (entry) files.set(extra[k]!, entry);
-    }
-  };
-  const entries = index.entries;
-  for (let i = 0; i < entries.length; i++) {
-    if ((i & TICK_EVERY) === 0) await slicer.tick();
-    const e = entries[i]!;
-    const mode = e.mode;
-    if (e.stage !== 0 || (mode !== MODE_FILE && mode !== MODE_EXEC) || fromDisk.has(e.path)) continue;
-    if (e.size > limits.sizeLimit || (e.size > limits.binaryLimit && binaryFile(join(root, e.path)))) continue;
-    if (k < extra.length) takeExtraBefore(e.path);
-    files.set(e.path, { oid: e.oid, mode: mode === MODE_EXEC ? '100755' : '100644' });
+  for (let i = 0; i < extra.length; i += 16) {
+    const batch = extra.slice(i, i + 16);
+    const hashed = await Promise.all(batch.map((p) => hashFile(root, p, limits)));
+    batch.forEach((p, j) => read.set(p, hashed[j]!));
   }
-  takeExtraBefore(null);
-  return { files, why: null };
+  return { files: new IndexedFiles(root, index, read, limits), why: null };
 }

@@ -4,11 +4,13 @@
  * judgements of the same tree. The identity of a file version is its inode, size and mtime (git replaces
  * the index by renaming a new file over it, so every rewrite changes the inode).
  *
- *   const index = readIndexCached(gitdir);   // as readIndex(gitdir), parsed once per version of the file
+ *   const index = readIndexCached(gitdir);              // as readIndex(gitdir), parsed once per version of the file
+ *   const index = await readIndexCachedAsync(gitdir);   // the same, the file read without blocking
  */
 import { statSync } from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
-import { type GitIndex, readIndex } from '../git/index-reader';
+import { type GitIndex, parseIndex, readIndex } from '../git/index-reader';
 
 /** Index files remembered at once (the user's and the shadow's of a project or two). */
 const KEEP = 4;
@@ -24,22 +26,53 @@ export function fileStamp(file: string): string {
   }
 }
 
+/** The cached parse of a file version, or undefined (a hit becomes the most recently used). */
+function cached(file: string, stamp: string): GitIndex | undefined {
+  const hit = cache.get(file);
+  if (!hit || hit.stamp !== stamp) return undefined;
+  cache.delete(file);
+  cache.set(file, hit);
+  return hit.index;
+}
+
+function remember(file: string, stamp: string, index: GitIndex): void {
+  cache.delete(file);
+  cache.set(file, { stamp, index });
+  while (cache.size > KEEP) cache.delete(cache.keys().next().value!);
+}
+
 /** `<gitdir>/index` parsed, from the cache while the file is the version parsed last; null when absent. */
 export function readIndexCached(gitdir: string): GitIndex | null {
   const file = join(gitdir, 'index');
   // The stamp is taken before reading: a version written meanwhile is re-read on the next call.
   const stamp = fileStamp(file);
-  const hit = cache.get(file);
-  if (hit && hit.stamp === stamp) {
-    // Most recently used last.
-    cache.delete(file);
-    cache.set(file, hit);
-    return hit.index;
-  }
+  const hit = cached(file, stamp);
+  if (hit) return hit;
   cache.delete(file);
   const index = readIndex(gitdir);
   if (!index) return null;
-  cache.set(file, { stamp, index });
-  while (cache.size > KEEP) cache.delete(cache.keys().next().value!);
+  remember(file, stamp, index);
   return index;
+}
+
+/**
+ * As readIndexCached, with the file read asynchronously (a 25,000-entry index is a few MB: the event loop
+ * goes on meanwhile); only the parse is synchronous. Its stamp is returned with it.
+ */
+export async function readIndexCachedAsync(gitdir: string): Promise<{ readonly index: GitIndex | null; readonly stamp: string }> {
+  const file = join(gitdir, 'index');
+  let st: { ino: number; size: number; mtimeMs: number };
+  try {
+    st = await fsp.stat(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { index: null, stamp: 'absent' };
+    throw error;
+  }
+  // As fileStamp: taken before reading, so a version written meanwhile is re-read on the next call.
+  const stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
+  const hit = cached(file, stamp);
+  if (hit) return { index: hit, stamp };
+  const index = parseIndex(await fsp.readFile(file), file, st.mtimeMs);
+  remember(file, stamp, index);
+  return { index, stamp };
 }

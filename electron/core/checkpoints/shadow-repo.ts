@@ -10,7 +10,7 @@ import { findNativeGit } from '../git/native/find-git';
 import type { NativeGit } from '../git/native/git-runner';
 import { atomicWrite } from '../util/atomic-write';
 import type { StatusResult } from '../git/status-engine';
-import { filesFromStatus } from './current-files';
+import { ListedFiles, treeFromStatus, type WorkTreeFiles } from './current-files';
 import { layoutOf, loadIndexSeed, seedableIndexFile } from './index-seed';
 import { fileStamp, nativeSnapshot, replacedBlobs, snapshotFilesOf } from './native-snapshot';
 import { blobHash, looksBinary } from '../util/text-format';
@@ -28,6 +28,13 @@ export type SnapshotTree = ReadonlyMap<string, SnapshotEntry>;
 /** The files of the work tree now, and how they were read (`why`: the reason no checkpoint was spared). */
 export interface CurrentFiles {
   readonly files: Map<string, SnapshotEntry>;
+  readonly via: 'status' | 'snapshot';
+  readonly why: string | null;
+}
+
+/** The files of the work tree now, to look up or compare (see ShadowRepo.currentTree). */
+export interface CurrentTree {
+  readonly files: WorkTreeFiles;
   readonly via: 'status' | 'snapshot';
   readonly why: string | null;
 }
@@ -154,17 +161,26 @@ export class ShadowRepo {
    * that cannot be trusted to give the same answer, a checkpoint named `reason` is taken and read.
    */
   async currentFiles(status: Promise<StatusResult> | null, reason: string): Promise<CurrentFiles> {
+    const { files, via, why } = await this.currentTree(status, reason);
+    return { files: await files.list(), via, why };
+  }
+
+  /**
+   * As currentFiles, without listing the files when they come from the index and git status: a reader looks
+   * up the few it needs and compares the rest with a checkpoint in one walk (WorkTreeFiles.changesFrom).
+   */
+  async currentTree(status: Promise<StatusResult> | null, reason: string): Promise<CurrentTree> {
     // A status this call does not wait for must not end as an unhandled rejection.
     void status?.catch(() => undefined);
     await this.init();
     const native = findNativeGit().git;
     let why = !native ? 'no native git' : !status ? 'no live git status' : null;
     if (native && status) {
-      const fast = await filesFromStatus(native, this.root, this.gitdir, status, { sizeLimit: SIZE_LIMIT, binaryLimit: BINARY_LIMIT });
+      const fast = await treeFromStatus(native, this.root, this.gitdir, status, { sizeLimit: SIZE_LIMIT, binaryLimit: BINARY_LIMIT });
       if (fast.files) return { files: fast.files, via: 'status', why: null };
       why = fast.why;
     }
-    return { files: await this.readSnapshot(await this.snapshot(reason)), via: 'snapshot', why };
+    return { files: new ListedFiles(await this.readSnapshot(await this.snapshot(reason))), via: 'snapshot', why };
   }
 
   /**

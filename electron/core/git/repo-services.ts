@@ -34,6 +34,8 @@ export class RepoService {
   private writing: Promise<void> | null = null;
   /** The watcher's reports, one at a time: each announces the status it read, so they must go out in order. */
   private watched: Promise<void> = Promise.resolve();
+  /** Settles when the fresh status a reader waits for (freshStatus) is read. */
+  private fresh: Promise<void> | null = null;
 
   constructor(
     readonly root: string,
@@ -61,6 +63,9 @@ export class RepoService {
     while (this.writing) await this.writing;
     if (git) this.engine.invalidateAll();
     else this.engine.notifyChanged(paths);
+    // A reader waits for a fresh status (judging a run, a commit): it goes first, not beside a second git
+    // status of the same tree; the cache is dropped already, so no reader gets the old status meanwhile.
+    while (this.fresh) await this.fresh;
     // The Changes view needs this status next: read it once here and send it with the event.
     const now = await this.engine.status().catch(() => null);
     // Only git's own files changed: an echo of our write when the status is the one announced.
@@ -84,7 +89,16 @@ export class RepoService {
    */
   async freshStatus(): Promise<StatusResult> {
     this.engine.invalidateAll();
-    return this.engine.status();
+    const run = this.engine.status();
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.fresh = settled;
+    void settled.then(() => {
+      if (this.fresh === settled) this.fresh = null;
+    });
+    return run;
   }
 
   /**

@@ -12,21 +12,16 @@ import { parseTestOutput } from './parsers/parse-output';
 import { checkInputs, isTestConfig, isTestFile, scriptsChanged } from './check-inputs';
 import { maskedFailure } from './masked-command';
 import { checksForRequirement, planChecks, readPlanFacts, servedChecks, type PlanFacts } from './plan-facts';
+import type { FileChange, WorkTreeFiles } from '../checkpoints/current-files';
 import type { ShadowRepo } from '../checkpoints/shadow-repo';
 import type { StatusResult } from '../git/status-engine';
-import { blobText, readCheckpointTree, trustedPlanOf, type TrustedPlan } from './trusted-plan';
+import { blobText, trustedPlanOf, type TrustedPlan } from './trusted-plan';
 import { loadRun, recordRootOf, saveRun, type StoredRun } from './run-store';
 import { resolveTestCommand, type TestCommand } from './test-command';
 import type { VerifiableRun, VerifyRunOptions } from './verifiable-run';
 
 /** What the verifier needs of the core. */
 export type VerifierContext = Pick<CoreContext, 'dataDir' | 'bus' | 'services'>;
-
-/** One file's blob before and after: null = absent. */
-interface FileChange {
-  readonly before: string | null;
-  readonly after: string | null;
-}
 
 /** Files the ledger itself writes: never a change of the run's. */
 const OWN_FILES = new Set([EVIDENCE_FILE]);
@@ -62,8 +57,10 @@ interface Pass {
   /** The plan on disk now, as the run left it: read only to see what the run changed. */
   readonly currentFacts: PlanFacts;
   readonly currentTest: TestCommand | null;
-  readonly checkpoint: Map<string, string>;
-  readonly current: Map<string, string>;
+  /** The checkpoint's files: path → blob id. */
+  readonly checkpoint: ReadonlyMap<string, string>;
+  /** The files now, as a checkpoint taken now would record them (looked up, never listed). */
+  readonly current: WorkTreeFiles;
   readonly changes: Map<string, FileChange>;
   readonly state: TreeState;
   readonly opts: VerifyRunOptions;
@@ -91,33 +88,35 @@ async function prepare(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRun
       status = null;
     }
   }
-  const readCheckpoint = readCheckpointTree(shadow, run.checkpointCommit).catch(() => {
-    throw new RpcError('NOT_FOUND', `The checkpoint ${run.checkpointCommit.slice(0, 10)} of run ${run.runId} is missing from the checkpoint store, so its claims cannot be checked against the tree.`);
-  });
-  const [checkpoint, trusted, currentFacts, currentTest, current, state] = await Promise.all([
-    readCheckpoint,
-    trustedPlanOf(shadow, run.checkpointCommit, readCheckpoint),
+  // The checkpoint's files come with the plan it holds (read once per checkpoint, when the run's baseline
+  // was taken); the files now are compared with them in one walk, without listing them (current-files.ts).
+  const [trusted, currentFacts, currentTest, current, state] = await Promise.all([
+    trustedPlanOfRun(shadow, run),
     readPlanFacts(root),
     resolveTestCommand(root),
-    shadow.currentFiles(status, `verification of run ${run.runId}`).then(({ files }) => {
-      const oids = new Map<string, string>();
-      for (const [path, entry] of files) oids.set(path, entry.oid);
-      return oids;
-    }),
+    shadow.currentTree(status, `verification of run ${run.runId}`).then(({ files }) => files),
     // The records carry the state of the tree the checks ran on (the worktree's for a parallel run).
     workLedger.state(),
   ]);
-  const changes = new Map<string, FileChange>();
-  for (const [path, oid] of checkpoint) {
-    if (OWN_FILES.has(path)) continue;
-    const now = current.get(path) ?? null;
-    if (now !== oid) changes.set(path, { before: oid, after: now });
-  }
-  for (const [path, oid] of current) if (!checkpoint.has(path) && !OWN_FILES.has(path)) changes.set(path, { before: null, after: oid });
+  const checkpoint = trusted.tree;
+  const changes = await current.changesFrom(checkpoint, (path) => OWN_FILES.has(path));
   // Only commands of the plan at the checkpoint run unasked; what the run wrote into the plan does not.
   const approvedChecks = new Set<string>();
   for (const c of planChecks(trusted.facts, trusted.testCommand)) approvedChecks.add(normalizeCommand(c.command));
   return { run, root, ledger, workLedger, shadow, trusted, currentFacts, currentTest, checkpoint, current, changes, state, opts, commandCache: new Map(), approvedChecks, served: [] };
+}
+
+/**
+ * The plan at a run's checkpoint, with the checkpoint's files (read once per checkpoint); NOT_FOUND when the
+ * checkpoint is missing from the checkpoint store.
+ */
+async function trustedPlanOfRun(shadow: ShadowRepo, run: VerifiableRun): Promise<TrustedPlan> {
+  try {
+    return await trustedPlanOf(shadow, run.checkpointCommit);
+  } catch (error) {
+    if (await shadow.readSnapshot(run.checkpointCommit).then(() => true, () => false)) throw error;
+    throw new RpcError('NOT_FOUND', `The checkpoint ${run.checkpointCommit.slice(0, 10)} of run ${run.runId} is missing from the checkpoint store, so its claims cannot be checked against the tree.`);
+  }
 }
 
 /**
@@ -133,10 +132,7 @@ type CommandPass = Pick<Pass, 'run' | 'root' | 'trusted' | 'currentFacts' | 'cur
 async function commandPass(ctx: VerifierContext, run: VerifiableRun): Promise<CommandPass> {
   const root = run.projectRoot;
   const { shadow } = ctx.services.project(root);
-  const tree = await readCheckpointTree(shadow, run.checkpointCommit).catch(() => {
-    throw new RpcError('NOT_FOUND', `The checkpoint ${run.checkpointCommit.slice(0, 10)} of run ${run.runId} is missing from the checkpoint store, so its claims cannot be checked against the tree.`);
-  });
-  const [trusted, currentFacts, currentTest] = await Promise.all([trustedPlanOf(shadow, run.checkpointCommit, Promise.resolve(tree)), readPlanFacts(root), resolveTestCommand(root)]);
+  const [trusted, currentFacts, currentTest] = await Promise.all([trustedPlanOfRun(shadow, run), readPlanFacts(root), resolveTestCommand(root)]);
   // As in a full pass: only commands of the plan at the checkpoint run unasked.
   const approvedChecks = new Set(planChecks(trusted.facts, trusted.testCommand).map((c) => normalizeCommand(c.command)));
   return { run, root, trusted, currentFacts, currentTest, opts: {}, commandCache: new Map(), approvedChecks };
@@ -177,7 +173,7 @@ async function fileState(pass: Pass, rawPath: string): Promise<{ rel: string; be
     return { error: error instanceof Error ? error.message : String(error) };
   }
   const rel = toRel(pass.root, abs);
-  const after = pass.current.get(rel) ?? (await diskOid(pass.root, rel));
+  const after = pass.current.get(rel)?.oid ?? (await diskOid(pass.root, rel));
   return { rel, before: pass.checkpoint.get(rel) ?? null, after };
 }
 
@@ -278,7 +274,7 @@ function inputChanges(pass: Pass, check: PlannedCheck): string[] {
     if (c) out.push(`the run ${c.after === null ? 'deleted' : 'changed'} ${f}, which the check runs.`);
   }
   if (inputs.packageScripts && pass.changes.has('package.json')) {
-    const after = pass.current.has('package.json') ? readTextSync(pass.root, 'package.json') : null;
+    const after = pass.current.get('package.json') ? readTextSync(pass.root, 'package.json') : null;
     if (scriptsChanged(pass.trusted.packageJson, after)) out.push('the run changed the scripts in package.json.');
   }
   if (inputs.testSuite) {
@@ -616,8 +612,11 @@ async function isOverconfident(ledger: EvidenceLedger, model: string, role: stri
  * failed). Appends evidence for each verdict and finding, stores the result, and emits it.
  */
 export async function verifyRun(ctx: VerifierContext, run: VerifiableRun, opts: VerifyRunOptions = {}): Promise<RunVerification> {
+  // Calibration reads the ledger as it stood before this pass appends to it: while the tree is read.
+  const calibrated = isOverconfident(ctx.services.project(recordRootOf(run)).ledger, run.model, run.role);
+  void calibrated.catch(() => undefined);
   const pass = await prepare(ctx, run, opts);
-  const overconfident = await isOverconfident(pass.ledger, run.model, run.role);
+  const overconfident = await calibrated;
   pass.served = await judgeServedChecks(pass);
   const claims: ClaimResult[] = [];
   for (let i = 0; i < run.claims.length; i++) claims.push(await recordClaim(pass, i, await verifyClaim(pass, i, false)));

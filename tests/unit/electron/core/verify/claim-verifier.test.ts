@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Claim } from '../../../../../shared/contract/verify';
@@ -183,6 +183,19 @@ describe('verifyRun', () => {
     const v = await verifyRun(plainCtx, baseRun(plain, dataDir, cp, [claim({ kind: 'file_changed', path: 'a.txt' })], { taskId: undefined }));
     expect(v.claims[0]!.verdict).toBe('verified');
     expect(asked).toEqual([]);
+  });
+
+  it('says a checkpoint gone from the checkpoint store is not found, and passes on any other failure to read its plan', async () => {
+    await expect(verifyRun(ctx, baseRun(root, dataDir, 'f'.repeat(40), []))).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/^The checkpoint ffffffffff of run .* is missing from the checkpoint store/) });
+    // A checkpoint whose plan file's content is lost (only the shadow repository held it).
+    writeFiles(root, { '.plumbline/notes.md': `only in the checkpoint ${Math.random()}\n` });
+    const shadow = new ShadowRepo(root, dataDir);
+    const cp = await shadow.snapshot('before run');
+    const oid = git(root, 'hash-object', '.plumbline/notes.md').trim();
+    rmSync(join(shadow.gitdir, 'objects', oid.slice(0, 2), oid.slice(2)));
+    const lost = verifyRun(ctx, baseRun(root, dataDir, cp, []));
+    await expect(lost).rejects.toThrow(/content .* is missing from the checkpoint store and the repository/);
+    await expect(lost).rejects.not.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('refuses claims about paths outside the project', async () => {
