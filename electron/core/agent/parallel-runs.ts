@@ -59,6 +59,8 @@ interface Lane {
   outside: string[];
   /** The Calibrator's verdict on the run, taken in its worktree, is green: once the run ended the lane is `verified`. */
   green: boolean;
+  /** Its worktree and run are being set up: the run has no transcript yet, so the lane offers none to open. */
+  starting?: boolean;
 }
 
 /** What the lanes journal keeps of a lane (`<dataDir>/lanes/<project hash>.json`). */
@@ -357,6 +359,7 @@ export class ParallelRuns {
     lane.runId = runId;
     lane.state = 'running';
     lane.reason = null;
+    lane.starting = true;
     try {
       const wt = await p.trees.add(runId, lane.taskId, lane.title);
       lane.branch = wt.branch;
@@ -368,6 +371,8 @@ export class ParallelRuns {
       lane.state = 'stopped';
       lane.reason = `could not start: ${error instanceof Error ? error.message : String(error)}`;
       return;
+    } finally {
+      lane.starting = false;
     }
     lane.ended = this.registry.settled(runId).then(() => this.finished(root, p, lane));
   }
@@ -493,6 +498,9 @@ export class ParallelRuns {
     return p.lanes.map((l) => {
       const outside = l.outside.length ? `wrote ${listPaths(l.outside)} outside its scope` : null;
       const glance = l.glance && outside ? `${l.glance}; ${outside}` : l.glance;
+      // A lane announced while its run is set up (a repository change brings an announcement at any time) shows no
+      // run yet: there is no transcript to open until the run has started.
+      if (l.starting) return { taskId: l.taskId, runId: null, branch: l.branch, state: l.state, reason: 'starting: creating its worktree and run', costUsd: l.costUsd, glance };
       return { taskId: l.taskId, runId: l.runId, branch: l.branch, state: l.state, reason: l.reason ?? outside, costUsd: l.costUsd, glance };
     });
   }

@@ -175,6 +175,27 @@ describe('parallel runs', () => {
     await agent.dispose?.();
   }, 120_000);
 
+  it('names a lane\'s run only once it can be opened: lanes read while the worktree and run are set up show none', async () => {
+    script();
+    const agent = await agentModule({ parallelRuns: 2 });
+    // Read the lanes at the moment the run's worktree is opened in the core (a repository change announces them
+    // at any time), then ask for the transcript of every run they name.
+    const seen: RunLane[][] = [];
+    const add = ctx.projects.add.bind(ctx.projects);
+    ctx.projects.add = (root, holder, options) => {
+      add(root, holder, options);
+      if (holder?.startsWith('run:')) void Promise.resolve(agent.handlers['agent.lanes']({ root: project.root }, c)).then((r) => seen.push(r.lanes));
+    };
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1'] }, c);
+    const during = seen[0]!;
+    expect(lane(during, 'T-1')).toMatchObject({ state: 'running', runId: null, reason: expect.stringMatching(/^starting/) });
+    // Once Run selected has answered, the run is there to open.
+    const runId = lane(lanes, 'T-1').runId!;
+    expect((await agent.handlers['agent.transcript']({ root: project.root, runId }, c)).summary.taskId).toBe('T-1');
+    await agent.service.parallel.settled(project.root, runId);
+    await agent.dispose?.();
+  }, 60_000);
+
   it('lets a task whose scope overlaps a running one wait, queues beyond the limit, and refuses one whose dependency is not done', async () => {
     script();
     const agent = await agentModule({ parallelRuns: 1 });
