@@ -162,8 +162,26 @@ export class MergeQueue {
   }
 
   /** Adds an accepted run. Refuses a run already queued, a task id that is not T-n and a branch git cannot name. */
-  async add(entry: QueueEntry): Promise<void> {
-    await this.load();
+  add(entry: QueueEntry): Promise<void> {
+    return this.serial(async () => {
+      await this.load();
+      await this.addNow(entry);
+    });
+  }
+
+  /**
+   * Adds a run and processes the queue as one step: no re-check can come between them, so the new entry is merged
+   * (or stopped) once, by this call, and its checks run once.
+   */
+  addAndProcess(entry: QueueEntry, runChecks: RunChecks): Promise<ProcessResult> {
+    return this.serial(async () => {
+      await this.load();
+      await this.addNow(entry);
+      return this.processNow(runChecks);
+    });
+  }
+
+  private async addNow(entry: QueueEntry): Promise<void> {
     assertRunId(entry.runId);
     if (!TASK_ID.test(entry.taskId)) throw new RpcError('INVALID_REQUEST', `"${entry.taskId.slice(0, 40)}" is not a task id like T-3; the run was not queued.`);
     const bad = entry.depends.find((d) => !TASK_ID.test(d));

@@ -215,11 +215,22 @@ export class ParallelRuns {
     await runGit(p.git, ['commit', '--no-verify', '-q', '-m', text], { cwd: lane.path, what: `commit ${lane.taskId} on ${lane.branch}` });
     const commit = (await runGit(p.git, ['rev-parse', 'HEAD'], { cwd: lane.path, read: true })).stdout.toString('utf8').trim();
     await this.note(root, runId, { type: 'review', at: now(), action: 'accepted', commit, restoreRef: null });
-    await p.queue.add({ runId, taskId: lane.taskId, branch: lane.branch, depends: [...lane.depends] });
+    const was = lane.state;
     lane.state = 'merging';
     lane.reason = null;
     this.emit(root, p);
-    await this.processQueue(root, p);
+    try {
+      // Added and processed in one step of the queue: a re-check on a repository change cannot take the new entry
+      // in between and have its checks run twice.
+      await this.processQueue(root, p, { runId, taskId: lane.taskId, branch: lane.branch, depends: [...lane.depends] });
+    } catch (error) {
+      // Refused before it was queued: the lane is as it was.
+      if (!(await p.queue.list()).some((q) => q.runId === runId)) {
+        lane.state = was;
+        this.emit(root, p);
+      }
+      throw error;
+    }
     return { commit, files };
   }
 
@@ -395,18 +406,18 @@ export class ParallelRuns {
    * only when the queue may move (MergeQueue.recheck), and the repository change is announced only when it did —
    * so the announcement, which brings the next re-check, ends in one that finds nothing to do.
    */
-  private async processQueue(root: string, p: ProjectLanes, how: 'process' | 'recheck' = 'process'): Promise<void> {
+  private async processQueue(root: string, p: ProjectLanes, how: 'process' | 'recheck' | QueueEntry = 'process'): Promise<void> {
     let result: ProcessResult | null = null;
     let threw = false;
     try {
       const check = (tree: string, entry: QueueEntry) => this.runChecks(root, p, tree, entry);
-      result = how === 'process' ? await p.queue.process(check) : await p.queue.recheck(check);
+      result = how === 'process' ? await p.queue.process(check) : how === 'recheck' ? await p.queue.recheck(check) : await p.queue.addAndProcess(how, check);
     } catch (error) {
       threw = true;
       throw error;
     } finally {
-      if (how === 'process' || result || threw) await this.syncLanes(root, p);
-      if (how === 'process' || result) this.env.ctx.bus.emit('repo.didChange', { root, paths: [], git: true });
+      if (how !== 'recheck' || result || threw) await this.syncLanes(root, p);
+      if (how !== 'recheck' || result) this.env.ctx.bus.emit('repo.didChange', { root, paths: [], git: true });
       // After repo.didChange (which drops the ledger's cached tree state), so a refresh reads the new HEAD.
       const ids = p.evidence.splice(0);
       if (ids.length) this.env.ctx.bus.emit('evidence.didAppend', { root, ids });

@@ -196,6 +196,34 @@ describe('parallel runs', () => {
     await agent.dispose?.();
   }, 60_000);
 
+  it('runs an accepted run\'s checks on the merged tree once when a repository change comes between Accept and the merge', async () => {
+    script();
+    const agent = await agentModule();
+    const appended: string[] = [];
+    ctx.bus.subscribe((e) => e.event === 'evidence.didAppend' && appended.push(...(e.payload as { ids: string[] }).ids));
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-3'] }, c);
+    const runId = lane(lanes, 'T-3').runId!;
+    await agent.service.parallel.settled(project.root, runId);
+    // The moment Accept shows the lane as merging, a re-check of the queue (what a watcher report brings) is
+    // taken up by the queue at once: it stands for a report that arrives while Accept is adding the run.
+    const parallel = agent.service.parallel as unknown as { projects: Map<string, unknown>; processQueue(root: string, p: unknown, how: 'recheck'): Promise<void> };
+    let reported = false;
+    ctx.bus.subscribe((e) => {
+      if (reported || e.event !== 'agent.didLanes' || lane((e.payload as { lanes: RunLane[] }).lanes, 'T-3').state !== 'merging') return;
+      reported = true;
+      void parallel.processQueue(project.root, parallel.projects.get(project.root), 'recheck');
+    });
+    await agent.handlers['agent.accept']({ root: project.root, runId }, c);
+    await agent.service.parallel.queueIdle(project.root);
+    expect(reported).toBe(true);
+    const after = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    await agent.service.parallel.queueIdle(project.root);
+    expect(after.queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-3 stopped']);
+    // T-3's check failed on the merged tree once, and was recorded once.
+    expect(appended).toHaveLength(1);
+    await agent.dispose?.();
+  }, 60_000);
+
   it('lets a task whose scope overlaps a running one wait, queues beyond the limit, and refuses one whose dependency is not done', async () => {
     script();
     const agent = await agentModule({ parallelRuns: 1 });
