@@ -101,13 +101,16 @@ export function ThinkerActions() {
         <button className="btn" disabled={!!busy} title="Write the hand-off note (.plumbline/handoff.md)" onClick={() => void run('save', async () => { const r = await api.request('agent.saveState', { root, ...(selected ? { taskId: selected } : {}) }); notify('info', `Hand-off note written to ${r.path}.`); })}>
           Save state
         </button>
-        <input aria-label="Ask a question" placeholder="Ask… (routed to the thinker or the builder)" value={question} onChange={(e) => setQuestion(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && question.trim() && void ask()} style={{ flex: 1, minWidth: 240 }} />
-        <button className="btn" disabled={!question.trim() || !!busy} onClick={() => void ask()}>Ask</button>
-        <select aria-label="Route override" value="" onChange={(e) => e.target.value && question.trim() && void ask(e.target.value as 'thinker' | 'builder')}>
-          <option value="">Ask the…</option>
-          <option value="thinker">thinker</option>
-          <option value="builder">builder (read-only)</option>
-        </select>
+        {/* The question, its button and the route stay together on one line when the bar wraps. */}
+        <span className="ask-group">
+          <input aria-label="Ask a question" placeholder="Ask… (routed to the thinker or the builder)" value={question} onChange={(e) => setQuestion(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && question.trim() && void ask()} style={{ flex: 1, minWidth: 120 }} />
+          <button className="btn" disabled={!question.trim() || !!busy} onClick={() => void ask()}>Ask</button>
+          <select aria-label="Route override" value="" onChange={(e) => e.target.value && question.trim() && void ask(e.target.value as 'thinker' | 'builder')}>
+            <option value="">Ask the…</option>
+            <option value="thinker">thinker</option>
+            <option value="builder">builder (read-only)</option>
+          </select>
+        </span>
       </div>
       {thinkerBlocked && <div className="warn" role="note">⚠ {thinkerBlocked}</div>}
       {route && <div className="muted" role="status">Routed to {route}</div>}
