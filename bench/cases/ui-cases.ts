@@ -475,6 +475,14 @@ async function measureLanes(ctx: BenchContext, projectRoot: string): Promise<Str
           await takeFrameGap(page);
           const tracing = process.env.PLUMBLINE_BENCH_TRACE === '1';
           if (tracing) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+          // A CPU profile of the page for a closer look (PLUMBLINE_BENCH_PROFILE=1; DevTools opens it): names read
+          // best from an unminified renderer build.
+          const profiler = process.env.PLUMBLINE_BENCH_PROFILE === '1' ? await context.newCDPSession(page) : null;
+          if (profiler) {
+            await profiler.send('Profiler.enable');
+            await profiler.send('Profiler.setSamplingInterval', { interval: 250 });
+            await profiler.send('Profiler.start');
+          }
           await runSelected.click();
           // Until every lane has ended (finished: streamed, wrote its file, verified in its worktree).
           await page.waitForFunction(
@@ -487,6 +495,12 @@ async function measureLanes(ctx: BenchContext, projectRoot: string): Promise<Str
           );
           const end = await pageNow(page);
           const wallMs = performance.now() - t0;
+          if (profiler) {
+            const { profile } = await profiler.send('Profiler.stop');
+            const file = join(tmpdir(), `plumbline-lanes-${Date.now()}.cpuprofile`);
+            writeFileSync(file, JSON.stringify(profile));
+            ctx.log(`  CPU profile written to ${file}`);
+          }
           if (tracing) {
             const trace = await browser.stopTracing();
             // Kept for a closer look (Chromium's DevTools or Perfetto open it).

@@ -65,6 +65,8 @@ test('the Orchestrator edits the example: add SEC item, answer a question into a
   // Export HTML and check the downloaded file.
   await pane.getByRole('button', { name: 'Export' }).click();
   const dialog = page.getByRole('dialog', { name: 'Export spec and decision log' });
+  // Its backdrop covers the window, not only the Orchestrator it was opened from (panes contain their paint).
+  expect(await dialog.locator('xpath=..').boundingBox()).toEqual({ x: 0, y: 0, ...page.viewportSize()! });
   await dialog.getByRole('radio', { name: /^HTML/ }).check();
   await dialog.getByRole('checkbox', { name: 'Tasks' }).check();
   const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Save' }).click()]);

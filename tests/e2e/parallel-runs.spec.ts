@@ -69,6 +69,8 @@ async function accept(page: Page, taskId: string): Promise<string> {
   await expect(anyway.or(review.getByText('✔ accepted'))).toBeVisible({ timeout: 60_000 });
   if (await anyway.isVisible()) {
     await expect(anyway).toContainText('puts it into the merge queue');
+    // Its backdrop covers the window, not only the pane the dialog was opened from (panes contain their paint).
+    expect(await anyway.locator('xpath=..').boundingBox()).toEqual({ x: 0, y: 0, ...page.viewportSize()! });
     await anyway.getByRole('button', { name: 'Accept anyway' }).click();
   }
   await expect(review).toContainText('✔ accepted', { timeout: 60_000 });

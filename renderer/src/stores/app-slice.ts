@@ -144,7 +144,9 @@ export function createAppSlice(api: ApiClient): StateCreator<AppState, [], [], A
       }
     },
     setProject(info) {
-      if (get().project?.root === info.root) set({ project: info });
+      const cur = get().project;
+      // The core announces the project after every change under .git; an unchanged one renders nothing.
+      if (cur?.root === info.root && JSON.stringify(cur) !== JSON.stringify(info)) set({ project: info });
     },
     async initGit() {
       const project = get().project;

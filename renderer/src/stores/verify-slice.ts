@@ -93,6 +93,11 @@ export interface VerifySlice {
   saveTestCommand(command: string | null): Promise<void>;
 }
 
+/** `prev` when `next` holds the same content (records from the core are plain JSON), else `next`. */
+function sameOr<T>(prev: readonly T[], next: readonly T[]): readonly T[] {
+  return prev.length === next.length && JSON.stringify(prev) === JSON.stringify(next) ? prev : next;
+}
+
 /** Streamed output kept in memory per job. */
 const OUTPUT_TAIL = 200_000;
 
@@ -112,6 +117,46 @@ export function createVerifySlice(api: ApiClient): StateCreator<AppState, [], []
       } catch (error) {
         get().notify('error', messageOf(error));
       }
+    };
+    const refreshOnce = async (): Promise<void> => {
+      const r = root();
+      if (!r) return;
+      set({ calLoading: true });
+      try {
+        // One request for the whole pane: every refresh of the Calibrator costs one round trip.
+        const sent = eventsSeen;
+        const o = await api.request('verify.overview', { root: r });
+        if (root() !== r) return;
+        // A review or run that an event updated while the answer was on its way is newer than the answer.
+        const newer = <T,>(fetched: readonly T[], current: readonly T[], id: (x: T) => string, since: Map<string, number>): T[] => {
+          const fresh = new Set([...since].filter(([, at]) => at > sent).map(([k]) => k));
+          if (fresh.size === 0) return [...fetched];
+          const kept = current.filter((x) => fresh.has(id(x)));
+          return [...kept, ...fetched.filter((x) => !fresh.has(id(x)))];
+        };
+        // Lists whose content did not change keep their identity, so the views showing them do not render again.
+        set((s) => ({
+          evidence: sameOr(s.evidence, o.records),
+          supersededIds: sameOr(s.supersededIds, o.supersededIds),
+          verifiedRuns: sameOr(s.verifiedRuns, newer(o.runs, s.verifiedRuns, (x) => x.runId, runEvents)),
+          calibration: sameOr(s.calibration, o.groups),
+          taskStates: sameOr(s.taskStates, o.tasks),
+          reviews: sameOr(s.reviews, newer(o.reviews, s.reviews, (x) => x.id, reviewEvents)),
+          calLoading: false,
+          calError: null,
+        }));
+      } catch (error) {
+        if (root() === r) set({ calLoading: false, calError: messageOf(error) });
+      }
+    };
+    let runningRefresh: Promise<void> | null = null;
+    let queuedRefresh: Promise<void> | null = null;
+    const startRefresh = (): Promise<void> => {
+      const run = refreshOnce().finally(() => {
+        if (runningRefresh === run) runningRefresh = null;
+      });
+      runningRefresh = run;
+      return run;
     };
     const busy = (key: string, on: boolean) => set((s) => ({ claimBusy: on ? [...s.claimBusy, key] : s.claimBusy.filter((k) => k !== key) }));
     return {
@@ -136,35 +181,18 @@ export function createVerifySlice(api: ApiClient): StateCreator<AppState, [], []
         if (r) await get().refreshCalibrator();
       },
 
-      async refreshCalibrator() {
-        const r = root();
-        if (!r) return;
-        set({ calLoading: true });
-        try {
-          // One request for the whole pane: every refresh of the Calibrator costs one round trip.
-          const sent = eventsSeen;
-          const o = await api.request('verify.overview', { root: r });
-          if (root() !== r) return;
-          // A review or run that an event updated while the answer was on its way is newer than the answer.
-          const newer = <T,>(fetched: readonly T[], current: readonly T[], id: (x: T) => string, since: Map<string, number>): T[] => {
-            const fresh = new Set([...since].filter(([, at]) => at > sent).map(([k]) => k));
-            if (fresh.size === 0) return [...fetched];
-            const kept = current.filter((x) => fresh.has(id(x)));
-            return [...kept, ...fetched.filter((x) => !fresh.has(id(x)))];
-          };
-          set((s) => ({
-            evidence: o.records,
-            supersededIds: o.supersededIds,
-            verifiedRuns: newer(o.runs, s.verifiedRuns, (x) => x.runId, runEvents),
-            calibration: o.groups,
-            taskStates: o.tasks,
-            reviews: newer(o.reviews, s.reviews, (x) => x.id, reviewEvents),
-            calLoading: false,
-            calError: null,
-          }));
-        } catch (error) {
-          if (root() === r) set({ calLoading: false, calError: messageOf(error) });
+      refreshCalibrator() {
+        // At most one overview request at a time, and at most one more queued behind it: a burst of events
+        // (three runs verified, a dozen evidence appends) costs two round trips and two renders, not a dozen.
+        if (queuedRefresh) return queuedRefresh;
+        if (runningRefresh) {
+          queuedRefresh = runningRefresh.then(() => {
+            queuedRefresh = null;
+            return startRefresh();
+          });
+          return queuedRefresh;
         }
+        return startRefresh();
       },
 
       setCalTab: (tab) => set({ calTab: tab }),

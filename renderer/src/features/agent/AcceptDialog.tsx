@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { createPortal } from 'react-dom';
 import type { RunVerification } from '../../../../shared/contract';
 import { useModalFocus } from '../../components/use-modal-focus';
 import { glanceSummary } from '../verify/run-glance';
@@ -14,7 +15,8 @@ export function AcceptDialog({ run, concerns, parallel = false, onAccept, onCanc
   useEffect(() => cancel.current?.focus(), []);
   useModalFocus(dialog);
   const s = glanceSummary(run);
-  return (
+  // On the body: a pane contains its own layout and paint, so a fixed backdrop inside one would cover only it.
+  return createPortal(
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
       <div
         ref={dialog}
@@ -58,6 +60,7 @@ export function AcceptDialog({ run, concerns, parallel = false, onAccept, onCanc
           </button>
         </footer>
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

@@ -91,9 +91,18 @@ export function TranscriptView() {
   const stick = useRef(true);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is used directly in this component only
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => 28, overscan: 8, getItemKey: (i) => rows[i].key });
+  // Following the end: one scroll per frame, in the frame's own layout (a scroll from the effect would force a
+  // layout in every update of a streaming run). The total size is known without layout; the browser clamps it.
+  const follow = useRef(0);
   useEffect(() => {
-    if (stick.current && rows.length) virtual.scrollToIndex(rows.length - 1, { align: 'end' });
+    if (!stick.current || !rows.length || follow.current) return;
+    follow.current = requestAnimationFrame(() => {
+      follow.current = 0;
+      const el = parent.current;
+      if (el && stick.current) el.scrollTop = virtual.getTotalSize();
+    });
   }, [rows, virtual]);
+  useEffect(() => () => cancelAnimationFrame(follow.current), []);
   return (
     <div
       className="transcript"

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useModalFocus } from '../../components/use-modal-focus';
 import { useAppStore } from '../../stores/app-store';
 
@@ -38,7 +39,8 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }) {
       onClose();
     }
   };
-  return (
+  // On the body: a pane contains its own layout and paint, so a fixed backdrop inside one would cover only it.
+  return createPortal(
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div ref={dialog} className="dialog export-dialog" role="dialog" aria-modal="true" aria-label="Export spec and decision log" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
         <header>
@@ -79,6 +81,7 @@ export function ExportDialog({ onClose }: { readonly onClose: () => void }) {
           </button>
         </footer>
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

@@ -27,4 +27,60 @@ describe('verify slice', () => {
     await refreshing;
     expect(store.getState().reviews.map((r) => [r.status, r.findings.length])).toEqual([['done', 1]]);
   });
+
+  it('coalesces a burst of refreshes: one request in flight, one more after it, every caller answered with fresh data', async () => {
+    const answers: ((v: unknown) => void)[] = [];
+    const api: ApiClient = {
+      request: <M extends MethodName>(method: M, _params: RequestOf<M>): Promise<ResponseOf<M>> => {
+        if (method !== 'verify.overview') throw new Error(`unexpected ${method}`);
+        return new Promise((resolve) => answers.push(resolve as (v: unknown) => void));
+      },
+      onEvent: <E extends EventName>(_e: E, _l: (p: EventOf<E>) => void) => () => {},
+    };
+    const store = createAppStore(api);
+    store.setState({ project: { root: '/p' } as ProjectInfo });
+    const overview = (tasks: number) => ({ records: [], supersededIds: [], runs: [], groups: [], tasks: Array.from({ length: tasks }, (_, i) => ({ taskId: `T-${i}`, state: 'unverified' })), reviews: [] });
+    const first = store.getState().refreshCalibrator();
+    // Five more arrive while the first is on its way: they share one request, sent once the first is answered.
+    const later = Array.from({ length: 5 }, () => store.getState().refreshCalibrator());
+    expect(answers).toHaveLength(1);
+    answers[0](overview(1));
+    await first;
+    await Promise.resolve();
+    expect(answers).toHaveLength(2);
+    answers[1](overview(2));
+    await Promise.all(later);
+    expect(answers).toHaveLength(2);
+    expect(store.getState().taskStates).toHaveLength(2);
+    // Idle again: the next refresh is a request of its own.
+    const next = store.getState().refreshCalibrator();
+    expect(answers).toHaveLength(3);
+    answers[2](overview(2));
+    await next;
+  });
+
+  it('keeps the lists whose content did not change, so the views showing them do not render again', async () => {
+    const same = { records: [], supersededIds: ['E-1'], runs: [], groups: [], tasks: [{ taskId: 'T-1', state: 'verified' }], reviews: [] };
+    let tasksNow = same.tasks;
+    const api: ApiClient = {
+      request: <M extends MethodName>(method: M, _params: RequestOf<M>): Promise<ResponseOf<M>> => {
+        if (method !== 'verify.overview') throw new Error(`unexpected ${method}`);
+        // A fresh copy each time, as it arrives from the host.
+        return Promise.resolve(JSON.parse(JSON.stringify({ ...same, tasks: tasksNow })) as ResponseOf<M>);
+      },
+      onEvent: <E extends EventName>(_e: E, _l: (p: EventOf<E>) => void) => () => {},
+    };
+    const store = createAppStore(api);
+    store.setState({ project: { root: '/p' } as ProjectInfo });
+    await store.getState().refreshCalibrator();
+    const before = store.getState();
+    await store.getState().refreshCalibrator();
+    expect(store.getState().taskStates).toBe(before.taskStates);
+    expect(store.getState().supersededIds).toBe(before.supersededIds);
+    tasksNow = [{ taskId: 'T-1', state: 'refuted' }];
+    await store.getState().refreshCalibrator();
+    expect(store.getState().taskStates).not.toBe(before.taskStates);
+    expect(store.getState().taskStates[0]?.state).toBe('refuted');
+    expect(store.getState().supersededIds).toBe(before.supersededIds);
+  });
 });
