@@ -98,6 +98,21 @@ function sameOr<T>(prev: readonly T[], next: readonly T[]): readonly T[] {
   return prev.length === next.length && JSON.stringify(prev) === JSON.stringify(next) ? prev : next;
 }
 
+/**
+ * As sameOr for the evidence, which can be thousands of records: a signed record is the same when its id, its
+ * signature (an HMAC over its content) and the trust verdict read with it are; an unsigned one is compared whole.
+ */
+function sameRecordsOr(prev: readonly EvidenceRecord[], next: readonly EvidenceRecord[]): readonly EvidenceRecord[] {
+  if (prev.length !== next.length) return next;
+  for (let i = 0; i < next.length; i++) {
+    const a = prev[i]!;
+    const b = next[i]!;
+    if (a.id !== b.id || a.mac !== b.mac || a.untrusted !== b.untrusted) return next;
+    if (b.mac === undefined && JSON.stringify(a) !== JSON.stringify(b)) return next;
+  }
+  return prev;
+}
+
 /** Streamed output kept in memory per job. */
 const OUTPUT_TAIL = 200_000;
 
@@ -136,7 +151,7 @@ export function createVerifySlice(api: ApiClient): StateCreator<AppState, [], []
         };
         // Lists whose content did not change keep their identity, so the views showing them do not render again.
         set((s) => ({
-          evidence: sameOr(s.evidence, o.records),
+          evidence: sameRecordsOr(s.evidence, o.records),
           supersededIds: sameOr(s.supersededIds, o.supersededIds),
           verifiedRuns: sameOr(s.verifiedRuns, newer(o.runs, s.verifiedRuns, (x) => x.runId, runEvents)),
           calibration: sameOr(s.calibration, o.groups),

@@ -83,4 +83,33 @@ describe('verify slice', () => {
     expect(store.getState().taskStates[0]?.state).toBe('refuted');
     expect(store.getState().supersededIds).toBe(before.supersededIds);
   });
+
+  it('keeps the evidence when every signed record is the one it had, and takes it when a verdict or a record changed', async () => {
+    const rec = (id: string, mac: string | undefined, untrusted?: string) => ({ id, time: '2026-11-30T00:00:00.000Z', commit: null, dirty: false, subject: { kind: 'project' }, what: id, how: 'h', kind: 'command', result: 'passed', excerpt: 'x', hasOutput: false, ...(mac ? { mac } : {}), ...(untrusted ? { untrusted } : {}) });
+    let records = [rec('E-1', 'm1'), rec('E-2', undefined)];
+    const api: ApiClient = {
+      request: <M extends MethodName>(method: M, _params: RequestOf<M>): Promise<ResponseOf<M>> => {
+        if (method !== 'verify.overview') throw new Error(`unexpected ${method}`);
+        return Promise.resolve(JSON.parse(JSON.stringify({ records, supersededIds: [], runs: [], groups: [], tasks: [], reviews: [] })) as ResponseOf<M>);
+      },
+      onEvent: <E extends EventName>(_e: E, _l: (p: EventOf<E>) => void) => () => {},
+    };
+    const store = createAppStore(api);
+    store.setState({ project: { root: '/p' } as ProjectInfo });
+    await store.getState().refreshCalibrator();
+    const first = store.getState().evidence;
+    await store.getState().refreshCalibrator();
+    expect(store.getState().evidence).toBe(first);
+    // A record found untrusted on this read (one before it was removed) is news, though its signature is the same.
+    records = [rec('E-1', 'm1', 'a record before it was removed'), rec('E-2', undefined)];
+    await store.getState().refreshCalibrator();
+    expect(store.getState().evidence).not.toBe(first);
+    expect(store.getState().evidence[0]?.untrusted).toBe('a record before it was removed');
+    // An unsigned record is compared whole.
+    const second = store.getState().evidence;
+    records = [rec('E-1', 'm1', 'a record before it was removed'), { ...rec('E-2', undefined), excerpt: 'changed' }];
+    await store.getState().refreshCalibrator();
+    expect(store.getState().evidence).not.toBe(second);
+    expect(store.getState().evidence[1]?.excerpt).toBe('changed');
+  });
 });
