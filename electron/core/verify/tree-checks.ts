@@ -11,6 +11,7 @@
  */
 import type { CheckOutcome, PlannedCheck, TestCounts } from '../../../shared/contract/verify';
 import { checkEvidence, runCheckCommand } from './checks-runner';
+import { normalizeCommand } from './claim-verifier';
 import type { EvidenceLedger, TreeState } from './evidence';
 import { readPlanFacts, servedChecks } from './plan-facts';
 import { resolveTestCommand } from './test-command';
@@ -91,11 +92,6 @@ async function treeChecks(tree: string, taskId: string): Promise<PlannedCheck[] 
   }
 }
 
-/** Collapses whitespace, so `npm  test` and `npm test` are the same command. */
-function norm(command: string): string {
-  return command.trim().replace(/\s+/g, ' ');
-}
-
 /** How the tree's plan differs for one check: another command, no such check, or a check of its own. */
 type Difference = { readonly kind: 'changed' | 'added'; readonly command: string } | { readonly kind: 'dropped' };
 
@@ -106,7 +102,7 @@ function differences(trusted: readonly PlannedCheck[], there: readonly PlannedCh
   for (const c of trusted) {
     const t = byId.get(c.id);
     if (!t) out.set(c.id, { kind: 'dropped' });
-    else if (norm(t.command) !== norm(c.command)) out.set(c.id, { kind: 'changed', command: t.command });
+    else if (normalizeCommand(t.command) !== normalizeCommand(c.command)) out.set(c.id, { kind: 'changed', command: t.command });
   }
   const known = new Set(trusted.map((c) => c.id));
   for (const t of there) if (!known.has(t.id)) out.set(t.id, { kind: 'added', command: t.command });
