@@ -25,6 +25,8 @@ import { parsePorcelainV2 } from '../git/native/native-status';
 import { describeOutcome } from '../verify/checks-runner';
 import type { TreeState } from '../verify/evidence';
 import { checkTaskOnTree } from '../verify/tree-checks';
+import { trustedPlanOf, type TrustedPlan } from '../verify/trusted-plan';
+import { ShadowRepo } from '../checkpoints/shadow-repo';
 import type { AgentEnv } from './agent-env';
 import type { BuildingRuns } from './building-run';
 import { type CheckResult, MergeQueue, type ProcessResult, type QueueEntry } from './merge-queue';
@@ -464,15 +466,23 @@ export class ParallelRuns {
   }
 
   /**
-   * The task's served checks (plan and test command of the merged tree) run in the merge worktree through the
-   * Calibrator, which records each in the project's ledger with the merged commit's tree state: once the user's
-   * branch is there, the task's state rests on them (a failure is recorded as failed).
+   * The task's served checks — from the plan as it stood before the run (its checkpoint), never the merged tree's
+   * plan, which holds whatever the run wrote into it — run in the merge worktree through the Calibrator, which
+   * records each in the project's ledger with the merged commit's tree state: once the user's branch is there,
+   * the task's state rests on them (a failure is recorded as failed). When that plan cannot be read nothing runs
+   * and the queue stops at the run, saying to run the task again.
    */
   private async runChecks(root: string, p: ProjectLanes, tree: string, entry: QueueEntry): Promise<CheckResult> {
+    const trusted = await this.planBefore(root, p, entry);
+    if ('missing' in trusted) {
+      // Worded to be followed by where it stopped ("… on the merged tree of T-2 and main; nothing was moved …").
+      return { ok: false, reason: `${entry.taskId}'s checks did not run (drop this run and run ${entry.taskId} again: the plan as it stood before run ${entry.runId} cannot be read — ${trusted.missing} — and the merged tree's own plan is not run, as the run may have written it)` };
+    }
     const settings = await this.env.settings.load();
     const state = await treeState(p.git, tree);
-    const { recordIds, failed } = await checkTaskOnTree(this.env.ctx.services.project(root).ledger, {
+    const { recordIds, failed, differs } = await checkTaskOnTree(this.env.ctx.services.project(root).ledger, {
       tree,
+      plan: trusted.plan,
       state,
       taskId: entry.taskId,
       runId: entry.runId,
@@ -481,11 +491,32 @@ export class ParallelRuns {
     });
     p.evidence.push(...recordIds);
     if (failed) {
-      // What failed; the queue says where and what to do.
+      // What failed (and that the merged tree's plan has other checks, which did not run); the queue says where and what to do.
       const c = failed.check;
-      return { ok: false, reason: `${c.id} (\`${c.command}\`) ${describeOutcome(failed.outcome, failed.exitCode, failed.counts)}` };
+      return { ok: false, reason: `${differs ? `${differs} ` : ''}${c.id} (\`${c.command}\`) ${describeOutcome(failed.outcome, failed.exitCode, failed.counts)}` };
     }
     return { ok: true, reason: '' };
+  }
+
+  /**
+   * The plan as it stood before a queued run: its checkpoint (the `start` record of its transcript) read from the
+   * shadow repository of the worktree it ran in — the one its verification judged it against (trusted-plan.ts).
+   */
+  private async planBefore(root: string, p: ProjectLanes, entry: QueueEntry): Promise<{ plan: TrustedPlan } | { missing: string }> {
+    const events = await this.registry.transcript(root, entry.runId).then((t) => t.events, () => null);
+    if (!events) return { missing: 'its transcript is gone' };
+    const start = events.find((e) => e.type === 'start');
+    const checkpoint = start?.type === 'start' ? start.checkpoint : null;
+    if (!checkpoint) return { missing: 'it has no checkpoint' };
+    // The worktree's shadow repository outlives the worktree (it is kept by the worktree's path in the app data).
+    const path = p.lanes.find((l) => l.runId === entry.runId)?.path ?? (await p.trees.list()).find((t) => t.runId === entry.runId)?.path ?? null;
+    if (!path) return { missing: 'its worktree is unknown' };
+    const shadow = this.env.ctx.projects.list().includes(path) ? this.env.shadow(path) : new ShadowRepo(path, this.env.ctx.dataDir);
+    try {
+      return { plan: await trustedPlanOf(shadow, checkpoint) };
+    } catch {
+      return { missing: `its checkpoint ${checkpoint.slice(0, 7)} is missing from the checkpoint store` };
+    }
   }
 
   /** Removes the lane's worktree and branch and closes the worktree in the project registry. */

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentEvents, agentMethods, type RunLane, type TranscriptEvent } from '../../../../../shared/contract';
@@ -10,6 +10,7 @@ import { createVerifyModule } from '../../../../../electron/core/verify/verify-m
 import { MergeQueue } from '../../../../../electron/core/agent/merge-queue';
 import { projectHash, RunWorktrees } from '../../../../../electron/core/agent/worktrees';
 import { probeGit } from '../../../../../electron/core/git/native/find-git';
+import { ShadowRepo, shadowGitdir } from '../../../../../electron/core/checkpoints/shadow-repo';
 import { startMockMessagesApi, streamReply, type MockMessagesApi, type MockResponse, type RecordedRequest } from '../../../../helpers/mock-messages-api';
 import { tempProject, projectContext } from './loop-harness';
 
@@ -109,6 +110,27 @@ function scriptStray(): void {
     if (turn === 2) return streamReply([{ type: 'tool_use', name: 'bash', input: { command: 'echo hi > cmd.txt' } }]);
     return streamReply([{ type: 'text', text: 'Done.' }]);
   });
+}
+
+/**
+ * A run left in the merge queue by an earlier session, killed mid-check: T-2's worktree with its checkpoint (the
+ * plan before the run, named by the start of its transcript) and b.txt committed on its branch; and a worktree
+ * nothing owns. `start`: what the start of its transcript names (or no transcript).
+ */
+async function crashedQueue(start: 'checkpoint' | 'no checkpoint' | 'no transcript' = 'checkpoint') {
+  const native = probeGit('git').git!;
+  const options = { git: native, root: project.root, dataDir: project.dataDir };
+  const trees = new RunWorktrees(options);
+  const queued = await trees.add('run-queued', 'T-2', 'Write bravo');
+  const checkpoint = await new ShadowRepo(queued.path, project.dataDir).snapshot('before run run-queued (T-2)');
+  if (start !== 'no transcript') await ctx.services.transcripts.append(project.root, 'run-queued', { type: 'start', at: new Date().toISOString(), runId: 'run-queued', kind: 'task', taskId: 'T-2', title: 'T-2 Write bravo', role: 'builder', model: 'm', checkpoint: start === 'checkpoint' ? checkpoint : null, resumedFrom: null });
+  await writeFile(join(queued.path, 'b.txt'), 'B\n');
+  execFileSync('git', ['add', 'b.txt'], { cwd: queued.path });
+  execFileSync('git', ['commit', '-q', '-m', 'T-2'], { cwd: queued.path });
+  const stale = await trees.add('run-stale', 'T-1', 'Write alpha');
+  const queue = new MergeQueue(options);
+  await queue.add({ runId: 'run-queued', taskId: 'T-2', branch: queued.branch, depends: [] });
+  return { queued, stale, queue, checkpoint };
 }
 
 describe('parallel runs', () => {
@@ -269,17 +291,7 @@ describe('parallel runs', () => {
   });
 
   it('on first use rolls back a queue step a crash interrupted, resumes the queue and removes worktrees no run owns', async () => {
-    const native = probeGit('git').git!;
-    const options = { git: native, root: project.root, dataDir: project.dataDir };
-    // A run left from an earlier session: its worktree, a commit on its branch, in the queue, killed mid-check.
-    const trees = new RunWorktrees(options);
-    const queued = await trees.add('run-queued', 'T-2', 'Write bravo');
-    await writeFile(join(queued.path, 'b.txt'), 'B\n');
-    execFileSync('git', ['add', 'b.txt'], { cwd: queued.path });
-    execFileSync('git', ['commit', '-q', '-m', 'T-2'], { cwd: queued.path });
-    const stale = await trees.add('run-stale', 'T-1', 'Write alpha');
-    const queue = new MergeQueue(options);
-    await queue.add({ runId: 'run-queued', taskId: 'T-2', branch: queued.branch, depends: [] });
+    const { queued, stale, queue } = await crashedQueue();
     await expect(queue.process(() => Promise.reject(new Error('killed')))).rejects.toThrow('killed');
     expect((await queue.list())[0]!.state).toBe('checking');
 
@@ -296,6 +308,33 @@ describe('parallel runs', () => {
     expect(existsSync(stale.path)).toBe(false);
     expect(git('branch', '--format=%(refname:short)', '--list', 'plumbline/*').trim()).toBe(queued.branch);
     expect(git('fsck', '--strict', '--no-dangling', '--no-progress').trim()).toBe('');
+  });
+
+  it.each([
+    ['its checkpoint store is gone', 'checkpoint', (cp: string) => `its checkpoint ${cp.slice(0, 7)} is missing from the checkpoint store`],
+    ['its transcript names no checkpoint', 'no checkpoint', () => 'it has no checkpoint'],
+    ['its transcript is gone', 'no transcript', () => 'its transcript is gone'],
+  ] as const)('never runs the merged tree\'s own plan when the plan before the run cannot be read (%s): the queue stops at the run and says to run the task again', async (_case, start, why) => {
+    const { queued, queue, checkpoint } = await crashedQueue(start);
+    await expect(queue.process(() => Promise.reject(new Error('killed')))).rejects.toThrow('killed');
+    const main = git('rev-parse', 'main').trim();
+    // The plan before the run cannot be read, and its branch makes T-2's check pass whatever b.txt holds.
+    await rm(shadowGitdir(project.dataDir, queued.path), { recursive: true, force: true });
+    const tasks = join(queued.path, '.plumbline/tasks.md');
+    await writeFile(tasks, (await readFile(tasks, 'utf8')).replace('`node check.js b`', '`true`'));
+    await writeFile(join(queued.path, 'b.txt'), 'not B\n');
+    execFileSync('git', ['commit', '-q', '-am', 'T-2 again'], { cwd: queued.path });
+
+    const agent = await agentModule();
+    await agent.handlers['agent.lanes']({ root: project.root }, c);
+    await agent.service.parallel.queueIdle(project.root);
+    const { queue: items } = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(items.map((q) => `${q.runId} ${q.state}`)).toEqual(['run-queued stopped']);
+    expect(items[0]!.reason).toBe(`T-2's checks did not run (drop this run and run T-2 again: the plan as it stood before run run-queued cannot be read — ${why(checkpoint)} — and the merged tree's own plan is not run, as the run may have written it) on the merged tree of T-2 and main; nothing was moved. Fix it on ${queued.branch} (the queue tries again by itself), hand the task back to the thinker, or drop it from the queue.`);
+    // Nothing moved and nothing was recorded for T-2's check.
+    expect(git('rev-parse', 'main').trim()).toBe(main);
+    const ledger = await readFile(f('.plumbline/evidence.jsonl'), 'utf8').catch(() => '');
+    expect(ledger).not.toContain('check:T-2/check-1');
   });
 
   it('stops a lane whose run could not start, saying why, and removes its worktree and branch', async () => {
@@ -455,6 +494,48 @@ describe('parallel runs', () => {
     // T-2's merged tree never became the user's branch.
     expect(merged[4]!.commit).not.toBe(head);
     expect(git('branch', '--contains', merged[4]!.commit!).trim()).toBe('');
+    await agent.dispose?.();
+  }, 180_000);
+
+  it('runs the merged tree\'s checks from the plan before the run: a run that rewrote its check in tasks.md gains nothing by it, and loses nothing', async () => {
+    // Each run writes its file, then rewrites its task's check in tasks.md: T-3 (whose c.txt is wrong) to `true`,
+    // T-1 (whose a.txt is right) to `false`.
+    const REWRITE: Record<string, { was: string; now: string }> = { 'Write alpha': { was: '`node check.js a`', now: '`false`' }, 'Write charlie': { was: '`node check.js c`', now: '`true`' } };
+    api.respondWith((req) => {
+      const { title, turn } = taskOf(req);
+      const w = WRITES[title]!;
+      if (turn === 0) return streamReply([{ type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'create', path: w.path, file_text: w.text } }]);
+      if (turn === 1) return streamReply([{ type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'view', path: '.plumbline/tasks.md' } }]);
+      if (turn === 2) return streamReply([{ type: 'tool_use', name: 'str_replace_based_edit_tool', input: { command: 'str_replace', path: '.plumbline/tasks.md', old_str: REWRITE[title]!.was, new_str: REWRITE[title]!.now } }]);
+      return streamReply([{ type: 'text', text: 'Done.' }]);
+    });
+    const agent = await agentModule({ parallelRuns: 2 });
+    const appended: string[] = [];
+    ctx.bus.subscribe((e) => e.event === 'evidence.didAppend' && appended.push(...(e.payload as { ids: string[] }).ids));
+    const { lanes } = await agent.handlers['agent.runSelected']({ root: project.root, taskIds: ['T-1', 'T-3'] }, c);
+    for (const l of lanes) await agent.service.parallel.settled(project.root, l.runId!);
+    const [t1, t3] = ['T-1', 'T-3'].map((t) => lane(lanes, t).runId!);
+    // The runs did rewrite the plan on their branches (flagged, not refused).
+    await agent.handlers['agent.accept']({ root: project.root, runId: t1 }, c);
+    await agent.handlers['agent.accept']({ root: project.root, runId: t3 }, c);
+    expect(git('show', 'main:.plumbline/tasks.md')).toContain('- Checks: `false`');
+    const { queue } = await agent.handlers['agent.lanes']({ root: project.root }, c);
+    expect(queue.map((q) => `${q.taskId} ${q.state}`)).toEqual(['T-1 merged', 'T-3 stopped']);
+    // T-3 stopped by its real check, and the queue says the merged tree's plan has another one.
+    const mergedT1 = git('rev-parse', '--short=7', 'main').trim();
+    expect(queue[1]!.reason).toMatch(new RegExp('^The plan on the merged tree \\([0-9a-f]{7}\\) has other checks for T-3 than the plan before its run: T-3/check-1 is `true` there; the checks as planned before the run ran\\. T-3/check-1 \\(`node check\\.js c`\\) failed, exit 1 on the merged tree of T-3 and main; nothing was moved\\.'));
+    expect(git('ls-tree', '--name-only', 'main').split('\n')).not.toContain('c.txt');
+    expect(git('rev-parse', '--short=7', 'main').trim()).toBe(mergedT1);
+    // The records name the commands that ran: the checks as planned before each run.
+    const records = (await readFile(f('.plumbline/evidence.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { id: string; taskId: string; key: string; how: string; result: string; note: string; runId: string });
+    const queueRecords = records.filter((r) => appended.includes(r.id));
+    expect(queueRecords.map((r) => `${r.taskId} ${r.key} ${r.how} ${r.result} ${r.runId === (r.taskId === 'T-1' ? t1 : t3)}`)).toEqual([
+      'T-1 check:T-1/check-1 node check.js a passed true',
+      'T-1 check:tests node check.js none passed true',
+      'T-3 check:T-3/check-1 node check.js c failed true',
+    ]);
+    expect(queueRecords[0]!.note).toMatch(/; the plan there has `false` for it, the check as planned before the run ran$/);
+    expect(queueRecords[2]!.note).toMatch(/; the plan there has `true` for it, the check as planned before the run ran$/);
     await agent.dispose?.();
   }, 180_000);
 

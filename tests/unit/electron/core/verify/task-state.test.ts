@@ -6,6 +6,7 @@ import { runChecks } from '../../../../../electron/core/verify/checks-runner';
 import { EvidenceLedger, readTreeState } from '../../../../../electron/core/verify/evidence';
 import { planChecks, readPlanFacts } from '../../../../../electron/core/verify/plan-facts';
 import { taskStates, type RunFacts } from '../../../../../electron/core/verify/task-state';
+import { resolveTestCommand } from '../../../../../electron/core/verify/test-command';
 import { checkTaskOnTree } from '../../../../../electron/core/verify/tree-checks';
 import { git, makeRepo, makeTempDir } from '../../../../helpers/temp-repo';
 
@@ -13,6 +14,11 @@ async function stateOf(root: string, ledger: EvidenceLedger, runs: RunVerificati
   const facts = await readPlanFacts(root);
   const [t] = await taskStates(root, facts, null, await ledger.readAll(), runs, await readTreeState(root), runFacts);
   return t!;
+}
+
+/** The plan in `root` as the checks' trusted plan (the tree's own plan is the plan before the run here). */
+async function planIn(root: string) {
+  return { facts: await readPlanFacts(root), testCommand: await resolveTestCommand(root) };
 }
 
 /** A verified run of T-1 with this many refuted claims. */
@@ -181,7 +187,7 @@ describe('taskStates', () => {
 
     // The merge queue's checks on the merged tree (here HEAD) are the check's evidence now, with that commit.
     const head = git(root, 'rev-parse', 'HEAD').trim();
-    const r = await checkTaskOnTree(ledger, { tree: root, state: { commit: head, dirty: false }, taskId: 'T-1', runId: 'r1', where: 'the merged tree (1234567)' });
+    const r = await checkTaskOnTree(ledger, { tree: root, plan: await planIn(root), state: { commit: head, dirty: false }, taskId: 'T-1', runId: 'r1', where: 'the merged tree (1234567)' });
     expect(r.failed).toBeNull();
     expect(await stateOf(root, ledger, run, facts('accepted', true))).toMatchObject({ state: 'verified', reason: 'All 1 check(s) pass; run r1 accepted with no refuted claim.', commit: head });
     expect((await ledger.readAll()).at(-1)).toMatchObject({ id: r.recordIds[0], key: 'check:AC-1', result: 'passed', commit: head, dirty: false, runId: 'r1', what: 'AC-1: a exists `test -f a.txt` on the merged tree (1234567)' });
@@ -195,7 +201,7 @@ describe('taskStates', () => {
     });
     const ledger = new EvidenceLedger(root, makeTempDir('plumbline-data-'));
     const head = git(root, 'rev-parse', 'HEAD').trim();
-    const r = await checkTaskOnTree(ledger, { tree: root, state: { commit: head, dirty: false }, taskId: 'T-1' });
+    const r = await checkTaskOnTree(ledger, { tree: root, plan: await planIn(root), state: { commit: head, dirty: false }, taskId: 'T-1' });
     expect(r.failed).toMatchObject({ check: { id: 'AC-1' }, outcome: 'failed', exitCode: 1 });
     expect((await ledger.readAll()).map((x) => `${x.key} ${x.result} ${x.commit === head}`)).toEqual(['check:AC-1 failed true']);
     expect(await stateOf(root, ledger)).toMatchObject({ state: 'failing', reason: 'AC-1: failed.' });
