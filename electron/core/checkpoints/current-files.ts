@@ -10,6 +10,7 @@
  * untracked and not ignored, within the size policy. Here:
  *   - a file git status reports unchanged against the user's index has the index's blob id and mode (git
  *     compared its content when the stat data was racy, and its executable bit, core.fileMode being on);
+ *     one over the binary limit is probed for binary content as the files are gathered, not when looked up;
  *   - a file it reports modified, type-changed, unmerged or untracked (untracked folders listed by
  *     `git ls-files --others`), and a file only the shadow's index holds (ignored since it was first
  *     checkpointed), is read and hashed as it is on disk.
@@ -19,7 +20,7 @@
  * repository's own core.excludesFile, another core.ignorecase), a status that failed — the answer is null
  * with the reason, and the caller takes a real snapshot.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GitIndex, IndexEntry } from '../git/index-reader';
@@ -102,17 +103,38 @@ function binaryHead(bytes: Uint8Array): boolean {
   return bytes.subarray(0, BINARY_PROBE).includes(0);
 }
 
-function binaryFile(abs: string): boolean {
-  const buf = Buffer.alloc(BINARY_PROBE);
-  let fd: number | null = null;
+/** True when a file's first BINARY_PROBE bytes hold a NUL, or it cannot be read (a checkpoint leaves it out). */
+async function binaryFile(abs: string): Promise<boolean> {
+  let handle: fsp.FileHandle | null = null;
   try {
-    fd = openSync(abs, 'r');
-    return binaryHead(buf.subarray(0, readSync(fd, buf, 0, BINARY_PROBE, 0)));
+    handle = await fsp.open(abs, 'r');
+    const buf = Buffer.alloc(BINARY_PROBE);
+    const { bytesRead } = await handle.read(buf, 0, BINARY_PROBE, 0);
+    return binaryHead(buf.subarray(0, bytesRead));
   } catch {
     return true;
   } finally {
-    if (fd !== null) closeSync(fd);
+    await handle?.close();
   }
+}
+
+/**
+ * The stage-0 regular files of the index over the binary limit (and within the size limit) that are binary
+ * on disk now, so a checkpoint would leave them out; `skip` names those read from disk anyway. Decided once,
+ * when the files are gathered: a later lookup answers for that moment even when a command rewrote them since.
+ */
+async function binaryIndexed(root: string, index: GitIndex, skip: ReadonlyMap<string, unknown>, limits: SizePolicy, slicer: TimeSlicer): Promise<Set<string>> {
+  const large: string[] = [];
+  const entries = index.entries;
+  for (let i = 0; i < entries.length; i++) {
+    if ((i & TICK_EVERY) === 0) await slicer.tick();
+    const e = entries[i]!;
+    if (e.stage !== 0 || (e.mode !== MODE_FILE && e.mode !== MODE_EXEC)) continue;
+    if (e.size > limits.binaryLimit && e.size <= limits.sizeLimit && !skip.has(e.path)) large.push(e.path);
+  }
+  const binary = new Set<string>();
+  for (const path of large) if (await binaryFile(join(root, path))) binary.add(path);
+  return binary;
 }
 
 /** A UTF-16 code unit as a rank in UTF-8 byte order (astral characters, as surrogates, sort above U+FFFF). */
@@ -229,22 +251,24 @@ export class ListedFiles implements WorkTreeFiles {
 /**
  * The work tree's files from the user's index and one git status, never listed unless asked: a file status
  * names (or the shadow index holds beyond the user's) was hashed from disk; every other file is its index
- * entry, looked up (the index is in git's order) or walked beside a checkpoint's files.
+ * entry, looked up (the index is in git's order) or walked beside a checkpoint's files. Nothing is read from
+ * disk after gathering: the answers are the work tree of that moment, whatever commands change since.
  */
 class IndexedFiles implements WorkTreeFiles {
   constructor(
-    private readonly root: string,
     private readonly index: GitIndex,
     /** The files read from disk, by path: null when a checkpoint would leave it out. */
     private readonly fromDisk: ReadonlyMap<string, SnapshotEntry | null>,
     private readonly limits: SizePolicy,
+    /** Index entries over the binary limit that were binary when the files were gathered (binaryIndexed). */
+    private readonly binary: ReadonlySet<string>,
   ) {}
 
   /** The blob id a checkpoint records for a stage-0 index entry, or null (not a regular file, over the size policy). */
   private recordedOid(e: IndexEntry): string | null {
     const mode = e.mode;
     if (e.stage !== 0 || (mode !== MODE_FILE && mode !== MODE_EXEC)) return null;
-    if (e.size > this.limits.sizeLimit || (e.size > this.limits.binaryLimit && binaryFile(join(this.root, e.path)))) return null;
+    if (e.size > this.limits.sizeLimit || (e.size > this.limits.binaryLimit && this.binary.has(e.path))) return null;
     return e.oid;
   }
 
@@ -422,5 +446,5 @@ export async function treeFromStatus(git: NativeGit, root: string, shadowGitdir:
     const hashed = await Promise.all(batch.map((p) => hashFile(root, p, limits)));
     batch.forEach((p, j) => read.set(p, hashed[j]!));
   }
-  return { files: new IndexedFiles(root, index, read, limits), why: null };
+  return { files: new IndexedFiles(index, read, limits, await binaryIndexed(root, index, read, limits, slicer)), why: null };
 }

@@ -1,7 +1,8 @@
 /**
- * A scan of a git index file's raw bytes, for the checkpoint's questions that need neither object ids nor
- * every path as a string: which extensions it has, whether an entry is skip-worktree, intent-to-add or
- * assume-unchanged, and the few entries a snapshot leaves out. A path is decoded only when asked for.
+ * A scan of a git index file's raw bytes, for questions that need neither every object id nor every path as
+ * a string: which extensions it has, whether an entry is skip-worktree, intent-to-add or assume-unchanged,
+ * the few entries a snapshot leaves out, the attributes files the index holds (eol.ts). A path or object id
+ * is decoded only when asked for.
  *
  *   scanIndex(buf, (e) => { if (e.mode !== 0o100644) list.push(e.path()); }) → { extensions } | null
  *
@@ -17,6 +18,8 @@ export interface ScannedEntry {
   readonly assumeValid: boolean;
   readonly intentToAdd: boolean;
   readonly skipWorktree: boolean;
+  /** The entry's blob id (hex), decoded on demand. */
+  oid(): string;
   /** True when the path ends with `suffix` (compared as bytes, without decoding). */
   endsWith(suffix: Buffer): boolean;
   path(): string;
@@ -38,6 +41,7 @@ export function scanIndex(buf: Buffer, each: (e: ScannedEntry) => void): IndexSc
   const end = buf.length - 20;
   let p = 12;
   // One reusable view of the current entry: no object and no string per entry.
+  let at = 0;
   let nameStart = 0;
   let nameEnd = 0;
   const entry = {
@@ -47,6 +51,7 @@ export function scanIndex(buf: Buffer, each: (e: ScannedEntry) => void): IndexSc
     assumeValid: false,
     intentToAdd: false,
     skipWorktree: false,
+    oid: () => buf.toString('hex', at + 40, at + 60),
     endsWith(suffix: Buffer): boolean {
       const from = nameEnd - suffix.length;
       if (from < nameStart) return false;
@@ -68,6 +73,7 @@ export function scanIndex(buf: Buffer, each: (e: ScannedEntry) => void): IndexSc
     const nameLen = flags & 0xfff;
     const nul = nameLen < 0xfff ? q + nameLen : buf.indexOf(0, q);
     if (nul < 0 || nul >= end || buf[nul] !== 0) return null;
+    at = p;
     nameStart = q;
     nameEnd = nul;
     entry.mode = buf.readUInt32BE(p + 24);

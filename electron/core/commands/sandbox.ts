@@ -59,7 +59,8 @@ export function detectSandboxAsync(): Promise<SandboxInfo> {
   const started: Promise<SandboxInfo> = probe().then((info) => {
     // A reset meanwhile (tests) discards this result.
     if (detecting === started) detected ??= info;
-    return info;
+    // A blocking probe (detectSandbox) that finished first decided: every caller gets that one answer.
+    return detected ?? info;
   });
   detecting = started;
   return started;

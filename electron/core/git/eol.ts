@@ -16,6 +16,8 @@
  */
 import { closeSync, constants, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileStamp } from '../checkpoints/index-cache';
+import { scanIndex } from '../checkpoints/index-scan';
 import { parseIndex } from './index-reader';
 import { ObjectStore } from './object-store';
 import { readConfigMap, resolveLayout, type RepoLayout } from './repo-layout';
@@ -154,37 +156,106 @@ export function isAttributesFile(path: string): boolean {
   return path === '.gitattributes' || path.endsWith('/.gitattributes');
 }
 
+const ATTRIBUTES = Buffer.from('.gitattributes');
+
 /**
- * The attributes files of the index (`<gitdir>/index`), found on first need: stage 0, else stage 2
- * ("ours") during a merge, as git's read_blob_data_from_index.
+ * The attributes files named in index bytes, path → blob id: stage 0, else stage 2 ("ours") during a merge,
+ * as git's read_blob_data_from_index. Versions 2 and 3 are walked without a parse, decoding only the names
+ * ending in `.gitattributes`; version 4 (prefix-compressed names) is parsed. Throws on a broken index.
+ */
+function attributeEntries(buf: Buffer, label: string): Map<string, string> {
+  const found = new Map<string, string>();
+  if (buf.length < 12) return found;
+  if (buf.readUInt32BE(4) !== 4) {
+    // Most indexes name no attributes file: one byte search spares the walk.
+    if (!buf.includes(ATTRIBUTES)) return found;
+    const scanned = scanIndex(buf, (e) => {
+      if ((e.stage === 0 || e.stage === 2) && e.endsWith(ATTRIBUTES)) {
+        const path = e.path();
+        if (isAttributesFile(path)) found.set(path, e.oid());
+      }
+    });
+    if (scanned) return found;
+    found.clear();
+  }
+  for (const e of parseIndex(buf, label, 0).entries) {
+    if ((e.stage === 0 || e.stage === 2) && isAttributesFile(e.path)) found.set(e.path, e.oid);
+  }
+  return found;
+}
+
+/** Blob contents by id, read once per `IndexAttributes` (null: missing or not a blob). */
+function blobReader(layout: RepoLayout, entries: () => ReadonlyMap<string, string>, blobs = new Map<string, Uint8Array | null>()): IndexAttributes {
+  return (file) => {
+    const oid = entries().get(file);
+    if (!oid) return null;
+    if (!blobs.has(oid)) {
+      const store = new ObjectStore(layout);
+      try {
+        const object = store.tryRead(oid);
+        blobs.set(oid, object?.type === 'blob' ? object.data : null);
+      } finally {
+        store.dispose();
+      }
+    }
+    return blobs.get(oid) ?? null;
+  };
+}
+
+/** Attributes files found per index file, while the file is the version scanned (its stamp: inode, size, mtime). */
+const indexFiles = new Map<string, { readonly stamp: string; readonly files: ReadonlyMap<string, string>; readonly blobs: Map<string, Uint8Array | null> }>();
+/** Index files remembered at once (a project's, its runs' worktrees). */
+const KEEP_INDEXES = 8;
+
+/** The attributes files of `<gitdir>/index` and their blobs read so far, from the cache while the file is unchanged. */
+function indexFilesOf(gitdir: string): { readonly files: ReadonlyMap<string, string>; readonly blobs: Map<string, Uint8Array | null> } {
+  const file = join(gitdir, 'index');
+  // Taken before reading: a version written meanwhile is read again next time.
+  const stamp = fileStamp(file);
+  const hit = indexFiles.get(file);
+  if (hit && hit.stamp === stamp) return hit;
+  let files: ReadonlyMap<string, string>;
+  try {
+    files = stamp === 'absent' ? new Map() : attributeEntries(readFileSync(file), file);
+  } catch {
+    // No index (or one status reports as broken): no attributes from it.
+    files = new Map();
+  }
+  const entry = { stamp, files, blobs: new Map<string, Uint8Array | null>() };
+  indexFiles.delete(file);
+  indexFiles.set(file, entry);
+  while (indexFiles.size > KEEP_INDEXES) indexFiles.delete(indexFiles.keys().next().value!);
+  return entry;
+}
+
+/**
+ * The attributes files of the index on disk (`<gitdir>/index`), found on first need and remembered while the
+ * index file is unchanged, so repeated operations on one index read and walk it once.
  */
 export function indexAttributesOf(layout: RepoLayout): IndexAttributes {
-  let files: Map<string, string> | null = null;
-  const scan = (): Map<string, string> => {
-    const found = new Map<string, string>();
-    try {
-      const buf = readFileSync(join(layout.gitdir, 'index'));
-      // Most indexes name no attributes file: one byte search spares the parse (version 4 shortens names, so it is parsed).
-      if (buf.length < 12 || (buf.readUInt32BE(4) !== 4 && !buf.includes('.gitattributes'))) return found;
-      for (const e of parseIndex(buf, join(layout.gitdir, 'index'), 0).entries) {
-        if ((e.stage === 0 || e.stage === 2) && isAttributesFile(e.path)) found.set(e.path, e.oid);
-      }
-    } catch {
-      // No index (or one status reports as broken): no attributes from it.
-    }
-    return found;
-  };
+  let read: IndexAttributes | null = null;
   return (file) => {
-    const oid = (files ??= scan()).get(file);
-    if (!oid) return null;
-    const store = new ObjectStore(layout);
-    try {
-      const object = store.tryRead(oid);
-      return object?.type === 'blob' ? object.data : null;
-    } finally {
-      store.dispose();
+    if (!read) {
+      const { files, blobs } = indexFilesOf(layout.gitdir);
+      read = blobReader(layout, () => files, blobs);
     }
+    return read(file);
   };
+}
+
+/** The attributes files of index bytes about to be written (found on first need); none when they cannot be walked. */
+export function indexAttributesFrom(layout: RepoLayout, buf: Buffer): IndexAttributes {
+  let files: Map<string, string> | null = null;
+  return blobReader(layout, () => {
+    if (!files) {
+      try {
+        files = attributeEntries(buf, join(layout.gitdir, 'index'));
+      } catch {
+        files = new Map();
+      }
+    }
+    return files;
+  });
 }
 
 interface TextStats {
@@ -247,7 +318,8 @@ export class EolRules {
    * folder's `.gitattributes` is read on first need, from the work tree, else from the index.
    * `hasAttributesFile(folder)` may say whether a folder holds one in the work tree (from a listing the
    * caller already has), sparing a failed read per folder; undefined means "don't know, look". `fromIndex`
-   * reads the index's attributes files (default: the index on disk, read on first need).
+   * reads the index's attributes files (default: the index on disk, walked on first need and only once per
+   * version of the file; `indexAttributesFrom` for index bytes about to be written).
    */
   static load(
     dir: string,

@@ -16,7 +16,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RpcError } from '../../../shared/rpc';
-import { EolRules } from './eol';
+import { EolRules, indexAttributesFrom } from './eol';
 import { ObjectStore } from './object-store';
 import { resolveLayout, type RepoLayout } from './repo-layout';
 
@@ -72,8 +72,9 @@ function hashBlob(bytes: Uint8Array): string {
 
 /**
  * Completes index bytes before they are written (see the file comment): fills stat data of entries staged
- * without it, smudges racily clean ones and renews the trailing checksum. `previousMtimeNs` is the mtime of
- * the index being replaced (null when there was none).
+ * without it, smudges racily clean ones and renews the trailing checksum. Content is compared as `git add`
+ * would store it under the attributes of these bytes' index, not the one on disk. `previousMtimeNs` is the
+ * mtime of the index being replaced (null when there was none).
  */
 export function finishIndex(layout: RepoLayout, buf: Buffer, previousMtimeNs: bigint | null): Buffer {
   if (buf.length < 32 || buf.toString('latin1', 0, 4) !== 'DIRC') return buf;
@@ -88,7 +89,8 @@ export function finishIndex(layout: RepoLayout, buf: Buffer, previousMtimeNs: bi
     try {
       if (st.isSymbolicLink()) return hashBlob(nodeFs.readlinkSync(abs, { encoding: 'buffer' }));
       if (!st.isFile()) return null;
-      eol ??= EolRules.load(layout.dir, layout);
+      // The attributes of the index being written: a .gitattributes it changes or removes counts as it will be.
+      eol ??= EolRules.load(layout.dir, layout, undefined, indexAttributesFrom(layout, out));
       const raw = nodeFs.readFileSync(abs);
       return hashBlob(
         eol.clean(path, raw, () => {

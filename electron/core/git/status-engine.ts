@@ -207,6 +207,8 @@ export class StatusEngine {
   /** Hinted paths not yet applied to the per-entry verdicts. */
   private readonly pending = new Set<string>();
   private last: { result: StatusResult; includeIgnored: boolean } | null = null;
+  /** Bumped by invalidateAll(): a scan that saw it change keeps neither its result nor its verdicts. */
+  private generation = 0;
   private running: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private pool: StatPool | null = null;
@@ -241,6 +243,7 @@ export class StatusEngine {
     const includeIgnored = opts.includeIgnored === true;
     const state = this.loadState();
     if (this.last && this.last.includeIgnored === includeIgnored && this.pending.size === 0) return this.last.result;
+    const generation = this.generation;
     this.applyPending(state);
     // The walk first: its listings tell which folders hold a .gitattributes, which the content compare needs.
     const { untracked, ignored } = this.walkUntracked(state, includeIgnored);
@@ -254,7 +257,9 @@ export class StatusEngine {
       detached: state.head.detached,
       unborn: state.head.unborn,
     };
-    this.last = { result, includeIgnored };
+    if (generation === this.generation) this.last = { result, includeIgnored };
+    // Everything was invalidated while the files were stat'ed: verdicts stored since may be from before it.
+    else state.verdicts.fill(0);
     // Workers only for later full scans: booting one costs more than it saves on the first scan of a
     // freshly opened repository, so the pool starts afterwards, idle, while the watcher takes over.
     if (!this.pool && this.statWorkers > 0) this.pool = new StatPool(this.statWorkers);
@@ -290,9 +295,11 @@ export class StatusEngine {
   /**
    * Forgets everything learnt about the work tree, config and ignore rules. The parsed index and the
    * staged changes are kept only while the index file and HEAD are unchanged (checked on every status),
-   * and content hashes stay valid for files whose stat data is unchanged.
+   * and content hashes stay valid for files whose stat data is unchanged. A scan under way keeps neither its
+   * result nor its verdicts, so the next status looks again.
    */
   invalidateAll(): void {
+    this.generation++;
     this.state?.verdicts.fill(0);
     this.config = null;
     this.rules = null;

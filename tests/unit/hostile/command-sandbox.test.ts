@@ -190,6 +190,17 @@ describe('sandbox detection', () => {
       resetSandboxDetection();
     }
   });
+  it('gives every caller one answer when a blocking probe finishes before the background one', async () => {
+    resetSandboxDetection();
+    try {
+      const probing = detectSandboxAsync();
+      const blocking = detectSandbox();
+      expect(await probing).toBe(blocking);
+      expect(await detectSandboxAsync()).toBe(blocking);
+    } finally {
+      resetSandboxDetection();
+    }
+  });
 });
 
 describe('hostile: without a sandbox every command asks', () => {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { byteOrder, filesFromStatus } from '../../../../../electron/core/checkpoints/current-files';
+import { byteOrder, filesFromStatus, treeFromStatus } from '../../../../../electron/core/checkpoints/current-files';
 import { type CurrentFiles, ShadowRepo, SIZE_LIMIT, type SnapshotEntry } from '../../../../../electron/core/checkpoints/shadow-repo';
 import { findNativeGit } from '../../../../../electron/core/git/native/find-git';
 import { nativeStatus } from '../../../../../electron/core/git/native/native-status';
@@ -301,5 +301,29 @@ describe('ShadowRepo.currentFiles', () => {
     expect(fast.via).toBe('status');
     expect([...fast.files]).toEqual(snapshot);
     expect(fast.files.has('c.txt')).toBe(true);
+  });
+
+  it('answers for the moment the files were gathered, though a command rewrites a large tracked file later', async () => {
+    const limits = { sizeLimit: SIZE_LIMIT, binaryLimit: 64 };
+    const text = 'x'.repeat(100);
+    const binary = Buffer.concat([Buffer.from([0]), Buffer.alloc(99, 1)]);
+    const shadow = await committed({ 'big.txt': text, 'small.txt': 's\n' });
+    write('big.dat', binary);
+    git('add', 'big.dat');
+    git('commit', '-q', '-m', 'two');
+    const tree = await treeFromStatus(native, project.root, shadow.gitdir, status(), limits);
+    expect(tree.why).toBeNull();
+    const files = tree.files!;
+    const at = { 'big.txt': git('rev-parse', ':big.txt').trim(), 'small.txt': git('rev-parse', ':small.txt').trim() };
+    // A check run afterwards swaps them: the text file becomes binary, the binary one text.
+    write('big.txt', binary);
+    write('big.dat', text);
+    expect(files.get('big.txt')?.oid).toBe(at['big.txt']);
+    expect(files.get('big.dat')).toBeUndefined();
+    expect([...(await files.list()).keys()]).toEqual(['big.txt', 'small.txt']);
+    expect([...(await files.changesFrom(new Map([['big.dat', 'f'.repeat(40)], ['small.txt', at['small.txt']]]), () => false))]).toEqual([
+      ['big.dat', { before: 'f'.repeat(40), after: null }],
+      ['big.txt', { before: null, after: at['big.txt'] }],
+    ]);
   });
 });

@@ -23,10 +23,10 @@ function write(path: string, content: string): void {
 function both(): { scanned: string[] | null; parsed: string[] } {
   const scanned: string[] = [];
   const result = scanIndex(readFileSync(join(project.root, '.git', 'index')), (e) =>
-    scanned.push(`${e.path()} ${e.mode.toString(8)} ${e.size} ${e.stage} ${e.assumeValid} ${e.intentToAdd} ${e.skipWorktree} ${e.endsWith(Buffer.from('.gitattributes'))}`),
+    scanned.push(`${e.path()} ${e.oid()} ${e.mode.toString(8)} ${e.size} ${e.stage} ${e.assumeValid} ${e.intentToAdd} ${e.skipWorktree} ${e.endsWith(Buffer.from('.gitattributes'))}`),
   );
   const parsed = readIndex(join(project.root, '.git'))!.entries.map(
-    (e) => `${e.path} ${e.mode.toString(8)} ${e.size} ${e.stage} ${e.assumeValid} ${e.intentToAdd} ${e.skipWorktree} ${e.path.endsWith('.gitattributes')}`,
+    (e) => `${e.path} ${e.oid} ${e.mode.toString(8)} ${e.size} ${e.stage} ${e.assumeValid} ${e.intentToAdd} ${e.skipWorktree} ${e.path.endsWith('.gitattributes')}`,
   );
   return { scanned: result ? scanned : null, parsed };
 }

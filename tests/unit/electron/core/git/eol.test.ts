@@ -2,11 +2,23 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { scanIndex } from '../../../../../electron/core/checkpoints/index-scan';
 import { EolRules, patternToRegex } from '../../../../../electron/core/git/eol';
+import { parseIndex } from '../../../../../electron/core/git/index-reader';
 import { cleanupTemp, git, initRepo, write } from './git-oracle';
 
 afterAll(cleanupTemp);
+
+// Counted: how often the index's bytes are walked or parsed.
+vi.mock('../../../../../electron/core/checkpoints/index-scan', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../../../electron/core/checkpoints/index-scan')>();
+  return { ...real, scanIndex: vi.fn(real.scanIndex) };
+});
+vi.mock('../../../../../electron/core/git/index-reader', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../../../electron/core/git/index-reader')>();
+  return { ...real, parseIndex: vi.fn(real.parseIndex) };
+});
 
 const hashOf = (dir: string, path: string) => execFileSync('git', ['hash-object', '--', path], { cwd: dir, encoding: 'utf8' }).trim();
 /** `git check-attr text eol` of a path, each as set / unset / unspecified / its value. */
@@ -138,5 +150,33 @@ describe('line-ending rules', () => {
     expect(Buffer.from(rules.smudge('a.txt', Buffer.from('a\nb\r\n'))).toString()).toBe('a\r\nb\r\n');
     // text=auto with LF line ends (core.eol native on Linux): written as stored.
     expect(Buffer.from(rules.smudge('a.md', Buffer.from('a\n'))).toString()).toBe(process.platform === 'win32' ? 'a\r\n' : 'a\n');
+  });
+
+  it('walks the index for its attributes files once per version of the file, whatever its version', () => {
+    for (const version of ['2', '4']) {
+      const dir = initRepo();
+      write(dir, { 'sub/.gitattributes': '*.txt eol=crlf\n' });
+      git(dir, 'add', '-A');
+      git(dir, 'update-index', '--index-version', version);
+      rmSync(join(dir, 'sub/.gitattributes'));
+      const walks = () => vi.mocked(scanIndex).mock.calls.length + vi.mocked(parseIndex).mock.calls.length;
+      /** What a diff of sub/a.txt does: the rules loaded anew, the file cleaned; the attributes as git check-attr reads them. */
+      const diffOnce = () => {
+        const rules = EolRules.load(dir);
+        expect(show(rules.attributes('sub/a.txt')), version).toEqual(checkAttr(dir, 'sub/a.txt'));
+        return Buffer.from(rules.clean('sub/a.txt', Buffer.from('one\r\n'), () => null)).toString();
+      };
+      const before = walks();
+      for (let i = 0; i < 3; i++) expect(diffOnce(), version).toBe('one\n');
+      expect(walks() - before, version).toBe(1);
+      // A new version of the index is walked again, and its rules apply.
+      write(dir, { 'sub/.gitattributes': '*.txt -text\n' });
+      git(dir, 'add', 'sub/.gitattributes');
+      rmSync(join(dir, 'sub/.gitattributes'));
+      for (let i = 0; i < 3; i++) expect(diffOnce(), version).toBe('one\r\n');
+      expect(walks() - before, version).toBe(2);
+      // The oracle itself: -text from the second index.
+      expect(checkAttr(dir, 'sub/a.txt')).toEqual(['unset', 'unspecified']);
+    }
   });
 });

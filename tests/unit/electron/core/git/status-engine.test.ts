@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { StatusEngine } from '../../../../../electron/core/git/status-engine';
 import { cleanupTemp, git, initRepo, nativeStatus, renderEntries, tempDir, write } from './git-oracle';
 
@@ -400,6 +400,36 @@ describe('StatusEngine incremental updates', () => {
     engine.invalidateAll();
     expect(renderEntries((await engine.status()).entries)).toEqual([' M a.txt']);
     engine.dispose();
+  });
+
+  it('keeps no result of a scan that invalidateAll overtook, so the next status is fresh', async () => {
+    const dir = initRepo();
+    write(dir, { 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'init');
+    const engine = new StatusEngine({ dir, statWorkers: 0 });
+    await engine.status();
+    engine.invalidateAll();
+    // The files change, and the change is announced, after the scan stat'ed them and before it ends.
+    type Stat = { statEntries(...args: unknown[]): Promise<Float64Array> };
+    const proto = StatusEngine.prototype as unknown as Stat;
+    const statEntries = proto.statEntries;
+    const spy = vi.spyOn(proto, 'statEntries').mockImplementationOnce(async function (this: Stat, ...args: unknown[]) {
+      const rows = await statEntries.apply(this, args);
+      write(dir, { 'a.txt': 'a changed\n', 'new.txt': 'new\n' });
+      engine.invalidateAll();
+      return rows;
+    });
+    try {
+      // The overtaken scan answers for its own start; the next is fresh.
+      expect(renderEntries((await engine.status()).entries)).toEqual([]);
+      expect(spy).toHaveBeenCalled();
+      expect(renderEntries((await engine.status()).entries)).toEqual(nativeStatus(dir));
+      expect(nativeStatus(dir)).toEqual([' M a.txt', '?? new.txt']);
+    } finally {
+      spy.mockRestore();
+      engine.dispose();
+    }
   });
 
   it('honours an aborted signal', async () => {
