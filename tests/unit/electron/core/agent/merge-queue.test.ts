@@ -809,6 +809,28 @@ describe('MergeQueue: the target branch and the user\'s own git operations', () 
     expect(git(s.root, 'show', 'feature:a.txt')).toBe('a from T-1\n');
   });
 
+  it('resolves only on the branch the entry merges into; an entry added while HEAD is detached gets a branch only from the user', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'shared.txt': 'line 1 from T-1\nline 2\n' }));
+    writeFiles(s.root, { 'shared.txt': 'line 1 mine\nline 2\n' });
+    git(s.root, 'commit', '-qam', 'mine');
+    expect((await s.queue.process(pass)).stopped?.reason).toMatch(/conflicts in shared\.txt/);
+    git(s.root, 'switch', '-q', '-c', 'release/2.0');
+    await expect(s.queue.resolve('run-1')).rejects.toThrow('T-1 merges into main, and your work tree is on release/2.0. Switch to main, then resolve again.');
+    expect(existsSync(join(s.root, '.git', 'MERGE_HEAD'))).toBe(false);
+
+    const two = await s.run('run-2', 'T-2', { 'b.txt': 'b from T-2\n' });
+    git(s.root, 'checkout', '-q', '--detach');
+    await s.queue.add(two);
+    expect((await s.queue.list())[1].target).toBeNull();
+    await s.queue.drop('run-1');
+    git(s.root, 'switch', '-q', 'release/2.0');
+    expect((await s.queue.recheck(pass))?.stopped?.reason).toBe('T-2 has no branch to merge into yet (HEAD was detached). Switch to the branch it should go into, then choose Retry.');
+    expect((await s.queue.process(pass)).merged).toEqual(['run-2']);
+    expect(git(s.root, 'show', 'release/2.0:b.txt')).toBe('b from T-2\n');
+    expect((await s.queue.list())[0].target).toBe('refs/heads/release/2.0');
+  });
+
   it('does not take a merge of the user\'s own for the one being resolved', async () => {
     const s = setup();
     await s.queue.add(await s.run('run-1', 'T-1', { 'shared.txt': 'line 1 from T-1\nline 2\n' }));
