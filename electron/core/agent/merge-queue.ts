@@ -335,7 +335,12 @@ export class MergeQueue {
           if (moved) break;
         }
         if (!moved && unheld.length) {
-          for (const entry of unheld) this.held.set(entry.runId, { facts: factsOf(entry, view, ['head', 'target', 'tip', 'mergeHead']), paths: [] });
+          for (const entry of unheld) {
+            // A hold of an older version keeps the paths that stopped it; their status counts from now on.
+            const paths = this.held.get(entry.runId)?.paths ?? [];
+            const facts = factsOf(entry, view, ['head', 'target', 'tip', 'mergeHead']);
+            this.held.set(entry.runId, { facts: paths.length ? { ...facts, changes: await this.pathStatus(paths) } : facts, paths });
+          }
           await this.save();
         }
       }

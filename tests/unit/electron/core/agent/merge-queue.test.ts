@@ -877,6 +877,21 @@ describe('MergeQueue: holds and re-checks', () => {
     expect(seen).toEqual(['broken\n', 'fixed\n']);
   });
 
+  it('takes a hold of an older version anew, keeping the uncommitted changes that stopped it', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    writeFiles(s.root, { 'a.txt': 'mine\n' });
+    expect((await s.queue.process(pass)).stopped?.reason).toMatch(/changes to a\.txt overlap/);
+    const file = join(s.dataDir, 'queues', `${projectHash(s.root)}.json`);
+    writeFileSync(file, JSON.stringify({ ...journal(s), held: { 'run-1': { key: '["refs/heads/main"]', paths: ['a.txt'] } } }));
+    const restarted = new MergeQueue({ git: nativeGit(), root: s.root, dataDir: s.dataDir });
+    await restarted.recover();
+    expect(await restarted.recheck(pass)).toBeNull();
+    expect(restarted.watchesWorkTree()).toBe(true);
+    git(s.root, 'stash', '-q');
+    expect((await restarted.recheck(pass))?.merged).toEqual(['run-1']);
+  });
+
   it('reads HEAD and the branches once per re-check, with no status unless changes of the user hold an entry', async () => {
     const s = setup();
     const log = join(s.dataDir, 'git.log');
