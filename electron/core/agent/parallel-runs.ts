@@ -5,8 +5,10 @@
  * commits the run's files on its branch and puts it into the merge queue (merge-queue.ts), processed with the
  * task's served checks on the merged tree, recorded as evidence in the project's ledger with the merged commit's
  * tree state; Reject removes the worktree and branch. Native git only. A queue held at a run (stopped, or being
- * resolved in the Builder) is looked at again on every change of the repository (`repo.didChange`) and goes on
- * once what held it changed (MergeQueue.recheck); an interrupted step rolled back on the next start resumes.
+ * resolved in the Builder) is looked at again on every change of git's state (`repo.didChange` with `git`; a change
+ * of the work tree alone only while the user's changes hold an entry) and goes on once what held it changed
+ * (MergeQueue.recheck); an interrupted step rolled back on the next start resumes. Without a command sandbox a
+ * re-check runs no checks: they run when the user asks.
  *
  * A run's worktree is opened in the project registry under the holder `run:<run id>` while it exists, so it
  * has its own project services (shadow checkpoints, ledger): the run works and is verified there while its
@@ -17,6 +19,7 @@ import { join } from 'node:path';
 import type { MergeQueueItem, RunLane, TranscriptEvent } from '../../../shared/contract';
 import { RpcError } from '../../../shared/rpc';
 import type { CoreEvent } from '../events';
+import { detectSandboxAsync } from '../commands/sandbox';
 import { findNativeGit } from '../git/native/find-git';
 import { type NativeGit, runGit } from '../git/native/git-runner';
 import { summarise } from '../model/transcript-store';
@@ -108,10 +111,11 @@ export class ParallelRuns {
     // Live cost, and "verifying" once the run's loop has ended and the Calibrator judges it.
     env.ctx.bus.subscribe((e) => {
       if (e.event === 'repo.didChange') {
-        // The user committed, resolved, switched or fixed a run's branch: a held merge queue looks again.
-        const { root } = (e as CoreEvent<'repo.didChange'>).payload;
+        // The user committed, resolved, switched or fixed a run's branch: a held merge queue looks again. A change
+        // of the work tree alone matters only while the user's uncommitted changes hold an entry.
+        const { root, git } = (e as CoreEvent<'repo.didChange'>).payload;
         const p = this.projects.get(root);
-        if (p) this.recheck(root, p);
+        if (p && (git || p.queue.watchesWorkTree())) this.recheck(root, p);
         return;
       }
       if (e.event === 'verify.didVerifyRun') {
@@ -413,7 +417,11 @@ export class ParallelRuns {
     let threw = false;
     try {
       const check = (tree: string, entry: QueueEntry) => this.runChecks(root, p, tree, entry);
-      result = how === 'process' ? await p.queue.process(check) : how === 'recheck' ? await p.queue.recheck(check) : await p.queue.addAndProcess(how, check);
+      if (how === 'recheck') {
+        // Without a command sandbox the checks run only when the user asks (Accept, Retry): a re-check runs none.
+        const sandboxed = (await detectSandboxAsync()).kind !== 'none';
+        result = await p.queue.recheck(sandboxed ? check : null);
+      } else result = how === 'process' ? await p.queue.process(check) : await p.queue.addAndProcess(how, check);
     } catch (error) {
       threw = true;
       throw error;

@@ -63,6 +63,28 @@ function userState(root: string, files: string[]) {
   };
 }
 
+/**
+ * A reference-transaction hook that runs `then` once refs/heads/main has moved the first time; with `refuseAgain`
+ * it refuses every later move of main. Returns the hook's path.
+ */
+function branchMovedHook(root: string, then: string, refuseAgain = false): string {
+  const hook = join(root, '.git', 'hooks', 'reference-transaction');
+  const mark = join(root, '.git', 'moved-once');
+  writeFileSync(
+    hook,
+    `#!/bin/sh
+main=0
+while read old new ref; do [ "$ref" = refs/heads/main ] && main=1; done
+[ $main = 1 ] || exit 0
+if [ "$1" = prepared ] && [ -e '${mark}' ] && [ ${refuseAgain ? 1 : 0} = 1 ]; then echo "main is locked" >&2; exit 1; fi
+if [ "$1" = committed ] && [ ! -e '${mark}' ]; then touch '${mark}'; ${then}; fi
+exit 0
+`,
+    { mode: 0o755 },
+  );
+  return hook;
+}
+
 describe('MergeQueue', () => {
   it('merges two runs touching different files in the order added; the work tree follows; fsck is clean', async () => {
     const s = setup();
@@ -231,18 +253,39 @@ describe('MergeQueue', () => {
     const s = setup();
     await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
     const lock = join(s.root, '.git', 'index.lock');
-    let before: ReturnType<typeof userState> | null = null;
-    const result = await s.queue.process(async () => {
-      // Another git program holds the index while the branch moves.
-      before = userState(s.root, ['a.txt']);
-      writeFileSync(lock, '');
-      return { ok: true, reason: '' };
-    });
+    // Another git program takes the index the moment the branch has moved.
+    const hook = branchMovedHook(s.root, `touch '${lock}'`);
+    const before = userState(s.root, ['a.txt']);
+    const result = await s.queue.process(pass);
     expect(result.stopped?.reason).toMatch(/Your work tree could not take the merge of T-1, so main was left as it was\. Another git program is working in this repository.*Then retry\./);
+    rmSync(lock);
     expect(userState(s.root, ['a.txt'])).toEqual(before);
     expect(mergeWorktrees(s)).toEqual([]);
-    rmSync(lock);
+    rmSync(hook);
     expect((await s.queue.process(pass)).merged).toEqual(['run-1']);
+    expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('a from T-1\n');
+  });
+
+  it('says the branch moved when the work tree cannot follow and the branch cannot be put back', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    const lock = join(s.root, '.git', 'index.lock');
+    const before = head(s.root);
+    // The index is taken once the branch moved, and the branch refuses to move again.
+    const hook = branchMovedHook(s.root, `touch '${lock}'`, true);
+    const reason = (await s.queue.process(pass)).stopped?.reason ?? '';
+    rmSync(lock);
+    rmSync(hook);
+    const merged = head(s.root);
+    expect(merged).not.toBe(before);
+    expect(reason).toMatch(new RegExp(`^main moved to the merge of T-1 \\(${merged.slice(0, 7)}\\), but your work tree could not take it .* and main could not be put back to ${before.slice(0, 7)} .*git read-tree -m -u ${before.slice(0, 7)} ${merged.slice(0, 7)}.*then retry\\.$`));
+    expect(reason).not.toMatch(/left as it was/);
+    expect(await states(s.queue)).toEqual([['T-1', 'stopped']]);
+    expect(mergeWorktrees(s)).toEqual([]);
+    // Retried once the work tree is brought along: the branch contains the run, its checks pass, it counts as merged.
+    git(s.root, 'read-tree', '-m', '-u', before, merged);
+    expect((await s.queue.process(pass)).merged).toEqual(['run-1']);
+    expect(head(s.root)).toBe(merged);
     expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('a from T-1\n');
   });
 
@@ -302,7 +345,7 @@ describe('MergeQueue', () => {
       userCommit = head(s.root);
       return { ok: true, reason: '' };
     });
-    expect(result.stopped?.reason).toMatch(/main moved while T-1 was being merged.*Retry to merge onto its new tip/);
+    expect(result.stopped?.reason).toMatch(/main moved while T-1 was being merged.*The queue tries again on its new tip by itself\./);
     expect(head(s.root)).toBe(userCommit);
     expect(readFileSync(join(s.root, 'a.txt'), 'utf8')).toBe('a\n');
     // Processing again merges onto the new tip.
@@ -425,7 +468,7 @@ describe('MergeQueue', () => {
     await s.queue.drop('run-1');
     await s.queue.add(await s.run('run-2', 'T-2', { 'b.txt': 'y\n' }));
     git(s.root, 'checkout', '-q', '--detach');
-    expect((await s.queue.process(pass)).stopped?.reason).toMatch(/HEAD is detached.*Switch to the branch/);
+    expect((await s.queue.process(pass)).stopped?.reason).toBe('waiting: T-2 merges into main, and HEAD is detached. Switch back to main to merge it, or drop it.');
   });
   it('counts a step as merged when the app was killed after the work tree followed the branch but before the journal said so; the user\'s files stay', async () => {
     const s = setup();
@@ -600,5 +643,321 @@ describe('MergeQueue.recheck', () => {
     expect(checks).toBe(2);
     expect(readFileSync(join(s.root, 'notes.md'), 'utf8')).toBe('untracked\n');
     expect(await restarted.recheck(counted)).toBeNull();
+  });
+});
+
+describe('MergeQueue: the target branch and the user\'s own git operations', () => {
+  const failing = (seen: string[]) => async (tree: string): Promise<CheckResult> => {
+    const a = readFileSync(join(tree, 'a.txt'), 'utf8');
+    seen.push(a);
+    return a === 'broken\n' ? { ok: false, reason: 'T-1/check-1 (`node check.js a`) failed, exit 1' } : { ok: true, reason: '' };
+  };
+  /** Commits `files` on the run's branch in its worktree (a fix by the user). */
+  const fix = async (s: Setup, runId: string, files: Record<string, string>): Promise<void> => {
+    const wt = (await s.trees.list()).find((t) => t.runId === runId)!.path;
+    writeFiles(wt, files);
+    git(wt, 'commit', '-qam', 'fix');
+  };
+
+  it('merges only into the branch it was accepted on: a switch to another branch holds it, also after a restart, and switching back merges it there', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'broken\n' }));
+    await s.queue.add(await s.run('run-2', 'T-2', { 'b.txt': 'b from T-2\n' }));
+    expect(journal(s).entries.map((e: { target: string }) => e.target)).toEqual(['refs/heads/main', 'refs/heads/main']);
+    const seen: string[] = [];
+    expect((await s.queue.process(failing(seen))).stopped?.runId).toBe('run-1');
+    const main = head(s.root);
+    // The user switches to another branch, then fixes T-1's branch: nothing goes into release/2.0.
+    git(s.root, 'switch', '-q', '-c', 'release/2.0');
+    const release = head(s.root, 'release/2.0');
+    expect(await s.queue.recheck(failing(seen))).toBeNull();
+    await fix(s, 'run-1', { 'a.txt': 'fixed\n' });
+    const held = await s.queue.recheck(failing(seen));
+    expect(held?.stopped).toEqual({ runId: 'run-1', reason: 'waiting: T-1 merges into main, and your work tree is on release/2.0. Switch back to main to merge it, or drop it.' });
+    expect(seen).toEqual(['broken\n']);
+    // Held on the branch HEAD is on: other changes run nothing, and neither does a restart.
+    writeFiles(s.root, { 'notes.md': 'x\n' });
+    expect(await s.queue.recheck(failing(seen))).toBeNull();
+    const restarted = new MergeQueue({ git: nativeGit(), root: s.root, dataDir: s.dataDir });
+    await restarted.recover();
+    expect(await restarted.recheck(failing(seen))).toBeNull();
+    expect((await restarted.process(failing(seen))).stopped?.reason).toMatch(/^waiting: T-1 merges into main/);
+    expect([head(s.root, 'main'), head(s.root, 'release/2.0')]).toEqual([main, release]);
+    expect(seen).toEqual(['broken\n']);
+    // Back on main: both merge there.
+    git(s.root, 'switch', '-q', 'main');
+    expect(await restarted.recheck(failing(seen))).toEqual({ merged: ['run-1', 'run-2'], stopped: null });
+    expect(git(s.root, 'show', 'main:a.txt')).toBe('fixed\n');
+    expect(head(s.root, 'release/2.0')).toBe(release);
+    expect(fsck(s.root)).toBe('');
+  });
+
+  it('gives an entry of an older journal the branch it would have used, once: it never moves to another branch later', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'broken\n' }));
+    const seen: string[] = [];
+    await s.queue.process(failing(seen));
+    const file = join(s.dataDir, 'queues', `${projectHash(s.root)}.json`);
+    const j = journal(s);
+    writeFileSync(file, JSON.stringify({ ...j, entries: j.entries.map(({ target: _t, ...e }: Record<string, unknown>) => e) }));
+    // Read on main: it goes into main, and the journal says so at once.
+    const restarted = new MergeQueue({ git: nativeGit(), root: s.root, dataDir: s.dataDir });
+    await restarted.recover();
+    expect(journal(s).entries[0].target).toBe('refs/heads/main');
+    git(s.root, 'switch', '-q', '-c', 'elsewhere');
+    await fix(s, 'run-1', { 'a.txt': 'fixed\n' });
+    expect((await restarted.recheck(failing(seen)))?.stopped?.reason).toMatch(/^waiting: T-1 merges into main, and your work tree is on elsewhere/);
+    expect(git(s.root, 'show', 'elsewhere:a.txt')).toBe('a\n');
+
+    // Read while HEAD is detached: no branch until the user asks (Retry) on one; a re-check never picks one.
+    writeFileSync(file, JSON.stringify({ ...j, entries: j.entries.map(({ target: _t, ...e }: Record<string, unknown>) => e) }));
+    git(s.root, 'checkout', '-q', '--detach');
+    const detached = new MergeQueue({ git: nativeGit(), root: s.root, dataDir: s.dataDir });
+    await detached.recover();
+    expect(journal(s).entries[0].target).toBeNull();
+    git(s.root, 'switch', '-q', 'elsewhere');
+    const reason = (await detached.recheck(failing(seen)))?.stopped?.reason;
+    expect(reason).toBe('T-1 has no branch to merge into yet (HEAD was detached). Switch to the branch it should go into, then choose Retry.');
+    expect(git(s.root, 'show', 'elsewhere:a.txt')).toBe('a\n');
+    expect(await detached.recheck(failing(seen))).toBeNull();
+    expect((await detached.process(failing(seen))).merged).toEqual(['run-1']);
+    expect(git(s.root, 'show', 'elsewhere:a.txt')).toBe('fixed\n');
+    expect(journal(s).entries[0].target).toBe('refs/heads/elsewhere');
+  });
+
+  it('holds while the user is in the middle of a merge of their own, changing neither the branch nor the index, and goes on once it is aborted', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'broken\n' }));
+    const seen: string[] = [];
+    await s.queue.process(failing(seen));
+    // The user's own branch, merged by hand without a commit.
+    git(s.root, 'switch', '-q', '-c', 'feature');
+    writeFiles(s.root, { 'c.txt': 'feature\n' });
+    git(s.root, 'add', 'c.txt');
+    git(s.root, 'commit', '-qm', 'feature');
+    git(s.root, 'switch', '-q', 'main');
+    git(s.root, 'merge', '-q', '--no-ff', '--no-commit', 'feature');
+    const before = userState(s.root, ['a.txt', 'c.txt']);
+    await fix(s, 'run-1', { 'a.txt': 'fixed\n' });
+    const result = await s.queue.recheck(failing(seen));
+    expect(result?.stopped?.reason).toBe('waiting: a merge is in progress in your work tree: commit it or abort it (git merge --abort); the queue goes on by itself after that.');
+    expect(userState(s.root, ['a.txt', 'c.txt'])).toEqual(before);
+    expect(existsSync(join(s.root, '.git', 'MERGE_HEAD'))).toBe(true);
+    expect(seen).toEqual(['broken\n']);
+    expect(await s.queue.recheck(failing(seen))).toBeNull();
+    git(s.root, 'merge', '--abort');
+    expect((await s.queue.recheck(failing(seen)))?.merged).toEqual(['run-1']);
+    expect(fsck(s.root)).toBe('');
+  });
+
+  it('holds during a cherry-pick, and when another git program took the index while the checks ran', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    git(s.root, 'switch', '-q', '-c', 'other');
+    writeFiles(s.root, { 'shared.txt': 'other\n' });
+    git(s.root, 'commit', '-qam', 'other');
+    git(s.root, 'switch', '-q', 'main');
+    writeFiles(s.root, { 'shared.txt': 'main\n' });
+    git(s.root, 'commit', '-qam', 'main');
+    expect(() => git(s.root, 'cherry-pick', 'other')).toThrow();
+    const before = userState(s.root, ['a.txt', 'shared.txt']);
+    let checks = 0;
+    const counted = async (): Promise<CheckResult> => {
+      checks++;
+      return { ok: true, reason: '' };
+    };
+    expect((await s.queue.process(counted)).stopped?.reason).toMatch(/^waiting: a cherry-pick is in progress in your work tree: finish it \(git cherry-pick --continue\) or abort it \(git cherry-pick --abort\)/);
+    expect(userState(s.root, ['a.txt', 'shared.txt'])).toEqual(before);
+    expect(checks).toBe(0);
+    git(s.root, 'cherry-pick', '--abort');
+
+    // An index.lock appears while the checks run: the branch stays, and the queue goes on once it is gone.
+    const lock = join(s.root, '.git', 'index.lock');
+    const main = head(s.root);
+    const result = await s.queue.recheck(async () => {
+      writeFileSync(lock, '');
+      return counted();
+    });
+    expect(result?.stopped?.reason).toMatch(/^waiting: another git program is working in your repository .*; main was not moved, and the queue goes on by itself after that\.$/);
+    expect(head(s.root)).toBe(main);
+    expect(await s.queue.recheck(counted)).toBeNull();
+    rmSync(lock);
+    expect((await s.queue.recheck(counted))?.merged).toEqual(['run-1']);
+  });
+
+  it('reads the markers of a project that is a linked worktree in its own git dir', async () => {
+    const s = setup();
+    const linked = join(makeTempDir('plumbline-linked-'), 'wt');
+    git(s.root, 'worktree', 'add', '-q', '-b', 'feature', linked);
+    const queue = new MergeQueue({ git: nativeGit(), root: linked, dataDir: s.dataDir });
+    const trees = new RunWorktrees({ git: nativeGit(), root: linked, dataDir: s.dataDir });
+    const wt = await trees.add('run-1', 'T-1', 'work');
+    writeFiles(wt.path, { 'a.txt': 'a from T-1\n' });
+    git(wt.path, 'commit', '-qam', 'T-1');
+    await queue.add({ runId: 'run-1', taskId: 'T-1', branch: wt.branch, depends: [] });
+    // A merge of the user's own in the linked worktree: its MERGE_HEAD is in .git/worktrees/<name>/.
+    writeFiles(s.root, { 'c.txt': 'on main\n' });
+    git(s.root, 'add', 'c.txt');
+    git(s.root, 'commit', '-qm', 'main moves on');
+    git(linked, 'merge', '-q', '--no-ff', '--no-commit', 'main');
+    expect(existsSync(join(s.root, '.git', 'MERGE_HEAD'))).toBe(false);
+    const before = head(linked, 'feature');
+    expect((await queue.process(pass)).stopped?.reason).toMatch(/^waiting: a merge is in progress in your work tree/);
+    expect(head(linked, 'feature')).toBe(before);
+    git(linked, 'merge', '--abort');
+    expect((await queue.recheck(pass))?.merged).toEqual(['run-1']);
+    expect(git(s.root, 'show', 'feature:a.txt')).toBe('a from T-1\n');
+  });
+
+  it('resolves only on the branch the entry merges into; an entry added while HEAD is detached gets a branch only from the user', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'shared.txt': 'line 1 from T-1\nline 2\n' }));
+    writeFiles(s.root, { 'shared.txt': 'line 1 mine\nline 2\n' });
+    git(s.root, 'commit', '-qam', 'mine');
+    expect((await s.queue.process(pass)).stopped?.reason).toMatch(/conflicts in shared\.txt/);
+    git(s.root, 'switch', '-q', '-c', 'release/2.0');
+    await expect(s.queue.resolve('run-1')).rejects.toThrow('T-1 merges into main, and your work tree is on release/2.0. Switch to main, then resolve again.');
+    expect(existsSync(join(s.root, '.git', 'MERGE_HEAD'))).toBe(false);
+
+    const two = await s.run('run-2', 'T-2', { 'b.txt': 'b from T-2\n' });
+    git(s.root, 'checkout', '-q', '--detach');
+    await s.queue.add(two);
+    expect((await s.queue.list())[1].target).toBeNull();
+    await s.queue.drop('run-1');
+    git(s.root, 'switch', '-q', 'release/2.0');
+    expect((await s.queue.recheck(pass))?.stopped?.reason).toBe('T-2 has no branch to merge into yet (HEAD was detached). Switch to the branch it should go into, then choose Retry.');
+    expect((await s.queue.process(pass)).merged).toEqual(['run-2']);
+    expect(git(s.root, 'show', 'release/2.0:b.txt')).toBe('b from T-2\n');
+    expect((await s.queue.list())[0].target).toBe('refs/heads/release/2.0');
+  });
+
+  it('does not take a merge of the user\'s own for the one being resolved', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'shared.txt': 'line 1 from T-1\nline 2\n' }));
+    writeFiles(s.root, { 'shared.txt': 'line 1 mine\nline 2\n' });
+    git(s.root, 'commit', '-qam', 'mine');
+    git(s.root, 'branch', 'feature');
+    git(s.root, 'switch', '-q', 'feature');
+    writeFiles(s.root, { 'c.txt': 'feature\n' });
+    git(s.root, 'add', 'c.txt');
+    git(s.root, 'commit', '-qm', 'feature');
+    git(s.root, 'switch', '-q', 'main');
+    expect((await s.queue.process(pass)).stopped?.reason).toMatch(/conflicts in shared\.txt/);
+    await s.queue.resolve('run-1');
+    // The user aborts the queue's merge and starts one of their own.
+    git(s.root, 'merge', '--abort');
+    git(s.root, 'merge', '-q', '--no-ff', '--no-commit', 'feature');
+    const result = await s.queue.recheck(pass);
+    expect(result?.stopped?.reason).toMatch(/^The merge of T-1 \(plumbline\/T-1-work-of-t-1\) in your work tree was replaced by another merge \(of [0-9a-f]{7}\)\. Commit or abort that merge/);
+    expect(await states(s.queue)).toEqual([['T-1', 'stopped']]);
+    // A resolve is refused while it is in progress.
+    await expect(s.queue.resolve('run-1')).rejects.toThrow(/^A merge is in progress in your work tree: commit it or abort it \(git merge --abort\) first, then resolve T-1 again\.$/);
+  });
+});
+
+describe('MergeQueue: holds and re-checks', () => {
+  it('keeps what the stop was decided on: a fix pushed to the run\'s branch while its checks ran is tried', async () => {
+    const s = setup();
+    const entry = await s.run('run-1', 'T-1', { 'a.txt': 'broken\n' });
+    await s.queue.add(entry);
+    const wt = (await s.trees.list()).find((t) => t.runId === 'run-1')!.path;
+    const seen: string[] = [];
+    const result = await s.queue.process(async (tree) => {
+      const a = readFileSync(join(tree, 'a.txt'), 'utf8');
+      seen.push(a);
+      // The user pushes the fix while the checks (of the broken tree) run.
+      if (a === 'broken\n') {
+        writeFiles(wt, { 'a.txt': 'fixed\n' });
+        git(wt, 'commit', '-qam', 'fix');
+      }
+      return a === 'broken\n' ? { ok: false, reason: 'a is broken' } : { ok: true, reason: '' };
+    });
+    expect(result.stopped?.runId).toBe('run-1');
+    expect((await s.queue.recheck(async (tree) => (seen.push(readFileSync(join(tree, 'a.txt'), 'utf8')), { ok: true, reason: '' })))?.merged).toEqual(['run-1']);
+    expect(seen).toEqual(['broken\n', 'fixed\n']);
+  });
+
+  it('takes a hold of an older version anew, keeping the uncommitted changes that stopped it', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    writeFiles(s.root, { 'a.txt': 'mine\n' });
+    expect((await s.queue.process(pass)).stopped?.reason).toMatch(/changes to a\.txt overlap/);
+    const file = join(s.dataDir, 'queues', `${projectHash(s.root)}.json`);
+    writeFileSync(file, JSON.stringify({ ...journal(s), held: { 'run-1': { key: '["refs/heads/main"]', paths: ['a.txt'] } } }));
+    const restarted = new MergeQueue({ git: nativeGit(), root: s.root, dataDir: s.dataDir });
+    await restarted.recover();
+    expect(await restarted.recheck(pass)).toBeNull();
+    expect(restarted.watchesWorkTree()).toBe(true);
+    git(s.root, 'stash', '-q');
+    expect((await restarted.recheck(pass))?.merged).toEqual(['run-1']);
+  });
+
+  it('reads HEAD and the branches once per re-check, with no status unless changes of the user hold an entry', async () => {
+    const s = setup();
+    const log = join(s.dataDir, 'git.log');
+    const wrapper = join(s.dataDir, 'git-wrapper.sh');
+    writeFileSync(wrapper, `#!/bin/sh\necho "$5" >> '${log}'\nexec git "$@"\n`, { mode: 0o755 });
+    const counted = new MergeQueue({ git: { ...nativeGit(), path: wrapper }, root: s.root, dataDir: s.dataDir });
+    await counted.add(await s.run('run-1', 'T-1', { 'shared.txt': 'line 1 from T-1\nline 2\n' }));
+    await counted.add(await s.run('run-2', 'T-2', { 'a.txt': 'a from T-2\n' }));
+    writeFiles(s.root, { 'shared.txt': 'line 1 mine\nline 2\n' });
+    git(s.root, 'commit', '-qam', 'mine');
+    await counted.process(pass);
+    const calls = async () => {
+      writeFileSync(log, '');
+      expect(await counted.recheck(pass)).toBeNull();
+      return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    };
+    expect(await calls()).toEqual(['symbolic-ref', 'for-each-ref']);
+    // Held in the user's work tree (resolving): still one read of each.
+    await counted.resolve('run-1');
+    expect(await calls()).toEqual(['symbolic-ref', 'for-each-ref']);
+    expect(counted.watchesWorkTree()).toBe(false);
+  });
+
+  it('watches the work tree only while uncommitted changes of the user hold an entry', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'a from T-1\n' }));
+    writeFiles(s.root, { 'a.txt': 'mine\n' });
+    await s.queue.process(pass);
+    expect(s.queue.watchesWorkTree()).toBe(true);
+    git(s.root, 'stash', '-q');
+    expect((await s.queue.recheck(pass))?.merged).toEqual(['run-1']);
+    expect(s.queue.watchesWorkTree()).toBe(false);
+  });
+
+  it('without a command sandbox a re-check runs no checks: the entry holds, saying Retry runs them, and Retry does', async () => {
+    const s = setup();
+    await s.queue.add(await s.run('run-1', 'T-1', { 'a.txt': 'broken\n' }));
+    await s.queue.add(await s.run('run-2', 'T-2', { 'shared.txt': 'line 1 from T-2\nline 2\n' }));
+    let checks = 0;
+    const failingA = async (tree: string): Promise<CheckResult> => {
+      checks++;
+      return readFileSync(join(tree, 'a.txt'), 'utf8') === 'broken\n' ? { ok: false, reason: 'a is broken' } : { ok: true, reason: '' };
+    };
+    await s.queue.process(failingA);
+    const wt = (await s.trees.list()).find((t) => t.runId === 'run-1')!.path;
+    writeFiles(wt, { 'a.txt': 'fixed\n' });
+    git(wt, 'commit', '-qam', 'fix');
+    const before = head(s.root);
+    const held = await s.queue.recheck(null);
+    expect(held?.stopped).toEqual({ runId: 'run-1', reason: 'T-1 can be merged into main once its checks pass on the merged tree. Retry runs its checks (no command sandbox here: they run only when you ask).' });
+    expect(checks).toBe(1);
+    expect(head(s.root)).toBe(before);
+    expect(mergeWorktrees(s)).toEqual([]);
+    expect(await s.queue.recheck(null)).toBeNull();
+    // Retry: the checks run, T-1 merges; T-2 conflicts with the user's commit and is resolved in the work tree.
+    writeFiles(s.root, { 'shared.txt': 'line 1 mine\nline 2\n' });
+    git(s.root, 'commit', '-qam', 'mine');
+    expect(await s.queue.process(failingA)).toMatchObject({ merged: ['run-1'], stopped: { runId: 'run-2' } });
+    expect(checks).toBe(2);
+    await s.queue.resolve('run-2');
+    writeFiles(s.root, { 'shared.txt': 'line 1 mine and T-2\nline 2\n' });
+    git(s.root, 'commit', '-qam', 'merged T-2');
+    // Committed: without a sandbox the re-check does not run the checks on the commit.
+    expect((await s.queue.recheck(null))?.stopped?.reason).toMatch(/^Your commit [0-9a-f]{7} on main merged T-2; it counts once its checks pass there\. Retry runs its checks/);
+    expect(checks).toBe(2);
+    expect((await s.queue.process(failingA)).merged).toEqual(['run-2']);
+    expect(checks).toBe(3);
   });
 });

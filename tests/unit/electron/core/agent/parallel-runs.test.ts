@@ -2,12 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { agentEvents, agentMethods, type RunLane, type TranscriptEvent } from '../../../../../shared/contract';
 import type { CoreContext } from '../../../../../electron/core/core-context';
 import { createAgentModule } from '../../../../../electron/core/agent/agent-module';
 import { createVerifyModule } from '../../../../../electron/core/verify/verify-module';
-import { MergeQueue } from '../../../../../electron/core/agent/merge-queue';
+import { CHECKS_WHEN_ASKED, MergeQueue } from '../../../../../electron/core/agent/merge-queue';
+import { resetSandboxDetection } from '../../../../../electron/core/commands/sandbox';
 import { projectHash, RunWorktrees } from '../../../../../electron/core/agent/worktrees';
 import { probeGit } from '../../../../../electron/core/git/native/find-git';
 import { ShadowRepo, shadowGitdir } from '../../../../../electron/core/checkpoints/shadow-repo';
@@ -335,6 +336,86 @@ describe('parallel runs', () => {
     expect(git('rev-parse', 'main').trim()).toBe(main);
     const ledger = await readFile(f('.plumbline/evidence.jsonl'), 'utf8').catch(() => '');
     expect(ledger).not.toContain('check:T-2/check-1');
+  });
+
+  it('re-checks a held queue on a change of git\'s state, on a change of the work tree only while the user\'s changes hold an entry', async () => {
+    const native = probeGit('git').git!;
+    const options = { git: native, root: project.root, dataDir: project.dataDir };
+    // An entry of an earlier session, stopped by a failing check.
+    const trees = new RunWorktrees(options);
+    const queued = await trees.add('run-queued', 'T-2', 'Write bravo');
+    await writeFile(join(queued.path, 'b.txt'), 'B\n');
+    execFileSync('git', ['add', 'b.txt'], { cwd: queued.path });
+    execFileSync('git', ['commit', '-q', '-m', 'T-2'], { cwd: queued.path });
+    const queue = new MergeQueue(options);
+    await queue.add({ runId: 'run-queued', taskId: 'T-2', branch: queued.branch, depends: [] });
+    await queue.process(async () => ({ ok: false, reason: 'T-2/check-1 failed' }));
+
+    const rechecks = vi.spyOn(MergeQueue.prototype, 'recheck');
+    try {
+      const agent = await agentModule();
+      await agent.handlers['agent.lanes']({ root: project.root }, c);
+      await agent.service.parallel.queueIdle(project.root);
+      const changed = async (gitChanged: boolean) => {
+        rechecks.mockClear();
+        ctx.bus.emit('repo.didChange', { root: project.root, paths: ['readme.txt'], git: gitChanged });
+        await agent.service.parallel.queueIdle(project.root);
+        return rechecks.mock.calls.length;
+      };
+      // Held by its checks: a save in the work tree looks at nothing, a commit does.
+      expect(await changed(false)).toBe(0);
+      expect(await changed(true)).toBe(1);
+      await agent.dispose?.();
+
+      // Held by the user's uncommitted change to b.txt: a save there is looked at.
+      await writeFile(f('b.txt'), 'mine\n');
+      await new MergeQueue(options).process(async () => ({ ok: true, reason: '' }));
+      ctx = projectContext(project);
+      const next = await agentModule();
+      const { queue: items } = await next.handlers['agent.lanes']({ root: project.root }, c);
+      expect(items[0]!.reason).toMatch(/Your uncommitted changes to b\.txt overlap/);
+      await next.service.parallel.queueIdle(project.root);
+      rechecks.mockClear();
+      ctx.bus.emit('repo.didChange', { root: project.root, paths: ['b.txt'], git: false });
+      await next.service.parallel.queueIdle(project.root);
+      expect(rechecks).toHaveBeenCalledTimes(1);
+      await next.dispose?.();
+    } finally {
+      rechecks.mockRestore();
+    }
+  });
+
+  it('without a command sandbox runs no checks in the background: the resumed entry holds, saying Retry runs them, and Retry merges it', async () => {
+    // A run with its checkpoint (the plan before it, which its checks come from), queued in an earlier session.
+    const { queue } = await crashedQueue();
+    // Killed mid-check: the next start rolls the step back and resumes it in the background.
+    await expect(queue.process(() => Promise.reject(new Error('killed')))).rejects.toThrow('killed');
+
+    const before = process.env.PLUMBLINE_SANDBOX;
+    process.env.PLUMBLINE_SANDBOX = 'none';
+    resetSandboxDetection();
+    try {
+      const agent = await agentModule();
+      const evidence: string[] = [];
+      ctx.bus.subscribe((e) => e.event === 'evidence.didAppend' && evidence.push(...(e.payload as { ids: string[] }).ids));
+      await agent.handlers['agent.lanes']({ root: project.root }, c);
+      await agent.service.parallel.queueIdle(project.root);
+      let now = await agent.handlers['agent.lanes']({ root: project.root }, c);
+      expect(now.queue).toEqual([expect.objectContaining({ runId: 'run-queued', state: 'stopped', reason: `T-2 can be merged into main once its checks pass on the merged tree. ${CHECKS_WHEN_ASKED}` })]);
+      expect(evidence).toEqual([]);
+      expect(git('ls-tree', '--name-only', 'main').split('\n')).not.toContain('b.txt');
+      // Retry is the user's: the checks run (and are recorded) and it merges.
+      now = await agent.handlers['agent.queueAction']({ root: project.root, runId: 'run-queued', action: 'retry' }, c);
+      expect(now.queue.map((q) => `${q.runId} ${q.state}`)).toEqual(['run-queued merged']);
+      expect(evidence.length).toBeGreaterThan(0);
+      expect(git('show', 'main:b.txt')).toBe('B\n');
+      await agent.service.parallel.queueIdle(project.root);
+      await agent.dispose?.();
+    } finally {
+      if (before === undefined) delete process.env.PLUMBLINE_SANDBOX;
+      else process.env.PLUMBLINE_SANDBOX = before;
+      resetSandboxDetection();
+    }
   });
 
   it('stops a lane whose run could not start, saying why, and removes its worktree and branch', async () => {
