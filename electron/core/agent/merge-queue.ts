@@ -74,6 +74,8 @@ export interface CheckResult {
   readonly ok: boolean;
   /** What failed, in words ("T-2/check-1 (`npm test`) failed, exit 1"); the queue adds where it ran and what to do. */
   readonly reason: string;
+  /** The reason says it all, what to do included (the checks could not run at all): the queue adds nothing. */
+  readonly whole?: boolean;
 }
 
 /**
@@ -522,7 +524,7 @@ export class MergeQueue {
     this.step = { ...this.step, phase: 'checking', merged };
     await this.save();
     const checks = await runChecks(worktree, entry);
-    if (!checks.ok) return this.abandon(entry.runId, `${failure(checks)} on the merged tree of ${entry.taskId} and ${name}; nothing was moved. Fix it on ${entry.branch} (the queue tries again by itself), hand the task back to the thinker, or drop it from the queue.`, decided);
+    if (!checks.ok) return this.abandon(entry.runId, checks.whole ? checks.reason : `${failure(checks)} on the merged tree of ${entry.taskId} and ${name}; nothing was moved. Fix it on ${entry.branch} (the queue tries again by itself), hand the task back to the thinker, or drop it from the queue.`, decided);
 
     // The user may have begun a git operation of their own while the checks ran: the branch and index are theirs then.
     const busy = await this.busyNow();
@@ -595,7 +597,7 @@ export class MergeQueue {
     } finally {
       await removeLinkedWorktree(this.git, this.root, worktree);
     }
-    if (!checks.ok) return this.stop(entry.runId, `${failure(checks)} on your commit ${short(at)}, which merged ${entry.taskId}. Fix it with a new commit (the queue checks it again by itself), or drop the run from the queue.`, { target: at, tip });
+    if (!checks.ok) return this.stop(entry.runId, checks.whole ? checks.reason : `${failure(checks)} on your commit ${short(at)}, which merged ${entry.taskId}. Fix it with a new commit (the queue checks it again by itself), or drop the run from the queue.`, { target: at, tip });
     this.setEntry(entry.runId, { state: 'merged', reason: null, merged: at });
     await this.save();
     return null;

@@ -483,8 +483,12 @@ export class ParallelRuns {
   private async runChecks(root: string, p: ProjectLanes, tree: string, entry: QueueEntry): Promise<CheckResult> {
     const trusted = await this.planBefore(root, p, entry);
     if ('missing' in trusted) {
-      // Worded to be followed by where it stopped ("… on the merged tree of T-2 and main; nothing was moved …").
-      return { ok: false, reason: `${entry.taskId}'s checks did not run (drop this run and run ${entry.taskId} again: the plan as it stood before run ${entry.runId} cannot be read — ${trusted.missing} — and the merged tree's own plan is not run, as the run may have written it)` };
+      // Nothing ran, so nothing to fix on the run's branch: the whole reason, what to do included.
+      return {
+        ok: false,
+        whole: true,
+        reason: `${entry.taskId}'s checks did not run: the plan as it stood before run ${entry.runId} cannot be read (${trusted.missing}), and the merged tree's own plan is not run, as the run may have written it. Nothing was moved. Drop this run from the queue and run ${entry.taskId} again.`,
+      };
     }
     const settings = await this.env.settings.load();
     const state = await treeState(p.git, tree);
