@@ -515,10 +515,10 @@ export class ParallelRuns {
    * shadow repository of the worktree it ran in — the one its verification judged it against (trusted-plan.ts).
    */
   private async planBefore(root: string, p: ProjectLanes, entry: QueueEntry): Promise<{ plan: TrustedPlan } | { missing: string }> {
-    const events = await this.registry.transcript(root, entry.runId).then((t) => t.events, () => null);
-    if (!events) return { missing: 'its transcript is gone' };
-    const start = events.find((e) => e.type === 'start');
-    const checkpoint = start?.type === 'start' ? start.checkpoint : null;
+    // Only the first record: a long run's transcript is not read whole for it.
+    const start = await this.env.transcripts.start(root, entry.runId);
+    if (!start) return { missing: 'its transcript is gone' };
+    const checkpoint = start.checkpoint;
     if (!checkpoint) return { missing: 'it has no checkpoint' };
     // The worktree's shadow repository outlives the worktree (it is kept by the worktree's path in the app data).
     const path = p.lanes.find((l) => l.runId === entry.runId)?.path ?? (await p.trees.list()).find((t) => t.runId === entry.runId)?.path ?? null;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { RunSummary, TranscriptEvent } from '../../../shared/contract';
 import { appendLine, readJsonLines } from '../util/atomic-write';
@@ -82,6 +83,29 @@ export class TranscriptStore {
   /** Every record of a run. */
   async read(root: string, runId: string): Promise<TranscriptEvent[]> {
     return readJsonLines<TranscriptEvent>(this.file(root, runId));
+  }
+
+  /**
+   * A run's start record (its checkpoint, task and model) without reading the rest: it is the first record, so a
+   * long run's transcript is not read and parsed whole for it. Null when the file is missing or has none first.
+   */
+  async start(root: string, runId: string): Promise<Extract<TranscriptEvent, { type: 'start' }> | null> {
+    const stream = createReadStream(this.file(root, runId), { encoding: 'utf8' });
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    try {
+      for await (const line of lines) {
+        if (!line.trim()) continue;
+        const first = JSON.parse(line) as TranscriptEvent;
+        return first.type === 'start' ? first : null;
+      }
+      return null;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError) return null;
+      throw error;
+    } finally {
+      lines.close();
+      stream.destroy();
+    }
   }
 
   /** Ids of every run of a project. */
